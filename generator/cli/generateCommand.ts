@@ -1,0 +1,80 @@
+import { relative } from 'node:path';
+import { resolveConfig, type CliOverrides } from '../config';
+import { DiagnosticsError, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics';
+import { compareTree } from '../emit/compare';
+import { writeOutput } from '../emit/write';
+import { runPipeline } from '../pipeline';
+
+export interface GenerateFlags extends CliOverrides {
+  check?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** Exit codes of SPEC §8. */
+export const ExitCode = { ok: 0, stale: 1, badInput: 2 } as const;
+
+export interface CommandIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+/** `trackhub-sync generate`: returns the exit code; prints a summary or a report. */
+export async function generateCommand(flags: GenerateFlags, io: CommandIo): Promise<number> {
+  let warnings: Diagnostic[] = [];
+  try {
+    const config = await resolveConfig(flags, io.cwd);
+    const result = runPipeline(config);
+    warnings = result.warnings;
+    const out = relative(io.cwd, config.out) || '.';
+    if (flags.check || flags.dryRun) {
+      const cmp = compareTree(result.files, config.out, config.baseDir);
+      const upToDate = cmp.stale.length + cmp.missing.length + cmp.orphans.length === 0;
+      if (flags.json) {
+        io.stdout(
+          JSON.stringify(
+            { status: upToDate ? 'up-to-date' : 'stale', out, stale: cmp.stale, missing: cmp.missing, orphans: cmp.orphans, unchanged: cmp.unchanged.length, warnings },
+            null,
+            2,
+          ),
+        );
+      } else {
+        printWarnings(warnings, io);
+        if (!upToDate) io.stdout(cmp.diff);
+        io.stdout(
+          upToDate
+            ? `${out}: ${result.files.length} files up to date`
+            : `${out}: ${cmp.stale.length} stale, ${cmp.missing.length} missing, ${cmp.orphans.length} orphan file(s)` +
+                (flags.check ? ' — run `trackhub-sync generate`' : ' (dry run: nothing written)'),
+        );
+      }
+      return flags.check && !upToDate ? ExitCode.stale : ExitCode.ok;
+    }
+    const summary = writeOutput(result.files, config.out, config.baseDir);
+    if (flags.json) {
+      io.stdout(JSON.stringify({ status: 'written', out, ...summary, warnings }, null, 2));
+    } else {
+      printWarnings(warnings, io);
+      io.stdout(
+        `${out}: ${summary.written.length} written, ${summary.unchanged.length} unchanged` +
+          (summary.removed.length ? `, ${summary.removed.length} removed` : ''),
+      );
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    if (!(error instanceof DiagnosticsError)) throw error;
+    const all = sortDiagnostics([...warnings, ...error.diagnostics]);
+    if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: all }, null, 2));
+    else {
+      for (const d of all) io.stderr(formatDiagnostic(d));
+      const errors = all.filter((d) => d.severity === 'error').length;
+      io.stderr(`${errors} error(s); nothing written.`);
+    }
+    return ExitCode.badInput;
+  }
+}
+
+function printWarnings(warnings: readonly Diagnostic[], io: CommandIo): void {
+  for (const w of sortDiagnostics(warnings)) io.stderr(formatDiagnostic(w));
+}

@@ -1,0 +1,459 @@
+import { DiagnosticCode, diagnostic, suggest, type Diagnostic } from '../diagnostics';
+import type { Annotation, FieldFacts, ModelFacts, SchemaFacts } from '../readers/facts';
+import { camelFromConstant, snakeCase, tableName } from './names';
+import {
+  BASE_FIELDS,
+  MERGE_RULES,
+  REQUIRED_BASE_FIELDS,
+  SCALAR_TYPES,
+  SYNC_DIRECTIONS,
+  SYNC_STRATEGIES,
+  type FieldType,
+  type Ir,
+  type IrEntity,
+  type IrEnum,
+  type IrField,
+  type IrRelation,
+  type MergeRule,
+  type ScalarType,
+  type SyncDirection,
+  type SyncStrategy,
+} from './types';
+import { validateIr } from './validate';
+
+const ENTITY_ARGS = ['strategy', 'direction', 'table', 'scope'] as const;
+const FIELD_ANNOTATIONS = ['ignore', 'readonly', 'merge', 'index'] as const;
+
+/** Base fields the server owns: clients never set them (SPEC §4). */
+const SERVER_MANAGED = new Set(['id', 'version', 'updatedAt', 'deletedAt']);
+
+/** Expected IR type of each base field. `status` may be any enum or a String. */
+const BASE_TYPES: Record<string, ScalarType | 'enumOrString'> = {
+  id: 'String',
+  clientId: 'String',
+  version: 'Int',
+  updatedAt: 'DateTime',
+  deletedAt: 'DateTime',
+  status: 'enumOrString',
+  createdAt: 'DateTime',
+};
+
+const REQUIRED_BASE_HINTS: Record<(typeof REQUIRED_BASE_FIELDS)[number], string> = {
+  id: 'id String @id @default(uuid())',
+  clientId: 'clientId String? @unique',
+  version: 'version Int @default(1)',
+  updatedAt: 'updatedAt DateTime? @updatedAt',
+  deletedAt: 'deletedAt DateTime?',
+};
+
+export interface BuildResult {
+  ir: Ir;
+  diagnostics: Diagnostic[];
+}
+
+/** Candidates in the user's spelling: SDL writes CONSTANT_CASE, Prisma camelCase. */
+function spelled(value: string, candidates: readonly string[]): string[] {
+  return /^[A-Z][A-Z0-9_]*$/.test(value) ? candidates.map((c) => snakeCase(c).toUpperCase()) : [...candidates];
+}
+
+/** Normalise an SDL constant (`LAST_WRITE_WINS`) or a Prisma word (`lastWriteWins`). */
+function word(value: string): string {
+  return /^[A-Z][A-Z0-9_]*$/.test(value) ? camelFromConstant(value) : value;
+}
+
+/** Build the IR from the facts of every input; problems come back as diagnostics. */
+export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
+  const diagnostics: Diagnostic[] = inputs.flatMap((i) => i.diagnostics);
+  const models = new Map<string, ModelFacts>();
+  for (const input of inputs) {
+    for (const model of input.models) {
+      const previous = models.get(model.name);
+      if (previous) {
+        diagnostics.push(
+          diagnostic(
+            DiagnosticCode.duplicateEntity,
+            model.location,
+            `model ${model.name} is declared twice (also at ${previous.location.file}:${previous.location.line})`,
+            'Describe each entity in one input only: Prisma or SDL.',
+          ),
+        );
+        continue;
+      }
+      models.set(model.name, model);
+    }
+  }
+  const enums = new Map(inputs.flatMap((i) => i.enums).map((e) => [e.name, e]));
+  const synced = [...models.values()].filter((m) => m.annotations.some((a) => a.name === 'sync'));
+  const syncedNames = new Set(synced.map((m) => m.name));
+
+  const entities = synced.map((model) => buildEntity(model, models, syncedNames, diagnostics));
+  const usedEnums = new Set(
+    entities.flatMap((e) => e.fields.flatMap((f) => (f.type.kind === 'enum' ? [f.type.enum] : []))),
+  );
+  const irEnums: IrEnum[] = [...usedEnums]
+    .sort()
+    .flatMap((name) => {
+      const e = enums.get(name);
+      return e ? [{ name: e.name, values: [...e.values], location: e.location }] : [];
+    });
+  const ir: Ir = { entities, enums: irEnums, sources: inputs.flatMap((i) => i.sources) };
+  diagnostics.push(...validateIr(ir));
+  return { ir: deepFreeze(ir), diagnostics };
+}
+
+function buildEntity(
+  model: ModelFacts,
+  models: ReadonlyMap<string, ModelFacts>,
+  synced: ReadonlySet<string>,
+  out: Diagnostic[],
+): IrEntity {
+  const sync = model.annotations.find((a) => a.name === 'sync')!;
+  for (const a of model.annotations) {
+    if (a.name !== 'sync') {
+      out.push(
+        diagnostic(
+          DiagnosticCode.unknownAnnotation,
+          a.location,
+          `model ${model.name}: @${a.name} is a field annotation`,
+          'On a model use @sync(strategy: ..., direction: ..., table: ..., scope: ...).',
+        ),
+      );
+    }
+  }
+  for (const p of sync.positional) {
+    out.push(
+      diagnostic(
+        DiagnosticCode.annotationSyntax,
+        p.location,
+        `model ${model.name}: @sync takes named arguments, got '${p.value}'`,
+        `Write @sync(strategy: ${p.value}) or another named argument: ${ENTITY_ARGS.join(', ')}.`,
+      ),
+    );
+  }
+  for (const [key, arg] of Object.entries(sync.named)) {
+    if (!(ENTITY_ARGS as readonly string[]).includes(key)) {
+      out.push(
+        diagnostic(
+          DiagnosticCode.unknownAnnotation,
+          arg.location,
+          `model ${model.name}: unknown @sync argument '${key}'`,
+          suggest(key, ENTITY_ARGS),
+        ),
+      );
+    }
+  }
+  const strategy = choice(sync, 'strategy', SYNC_STRATEGIES, 'lastWriteWins', DiagnosticCode.unknownStrategy, model, out);
+  const direction = choice(
+    sync,
+    'direction',
+    SYNC_DIRECTIONS,
+    'bidirectional',
+    DiagnosticCode.unknownDirection,
+    model,
+    out,
+  );
+  const scope = sync.named.scope?.value ?? 'tenantId';
+
+  const names = new Set(model.fields.map((f) => f.name));
+  for (const required of REQUIRED_BASE_FIELDS) {
+    if (!names.has(required)) {
+      out.push(
+        diagnostic(
+          DiagnosticCode.missingBaseField,
+          model.location,
+          `model ${model.name}: missing required base field '${required}'`,
+          `Add \`${REQUIRED_BASE_HINTS[required]}\` (see schema/base-fields.prisma) or implement CrtBaseEntity in SDL.`,
+        ),
+      );
+    }
+  }
+  if (!names.has(scope)) {
+    out.push(
+      diagnostic(
+        DiagnosticCode.unknownScope,
+        sync.named.scope?.location ?? model.location,
+        `model ${model.name}: scope field '${scope}' does not exist`,
+        sync.named.scope
+          ? suggest(scope, [...names])
+          : "Add the base field `tenantId String?`, or name another isolation field with @sync(scope: ...).",
+      ),
+    );
+  }
+
+  const scalarFacts = model.fields.filter((f) => f.kind !== 'object');
+  const fields = scalarFacts
+    .map((f) => buildField(model, f, out))
+    .filter((f): f is IrField => f !== null)
+    .sort((a, b) => baseRank(a) - baseRank(b));
+  const relations = model.fields
+    .filter((f) => f.kind === 'object')
+    .map((f) => buildRelation(model, f, models, synced, out))
+    .filter((r): r is IrRelation => r !== null);
+  // Keys of belongsTo relations are indexed locally: WatermelonDB queries children by them.
+  const keys = new Set(relations.filter((r) => r.kind === 'belongsTo').map((r) => r.foreignKey));
+  const immutableKeys = new Set(relations.filter((r) => r.immutable).map((r) => r.foreignKey));
+  return {
+    name: model.name,
+    table: sync.named.table?.value ?? tableName(model.name),
+    dbName: model.dbName,
+    strategy,
+    direction,
+    scope,
+    fields: fields.map((f) => (keys.has(f.name) || immutableKeys.has(f.name) ? { ...f, index: true } : f)),
+    relations,
+    location: model.location,
+  };
+}
+
+function baseRank(field: IrField): number {
+  const i = (BASE_FIELDS as readonly string[]).indexOf(field.name);
+  return i >= 0 ? i : BASE_FIELDS.length;
+}
+
+function choice<T extends string>(
+  sync: Annotation,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+  code: Diagnostic['code'],
+  model: ModelFacts,
+  out: Diagnostic[],
+): T {
+  const arg = sync.named[key];
+  if (!arg) return fallback;
+  const value = word(arg.value);
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  out.push(
+    diagnostic(code, arg.location, `model ${model.name}: unknown ${key} '${arg.value}'`, suggest(arg.value, spelled(arg.value, allowed))),
+  );
+  return fallback;
+}
+
+function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrField | null {
+  const where = `model ${model.name} › field ${f.name}`;
+  let type: FieldType | null = null;
+  if (f.kind === 'enum') type = { kind: 'enum', enum: f.typeName };
+  else if (f.kind === 'scalar' && (SCALAR_TYPES as readonly string[]).includes(f.typeName)) {
+    type = { kind: 'scalar', scalar: f.typeName as ScalarType };
+  }
+  if (!type) {
+    out.push(
+      diagnostic(
+        DiagnosticCode.unsupportedType,
+        f.typeLocation,
+        `${where}: unsupported type '${f.typeName}'`,
+        `Synced fields use ${SCALAR_TYPES.join(', ')}, an enum, or a relation to a synced entity; mark server-only fields @sync.ignore.`,
+      ),
+    );
+    return null;
+  }
+  const isBase = (BASE_FIELDS as readonly string[]).includes(f.name);
+  const expected = BASE_TYPES[f.name];
+  if (isBase && !f.implicit) {
+    const actual = type.kind === 'enum' ? 'enum' : type.scalar;
+    const ok =
+      expected === undefined
+        ? actual === 'String'
+        : expected === 'enumOrString'
+          ? actual === 'enum' || actual === 'String'
+          : actual === expected;
+    if (!ok || f.isList) {
+      out.push(
+        diagnostic(
+          DiagnosticCode.baseFieldType,
+          f.typeLocation,
+          `${where}: base field '${f.name}' must be ${expected === 'enumOrString' ? 'an enum or String' : (expected ?? 'String')}, not ${f.typeName}${f.isList ? '[]' : ''}`,
+          'Base fields follow CrtBaseEntity (schema/base-fields.prisma).',
+        ),
+      );
+    }
+  }
+
+  let ignore = false;
+  let readonly = false;
+  let index = false;
+  let merge: MergeRule = 'lww';
+  for (const a of f.annotations) {
+    const kind = a.name.replace(/^sync\.?/, '');
+    switch (kind) {
+      case 'ignore':
+        ignore = true;
+        break;
+      case 'readonly':
+        readonly = true;
+        break;
+      case 'index':
+        index = true;
+        break;
+      case 'merge': {
+        const arg = a.positional[0] ?? a.named.rule;
+        const rule = arg ? word(arg.value) : '';
+        if ((MERGE_RULES as readonly string[]).includes(rule)) {
+          merge = rule as MergeRule;
+          checkRuleType(where, merge, type, f, a, out);
+        } else {
+          out.push(
+            diagnostic(
+              DiagnosticCode.unknownMergeRule,
+              arg?.location ?? a.location,
+              `${where}: unknown merge rule '${arg?.value ?? ''}'`,
+              suggest(arg?.value ?? '', spelled(arg?.value ?? '', MERGE_RULES)),
+            ),
+          );
+        }
+        break;
+      }
+      default:
+        out.push(
+          diagnostic(
+            DiagnosticCode.unknownAnnotation,
+            a.location,
+            a.name === 'sync' ? `${where}: @sync belongs on the model` : `${where}: unknown annotation @${a.name}`,
+            a.name === 'sync'
+              ? 'Field annotations are @sync.ignore, @sync.readonly, @sync.merge(rule), @sync.index.'
+              : suggest(kind, FIELD_ANNOTATIONS),
+          ),
+        );
+    }
+  }
+  return {
+    name: f.name,
+    column: snakeCase(f.name),
+    dbName: f.dbName,
+    type,
+    isList: f.isList,
+    isRequired: f.isRequired,
+    isId: f.isId,
+    isUnique: f.isUnique,
+    isBase,
+    default: f.default,
+    serverManaged: SERVER_MANAGED.has(f.name) || f.isUpdatedAt,
+    ignore,
+    readonly,
+    merge,
+    index,
+    location: f.location,
+  };
+}
+
+const NUMERIC = new Set<string>(['Int', 'Float', 'BigInt', 'Decimal']);
+const ORDERED = new Set<string>(['Int', 'Float', 'BigInt', 'Decimal', 'DateTime', 'String']);
+
+function checkRuleType(
+  where: string,
+  rule: MergeRule,
+  type: FieldType,
+  f: FieldFacts,
+  a: Annotation,
+  out: Diagnostic[],
+): void {
+  const scalar = type.kind === 'scalar' ? type.scalar : 'enum';
+  const fits =
+    rule === 'counter'
+      ? NUMERIC.has(scalar) && !f.isList
+      : rule === 'append' || rule === 'union'
+        ? f.isList || scalar === 'Json'
+        : rule === 'max' || rule === 'min'
+          ? ORDERED.has(scalar) && !f.isList
+          : true;
+  if (!fits) {
+    const needs =
+      rule === 'counter'
+        ? 'a number (Int, Float, BigInt, Decimal)'
+        : rule === 'append' || rule === 'union'
+          ? 'a list or Json array'
+          : 'an ordered scalar (number, DateTime, String)';
+    out.push(
+      diagnostic(
+        DiagnosticCode.mergeRuleType,
+        a.location,
+        `${where}: merge rule '${rule}' needs ${needs}, not ${f.typeName}${f.isList ? '[]' : ''}`,
+        'Pick a rule that fits the type, or lww.',
+      ),
+    );
+  }
+}
+
+function buildRelation(
+  model: ModelFacts,
+  f: FieldFacts,
+  models: ReadonlyMap<string, ModelFacts>,
+  synced: ReadonlySet<string>,
+  out: Diagnostic[],
+): IrRelation | null {
+  const where = `model ${model.name} › field ${f.name}`;
+  if (f.annotations.some((a) => a.name === 'sync.ignore')) return null;
+  if (!synced.has(f.typeName)) {
+    out.push(
+      diagnostic(
+        DiagnosticCode.relationToUnsynced,
+        f.typeLocation,
+        `${where}: relation to ${f.typeName}, which is not synced`,
+        `Annotate ${f.typeName} with @sync, or mark this field @sync.ignore.`,
+      ),
+    );
+    return null;
+  }
+  const target = models.get(f.typeName)!;
+  const fromFields = f.relation?.fromFields ?? [];
+  if (!f.isList) {
+    if (fromFields.length !== 1) {
+      // The other side of a one-to-one holds no key; only the owning side is a relation locally.
+      if (fromFields.length === 0) return null;
+      out.push(
+        diagnostic(
+          DiagnosticCode.unsupportedRelation,
+          f.location,
+          `${where}: composite foreign keys are not supported`,
+          'Relate synced entities through a single id field.',
+        ),
+      );
+      return null;
+    }
+    const key = model.fields.find((k) => k.name === fromFields[0]);
+    return {
+      name: f.name,
+      kind: 'belongsTo',
+      target: f.typeName,
+      foreignKey: fromFields[0]!,
+      immutable: key?.annotations.some((a) => a.name === 'sync.readonly') ?? false,
+      isRequired: f.isRequired,
+      location: f.location,
+    };
+  }
+  const inverse = target.fields.find(
+    (t) =>
+      t.kind === 'object' &&
+      t.typeName === model.name &&
+      (t.relation?.fromFields.length ?? 0) > 0 &&
+      (f.relation?.relationName == null || t.relation?.relationName === f.relation.relationName),
+  );
+  if (!inverse) {
+    out.push(
+      diagnostic(
+        DiagnosticCode.unsupportedRelation,
+        f.location,
+        `${where}: ${f.typeName} has no field pointing back to ${model.name} (many-to-many relations are not synced)`,
+        `Add \`${model.name.charAt(0).toLowerCase()}${model.name.slice(1)}Id String\` and a relation field on ${f.typeName}, or use an explicit join entity.`,
+      ),
+    );
+    return null;
+  }
+  return {
+    name: f.name,
+    kind: 'hasMany',
+    target: f.typeName,
+    foreignKey: inverse.relation!.fromFields[0]!,
+    immutable: false,
+    isRequired: false,
+    location: f.location,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

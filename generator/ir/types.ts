@@ -1,0 +1,146 @@
+/**
+ * The intermediate representation every target reads.
+ *
+ * Plain, JSON-serialisable data: both readers (Prisma, GraphQL SDL) build it,
+ * `ir/validate.ts` checks it, and targets turn it into files. Nothing here
+ * knows about a particular output.
+ */
+
+export const SYNC_STRATEGIES = ['lastWriteWins', 'serverMerge', 'manual'] as const;
+export type SyncStrategy = (typeof SYNC_STRATEGIES)[number];
+
+export const SYNC_DIRECTIONS = ['bidirectional', 'pullOnly'] as const;
+export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
+
+export const MERGE_RULES = ['lww', 'counter', 'append', 'union', 'max', 'min', 'manual'] as const;
+export type MergeRule = (typeof MERGE_RULES)[number];
+
+export const SCALAR_TYPES = [
+  'String',
+  'Boolean',
+  'Int',
+  'BigInt',
+  'Float',
+  'Decimal',
+  'DateTime',
+  'Json',
+  'Bytes',
+] as const;
+export type ScalarType = (typeof SCALAR_TYPES)[number];
+
+/** A position in a user's input file; `line` and `column` are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type FieldType =
+  | { kind: 'scalar'; scalar: ScalarType }
+  | { kind: 'enum'; enum: string };
+
+/** A default the server applies when a create omits the field. */
+export type FieldDefault =
+  | { kind: 'value'; value: string | number | boolean }
+  | { kind: 'function'; name: string };
+
+export interface IrField {
+  /** Name in the schema (camelCase), also the wire name and the model property. */
+  name: string;
+  /** Local (WatermelonDB) column, snake_case. */
+  column: string;
+  /** Server column name when the schema maps it (`@map`), else null. */
+  dbName: string | null;
+  type: FieldType;
+  isList: boolean;
+  /** Non-null on the server. Local columns of base fields may still be optional. */
+  isRequired: boolean;
+  isId: boolean;
+  isUnique: boolean;
+  /** One of the CrtBaseEntity fields (SPEC §2). */
+  isBase: boolean;
+  default: FieldDefault | null;
+  /** Server-managed value (`@updatedAt`, `version`, ...): pulled, never pushed by clients. */
+  serverManaged: boolean;
+  /** `@sync.ignore`: never leaves the server. */
+  ignore: boolean;
+  /** `@sync.readonly`: pulled, never pushed. */
+  readonly: boolean;
+  merge: MergeRule;
+  /** Indexed local column (`@sync.index`, relation keys). */
+  index: boolean;
+  location: SourceLocation;
+}
+
+export interface IrRelation {
+  /** Property name on this entity (`space`, `groups`). */
+  name: string;
+  kind: 'belongsTo' | 'hasMany';
+  /** Related entity name. */
+  target: string;
+  /**
+   * Field holding the related id: on this entity for `belongsTo`, on the
+   * target for `hasMany`.
+   */
+  foreignKey: string;
+  /** belongsTo only: the key never changes after create (`@sync.readonly` key). */
+  immutable: boolean;
+  isRequired: boolean;
+  location: SourceLocation;
+}
+
+export interface IrEntity {
+  name: string;
+  /** Local table (default: snake_case plural of the name). */
+  table: string;
+  /** Server table when the schema maps it (`@@map`), else null. */
+  dbName: string | null;
+  strategy: SyncStrategy;
+  direction: SyncDirection;
+  /** Isolation field (default `tenantId`). */
+  scope: string;
+  /** Base fields first in canonical order, then entity fields in schema order. */
+  fields: IrField[];
+  relations: IrRelation[];
+  location: SourceLocation;
+}
+
+export interface IrEnum {
+  name: string;
+  values: string[];
+  location: SourceLocation;
+}
+
+export interface Ir {
+  /** Synced entities in schema order (files, then declaration order). */
+  entities: IrEntity[];
+  /** Enums used by synced entities, sorted by name. */
+  enums: IrEnum[];
+  /** Input files, as given (relative to the working directory). */
+  sources: string[];
+}
+
+/** Base fields every synced entity must declare (SPEC §2). */
+export const REQUIRED_BASE_FIELDS = ['id', 'clientId', 'version', 'updatedAt', 'deletedAt'] as const;
+
+/** Recognised base fields, in the canonical column order. */
+export const BASE_FIELDS = [
+  'id',
+  'clientId',
+  'version',
+  'updatedAt',
+  'deletedAt',
+  'status',
+  'spaceId',
+  'rootSpaceId',
+  'createdAt',
+  'createdBy',
+  'updatedBy',
+  'tenantId',
+  'projectId',
+  'refProjectId',
+] as const;
+export type BaseFieldName = (typeof BASE_FIELDS)[number];
+
+/** Columns WatermelonDB or trackhub-sync reserve on every entity table. */
+export const RESERVED_COLUMNS = ['id', '_status', '_changed', 'server_id'] as const;

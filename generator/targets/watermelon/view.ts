@@ -1,0 +1,42 @@
+import type { IrEntity, IrField } from '../../ir/types';
+import { mapField } from './typeMapping';
+import type { SystemColumn } from './systemTables';
+
+/** A column of an appSchema table, as the literal the template prints. */
+export interface ColumnView {
+  literal: string;
+}
+
+export interface PropertyView {
+  /** `@readonly @field('server_id') serverId!: string | null;` */
+  line: string;
+  doc: string | null;
+}
+
+export function columnLiteral(c: SystemColumn): string {
+  const parts = [`name: '${c.name}'`, `type: '${c.type}'`];
+  if (c.isOptional) parts.push('isOptional: true');
+  if (c.isIndexed) parts.push('isIndexed: true');
+  return `{ ${parts.join(', ')} }`;
+}
+
+/** Fields that exist in the local database: everything but the server id and ignored fields. */
+export function localFields(entity: IrEntity): IrField[] {
+  return entity.fields.filter((f) => !f.isId && !f.ignore);
+}
+
+/** Local columns of an entity table, `server_id` first (SPEC §3). */
+export function entityColumns(entity: IrEntity): SystemColumn[] {
+  return [
+    { name: 'server_id', type: 'string', isOptional: true, isIndexed: true },
+    ...localFields(entity).map((f): SystemColumn => {
+      const mapping = mapField(f);
+      return {
+        name: f.column,
+        type: mapping.columnType,
+        isOptional: !f.isRequired || undefined,
+        isIndexed: f.index || undefined,
+      };
+    }),
+  ];
+}

@@ -1,0 +1,1 @@
+export { jsonArray, jsonValue, type JsonValue } from './sanitizers';
