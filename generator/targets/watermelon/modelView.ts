@@ -1,6 +1,6 @@
 import type { Ir, IrEntity } from '../../ir/types';
 import { mapField } from './typeMapping';
-import { localFields, type PropertyView } from './view';
+import { isOptionalColumn, localFields, type PropertyView } from './view';
 
 export interface ModelView {
   className: string;
@@ -34,7 +34,7 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
     if (m.tsType.includes('JsonValue')) runtime.add('type JsonValue');
     if (field.type.kind === 'enum') enums.add(field.type.enum);
     const readOnly = pullOnly || field.readonly || field.serverManaged;
-    const nullable = !field.isRequired && !field.isList ? ' | null' : '';
+    const nullable = isOptionalColumn(field) && !field.isList ? ' | null' : '';
     properties.push({
       line: `${readOnly ? '@readonly ' : ''}@${m.decorator}(${args}) ${field.name}!: ${m.tsType}${nullable};`,
       doc: null,

@@ -20,6 +20,17 @@ export function columnLiteral(c: SystemColumn): string {
   return `{ ${parts.join(', ')} }`;
 }
 
+/**
+ * WatermelonDB maintains `created_at` / `updated_at` itself and requires them
+ * to be non-optional number columns (Schema/index.js validateColumnSchema).
+ */
+const WATERMELON_TIMESTAMPS = new Set(['created_at', 'updated_at']);
+
+/** Whether the local column of a field may hold null. */
+export function isOptionalColumn(field: IrField): boolean {
+  return !field.isRequired && !WATERMELON_TIMESTAMPS.has(field.column);
+}
+
 /** Fields that exist in the local database: everything but the server id and ignored fields. */
 export function localFields(entity: IrEntity): IrField[] {
   return entity.fields.filter((f) => !f.isId && !f.ignore);
@@ -34,7 +45,7 @@ export function entityColumns(entity: IrEntity): SystemColumn[] {
       return {
         name: f.column,
         type: mapping.columnType,
-        isOptional: !f.isRequired || undefined,
+        isOptional: isOptionalColumn(f) || undefined,
         isIndexed: f.index || undefined,
       };
     }),

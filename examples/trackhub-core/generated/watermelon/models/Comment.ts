@@ -18,12 +18,12 @@ export class Comment extends Model {
   @readonly @field('server_id') serverId!: string | null;
   @field('client_id') clientId!: string | null;
   @readonly @field('version') version!: number;
-  @readonly @date('updated_at') updatedAt!: Date | null;
+  @readonly @date('updated_at') updatedAt!: Date;
   @readonly @date('deleted_at') deletedAt!: Date | null;
   @field('status') status!: E_COMMON_STATUS | null;
   @field('space_id') spaceId!: string | null;
   @field('root_space_id') rootSpaceId!: string | null;
-  @date('created_at') createdAt!: Date | null;
+  @date('created_at') createdAt!: Date;
   @field('created_by') createdBy!: string | null;
   @field('updated_by') updatedBy!: string | null;
   @field('tenant_id') tenantId!: string | null;

@@ -12,12 +12,12 @@ export class Label extends Model {
   @readonly @field('server_id') serverId!: string | null;
   @readonly @field('client_id') clientId!: string | null;
   @readonly @field('version') version!: number;
-  @readonly @date('updated_at') updatedAt!: Date | null;
+  @readonly @date('updated_at') updatedAt!: Date;
   @readonly @date('deleted_at') deletedAt!: Date | null;
   @readonly @field('status') status!: E_COMMON_STATUS | null;
   @readonly @field('space_id') spaceId!: string | null;
   @readonly @field('root_space_id') rootSpaceId!: string | null;
-  @readonly @date('created_at') createdAt!: Date | null;
+  @readonly @date('created_at') createdAt!: Date;
   @readonly @field('created_by') createdBy!: string | null;
   @readonly @field('updated_by') updatedBy!: string | null;
   @readonly @field('tenant_id') tenantId!: string | null;

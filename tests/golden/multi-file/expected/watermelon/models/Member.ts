@@ -18,7 +18,7 @@ export class Member extends Model {
   @readonly @field('server_id') serverId!: string | null;
   @field('client_id') clientId!: string | null;
   @readonly @field('version') version!: number;
-  @readonly @date('updated_at') updatedAt!: Date | null;
+  @readonly @date('updated_at') updatedAt!: Date;
   @readonly @date('deleted_at') deletedAt!: Date | null;
   @field('status') status!: E_COMMON_STATUS | null;
   @field('project_id') projectId!: string;

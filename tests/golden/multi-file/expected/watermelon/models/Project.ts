@@ -17,7 +17,7 @@ export class Project extends Model {
   @readonly @field('server_id') serverId!: string | null;
   @field('client_id') clientId!: string | null;
   @readonly @field('version') version!: number;
-  @readonly @date('updated_at') updatedAt!: Date | null;
+  @readonly @date('updated_at') updatedAt!: Date;
   @readonly @date('deleted_at') deletedAt!: Date | null;
   @field('tenant_id') tenantId!: string | null;
   @field('title') title!: string;
