@@ -5,7 +5,7 @@ import { field } from '@nozbe/watermelondb/decorators';
 
 /** A local write waiting to be pushed (the outbox). Its id is the operation id the server deduplicates by. */
 export class SyncOperation extends Model {
-  static table = 'operation_queue';
+  static override table = 'operation_queue';
 
   @field('entity') entity!: string;
   @field('operation') operation!: string;
@@ -22,7 +22,7 @@ export class SyncOperation extends Model {
 
 /** Pull position of one entity. */
 export class SyncStateEntry extends Model {
-  static table = 'sync_state';
+  static override table = 'sync_state';
 
   @field('entity') entity!: string;
   @field('cursor') cursor!: string | null;
@@ -33,7 +33,7 @@ export class SyncStateEntry extends Model {
 
 /** A change the server could not apply without a decision. */
 export class SyncConflict extends Model {
-  static table = 'conflicts';
+  static override table = 'conflicts';
 
   @field('entity') entity!: string;
   @field('entity_id') entityId!: string;
@@ -48,7 +48,7 @@ export class SyncConflict extends Model {
 
 /** A media file waiting for the background uploader. */
 export class SyncUpload extends Model {
-  static table = 'uploads';
+  static override table = 'uploads';
 
   @field('local_path') localPath!: string;
   @field('remote_url') remoteUrl!: string | null;

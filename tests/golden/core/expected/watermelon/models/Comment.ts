@@ -8,9 +8,9 @@ import type { Task } from './Task';
 
 /** Comment: lastWriteWins, bidirectional. */
 export class Comment extends Model {
-  static table = 'comments';
+  static override table = 'comments';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     tasks: { type: 'belongs_to', key: 'task_id' },
   };
 

@@ -6,7 +6,7 @@ import type { E_COMMON_STATUS } from '../enums';
 
 /** Label: lastWriteWins, pullOnly (read-only: the server owns these records). */
 export class Label extends Model {
-  static table = 'labels';
+  static override table = 'labels';
 
   /** Server id; null until the first push is acknowledged. */
   @readonly @field('server_id') serverId!: string | null;

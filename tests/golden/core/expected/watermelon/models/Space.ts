@@ -10,9 +10,9 @@ import type { Task } from './Task';
 
 /** Space: lastWriteWins, bidirectional. */
 export class Space extends Model {
-  static table = 'spaces';
+  static override table = 'spaces';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     space_groups: { type: 'has_many', foreignKey: 'space_id' },
     tasks: { type: 'has_many', foreignKey: 'space_id' },
   };

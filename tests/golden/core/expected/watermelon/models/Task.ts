@@ -10,9 +10,9 @@ import type { Space } from './Space';
 
 /** Task: manual, bidirectional. */
 export class Task extends Model {
-  static table = 'tasks';
+  static override table = 'tasks';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     spaces: { type: 'belongs_to', key: 'space_id' },
     comments: { type: 'has_many', foreignKey: 'task_id' },
   };

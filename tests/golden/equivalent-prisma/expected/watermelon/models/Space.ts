@@ -9,9 +9,9 @@ import type { Group } from './Group';
 
 /** Space: lastWriteWins, bidirectional. */
 export class Space extends Model {
-  static table = 'spaces';
+  static override table = 'spaces';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     space_groups: { type: 'has_many', foreignKey: 'space_id' },
   };
 

@@ -8,9 +8,9 @@ import type { Space } from './Space';
 
 /** Group: serverMerge, bidirectional. */
 export class Group extends Model {
-  static table = 'space_groups';
+  static override table = 'space_groups';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     spaces: { type: 'belongs_to', key: 'space_id' },
   };
 

@@ -8,9 +8,9 @@ import type { Project } from './Project';
 
 /** Member: lastWriteWins, bidirectional. */
 export class Member extends Model {
-  static table = 'project_members';
+  static override table = 'project_members';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     projects: { type: 'belongs_to', key: 'project_id' },
   };
 

@@ -7,9 +7,9 @@ import type { Member } from './Member';
 
 /** Project: serverMerge, bidirectional. */
 export class Project extends Model {
-  static table = 'projects';
+  static override table = 'projects';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     project_members: { type: 'has_many', foreignKey: 'project_id' },
   };
 

@@ -9,9 +9,9 @@ import type { Notebook } from './Notebook';
 
 /** Entry: lastWriteWins, bidirectional. */
 export class Entry extends Model {
-  static table = 'entries';
+  static override table = 'entries';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     notebooks: { type: 'belongs_to', key: 'notebook_id' },
   };
 

@@ -8,9 +8,9 @@ import type { Entry } from './Entry';
 
 /** Notebook: serverMerge, bidirectional. */
 export class Notebook extends Model {
-  static table = 'notebooks';
+  static override table = 'notebooks';
 
-  static associations: Associations = {
+  static override associations: Associations = {
     entries: { type: 'has_many', foreignKey: 'notebook_id' },
   };
 

@@ -6,7 +6,7 @@ import type { E_COMMON_STATUS } from '../enums';
 
 /** Sticker: lastWriteWins, pullOnly (read-only: the server owns these records). */
 export class Sticker extends Model {
-  static table = 'stickers';
+  static override table = 'stickers';
 
   /** Server id; null until the first push is acknowledged. */
   @readonly @field('server_id') serverId!: string | null;
