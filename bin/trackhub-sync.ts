@@ -12,7 +12,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 const program = new Command('trackhub-sync')
   .description('Generate an offline-first sync layer from annotated Prisma / GraphQL schemas.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors are bad input (exit 2); --help and --version exit 0. Set
+  // before the subcommands are added so that they inherit it.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program
   .command('generate')
@@ -38,10 +41,5 @@ program
   .action(async (flags) => {
     process.exitCode = await irCommand(flags, io);
   });
-
-program.exitOverride((err) => {
-  // Usage errors are bad input (exit 2); --help and --version exit 0.
-  process.exit(err.exitCode === 0 ? 0 : 2);
-});
 
 await program.parseAsync(process.argv);

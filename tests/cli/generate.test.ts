@@ -1,0 +1,141 @@
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, scratchCopy, treeHash } from '../support/cli';
+
+// The CLI as users run it (bin/trackhub-sync.mjs in a child process), on a
+// scratch copy of the bundled example.
+
+describe('trackhub-sync generate', () => {
+  let dir: string;
+  const out = () => join(dir, 'generated');
+
+  beforeAll(() => {
+    dir = scratchCopy('examples/trackhub-core');
+    rmSync(out(), { recursive: true, force: true });
+  });
+
+  it('writes the tree, then --check passes and a second run writes nothing', () => {
+    const first = cli(['generate'], dir);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^generated: \d+ written, 0 unchanged$/m);
+    const hash = treeHash(out());
+
+    const check = cli(['generate', '--check'], dir);
+    expect(check.status, check.stdout).toBe(0);
+    expect(check.stdout).toMatch(/up to date/);
+
+    const second = cli(['generate'], dir);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toMatch(/^generated: 0 written, \d+ unchanged$/m);
+    expect(treeHash(out())).toBe(hash);
+  });
+
+  it('--check exits 1 with a unified diff after an edit, a deletion or an extra file', () => {
+    const model = join(out(), 'watermelon/models/Space.ts');
+    const original = readFileSync(model, 'utf8');
+
+    writeFileSync(model, original.replace("static override table = 'spaces';", "static override table = 'spacez';"));
+    let check = cli(['generate', '--check'], dir);
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain('--- a/watermelon/models/Space.ts');
+    expect(check.stdout).toContain("-  static override table = 'spacez';");
+    expect(check.stdout).toContain("+  static override table = 'spaces';");
+    expect(check.stdout).toMatch(/1 stale, 0 missing, 0 orphan/);
+
+    rmSync(model);
+    check = cli(['generate', '--check'], dir);
+    expect(check.status).toBe(1);
+    expect(check.stdout).toMatch(/0 stale, 1 missing, 0 orphan/);
+
+    writeFileSync(model, original);
+    writeFileSync(join(out(), 'watermelon/notes.txt'), 'hand-written\n');
+    check = cli(['generate', '--check', '--json'], dir);
+    expect(check.status).toBe(1);
+    expect(JSON.parse(check.stdout)).toMatchObject({ status: 'stale', orphans: ['watermelon/notes.txt'], stale: [], missing: [] });
+
+    // generate owns the folder: it removes the orphan and --check is green again.
+    const fix = cli(['generate'], dir);
+    expect(fix.stdout).toMatch(/1 removed/);
+    expect(cli(['generate', '--check'], dir).status).toBe(0);
+  });
+
+  it('--dry-run reports changes and writes nothing', () => {
+    const schema = join(dir, 'prisma/schema.prisma');
+    const original = readFileSync(schema, 'utf8');
+    writeFileSync(schema, original.replace('  description String?\n', '  description String?\n  motto String?\n'));
+    const before = treeHash(out());
+    const dry = cli(['generate', '--dry-run'], dir);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain("+        { name: 'motto', type: 'string', isOptional: true },");
+    expect(dry.stdout).toMatch(/dry run: nothing written/);
+    expect(treeHash(out())).toBe(before);
+    writeFileSync(schema, original);
+  });
+
+  it('bad input exits 2 with every located diagnostic and leaves the output untouched', () => {
+    const schema = join(dir, 'prisma/schema.prisma');
+    const original = readFileSync(schema, 'utf8');
+    writeFileSync(
+      schema,
+      original
+        .replace('/// @sync(strategy: lastWriteWins)', '/// @sync(strategy: lastWriteWin)')
+        .replace('/// @sync(strategy: manual)', '/// @sync(strategy: manual, direction: pulOnly)'),
+    );
+    const before = treeHash(out());
+    const run = cli(['generate'], dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^prisma\/schema\.prisma:\d+:\d+ TS102 model Space: unknown strategy 'lastWriteWin'$/m);
+    expect(run.stderr).toContain("Hint: Did you mean 'lastWriteWins'?");
+    expect(run.stderr).toMatch(/^prisma\/schema\.prisma:\d+:\d+ TS103 model Task: unknown direction 'pulOnly'$/m);
+    expect(run.stderr).toMatch(/2 error\(s\); nothing written\./);
+    expect(treeHash(out())).toBe(before);
+
+    const json = cli(['generate', '--json'], dir);
+    expect(json.status).toBe(2);
+    const report = JSON.parse(json.stdout) as { status: string; diagnostics: { code: string; line: number; column: number }[] };
+    expect(report.status).toBe('error');
+    expect(report.diagnostics.map((d) => d.code)).toEqual(['TS102', 'TS103']);
+    expect(treeHash(out())).toBe(before);
+
+    writeFileSync(schema, original);
+    appendFileSync(schema, '\nmodel Broken {\n  id Strin @id\n}\n');
+    const syntax = cli(['generate'], dir);
+    expect(syntax.status).toBe(2);
+    expect(syntax.stderr).toMatch(/^prisma\/schema\.prisma:\d+:6 TS100 Prisma: Type "Strin" is neither a built-in type/m);
+    expect(treeHash(out())).toBe(before);
+    writeFileSync(schema, original);
+  });
+
+  it('an invalid config or flag exits 2 and names the problem', () => {
+    writeFileSync(join(dir, 'bad.config.json'), '{\n  "schema": "prisma/schema.prisma",\n  "outt": "x"\n}\n');
+    const bad = cli(['generate', '--config', 'bad.config.json'], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^bad\.config\.json:1:1 TS200 config \(root\): Unrecognized key: "outt"/m);
+
+    const missing = cli(['generate', '--schema', 'nope.prisma'], dir);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^nope\.prisma:1:1 TS116 schema input not found/m);
+
+    expect(cli(['generate', '--no-such-flag'], dir).status).toBe(2);
+  });
+
+  it('flags override the config: --schema and --out', () => {
+    const run = cli(['generate', '--schema', 'prisma/schema.prisma', '--out', 'elsewhere'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(treeHash(join(dir, 'elsewhere'))).toBe(treeHash(out()));
+  });
+
+  it('ir --json prints the IR', () => {
+    const run = cli(['ir', '--json'], dir);
+    expect(run.status).toBe(0);
+    const ir = JSON.parse(run.stdout) as { entities: { name: string; table: string; strategy: string }[] };
+    expect(ir.entities.map((e) => [e.name, e.table, e.strategy])).toEqual([
+      ['Space', 'spaces', 'lastWriteWins'],
+      ['Group', 'space_groups', 'serverMerge'],
+      ['Task', 'tasks', 'manual'],
+      ['Comment', 'comments', 'lastWriteWins'],
+      ['Label', 'labels', 'lastWriteWins'],
+    ]);
+  });
+});
