@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll } from 'vitest';
+import { listTree } from '../../generator/emit/compare';
+import { REPO, type CliRun } from '../support/cli';
+
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** An empty scratch folder, removed after the test file. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+/** A scratch folder holding a copy of a golden case's `input/`. */
+export function scratchInput(goldenCase: string, prefix: string): string {
+  const dir = scratchDir(prefix);
+  cpSync(join(REPO, 'tests/golden', goldenCase, 'input'), dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Make `dir` look like a project with trackhub-sync installed: node_modules
+ * links to this repository's dependencies, `trackhub-sync` to the repository,
+ * and `.bin/trackhub-sync-prisma` as npm links a package's "bin" entry.
+ */
+export function installInto(dir: string): void {
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, '.bin'), { recursive: true });
+  symlinkSync(REPO.replace(/\/$/, ''), join(modules, 'trackhub-sync'), 'dir');
+  symlinkSync(join(REPO, 'bin/prisma-generator.mjs'), join(modules, '.bin/trackhub-sync-prisma'));
+}
+
+/** Run a tool from this repository's node_modules/.bin in `cwd`, with `extraBin` first on PATH (as npx does). */
+export function runTool(tool: string, args: readonly string[], cwd: string, extraBin?: string): CliRun {
+  const path = [extraBin, join(REPO, 'node_modules/.bin'), process.env.PATH].filter(Boolean).join(delimiter);
+  const run = spawnSync(join(REPO, 'node_modules/.bin', tool), args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      PATH: path,
+      NO_COLOR: '1',
+      // Offline: generating never runs the schema engine, but Prisma looks for its binary (ENVIRONMENT.md).
+      PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true',
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    },
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Every file of a tree as `{ path: contents }`, for whole-tree equality with a readable diff. */
+export function readTree(dir: string): Record<string, string> {
+  return Object.fromEntries(listTree(dir).map((path) => [path, readFileSync(join(dir, path), 'utf8')]));
+}
