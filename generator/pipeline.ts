@@ -3,8 +3,13 @@ import { DiagnosticsError, hasErrors, type Diagnostic } from './diagnostics';
 import type { GeneratedFile } from './emit/generatedFile';
 import { buildIr } from './ir/build';
 import type { Ir } from './ir/types';
-import { readInputs } from './readers/readInputs';
+import { displayPath, readInputs } from './readers/readInputs';
+import { readProtoInputs } from './readers/proto/readProtoInputs';
+import { readPreviousSyncProto } from './readers/proto/readPreviousSyncProto';
+import { generateProto } from './targets/proto/generate';
 import { generateWatermelon } from './targets/watermelon/generate';
+import { planMigrations } from './targets/watermelon/migrations/planMigrations';
+import { readSnapshotFiles } from './targets/watermelon/migrations/readSnapshotFiles';
 
 export interface PipelineResult {
   ir: Ir;
@@ -26,7 +31,23 @@ export function loadIr(config: ResolvedConfig): { ir: Ir; warnings: Diagnostic[]
 export function runPipeline(config: ResolvedConfig): PipelineResult {
   const { ir, warnings } = loadIr(config);
   const files: GeneratedFile[] = [];
-  if (config.targets.watermelon) files.push(...generateWatermelon({ ir, config, schemaVersion: 1 }));
+  if (config.targets.watermelon) {
+    // Local migrations: diff the IR against the committed snapshot chain (read from the output folder).
+    const plan = planMigrations({
+      ir,
+      options: config.migrations,
+      snapshots: readSnapshotFiles(config.out),
+      shownOut: displayPath(config.baseDir, config.out),
+    });
+    warnings.push(...plan.warnings);
+    files.push(...generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
+    files.push(...plan.files);
+  }
+  if (config.targets.proto && config.proto.files.length > 0) {
+    // The proto target edits the user's .proto files and keeps sync.proto's numbers from the output folder.
+    const protos = readProtoInputs(config.proto.files, config.baseDir, config.out);
+    files.push(...generateProto({ ir, config, protos, previousSyncProto: readPreviousSyncProto(config.out) }));
+  }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { ir, files, warnings };
 }
