@@ -2,4 +2,18 @@
 
 import { schemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
 
+/**
+ * Entities to re-pull in full after the database migrated to a version, by
+ * version: the step to that version added their table or columns (or reset a
+ * column), so rows pulled before it lack those values. When a database goes
+ * from version `from` to `to`, re-pull every entity listed for the versions
+ * `from + 1` up to `to`.
+ */
+export const repullAfterMigration: Readonly<Record<number, readonly string[]>> = {};
+
+/**
+ * Local schema migrations, one per version after 1, oldest first. Computed
+ * from the committed snapshots (snapshots/NNNN.json) by `trackhub-sync
+ * generate`; never edit by hand.
+ */
 export const migrations = schemaMigrations({ migrations: [] });
