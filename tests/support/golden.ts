@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config';
 import { DiagnosticsError, formatDiagnostic, sortDiagnostics } from '../../generator/diagnostics';
 import { compareTree } from '../../generator/emit/compare';
+import type { GeneratedFile } from '../../generator/emit/generatedFile';
 import { writeOutput } from '../../generator/emit/write';
 import { runPipeline } from '../../generator/pipeline';
 
@@ -31,12 +32,13 @@ export async function runGoldenCase(name: string): Promise<GoldenOutcome> {
   const diagnosticsFile = join(dir, 'diagnostics.txt');
   try {
     const result = runPipeline(config);
+    const files = result.files.map(inExpectedTree);
     const irJson = `${JSON.stringify(result.ir, null, 2)}\n`;
     if (UPDATE) {
-      writeOutput(result.files, config.out, config.baseDir);
+      writeOutput(files, config.out, config.baseDir);
       writeFileSync(join(dir, 'ir.json'), irJson);
     }
-    const cmp = compareTree(result.files, config.out, config.baseDir);
+    const cmp = compareTree(files, config.out, config.baseDir);
     const problems = cmp.stale.length + cmp.missing.length + cmp.orphans.length === 0 ? '' : cmp.diff;
     return { kind: 'files', problems, irJson };
   } catch (error) {
@@ -45,4 +47,13 @@ export async function runGoldenCase(name: string): Promise<GoldenOutcome> {
     if (UPDATE) writeFileSync(diagnosticsFile, actual);
     return { kind: 'diagnostics', actual, expected: existsSync(diagnosticsFile) ? readFileSync(diagnosticsFile, 'utf8') : null };
   }
+}
+
+/**
+ * External files (user `.proto` files edited in place) would overwrite the
+ * case's inputs; in a golden case they are compared inside the expected tree
+ * instead, under `external/<path relative to the case>`.
+ */
+function inExpectedTree(file: GeneratedFile): GeneratedFile {
+  return file.external ? { path: `external/${file.path}`, contents: file.contents } : file;
 }

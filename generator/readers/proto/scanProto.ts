@@ -1,0 +1,110 @@
+/**
+ * A small lexical scan of a `.proto` file for what a parser does not report:
+ * byte offsets. protobufjs gives the facts (numbers, reserved ranges, types);
+ * this scan gives where each message opens and closes, so the proto target
+ * can insert text without rewriting anything else.
+ *
+ * It only needs to be right about comments, strings and braces: every `{` is
+ * matched with its `}` (messages, enums, oneofs, services, option aggregates),
+ * and a `message Name {` header marks a message block.
+ */
+
+export interface ProtoToken {
+  kind: 'ident' | 'number' | 'string' | 'symbol';
+  text: string;
+  /** Offset of the first character in the file text. */
+  start: number;
+}
+
+/** One `message Name { ... }` block. */
+export interface MessageBlock {
+  /** Dotted path of enclosing messages and this one, without the package (`Task.Inner`). */
+  path: string;
+  /** Offset of the name token. */
+  nameStart: number;
+  /** Offset of the opening `{`. */
+  open: number;
+  /** Offset of the closing `}`. */
+  close: number;
+}
+
+export interface ProtoScan {
+  /** `proto2`, `proto3` or `editions`; `proto2` when the file declares nothing (the protobuf default). */
+  syntax: 'proto2' | 'proto3' | 'editions';
+  /** Package name, or '' when the file declares none. */
+  package: string;
+  messages: MessageBlock[];
+}
+
+/** Split proto source into tokens, skipping whitespace and comments. */
+export function tokenize(text: string): ProtoToken[] {
+  const tokens: ProtoToken[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (/\s/.test(ch)) {
+      i++;
+    } else if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end + 1;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== ch && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      tokens.push({ kind: 'string', text: text.slice(i, j + 1), start: i });
+      i = j + 1;
+    } else if (/[A-Za-z_]/.test(ch)) {
+      const match = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i, i + 256))!;
+      tokens.push({ kind: 'ident', text: match[0], start: i });
+      i += match[0].length;
+    } else if (/[0-9]/.test(ch)) {
+      const match = /^[0-9][A-Za-z0-9_.+-]*/.exec(text.slice(i, i + 64))!;
+      tokens.push({ kind: 'number', text: match[0], start: i });
+      i += match[0].length;
+    } else {
+      tokens.push({ kind: 'symbol', text: ch, start: i });
+      i++;
+    }
+  }
+  return tokens;
+}
+
+/** Find the syntax, the package and every message block with its brace offsets. */
+export function scanProto(text: string): ProtoScan {
+  const tokens = tokenize(text);
+  const result: ProtoScan = { syntax: 'proto2', package: '', messages: [] };
+  // Frames of open braces; `name` is set for message blocks only.
+  const stack: { name: string | null; nameStart: number; open: number }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1];
+    if (stack.length === 0 && token.kind === 'ident' && next?.text === '=' && (token.text === 'syntax' || token.text === 'edition')) {
+      const value = tokens[i + 2]?.text.slice(1, -1);
+      result.syntax = token.text === 'edition' ? 'editions' : value === 'proto3' ? 'proto3' : 'proto2';
+    } else if (stack.length === 0 && token.kind === 'ident' && token.text === 'package' && next?.kind === 'ident') {
+      result.package = next.text;
+    } else if (token.kind === 'ident' && token.text === 'message' && next?.kind === 'ident' && tokens[i + 2]?.text === '{') {
+      stack.push({ name: next.text, nameStart: next.start, open: tokens[i + 2]!.start });
+      i += 2;
+    } else if (token.text === '{' && token.kind === 'symbol') {
+      stack.push({ name: null, nameStart: token.start, open: token.start });
+    } else if (token.text === '}' && token.kind === 'symbol') {
+      const frame = stack.pop();
+      if (frame?.name) {
+        const path = [...stack.filter((f) => f.name !== null).map((f) => f.name), frame.name].join('.');
+        result.messages.push({ path, nameStart: frame.nameStart, open: frame.open, close: token.start });
+      }
+    }
+  }
+  result.messages.sort((a, b) => a.open - b.open);
+  return result;
+}
+
+/** 1-based line and column of an offset. */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}

@@ -1,0 +1,58 @@
+import type { ProtoFileFacts, ProtoMessageFacts } from '../../readers/proto/protoFacts';
+import type { FieldAddition } from './planFields';
+
+export interface MessageEdit {
+  message: ProtoMessageFacts;
+  additions: FieldAddition[];
+}
+
+/** The comment line above added fields, so a reader of the .proto knows where they came from. */
+export const ADDED_COMMENT = '// Offline-first sync fields, added by trackhub-sync.';
+
+/**
+ * Insert the planned fields into the file text, each block just before its
+ * message's closing brace and indented like the message's body. Every other
+ * byte of the file is kept: this is an edit, not a rewrite.
+ */
+export function editProto(file: ProtoFileFacts, edits: readonly MessageEdit[]): string {
+  let text = file.text;
+  const indentUnit = detectIndentUnit(file.text);
+  // Later offsets first, so earlier offsets stay valid (a nested message closes before its parent).
+  const ordered = edits.filter((e) => e.additions.length > 0).sort((a, b) => b.message.close - a.message.close);
+  for (const { message, additions } of ordered) {
+    const closeLineStart = text.lastIndexOf('\n', message.close - 1) + 1;
+    const closeLineIndent = /^[ \t]*/.exec(text.slice(closeLineStart))![0];
+    const braceAlone = text.slice(closeLineStart, message.close).trim() === '';
+    const indent = braceAlone ? bodyIndent(text, message, closeLineIndent, indentUnit) : closeLineIndent + indentUnit;
+    const label = file.syntax === 'proto2' ? 'optional ' : '';
+    const lines = [ADDED_COMMENT, ...additions.map((a) => `${label}${a.type} ${a.name} = ${a.number};`)].map((l) => indent + l);
+    if (braceAlone) {
+      // The closing brace is on its own line: insert whole lines before it,
+      // after a blank line when the body above ends with a declaration.
+      const previous = text.slice(text.lastIndexOf('\n', closeLineStart - 2) + 1, closeLineStart).trim();
+      const gap = previous === '' || previous.endsWith('{') ? '' : '\n';
+      text = `${text.slice(0, closeLineStart)}${gap}${lines.join('\n')}\n${text.slice(closeLineStart)}`;
+    } else {
+      // `message A { string x = 1; }` or `message A {}`: open the brace onto lines.
+      let at = message.close;
+      while (at > message.open + 1 && (text[at - 1] === ' ' || text[at - 1] === '\t')) at--;
+      text = `${text.slice(0, at)}\n${lines.join('\n')}\n${closeLineIndent}${text.slice(message.close)}`;
+    }
+  }
+  return text;
+}
+
+/** Indentation of the first non-blank line inside the body, if deeper than the closing brace. */
+function bodyIndent(text: string, message: ProtoMessageFacts, closeIndent: string, unit: string): string {
+  const body = text.slice(text.indexOf('\n', message.open) + 1, message.close);
+  const first = body.split('\n').find((l) => l.trim() !== '');
+  const indent = first === undefined ? '' : /^[ \t]*/.exec(first)![0];
+  return indent.length > closeIndent.length ? indent : closeIndent + unit;
+}
+
+/** The file's indentation step: the leading whitespace of its first indented line, else two spaces. */
+function detectIndentUnit(text: string): string {
+  // Block-comment continuation lines (` * text`) say nothing about indentation.
+  const line = text.split('\n').find((l) => /^[ \t]+[^\s*]/.test(l));
+  return line ? /^[ \t]+/.exec(line)![0] : '  ';
+}

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../../config';
+import { DiagnosticCode, DiagnosticsError, diagnostic, type Diagnostic } from '../../diagnostics';
+import { formatSource } from '../../emit/format';
+import type { GeneratedFile } from '../../emit/generatedFile';
+import { header } from '../../emit/header';
+import { render } from '../../emit/render';
+import type { Ir } from '../../ir/types';
+import type { ProtoFileFacts } from '../../readers/proto/protoFacts';
+import { displayPath } from '../../readers/readInputs';
+import { editProto, type MessageEdit } from './editProto';
+import { SYNC_PROTO_PATH } from './layout';
+import { matchMessages } from './matchMessages';
+import { NumberBook, readPreviousNumbers, type PreviousNumbers } from './numberBook';
+import { planFields } from './planFields';
+import { syncProtoView } from './syncProtoView';
+
+export { SYNC_PROTO_PATH };
+
+export interface ProtoContext {
+  ir: Ir;
+  config: Pick<ResolvedConfig, 'proto' | 'configFile' | 'baseDir' | 'out'>;
+  /** The parsed `--proto` inputs (readers/proto/readProtoInputs.ts). */
+  protos: readonly ProtoFileFacts[];
+  /** The `sync.proto` currently in the output folder, whose numbers are kept; null when there is none. */
+  previousSyncProto: string | null;
+}
+
+/**
+ * The proto target (SPEC §7): every user `.proto` file holding a synced
+ * entity's message, with the missing sync fields inserted (an external file,
+ * edited in place), plus `proto/sync.proto`. Throws DiagnosticsError with
+ * every problem found, so nothing is written when any message is wrong.
+ */
+export function generateProto(context: ProtoContext): GeneratedFile[] {
+  const { ir, config, protos } = context;
+  const configFile = config.configFile ? displayPath(config.baseDir, config.configFile) : '<flags>';
+  const { matches, diagnostics } = matchMessages(ir.entities, protos, config.proto.messages, configFile);
+  const editsByFile = new Map<ProtoFileFacts, MessageEdit[]>();
+  for (const { file, message } of matches) {
+    const plan = planFields(message, file, config.proto.timestampType);
+    if (!plan.ok) {
+      diagnostics.push(...plan.diagnostics);
+      continue;
+    }
+    editsByFile.set(file, [...(editsByFile.get(file) ?? []), { message, additions: plan.additions }]);
+  }
+  const shownSyncProto = displayPath(config.baseDir, join(config.out, SYNC_PROTO_PATH));
+  const previous = previousNumbers(context.previousSyncProto, config.proto.package, shownSyncProto, diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(diagnostics);
+
+  const files: GeneratedFile[] = [...editsByFile].map(([file, edits]) => ({
+    path: file.shown,
+    contents: editProto(file, edits),
+    external: true,
+  }));
+  const view = syncProtoView(ir, config.proto.package, new NumberBook(previous));
+  files.push({ path: SYNC_PROTO_PATH, contents: formatSource(render('proto/sync', { header: header(), ...view })) });
+  return files;
+}
+
+function previousNumbers(text: string | null, pkg: string, shown: string, diagnostics: Diagnostic[]): PreviousNumbers | null {
+  try {
+    return readPreviousNumbers(text, pkg);
+  } catch (error) {
+    diagnostics.push(
+      diagnostic(
+        DiagnosticCode.proto,
+        { file: shown, line: 1, column: 1 },
+        `the existing ${SYNC_PROTO_PATH} does not parse (${(error as Error).message}); its field numbers cannot be kept`,
+        'Restore it from version control, or delete it to number sync.proto from scratch (a wire break for deployed clients).',
+      ),
+    );
+    return null;
+  }
+}

@@ -1,0 +1,99 @@
+import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
+import type { ProtoFileFacts, ProtoMessageFacts } from '../../readers/proto/protoFacts';
+
+/** The offline-first fields every synced message carries (SPEC §7), in the order they are added. */
+export const SYNC_FIELDS = ['client_id', 'version', 'updated_at', 'deleted_at'] as const;
+export type SyncFieldName = (typeof SYNC_FIELDS)[number];
+
+/** Highest field number protobuf allows (2^29 - 1); `reserved 10 to max` ends here. */
+export const MAX_FIELD_NUMBER = 536_870_911;
+/** Numbers the protobuf implementation reserves for itself (protobuf language guide). */
+const IMPLEMENTATION_RESERVED: [number, number] = [19_000, 19_999];
+
+const INTEGER_TYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
+const TIMESTAMP_IMPORT = 'google/protobuf/timestamp.proto';
+
+export interface FieldAddition {
+  name: SyncFieldName;
+  type: string;
+  number: number;
+}
+
+export type FieldPlan = { ok: true; additions: FieldAddition[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Decide which sync fields a message lacks, their types and their numbers.
+ *
+ * A field counts as present under its snake_case name or its JSON (camelCase)
+ * name: adding `client_id` next to `clientId` would clash in JSON. New numbers
+ * start above the highest number in use, reserved or declared for extensions,
+ * because a gap may be a retired field whose number must never be reused (SPEC §7).
+ */
+export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, timestampType: string): FieldPlan {
+  const diagnostics: Diagnostic[] = [];
+  const missing: SyncFieldName[] = [];
+  for (const name of SYNC_FIELDS) {
+    const existing = message.fields.find((f) => f.name === name || f.name === camel(name));
+    if (!existing) {
+      if (message.reservedNames.includes(name)) {
+        diagnostics.push(
+          diagnostic(
+            DiagnosticCode.proto,
+            message.location,
+            `message ${message.fullName}: the sync field name '${name}' is reserved`,
+            `A reserved name marks a retired field; remove "${name}" from the reserved names if it may be reused, or map the entity to another message with "proto.messages".`,
+          ),
+        );
+      }
+      missing.push(name);
+    } else if (name === 'version' && (existing.mapKey !== null || !INTEGER_TYPES.has(existing.type))) {
+      diagnostics.push(
+        diagnostic(
+          DiagnosticCode.proto,
+          message.location,
+          `message ${message.fullName}: field '${existing.name}' has type ${existing.mapKey ? `map<${existing.mapKey}, ${existing.type}>` : existing.type}, but the sync version is an integer`,
+          'Change it to an integer type (int32, int64, ...) or rename it; trackhub-sync never changes an existing field.',
+        ),
+      );
+    }
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+
+  const timestamp = file.imports.includes(TIMESTAMP_IMPORT) ? 'google.protobuf.Timestamp' : timestampType;
+  const types: Record<SyncFieldName, string> = { client_id: 'string', version: 'int32', updated_at: timestamp, deleted_at: timestamp };
+  const additions: FieldAddition[] = [];
+  let next = highestNumber(message) + 1;
+  for (const name of missing) {
+    if (next >= IMPLEMENTATION_RESERVED[0] && next <= IMPLEMENTATION_RESERVED[1]) next = IMPLEMENTATION_RESERVED[1] + 1;
+    if (next > MAX_FIELD_NUMBER) {
+      return {
+        ok: false,
+        diagnostics: [
+          diagnostic(
+            DiagnosticCode.proto,
+            message.location,
+            `message ${message.fullName}: no field number left for '${name}' above the highest number in use or reserved`,
+            `Numbers are never reused below the highest one (gaps may be retired fields); narrow a "reserved ... to max" range so that ${missing.length} number(s) remain free above the fields.`,
+          ),
+        ],
+      };
+    }
+    additions.push({ name, type: types[name], number: next });
+    next++;
+  }
+  return { ok: true, additions };
+}
+
+/** Highest number taken by a field, a reserved range or an extension range (0 when none). */
+export function highestNumber(message: ProtoMessageFacts): number {
+  return Math.max(
+    0,
+    ...message.fields.map((f) => f.number),
+    ...message.reservedRanges.map(([, to]) => to),
+    ...message.extensionRanges.map(([, to]) => to),
+  );
+}
+
+function camel(snake: string): string {
+  return snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
