@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { DiagnosticsError } from '../../../diagnostics';
+import { buildIr } from '../../../ir/build';
+import { readPrisma } from '../../../readers/prisma/readPrisma';
+import type { SnapshotFile } from './chain';
+import { planMigrations, type MigrationInput } from './planMigrations';
+
+const BASE = `
+  id        String    @id @default(uuid())
+  clientId  String?   @unique
+  version   Int       @default(1)
+  updatedAt DateTime? @updatedAt
+  deletedAt DateTime?
+  tenantId  String?`;
+
+function ir(body: string) {
+  const text = `datasource db {\n  provider = "postgresql"\n}\n/// @sync\nmodel Task {${BASE}\n${body}\n}\n`;
+  const { ir: result, diagnostics } = buildIr([readPrisma([{ path: 'schema.prisma', text }])]);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return result;
+}
+
+const options = (extra: Partial<MigrationInput['options']> = {}): MigrationInput['options'] => ({
+  allowDestructive: false,
+  allow: [],
+  renames: {},
+  ...extra,
+});
+
+/** Generate version 1 from `v1`, then plan `v2` against its snapshot. */
+function twoVersions(v1: string, v2: string, opts = options()) {
+  const first = planMigrations({ ir: ir(v1), options: opts, snapshots: [], shownOut: 'gen' });
+  const snapshots: SnapshotFile[] = first.files.map((f) => ({ path: f.path, text: f.contents }));
+  return { snapshots, plan: () => planMigrations({ ir: ir(v2), options: opts, snapshots, shownOut: 'gen' }) };
+}
+
+function diagnosticsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DiagnosticsError) return error.diagnostics.map((d) => `${d.code} ${d.file} ${d.message}`);
+    throw error;
+  }
+  throw new Error('expected diagnostics');
+}
+
+describe('planMigrations', () => {
+  it('starts the chain at version 1 and adds no version when nothing changed', () => {
+    const { snapshots, plan } = twoVersions('title String', 'title String');
+    expect(snapshots.map((s) => s.path)).toEqual(['snapshots/0001.json']);
+    const result = plan();
+    expect(result.schemaVersion).toBe(1);
+    expect(result.files.map((f) => f.contents)).toEqual(snapshots.map((s) => s.text));
+  });
+
+  it('ignores changes that never reach the device (server-only fields)', () => {
+    const { plan } = twoVersions('title String', 'title String\n  /// @sync.ignore\n  secret String?');
+    expect(plan().schemaVersion).toBe(1);
+  });
+
+  it('bumps the version and appends a step when a column is added', () => {
+    const result = twoVersions('title String', 'title String\n  note String?').plan();
+    expect(result.schemaVersion).toBe(2);
+    expect(result.files.map((f) => f.path)).toEqual(['snapshots/0001.json', 'snapshots/0002.json']);
+    expect(result.changes.map((c) => c.kind)).toEqual(['addColumns']);
+    expect(result.migrationsSource).toContain('toVersion: 2');
+    expect(result.migrationsSource).toContain("2: ['Task']");
+  });
+
+  it('refuses a destructive change, naming table and column, unless allowed', () => {
+    const { plan } = twoVersions('title String\n  legacy String?', 'title String');
+    expect(diagnosticsOf(plan)).toEqual(["TS301 schema.prisma table 'tasks' › column 'legacy' was removed: dropping it deletes its values on every device"]);
+  });
+
+  it('accepts a destructive change allowed by table.column, by table, or globally, with a warning', () => {
+    for (const opts of [options({ allow: ['tasks.legacy'] }), options({ allow: ['tasks'] }), options({ allowDestructive: true })]) {
+      const result = twoVersions('title String\n  legacy String?', 'title String', opts).plan();
+      expect(result.schemaVersion).toBe(2);
+      expect(result.warnings.map((w) => `${w.code} ${w.severity}`)).toEqual(['TS301 warning']);
+      expect(result.migrationsSource).toContain('DESTRUCTIVE');
+    }
+    expect(diagnosticsOf(twoVersions('title String\n  legacy String?', 'title String', options({ allow: ['tasks.other'] })).plan)).toHaveLength(1);
+  });
+
+  it('treats a stated rename as a safe change', () => {
+    const result = twoVersions('title String', 'heading String', options({ renames: { 'tasks.title': 'heading' } })).plan();
+    expect(result.changes).toEqual([{ kind: 'renameColumn', table: 'tasks', from: 'title', to: 'heading' }]);
+    expect(result.warnings).toEqual([]);
+  });
+});
+
+describe('snapshot chain', () => {
+  const chainOf = () => {
+    const { snapshots } = twoVersions('title String', 'title String');
+    const second = planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownOut: 'gen' });
+    return second.files.map((f) => ({ path: f.path, text: f.contents }));
+  };
+  const plan = (snapshots: SnapshotFile[]) => () => planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownOut: 'gen' });
+
+  it('accepts an intact chain', () => {
+    expect(plan(chainOf())().schemaVersion).toBe(2);
+  });
+
+  it('fails on a missing version', () => {
+    const [, second] = chainOf();
+    expect(diagnosticsOf(plan([second!]))).toEqual(['TS300 gen/snapshots/0001.json snapshot version 1 is missing: the chain from version 1 to 2 is broken']);
+  });
+
+  it('fails when a parent was edited or the chain forked', () => {
+    const [first, second] = chainOf();
+    const edited = { ...first!, text: first!.text.replace('"title", "type": "string", "isOptional": false', '"title", "type": "string", "isOptional": true') };
+    expect(edited.text).not.toBe(first!.text);
+    expect(diagnosticsOf(plan([edited, second!]))[0]).toMatch(/0002\.json snapshot version 2 does not follow snapshots\/0001\.json .*broken or forked/);
+  });
+
+  it('fails when a snapshot does not follow from its parent and changes', () => {
+    const [first, second] = chainOf();
+    // The recorded change adds a string column, but the tables claim a number column.
+    const tampered = { ...second!, text: second!.text.replace(/("tables": \[[\s\S]*)"name": "note", "type": "string"/, '$1"name": "note", "type": "number"') };
+    expect(tampered.text).not.toBe(second!.text);
+    expect(diagnosticsOf(plan([first!, tampered]))[0]).toMatch(/0002\.json snapshot version 2: its tables do not follow/);
+  });
+
+  it('fails on malformed snapshots and stray files, validating with zod', () => {
+    const [first] = chainOf();
+    expect(diagnosticsOf(plan([{ ...first!, text: first!.text.replace('"format": 1', '"format": 9') }]))[0]).toMatch(/malformed at format/);
+    expect(diagnosticsOf(plan([{ path: 'snapshots/0001.json', text: '{' }]))[0]).toMatch(/not valid JSON/);
+    expect(diagnosticsOf(plan([first!, { path: 'snapshots/notes.txt', text: '' }]))[0]).toMatch(/unexpected file/);
+    expect(diagnosticsOf(plan([{ ...first!, path: 'snapshots/0002.json' }]))[0]).toMatch(/says version 1 but its file name says 2/);
+  });
+});
