@@ -1,0 +1,81 @@
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import { CONFLICT_TABLE, listConflicts, type ConflictEntry } from './conflicts';
+import type { EntityMeta, SyncRegistry } from './meta';
+import { fetchQueue, listQueue, QUEUE_TABLE, type QueueEntry } from './queue';
+import { STATE_TABLE } from './syncState';
+
+/** Everything a destructive operation could lose: the pending queue and the open conflicts. */
+export interface ExportedState {
+  exportedAt: string;
+  queue: QueueEntry[];
+  conflicts: ConflictEntry[];
+}
+
+/** The queue and open conflicts, ready for `JSON.stringify`. */
+export async function exportState(database: Database, _registry: SyncRegistry, now: number): Promise<ExportedState> {
+  return { exportedAt: new Date(now).toISOString(), queue: await listQueue(database), conflicts: await listConflicts(database) };
+}
+
+/**
+ * Drop every local change of the entities (queue entries, conflicts, records
+ * never acknowledged) and forget their pull position, so the next pull
+ * reloads them from scratch. The caller exports first.
+ */
+export async function forceSyncFromServer(database: Database, metas: EntityMeta[]): Promise<void> {
+  const names = metas.map((m) => m.name);
+  await database.write(async () => {
+    const ops: Model[] = [];
+    for (const entry of await fetchQueue(database)) if (names.includes(raw(entry).entity as string)) ops.push(entry.prepareDestroyPermanently());
+    for (const c of await database.get<Model>(CONFLICT_TABLE).query(Q.where('entity', Q.oneOf(names))).fetch()) ops.push(c.prepareDestroyPermanently());
+    for (const s of await database.get<Model>(STATE_TABLE).query(Q.where('entity', Q.oneOf(names))).fetch()) ops.push(s.prepareDestroyPermanently());
+    for (const meta of metas) {
+      for (const r of await database.get<Model>(meta.table).query(Q.where('server_id', null)).fetch()) ops.push(r.prepareDestroyPermanently());
+    }
+    await database.batch(...ops);
+  }, 'trackhub-sync force sync from server');
+}
+
+/** Give parked (failed) entries another try, right away. */
+export async function resetFailed(database: Database): Promise<void> {
+  await database.write(async () => {
+    const rows = await database.get<Model>(QUEUE_TABLE).query(Q.where('status', Q.oneOf(['failed', 'pending']))).fetch();
+    await database.batch(
+      ...rows.map((r) =>
+        r.prepareUpdate((e) => {
+          e._setRaw('status', 'pending');
+          e._setRaw('next_attempt_at', null);
+        }),
+      ),
+    );
+  }, 'trackhub-sync reset failed');
+}
+
+/**
+ * Remove a space from this device: the space record itself (entities whose id
+ * is the space id) and every record whose `spaceId` is it, with their queue
+ * entries and conflicts. `spaceId` is the local id (the server id for spaces first seen in a pull).
+ */
+export async function wipeSpace(database: Database, registry: SyncRegistry, spaceId: string): Promise<number> {
+  return database.write(async () => {
+    const ops: Model[] = [];
+    const removed = new Map<string, Set<string>>();
+    for (const meta of registry.entities) {
+      const spaceField = meta.fields.find((f) => f.name === 'spaceId');
+      const clauses = [Q.where('id', spaceId), ...(spaceField ? [Q.where(spaceField.column, spaceId)] : [])];
+      const rows = await database.get<Model>(meta.table).query(Q.or(...clauses)).fetch();
+      if (!meta.fields.some((f) => f.name === 'spaceId') && rows.every((r) => r.id !== spaceId)) continue;
+      removed.set(meta.name, new Set(rows.map((r) => r.id)));
+      ops.push(...rows.map((r) => r.prepareDestroyPermanently()));
+    }
+    for (const entry of await fetchQueue(database)) {
+      if (removed.get(raw(entry).entity as string)?.has(raw(entry).entity_id as string)) ops.push(entry.prepareDestroyPermanently());
+    }
+    for (const c of await database.get<Model>(CONFLICT_TABLE).query().fetch()) {
+      if (removed.get(raw(c).entity as string)?.has(raw(c).entity_id as string)) ops.push(c.prepareDestroyPermanently());
+    }
+    await database.batch(...ops);
+    return [...removed.values()].reduce((n, s) => n + s.size, 0);
+  }, 'trackhub-sync wipe space');
+}
+
+const raw = (m: Model) => m._raw as unknown as Record<string, unknown>;

@@ -1,0 +1,145 @@
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import { localIdsOf } from './ids';
+import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
+import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
+import { fetchQueue } from './queue';
+import { prepareSyncState, type SyncStateValue } from './syncState';
+import type { PullPage } from './transport';
+
+/** Columns only the server sets; a rebase never copies them over local pending state. */
+const SERVER_COLUMNS = new Set(['version', 'updated_at', 'deleted_at', 'client_id']);
+
+export interface ApplyOutcome {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** Records with pending local changes whose server values were merged under them (or left alone, `manual`). */
+  rebased: number;
+}
+
+/**
+ * Apply one pulled page in one WatermelonDB transaction, together with the
+ * new pull position (SPEC §6), so a crash mid-page re-pulls the page.
+ *
+ * A record with pending local changes is never overwritten: under
+ * `lastWriteWins` and `serverMerge` the server's values land in the fields the
+ * device did not change and its `version` stays the one the pending change was
+ * based on, so the push still carries the right base and the server decides;
+ * under `manual` the record is left as it is and the push surfaces the
+ * conflict. A tombstone for such a record is also left for the push to settle.
+ */
+export async function applyPullPage(
+  database: Database,
+  registry: SyncRegistry,
+  meta: EntityMeta,
+  page: PullPage,
+  state: { row: Model | null; patch: Partial<SyncStateValue> },
+  now: number,
+  seen?: Set<string>,
+): Promise<ApplyOutcome> {
+  const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0 };
+  const collection = database.get<Model>(meta.table);
+  await database.write(async () => {
+    const serverIds = page.items.map((i) => String(i.id));
+    if (seen) for (const id of serverIds) seen.add(id);
+    const byServerId = new Map<string, Model>();
+    if (serverIds.length > 0) {
+      for (const row of await collection.query(Q.where('server_id', Q.oneOf(serverIds))).fetch()) {
+        byServerId.set((row._raw as unknown as { server_id: string }).server_id, row);
+      }
+    }
+    // A create whose response was lost: the server has it under our local id as clientId.
+    const unmatched = page.items.filter((i) => !byServerId.has(String(i.id)));
+    const byLocalId = new Map<string, Model>();
+    if (unmatched.length > 0) {
+      const candidates = unmatched.flatMap((i) => (i.clientId ? [String(i.clientId), String(i.id)] : [String(i.id)]));
+      for (const row of await collection.query(Q.where('id', Q.oneOf(candidates))).fetch()) byLocalId.set(row.id, row);
+    }
+    const pending = new Map<string, Model[]>();
+    for (const entry of await fetchQueue(database, { entity: meta.name })) {
+      const id = (entry._raw as unknown as { entity_id: string }).entity_id;
+      pending.set(id, [...(pending.get(id) ?? []), entry]);
+    }
+    const translate = await foreignKeyTranslator(database, registry, meta, page.items);
+
+    const ops: Model[] = [];
+    for (const item of page.items) {
+      const serverId = String(item.id);
+      const existing =
+        byServerId.get(serverId) ?? (item.clientId ? byLocalId.get(String(item.clientId)) : undefined) ?? byLocalId.get(serverId);
+      const raw = translate(wireToRaw(meta, item));
+      raw.server_id = serverId;
+      if (!existing) {
+        ops.push(collection.prepareCreateFromDirtyRaw({ ...raw, id: serverId, _status: 'synced', _changed: '' }));
+        outcome.created += 1;
+        continue;
+      }
+      const entries = pending.get(existing.id);
+      if (!entries) {
+        ops.push(existing.prepareUpdate((r) => setColumns(r, raw)));
+        outcome.updated += 1;
+        continue;
+      }
+      outcome.rebased += 1;
+      const touched = new Set<string>();
+      for (const e of entries) for (const key of Object.keys(JSON.parse((e._raw as unknown as { payload: string }).payload) as WireRecord)) touched.add(key);
+      const keep: RawColumns = { server_id: serverId };
+      if (meta.strategy !== 'manual') {
+        for (const field of meta.fields) {
+          if (!touched.has(field.name) && !SERVER_COLUMNS.has(field.column) && field.column in raw) keep[field.column] = raw[field.column]!;
+        }
+      }
+      ops.push(existing.prepareUpdate((r) => setColumns(r, keep)));
+    }
+    if (page.deletedIds.length > 0) {
+      for (const row of await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds))).fetch()) {
+        if (pending.has(row.id)) continue;
+        ops.push(row.prepareDestroyPermanently());
+        outcome.deleted += 1;
+      }
+    }
+    ops.push(prepareSyncState(database, state.row, meta.name, state.patch, now));
+    await database.batch(...ops);
+  }, `trackhub-sync pull ${meta.name}`);
+  return outcome;
+}
+
+/** After a full re-pull: drop local records the server no longer has (never those with pending changes). */
+export async function removeUnseen(database: Database, meta: EntityMeta, seen: Set<string>): Promise<number> {
+  return database.write(async () => {
+    const rows = await database.get<Model>(meta.table).query(Q.where('server_id', Q.notEq(null))).fetch();
+    const pendingIds = new Set((await fetchQueue(database, { entity: meta.name })).map((e) => (e._raw as unknown as { entity_id: string }).entity_id));
+    const gone = rows.filter((r) => !seen.has((r._raw as unknown as { server_id: string }).server_id) && !pendingIds.has(r.id));
+    if (gone.length > 0) await database.batch(...gone.map((r) => r.prepareDestroyPermanently()));
+    return gone.length;
+  });
+}
+
+/** Writes server values with `_setRaw`: `prepareUpdate` would otherwise stamp `updated_at` with the local clock. */
+function setColumns(record: Model, columns: RawColumns): void {
+  for (const [column, value] of Object.entries(columns)) record._setRaw(column, value);
+}
+
+/** Rewrites foreign keys of pulled records from server ids to local ids. */
+async function foreignKeyTranslator(
+  database: Database,
+  registry: SyncRegistry,
+  meta: EntityMeta,
+  items: WireRecord[],
+): Promise<(raw: RawColumns) => RawColumns> {
+  if (meta.belongsTo.length === 0) return (raw) => raw;
+  const maps = await Promise.all(
+    meta.belongsTo.map(async (rel) => {
+      const column = meta.fields.find((f) => f.name === rel.field)!.column;
+      const ids = items.map((i) => i[rel.field]).filter((v): v is string => typeof v === 'string');
+      return { column, map: await localIdsOf(database, entityMeta(registry, rel.target), ids) };
+    }),
+  );
+  return (raw) => {
+    for (const { column, map } of maps) {
+      const value = raw[column];
+      if (typeof value === 'string') raw[column] = map.get(value) ?? value;
+    }
+    return raw;
+  };
+}

@@ -1,0 +1,181 @@
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import { uuidv7 } from 'uuidv7';
+import { localIdsOf } from './ids';
+import { columnToWire, rawToWire, wireToRaw, type RawColumns, type WireRecord } from './mapping';
+import { entityMeta, type SyncRegistry } from './meta';
+import { pushable } from './localWrites';
+import { fetchQueue, QUEUE_TABLE } from './queue';
+
+/** Table of conflicts (generated as the `SyncConflict` model). */
+export const CONFLICT_TABLE = 'conflicts';
+
+/**
+ * - `push`: the server refused a pushed change (version or field conflict, SPEC §5).
+ * - `deleted`: the pushed update targets a record deleted on the server.
+ */
+export type ConflictType = 'push' | 'deleted';
+
+/** An unresolved (or resolved) conflict as stored in `conflicts`. */
+export interface ConflictEntry {
+  id: string;
+  entity: string;
+  /** Local id of the record. */
+  entityId: string;
+  /** The local record when the conflict was detected (wire shape). */
+  localData: WireRecord;
+  /** The server's record (null when it was deleted there). */
+  serverData: WireRecord | null;
+  localVersion: number;
+  serverVersion: number;
+  conflictType: ConflictType;
+  resolved: boolean;
+  createdAt: number;
+}
+
+/**
+ * How to settle a conflict (SPEC §5):
+ * - `keepLocal`: push the local record again, based on the server's version.
+ * - `useServer`: drop the local change and take the server's record.
+ * - `merge`: take the server's record with `data` (field name -> value, wire form) on top, and push `data`.
+ */
+export type Resolution = { kind: 'keepLocal' } | { kind: 'useServer' } | { kind: 'merge'; data: WireRecord };
+
+export function readConflict(row: Model): ConflictEntry {
+  const raw = row._raw as unknown as Record<string, string | number | boolean>;
+  return {
+    id: row.id,
+    entity: raw.entity as string,
+    entityId: raw.entity_id as string,
+    localData: JSON.parse(raw.local_data as string) as WireRecord,
+    serverData: JSON.parse(raw.server_data as string) as WireRecord | null,
+    localVersion: raw.local_version as number,
+    serverVersion: raw.server_version as number,
+    conflictType: raw.conflict_type as ConflictType,
+    resolved: Boolean(raw.resolved),
+    createdAt: raw.created_at as number,
+  };
+}
+
+/** A prepared conflict row; pass it to `database.batch`. */
+export function prepareConflict(database: Database, conflict: Omit<ConflictEntry, 'id' | 'resolved'>): Model {
+  return database.get<Model>(CONFLICT_TABLE).prepareCreateFromDirtyRaw({
+    id: uuidv7(),
+    entity: conflict.entity,
+    entity_id: conflict.entityId,
+    local_data: JSON.stringify(conflict.localData),
+    server_data: JSON.stringify(conflict.serverData),
+    local_version: conflict.localVersion,
+    server_version: conflict.serverVersion,
+    conflict_type: conflict.conflictType,
+    resolved: false,
+    created_at: conflict.createdAt,
+  });
+}
+
+/** Open conflicts, oldest first. */
+export async function listConflicts(database: Database, includeResolved = false): Promise<ConflictEntry[]> {
+  const query = includeResolved ? [] : [Q.where('resolved', false)];
+  const rows = await database.get<Model>(CONFLICT_TABLE).query(...query).fetch();
+  return rows.map(readConflict).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+}
+
+/**
+ * Settle a conflict. The record, its queue entries and the conflict row change
+ * in one transaction, so the record and the queue always agree.
+ */
+export async function resolveConflict(database: Database, registry: SyncRegistry, conflictId: string, resolution: Resolution, now: number): Promise<void> {
+  const row = await database.get<Model>(CONFLICT_TABLE).find(conflictId);
+  const conflict = readConflict(row);
+  if (conflict.resolved) return;
+  const meta = entityMeta(registry, conflict.entity);
+  const server = conflict.serverData;
+  // Foreign keys in the server's data are server ids; the local record holds local ids.
+  const serverRaw = server ? await toLocalRaw(database, registry, conflict.entity, server) : null;
+  await database.write(async () => {
+    const record = await database.get<Model>(meta.table).find(conflict.entityId).catch(() => null);
+    const entries = await fetchQueue(database, { entity: meta.name, entityIds: [conflict.entityId] });
+    const ops: Model[] = [row.prepareUpdate((r) => r._setRaw('resolved', true))];
+    const kind = resolution.kind;
+    switch (kind) {
+      case 'useServer': {
+        ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
+        if (record) {
+          if (serverRaw && server?.deletedAt == null) ops.push(record.prepareUpdate((r) => setAll(r, serverRaw)));
+          else ops.push(record.prepareDestroyPermanently());
+        }
+        break;
+      }
+      case 'keepLocal':
+      case 'merge': {
+        if (!record) throw new Error(`conflict ${conflictId}: the local record is gone; use the server's record`);
+        if (!server || server.deletedAt != null) {
+          throw new Error(`conflict ${conflictId}: the record was deleted on the server; only 'useServer' applies`);
+        }
+        const localRaw = record._raw as unknown as RawColumns;
+        const fields = pushable(meta, 'update');
+        let payload: WireRecord;
+        if (kind === 'keepLocal') {
+          payload = Object.fromEntries(fields.map((f) => [f.name, columnToWire(f, localRaw[f.column])]));
+        } else {
+          payload = Object.fromEntries(fields.filter((f) => f.name in resolution.data).map((f) => [f.name, resolution.data[f.name]]));
+        }
+        const base = Object.fromEntries(Object.keys(payload).map((k) => [k, server[k] ?? null]));
+        const mergedRaw = kind === 'merge' ? { ...serverRaw!, ...wireToRaw(meta, payload) } : null;
+        ops.push(
+          record.prepareUpdate((r) => {
+            if (mergedRaw) setAll(r, mergedRaw);
+            r._setRaw('version', conflict.serverVersion);
+            r._setRaw('updated_at', now);
+          }),
+        );
+        // A new operation id: the server replays a known id with its original (conflict) result.
+        const isDelete = entries.some((e) => (e._raw as unknown as { operation: string }).operation === 'delete');
+        ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
+        ops.push(
+          database.get<Model>(QUEUE_TABLE).prepareCreateFromDirtyRaw({
+            id: uuidv7(),
+            entity: meta.name,
+            operation: isDelete ? 'delete' : 'update',
+            entity_id: conflict.entityId,
+            payload: JSON.stringify(isDelete ? {} : payload),
+            base: isDelete ? null : JSON.stringify(base),
+            status: 'pending',
+            attempts: 0,
+            next_attempt_at: null,
+            last_error: null,
+            created_at: now,
+            updated_at: now,
+          }),
+        );
+        break;
+      }
+      default: {
+        const unreachable: never = kind;
+        throw new Error(`unknown resolution ${String(unreachable)}`);
+      }
+    }
+    await database.batch(...ops);
+  }, 'trackhub-sync resolve conflict');
+}
+
+/** The current local record in wire shape (for conflict rows and exports). */
+export function localSnapshot(registry: SyncRegistry, entity: string, record: Model): WireRecord {
+  return rawToWire(entityMeta(registry, entity), record._raw as unknown as RawColumns);
+}
+
+async function toLocalRaw(database: Database, registry: SyncRegistry, entity: string, server: WireRecord): Promise<RawColumns> {
+  const meta = entityMeta(registry, entity);
+  const raw = wireToRaw(meta, server);
+  if (server.id != null) raw.server_id = String(server.id);
+  for (const rel of meta.belongsTo) {
+    const value = server[rel.field];
+    if (typeof value !== 'string') continue;
+    const column = meta.fields.find((f) => f.name === rel.field)!.column;
+    raw[column] = (await localIdsOf(database, entityMeta(registry, rel.target), [value])).get(value) ?? value;
+  }
+  return raw;
+}
+
+function setAll(record: Model, columns: RawColumns): void {
+  for (const [column, value] of Object.entries(columns)) record._setRaw(column, value);
+}

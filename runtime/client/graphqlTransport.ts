@@ -1,0 +1,80 @@
+import type { PullPage, PushItem, PushResult, SyncTransport } from './transport';
+import { ResyncRequiredError, TransportError } from './transport';
+
+export interface GraphqlTransportOptions {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  url: string;
+  /** Headers of every request (authentication: `{ authorization: 'Bearer …' }`); may be async. */
+  headers?: () => Record<string, string> | Promise<Record<string, string>>;
+  /** `fetch` to use (defaults to the global one). */
+  fetch?: typeof fetch;
+  /** Abort a request after this many ms. Default 30 s. */
+  timeoutMs?: number;
+}
+
+const PULL = `query SyncPull($entity: String!, $cursor: String, $limit: Int) {
+  syncPull(entity: $entity, cursor: $cursor, limit: $limit) { items deletedIds lastSyncAt cursor hasMore versionHash }
+}`;
+const PUSH = `mutation SyncPush($entity: String!, $items: [JSON!]!) {
+  syncPush(entity: $entity, items: $items) {
+    clientId id success errorCode errorMessage version updatedAt
+    conflict { serverData clientData serverVersion resolutionSuggested }
+  }
+}`;
+
+interface GraphqlResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * The generic `syncPull` / `syncPush` operations (SPEC §4) over `fetch`.
+ * Network failures, timeouts and HTTP 5xx are retryable `TransportError`s;
+ * `RESYNC_REQUIRED` becomes a `ResyncRequiredError`; other GraphQL errors
+ * (`BATCH_TOO_LARGE`, validation of the request) are not retryable.
+ */
+export class GraphqlTransport implements SyncTransport {
+  constructor(private readonly options: GraphqlTransportOptions) {}
+
+  async pull(request: { entity: string; cursor: string | null; limit?: number }): Promise<PullPage> {
+    const data = await this.request<{ syncPull: PullPage }>(PULL, request, request.entity);
+    return data.syncPull;
+  }
+
+  async push(request: { entity: string; items: PushItem[] }): Promise<PushResult[]> {
+    const data = await this.request<{ syncPush: PushResult[] }>(PUSH, request, request.entity);
+    return data.syncPush;
+  }
+
+  private async request<T>(query: string, variables: object, entity: string): Promise<T> {
+    const doFetch = this.options.fetch ?? fetch;
+    const headers = { 'content-type': 'application/json', accept: 'application/json', ...((await this.options.headers?.()) ?? {}) };
+    let response: Response;
+    try {
+      response = await doFetch(this.options.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      throw new TransportError(`network: ${(error as Error).message}`, true);
+    }
+    if (response.status >= 500) throw new TransportError(`HTTP ${response.status}`, true, 'HTTP');
+    let body: GraphqlResponse<T>;
+    try {
+      body = (await response.json()) as GraphqlResponse<T>;
+    } catch (error) {
+      throw new TransportError(`unreadable response (HTTP ${response.status}): ${(error as Error).message}`, true);
+    }
+    const first = body.errors?.[0];
+    if (first) {
+      const code = first.extensions?.code ?? null;
+      if (code === 'RESYNC_REQUIRED') throw new ResyncRequiredError(entity);
+      const retryable = code === 'INTERNAL' || code === 'INTERNAL_SERVER_ERROR';
+      throw new TransportError(`${code ?? 'GRAPHQL'}: ${first.message}`, retryable, code);
+    }
+    if (!body.data) throw new TransportError(`empty response (HTTP ${response.status})`, true);
+    return body.data;
+  }
+}

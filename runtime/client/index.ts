@@ -1,0 +1,15 @@
+export { defineRegistry, entityMeta, type BelongsToMeta, type EntityMeta, type FieldMeta, type SyncDirection, type SyncRegistry, type SyncStrategy, type ValueKind } from './meta';
+export { columnToValue, columnToWire, rawToWire, wireToRaw, type RawColumns, type WireRecord } from './mapping';
+export { SyncAdapter, WritableSyncAdapter, type AdapterContext } from './syncAdapter';
+export { LocalWriteError } from './localWrites';
+export { listQueue, pendingCount, type QueueEntry, type QueueOperation, type QueueStatus } from './queue';
+export { listConflicts, resolveConflict, type ConflictEntry, type ConflictType, type Resolution } from './conflicts';
+export { exportState, type ExportedState } from './admin';
+export { SyncEngine, type SyncEngineOptions, type SyncProgress, type SyncReport, type SyncStatus, type SyncTrigger } from './engine';
+export type { PullReport } from './pull';
+export type { PushReport } from './push';
+export { GraphqlTransport, type GraphqlTransportOptions } from './graphqlTransport';
+export { ResyncRequiredError, TransportError, type ConflictPayload, type PullPage, type PushItem, type PushResult, type SyncTransport } from './transport';
+export { ManualNetwork, alwaysOnline, backoffDelay, noAppState, systemClock, systemTimers, type AppStateMonitor, type Clock, type NetworkMonitor, type Platform, type Timers } from './platform';
+export { ValueStore } from './observable';
+export { TenantSwitcher, sqliteDatabaseFactory, tenantDatabaseName, type DatabaseFactory, type SqliteFactoryOptions } from './tenantDatabase';

@@ -1,0 +1,183 @@
+import type { Database, Model } from '@nozbe/watermelondb';
+import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
+import type { EntityMeta, FieldMeta } from './meta';
+import type { Clock } from './platform';
+import { QUEUE_TABLE, fetchQueue, inFlightOps, type QueueOperation } from './queue';
+
+/** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
+export interface WriteContext {
+  database: Database;
+  meta: EntityMeta;
+  clock: Clock;
+  /** Value of the entity's scope field (the tenant) on records created here. */
+  scopeValue: string | null;
+  /** New ids for records and operations (UUID v7: time-ordered, unique per device). */
+  newId: () => string;
+}
+
+/** A write the adapter refused before touching the database. */
+export class LocalWriteError extends Error {
+  override name = 'LocalWriteError';
+}
+
+type Raw = Record<string, string | number | boolean | null>;
+const rawOf = (record: Model): Raw => record._raw as unknown as Raw;
+
+/**
+ * Create a record and its `insert` queue entry in one transaction (SPEC §6:
+ * a crash can never leave one without the other). Returns the new record.
+ */
+export async function createLocal(ctx: WriteContext, input: Record<string, unknown>): Promise<Model> {
+  const { database, meta, clock } = ctx;
+  const now = clock.now();
+  const id = ctx.newId();
+  const raw: RawColumns = { id, _status: 'created', _changed: '', server_id: null, client_id: id, version: 0, updated_at: now, deleted_at: null };
+  const byName = new Map(meta.fields.map((f) => [f.name, f]));
+  for (const key of Object.keys(input)) {
+    const field = byName.get(key);
+    if (!field || field.push === 'never') throw new LocalWriteError(`${meta.name}: '${key}' cannot be set by the client`);
+  }
+  for (const field of meta.fields) {
+    if (Object.prototype.hasOwnProperty.call(input, field.name) && input[field.name] !== undefined) {
+      raw[field.column] = inputToColumn(field, input[field.name]);
+    } else if (field.name === meta.scope) {
+      raw[field.column] = ctx.scopeValue;
+    } else if (field.name === 'createdAt' && field.kind === 'date') {
+      raw[field.column] = now;
+    } else if (field.default !== undefined) {
+      raw[field.column] = wireToColumn(field, field.default);
+    } else if (!(field.column in raw)) {
+      raw[field.column] = null;
+    }
+    if (raw[field.column] === null && !field.optional && field.push !== 'never') {
+      throw new LocalWriteError(`${meta.name}: '${field.name}' is required`);
+    }
+  }
+  const payload: WireRecord = {};
+  for (const field of pushable(meta, 'insert')) payload[field.name] = columnToWire(field, raw[field.column]);
+  return database.write(async () => {
+    const record = database.get<Model>(meta.table).prepareCreateFromDirtyRaw(raw);
+    await database.batch(record, prepareEntry(ctx, 'insert', id, payload, null, now));
+    return record;
+  });
+}
+
+/**
+ * Change fields of a record and queue the change in one transaction. Repeated
+ * updates merge into one entry (keeping the earliest base values); an update
+ * after an unsent insert folds into the insert.
+ */
+export async function updateLocal(ctx: WriteContext, id: string, patch: Record<string, unknown>): Promise<Model> {
+  const { database, meta, clock } = ctx;
+  const byName = new Map(pushable(meta, 'update').map((f) => [f.name, f]));
+  for (const key of Object.keys(patch)) {
+    if (!byName.has(key)) throw new LocalWriteError(`${meta.name}: '${key}' cannot be changed by the client`);
+  }
+  return database.write(async () => {
+    const record = await database.get<Model>(meta.table).find(id);
+    const raw = rawOf(record);
+    if (raw.deleted_at !== null) throw new LocalWriteError(`${meta.name} ${id} is deleted`);
+    const columns: RawColumns = {};
+    const payload: WireRecord = {};
+    const base: WireRecord = {};
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const field = byName.get(key)!;
+      const column = inputToColumn(field, value);
+      if (column === null && !field.optional) throw new LocalWriteError(`${meta.name}: '${key}' is required`);
+      if (column === raw[field.column]) continue;
+      columns[field.column] = column;
+      payload[field.name] = columnToWire(field, column);
+      base[field.name] = columnToWire(field, raw[field.column]);
+    }
+    if (Object.keys(payload).length === 0) return record;
+    const now = clock.now();
+    const ops: Model[] = [
+      record.prepareUpdate((r) => {
+        for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
+        r._setRaw('updated_at', now);
+      }),
+    ];
+    const last = (await foldable(database, meta.name, id)).at(-1);
+    if (last) {
+      const entry = rawOf(last);
+      if (entry.operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
+      const merged = { ...(JSON.parse(entry.payload as string) as WireRecord), ...payload };
+      const mergedBase = entry.operation === 'update' ? { ...base, ...(JSON.parse((entry.base as string) ?? '{}') as WireRecord) } : null;
+      ops.push(
+        last.prepareUpdate((e) => {
+          e._setRaw('payload', JSON.stringify(merged));
+          if (mergedBase) e._setRaw('base', JSON.stringify(mergedBase));
+          e._setRaw('updated_at', now);
+          // An edit gives a parked entry another chance; a conflict stays a conflict until resolved.
+          if (entry.status === 'failed') {
+            e._setRaw('status', 'pending');
+            e._setRaw('next_attempt_at', null);
+          }
+        }),
+      );
+    } else {
+      ops.push(prepareEntry(ctx, 'update', id, payload, base, now));
+    }
+    await database.batch(...ops);
+    return record;
+  });
+}
+
+/**
+ * Soft-delete a record and queue the delete in one transaction. Deleting a
+ * record whose insert was never sent removes both (the server never saw it).
+ */
+export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> {
+  const { database, meta, clock } = ctx;
+  await database.write(async () => {
+    const record = await database.get<Model>(meta.table).find(id);
+    if (rawOf(record).deleted_at !== null) return;
+    const entries = await foldable(database, meta.name, id);
+    const all = await fetchQueue(database, { entity: meta.name, entityIds: [id] });
+    const unsent = entries.length === all.length && entries.some((e) => rawOf(e).operation === 'insert' && rawOf(e).attempts === 0);
+    if (unsent) {
+      await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()));
+      return;
+    }
+    const now = clock.now();
+    const ops: Model[] = [
+      record.prepareUpdate((r) => {
+        r._setRaw('deleted_at', now);
+        r._setRaw('updated_at', now);
+      }),
+    ];
+    // Pending updates are moot once the record is deleted; a possibly-sent insert stays (it may exist on the server).
+    for (const e of entries) if (rawOf(e).operation === 'update') ops.push(e.prepareDestroyPermanently());
+    ops.push(prepareEntry(ctx, 'delete', id, {}, null, now));
+    await database.batch(...ops);
+  });
+}
+
+/** Fields a client sends for an operation (immutable relation keys only on insert). */
+export function pushable(meta: EntityMeta, op: QueueOperation): FieldMeta[] {
+  return meta.fields.filter((f) => f.push === 'always' || (op === 'insert' && f.push === 'create'));
+}
+
+/** Queue rows of a record that a new write may fold into: not in flight, not acknowledged. */
+async function foldable(database: Database, entity: string, id: string): Promise<Model[]> {
+  const set = inFlightOps(database);
+  return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => !set.has(e.id));
+}
+
+function prepareEntry(ctx: WriteContext, operation: QueueOperation, entityId: string, payload: WireRecord, base: WireRecord | null, now: number): Model {
+  return ctx.database.get<Model>(QUEUE_TABLE).prepareCreateFromDirtyRaw({
+    id: ctx.newId(),
+    entity: ctx.meta.name,
+    operation,
+    entity_id: entityId,
+    payload: JSON.stringify(payload),
+    base: base ? JSON.stringify(base) : null,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * Entity metadata the generated registry hands to the client runtime.
+ *
+ * Plain data derived from the IR at generation time, so the runtime never
+ * reads a schema: column names, how each value maps between the local column
+ * and the wire (docs/PROTOCOL.md "Values on the wire"), what may be pushed,
+ * and the relations used for id translation and push order.
+ */
+
+export type SyncStrategy = 'lastWriteWins' | 'serverMerge' | 'manual';
+export type SyncDirection = 'bidirectional' | 'pullOnly';
+
+/**
+ * How a value is stored locally and carried on the wire.
+ * - `string`: String, ID, enum, BigInt, Decimal (digits), Bytes (base64): text both sides.
+ * - `number`, `boolean`: the same value both sides.
+ * - `date`: milliseconds locally, ISO 8601 UTC string on the wire.
+ * - `json`: JSON text locally, a JSON value on the wire (Json fields and scalar lists).
+ */
+export type ValueKind = 'string' | 'number' | 'boolean' | 'date' | 'json';
+
+export interface FieldMeta {
+  /** Schema / wire name (camelCase). */
+  name: string;
+  /** Local column (snake_case). */
+  column: string;
+  kind: ValueKind;
+  /** Nullable on the server (an optional local column). */
+  optional: boolean;
+  /**
+   * What a client may send: `always` (writable), `create` (an immutable
+   * relation key: sent on create only) or `never` (server-managed, readonly,
+   * the scope field).
+   */
+  push: 'always' | 'create' | 'never';
+  /** Value applied locally on create when the input omits the field (the server default). */
+  default?: string | number | boolean;
+}
+
+export interface BelongsToMeta {
+  /** Field holding the parent's id (local id on the device, server id on the wire). */
+  field: string;
+  /** Parent entity name. */
+  target: string;
+}
+
+export interface EntityMeta {
+  name: string;
+  table: string;
+  strategy: SyncStrategy;
+  direction: SyncDirection;
+  /** Isolation field (`tenantId` by default); set locally, never pushed. */
+  scope: string;
+  /**
+   * Every synced field except `id` (the local id is the record id; the server
+   * id lives in `server_id`), base fields first.
+   */
+  fields: FieldMeta[];
+  belongsTo: BelongsToMeta[];
+  /** Hash of the local table layout; a change (a migration) triggers a full re-pull. */
+  layoutHash: string;
+}
+
+/** Every synced entity, parents before children (push and pull order). */
+export interface SyncRegistry {
+  entities: EntityMeta[];
+}
+
+/**
+ * Validate and freeze a registry: entity names unique, relations pointing at
+ * known entities, parents listed before their children.
+ */
+export function defineRegistry(registry: SyncRegistry): SyncRegistry {
+  const seen = new Set<string>();
+  for (const entity of registry.entities) {
+    for (const rel of entity.belongsTo) {
+      if (rel.target !== entity.name && !seen.has(rel.target)) {
+        throw new Error(`registry: ${entity.name}.${rel.field} refers to ${rel.target}, which is not listed before it`);
+      }
+    }
+    if (seen.has(entity.name)) throw new Error(`registry: duplicate entity ${entity.name}`);
+    seen.add(entity.name);
+  }
+  return Object.freeze({ entities: Object.freeze([...registry.entities]) as EntityMeta[] });
+}
+
+/** The entity's metadata by name; throws for an unknown entity. */
+export function entityMeta(registry: SyncRegistry, name: string): EntityMeta {
+  const meta = registry.entities.find((e) => e.name === name);
+  if (!meta) throw new Error(`unknown sync entity '${name}'`);
+  return meta;
+}

@@ -1,0 +1,78 @@
+import type { Database } from '@nozbe/watermelondb';
+import { applyPullPage, removeUnseen, type ApplyOutcome } from './applyPullPage';
+import type { EntityMeta, SyncRegistry } from './meta';
+import type { Platform } from './platform';
+import { readSyncState } from './syncState';
+import { ResyncRequiredError, type SyncTransport } from './transport';
+
+export interface PullOptions {
+  database: Database;
+  registry: SyncRegistry;
+  transport: SyncTransport;
+  platform: Platform;
+  /** Page size asked of the server (it applies its own default and cap when absent). */
+  limit?: number;
+  onPage?: (progress: { entity: string; pages: number; items: number }) => void;
+}
+
+export interface PullReport extends ApplyOutcome {
+  pages: number;
+  /** Whether the entity was re-pulled from scratch, and why. */
+  full: 'no' | 'first' | 'layout' | 'resync' | 'forced';
+  /** Local records dropped after a full re-pull because the server no longer has them. */
+  removed: number;
+}
+
+/**
+ * Pull one entity page by page until `hasMore` is false, each page applied in
+ * one transaction with its cursor. The entity is re-pulled from scratch when
+ * it was never pulled, when its local table layout changed (a migration added
+ * columns: SPEC §3), when the server answers `RESYNC_REQUIRED`, or when forced.
+ * Pending local changes survive every kind of re-pull.
+ */
+export async function pullEntity(options: PullOptions, meta: EntityMeta, force = false): Promise<PullReport> {
+  const { database, registry, transport, platform } = options;
+  const state = await readSyncState(database, meta.name);
+  let full: PullReport['full'] = force ? 'forced' : state.cursor === null ? 'first' : state.versionHash !== meta.layoutHash ? 'layout' : 'no';
+  let cursor = full === 'no' ? state.cursor : null;
+  let seen = full === 'no' ? undefined : new Set<string>();
+  const report: PullReport = { created: 0, updated: 0, deleted: 0, rebased: 0, pages: 0, full, removed: 0 };
+  let firstPage = true;
+  for (;;) {
+    let page;
+    try {
+      page = await transport.pull({ entity: meta.name, cursor, limit: options.limit });
+    } catch (error) {
+      if (error instanceof ResyncRequiredError && seen === undefined) {
+        report.full = full = 'resync';
+        cursor = null;
+        seen = new Set();
+        continue;
+      }
+      throw error;
+    }
+    const { row } = await readSyncState(database, meta.name);
+    // During a full pull the hash is cleared first and set by the last page: a crash in between restarts it.
+    const versionHash = page.hasMore ? (seen && firstPage ? null : undefined) : meta.layoutHash;
+    const outcome = await applyPullPage(
+      database,
+      registry,
+      meta,
+      page,
+      { row, patch: { cursor: page.cursor, lastSyncAt: Date.parse(page.lastSyncAt), ...(versionHash !== undefined ? { versionHash } : {}) } },
+      platform.clock.now(),
+      seen,
+    );
+    firstPage = false;
+    report.pages += 1;
+    report.created += outcome.created;
+    report.updated += outcome.updated;
+    report.deleted += outcome.deleted;
+    report.rebased += outcome.rebased;
+    options.onPage?.({ entity: meta.name, pages: report.pages, items: report.created + report.updated });
+    cursor = page.cursor;
+    if (!page.hasMore) break;
+  }
+  if (seen && full !== 'first') report.removed = await removeUnseen(database, meta, seen);
+  return report;
+}

@@ -1,0 +1,261 @@
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import { prepareConflict, localSnapshot } from './conflicts';
+import { serverIdsOf } from './ids';
+import type { RawColumns, WireRecord } from './mapping';
+import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
+import { backoffDelay, type Platform } from './platform';
+import { fetchQueue, inFlightOps, readEntry, type QueueEntry } from './queue';
+import { NON_RETRYABLE_CODES, TransportError, type PushItem, type PushResult, type SyncTransport } from './transport';
+
+/** SPEC §6: batches of at most 100 items per entity. */
+export const MAX_PUSH_BATCH = 100;
+
+export interface PushOptions {
+  database: Database;
+  registry: SyncRegistry;
+  transport: SyncTransport;
+  platform: Platform;
+  batchSize?: number;
+  /** Send entries even when their retry time has not come (a manual "sync now"). */
+  ignoreBackoff?: boolean;
+  backoff?: { initialMs: number; maxMs: number };
+  onProgress?: (progress: { entity: string; sent: number; remaining: number }) => void;
+}
+
+export interface PushReport {
+  acknowledged: number;
+  conflicts: number;
+  /** Parked after a non-retryable error. */
+  failed: number;
+  /** Left for a later attempt (transport failure, retryable error, parent not yet acknowledged). */
+  retrying: number;
+}
+
+interface Prepared {
+  row: Model;
+  entry: QueueEntry;
+  record: Model;
+  item: PushItem;
+}
+
+/**
+ * Push the queue: entities in registry order (parents before children), the
+ * oldest entry of each record per round (a record's next entry needs the
+ * result of the previous one), batches of at most 100, results applied per
+ * item. Rounds repeat until nothing more can be sent.
+ */
+export async function pushQueue(options: PushOptions): Promise<PushReport> {
+  const { database, registry, platform } = options;
+  const report: PushReport = { acknowledged: 0, conflicts: 0, failed: 0, retrying: 0 };
+  const triedThisRun = new Set<string>();
+  const blockedEntities = new Set<string>();
+  const batchSize = Math.min(options.batchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH);
+  for (;;) {
+    let sentThisRound = 0;
+    const rows = await fetchQueue(database);
+    const now = platform.clock.now();
+    const oldestPerRecord = new Map<string, Model>();
+    for (const row of rows) {
+      const key = `${(row._raw as unknown as { entity: string }).entity}:${(row._raw as unknown as { entity_id: string }).entity_id}`;
+      if (!oldestPerRecord.has(key)) oldestPerRecord.set(key, row);
+    }
+    const ready = [...oldestPerRecord.values()]
+      .map((row) => ({ row, entry: readEntry(row) }))
+      .filter(({ entry }) => entry.status === 'pending' && !triedThisRun.has(entry.id))
+      .filter(({ entry }) => options.ignoreBackoff || entry.nextAttemptAt === null || entry.nextAttemptAt <= now);
+    for (const meta of registry.entities) {
+      if (meta.direction === 'pullOnly' || blockedEntities.has(meta.name)) continue;
+      const mine = ready.filter(({ entry }) => entry.entity === meta.name);
+      for (let i = 0; i < mine.length; i += batchSize) {
+        const prepared = await prepareItems(database, registry, meta, mine.slice(i, i + batchSize));
+        if (prepared.length === 0) continue;
+        const ok = await sendBatch(options, meta, prepared, report);
+        for (const p of prepared) triedThisRun.add(p.entry.id);
+        sentThisRound += prepared.length;
+        options.onProgress?.({ entity: meta.name, sent: i + prepared.length, remaining: mine.length - i - prepared.length });
+        if (!ok) {
+          // Later batches would fail the same way, and children need this entity's server ids.
+          blockedEntities.add(meta.name);
+          break;
+        }
+      }
+    }
+    if (sentThisRound === 0) break;
+  }
+  const left = await fetchQueue(database);
+  report.retrying = left.filter((r) => (r._raw as unknown as { status: string }).status === 'pending').length;
+  return report;
+}
+
+/** Build wire items; entries whose record or parent has no server id yet wait for a later round. */
+async function prepareItems(database: Database, registry: SyncRegistry, meta: EntityMeta, batch: { row: Model; entry: QueueEntry }[]): Promise<Prepared[]> {
+  // Marked in flight inside a writer: local writes are writers too, so none can fold into
+  // these entries between reading their payload here and applying the server's result.
+  return database.write(async () => {
+    const inFlight = inFlightOps(database);
+    for (const { entry } of batch) inFlight.add(entry.id);
+    const fresh = batch.map(({ row }) => ({ row, entry: readEntry(row) }));
+    const prepared = await buildItems(database, registry, meta, fresh);
+    const chosen = new Set(prepared.map((p) => p.entry.id));
+    for (const { entry } of batch) if (!chosen.has(entry.id)) inFlight.delete(entry.id);
+    return prepared;
+  }, `trackhub-sync prepare push ${meta.name}`);
+}
+
+async function buildItems(database: Database, registry: SyncRegistry, meta: EntityMeta, batch: { row: Model; entry: QueueEntry }[]): Promise<Prepared[]> {
+  const records = new Map<string, Model>();
+  const ids = batch.map(({ entry }) => entry.entityId);
+  for (const record of await database.get<Model>(meta.table).query(Q.where('id', Q.oneOf(ids))).fetch()) records.set(record.id, record);
+  const parents = await Promise.all(
+    meta.belongsTo.map(async (rel) => {
+      const localIds = batch.flatMap(({ entry }) => [entry.payload[rel.field], entry.base?.[rel.field]]).filter((v): v is string => typeof v === 'string');
+      return { rel, map: await serverIdsOf(database, entityMeta(registry, rel.target), localIds) };
+    }),
+  );
+  const out: Prepared[] = [];
+  for (const { row, entry } of batch) {
+    const record = records.get(entry.entityId);
+    if (!record) continue;
+    const raw = record._raw as unknown as RawColumns;
+    const translate = (values: WireRecord): WireRecord | null => {
+      const copy = { ...values };
+      for (const { rel, map } of parents) {
+        const local = copy[rel.field];
+        if (typeof local !== 'string') continue;
+        // Unknown locally: already a server id (a parent never stored here).
+        const server = map.has(local) ? map.get(local) : local;
+        if (!server) return null;
+        copy[rel.field] = server;
+      }
+      return copy;
+    };
+    const data = translate(entry.payload);
+    const base = entry.base ? translate(entry.base) : null;
+    if (!data || (entry.base && !base)) continue;
+    const updatedAt = new Date(entry.updatedAt).toISOString();
+    if (entry.operation === 'insert') {
+      out.push({ row, entry, record, item: { opId: entry.id, op: 'create', clientId: entry.entityId, updatedAt, data } });
+      continue;
+    }
+    const serverId = raw.server_id as string | null;
+    if (!serverId) continue;
+    const item: PushItem = { opId: entry.id, op: entry.operation, clientId: entry.entityId, id: serverId, baseVersion: raw.version as number, updatedAt };
+    if (entry.operation === 'update') {
+      item.data = data;
+      item.base = base ?? {};
+    }
+    out.push({ row, entry, record, item });
+  }
+  return out;
+}
+
+/** Send one batch and apply its results; false when the whole request failed. */
+async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepared[], report: PushReport): Promise<boolean> {
+  const { database, platform } = options;
+  const inFlight = inFlightOps(database);
+  let results: PushResult[] | null = null;
+  let failure: TransportError | null = null;
+  try {
+    results = await options.transport.push({ entity: meta.name, items: prepared.map((p) => p.item) });
+    if (!Array.isArray(results) || results.length !== prepared.length) {
+      throw new TransportError(`push returned ${results?.length ?? 'no'} results for ${prepared.length} items`, true);
+    }
+  } catch (error) {
+    failure = error instanceof TransportError ? error : new TransportError(String((error as Error)?.message ?? error), true);
+    results = null;
+  }
+  const now = platform.clock.now();
+  const release = () => {
+    for (const p of prepared) inFlight.delete(p.entry.id);
+  };
+  // Released inside the same writer that applies the results, so a local edit
+  // can never fold into an entry that is about to be removed as acknowledged.
+  await database.write(async () => {
+    try {
+    const ops: Model[] = [];
+    prepared.forEach((p, index) => {
+      const result = results?.[index];
+      if (!result) {
+        ops.push(failure!.retryable ? retryLater(options, p, failure!.message, now) : park(p, failure!.message));
+        if (!failure!.retryable) report.failed += 1;
+        return;
+      }
+      ops.push(...applyResult(options, meta, p, result, now, report));
+    });
+    await database.batch(...ops);
+    } finally {
+      release();
+    }
+  }, `trackhub-sync push ${meta.name}`).catch((error: unknown) => {
+    release();
+    throw error;
+  });
+  return failure === null;
+}
+
+function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, result: PushResult, now: number, report: PushReport): Model[] {
+  const { entry, row, record } = p;
+  if (result.success) {
+    report.acknowledged += 1;
+    if (entry.operation === 'delete') return [row.prepareDestroyPermanently(), record.prepareDestroyPermanently()];
+    return [
+      row.prepareDestroyPermanently(),
+      record.prepareUpdate((r) => {
+        if (result.id) r._setRaw('server_id', result.id);
+        if (result.version != null) r._setRaw('version', result.version);
+        if (result.updatedAt) r._setRaw('updated_at', Date.parse(result.updatedAt));
+      }),
+    ];
+  }
+  const code = result.errorCode ?? 'INTERNAL';
+  const message = `${code}: ${result.errorMessage ?? 'rejected'}`;
+  if (code === 'NOT_FOUND' && entry.operation === 'delete') {
+    // Already gone on the server: the delete is done.
+    report.acknowledged += 1;
+    return [row.prepareDestroyPermanently(), record.prepareDestroyPermanently()];
+  }
+  if (code === 'CONFLICT' || (code === 'NOT_FOUND' && entry.operation === 'update')) {
+    report.conflicts += 1;
+    const serverData = code === 'CONFLICT' ? (result.conflict?.serverData ?? null) : null;
+    return [
+      prepareConflict(options.database, {
+        entity: meta.name,
+        entityId: entry.entityId,
+        localData: localSnapshot(options.registry, meta.name, record),
+        serverData,
+        localVersion: (record._raw as unknown as { version: number }).version,
+        serverVersion: result.conflict?.serverVersion ?? (serverData?.version as number | undefined) ?? 0,
+        conflictType: code === 'CONFLICT' ? 'push' : 'deleted',
+        createdAt: now,
+      }),
+      row.prepareUpdate((r) => {
+        r._setRaw('status', 'conflict');
+        r._setRaw('last_error', message);
+        r._setRaw('attempts', entry.attempts + 1);
+      }),
+    ];
+  }
+  if (NON_RETRYABLE_CODES.has(code)) {
+    report.failed += 1;
+    return [park(p, message)];
+  }
+  return [retryLater(options, p, message, now)];
+}
+
+function retryLater(options: PushOptions, p: Prepared, message: string, now: number): Model {
+  const attempts = p.entry.attempts + 1;
+  const delay = backoffDelay(attempts, options.platform.random, options.backoff?.initialMs, options.backoff?.maxMs);
+  return p.row.prepareUpdate((r) => {
+    r._setRaw('attempts', attempts);
+    r._setRaw('next_attempt_at', now + delay);
+    r._setRaw('last_error', message);
+  });
+}
+
+function park(p: Prepared, message: string): Model {
+  return p.row.prepareUpdate((r) => {
+    r._setRaw('status', 'failed');
+    r._setRaw('attempts', p.entry.attempts + 1);
+    r._setRaw('last_error', message);
+  });
+}

@@ -1,0 +1,98 @@
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import type { WireRecord } from './mapping';
+
+/** Table of the outbox (generated as the `SyncOperation` model). */
+export const QUEUE_TABLE = 'operation_queue';
+
+export type QueueOperation = 'insert' | 'update' | 'delete';
+
+/**
+ * - `pending`: waiting to be pushed (possibly after `nextAttemptAt`, when retrying).
+ * - `sending`: in a push request right now (held in memory, see `inFlightOps`).
+ * - `failed`: parked after a non-retryable error (`lastError` says why); edited again, it is retried.
+ * - `conflict`: the server refused it as a conflict; waits for `resolveConflict`.
+ * - `success`: acknowledged. Acknowledged entries are deleted, so listings never show it.
+ */
+export type QueueStatus = 'pending' | 'sending' | 'failed' | 'success' | 'conflict';
+
+/** One queued local write, as stored in `operation_queue`. */
+export interface QueueEntry {
+  /** Operation id: the server deduplicates replays by it. */
+  id: string;
+  entity: string;
+  operation: QueueOperation;
+  /** Local id of the record. */
+  entityId: string;
+  /** Changed fields in wire form (foreign keys hold local ids until push time). */
+  payload: WireRecord;
+  /** Updates: the base values of the changed fields (what the record held before the first unsent change). */
+  base: WireRecord | null;
+  status: QueueStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  createdAt: number;
+  /** Time of the latest local edit folded into this entry (the LWW timestamp sent to the server). */
+  updatedAt: number;
+}
+
+const inFlight = new WeakMap<Database, Set<string>>();
+
+/**
+ * Operation ids inside a push request right now, per database. Local writes
+ * never fold into them: the server is receiving the old payload. Kept in
+ * memory on purpose: after a crash nothing is in flight, and a resent
+ * operation is deduplicated by the server through its id.
+ */
+export function inFlightOps(database: Database): Set<string> {
+  let set = inFlight.get(database);
+  if (!set) inFlight.set(database, (set = new Set()));
+  return set;
+}
+
+/** Column values of a queue row as a typed entry. */
+export function readEntry(record: Model, inFlightSet?: Set<string>): QueueEntry {
+  const raw = record._raw as unknown as Record<string, string | number | null>;
+  const status = raw.status as QueueStatus;
+  return {
+    id: record.id,
+    entity: raw.entity as string,
+    operation: raw.operation as QueueOperation,
+    entityId: raw.entity_id as string,
+    payload: JSON.parse(raw.payload as string) as WireRecord,
+    base: raw.base ? (JSON.parse(raw.base as string) as WireRecord) : null,
+    status: inFlightSet?.has(record.id) ? 'sending' : status,
+    attempts: raw.attempts as number,
+    nextAttemptAt: (raw.next_attempt_at as number | null) ?? null,
+    lastError: (raw.last_error as string | null) ?? null,
+    createdAt: raw.created_at as number,
+    updatedAt: raw.updated_at as number,
+  };
+}
+
+/** Queue rows, oldest first (optionally of one entity and/or record). */
+export async function fetchQueue(database: Database, filter: { entity?: string; entityIds?: string[] } = {}): Promise<Model[]> {
+  const clauses = [];
+  if (filter.entity) clauses.push(Q.where('entity', filter.entity));
+  if (filter.entityIds) clauses.push(Q.where('entity_id', Q.oneOf(filter.entityIds)));
+  const rows = await database.get<Model>(QUEUE_TABLE).query(...clauses).fetch();
+  return rows.sort(byAge);
+}
+
+/** Oldest first; ids (UUID v7, time-ordered) break ties. */
+export function byAge(a: Model, b: Model): number {
+  const ra = a._raw as unknown as { created_at: number };
+  const rb = b._raw as unknown as { created_at: number };
+  return ra.created_at - rb.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Every queued entry, oldest first: what the inspection API lists and exports. */
+export async function listQueue(database: Database): Promise<QueueEntry[]> {
+  const set = inFlightOps(database);
+  return (await fetchQueue(database)).map((r) => readEntry(r, set));
+}
+
+/** Number of entries not yet acknowledged (everything in the queue). */
+export async function pendingCount(database: Database): Promise<number> {
+  return database.get<Model>(QUEUE_TABLE).query().fetchCount();
+}

@@ -1,0 +1,33 @@
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
+
+/** Table of pull positions (generated as the `SyncStateEntry` model). */
+export const STATE_TABLE = 'sync_state';
+
+export interface SyncStateValue {
+  cursor: string | null;
+  lastSyncAt: number | null;
+  /** Layout hash of the entity's table when it was last fully pulled (a change forces a re-pull). */
+  versionHash: string | null;
+}
+
+/** The stored pull position of an entity, with its row when there is one. */
+export async function readSyncState(database: Database, entity: string): Promise<SyncStateValue & { row: Model | null }> {
+  const [row] = await database.get<Model>(STATE_TABLE).query(Q.where('entity', entity)).fetch();
+  if (!row) return { row: null, cursor: null, lastSyncAt: null, versionHash: null };
+  const raw = row._raw as unknown as { cursor: string | null; last_sync_at: number | null; version_hash: string | null };
+  return { row, cursor: raw.cursor, lastSyncAt: raw.last_sync_at, versionHash: raw.version_hash };
+}
+
+/** A prepared create or update of an entity's pull position; pass it to `database.batch`. */
+export function prepareSyncState(database: Database, row: Model | null, entity: string, patch: Partial<SyncStateValue>, now: number): Model {
+  const columns: Record<string, string | number | null> = { updated_at: now };
+  if (patch.cursor !== undefined) columns.cursor = patch.cursor;
+  if (patch.lastSyncAt !== undefined) columns.last_sync_at = patch.lastSyncAt;
+  if (patch.versionHash !== undefined) columns.version_hash = patch.versionHash;
+  if (row) {
+    return row.prepareUpdate((r) => {
+      for (const [k, v] of Object.entries(columns)) r._setRaw(k, v);
+    });
+  }
+  return database.get<Model>(STATE_TABLE).prepareCreateFromDirtyRaw({ entity, cursor: null, last_sync_at: null, version_hash: null, ...columns });
+}

@@ -1,0 +1,71 @@
+import type { WireRecord } from './mapping';
+
+/** One page of `syncPull` (SPEC §4). */
+export interface PullPage {
+  items: WireRecord[];
+  deletedIds: string[];
+  lastSyncAt: string;
+  cursor: string;
+  hasMore: boolean;
+  versionHash?: string | null;
+}
+
+/** One `syncPush` item (docs/PROTOCOL.md "Push"). */
+export interface PushItem {
+  opId: string;
+  op: 'create' | 'update' | 'delete';
+  clientId: string;
+  id?: string;
+  baseVersion?: number;
+  updatedAt: string;
+  data?: WireRecord;
+  base?: WireRecord;
+}
+
+export interface ConflictPayload {
+  serverData: WireRecord | null;
+  clientData: WireRecord | null;
+  serverVersion: number | null;
+  resolutionSuggested: unknown;
+}
+
+/** One `SyncResultItem`, in the order of the pushed items. */
+export interface PushResult {
+  clientId: string | null;
+  id: string | null;
+  success: boolean;
+  errorCode: string | null;
+  errorMessage: string | null;
+  version: number | null;
+  updatedAt: string | null;
+  conflict: ConflictPayload | null;
+}
+
+/** How the engine talks to the server; `GraphqlTransport` is the stock implementation. */
+export interface SyncTransport {
+  pull(request: { entity: string; cursor: string | null; limit?: number }): Promise<PullPage>;
+  push(request: { entity: string; items: PushItem[] }): Promise<PushResult[]>;
+}
+
+/** A failed request. `retryable` requests are retried with backoff; the others are parked. */
+export class TransportError extends Error {
+  override name = 'TransportError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** The server no longer has tombstones back to our cursor: re-pull the entity from scratch. */
+export class ResyncRequiredError extends TransportError {
+  override name = 'ResyncRequiredError';
+  constructor(readonly entity: string) {
+    super(`resync required for ${entity}`, false, 'RESYNC_REQUIRED');
+  }
+}
+
+/** Error codes a push item must not be retried with (docs/PROTOCOL.md). */
+export const NON_RETRYABLE_CODES = new Set(['VALIDATION', 'FORBIDDEN']);
