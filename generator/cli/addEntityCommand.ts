@@ -1,0 +1,90 @@
+import { relative, sep } from 'node:path';
+import { DiagnosticsError } from '../diagnostics';
+import { writeOutput } from '../emit/write';
+import { runPipeline } from '../pipeline';
+import { checkEntityName, parseFieldSpecs, parseStrategy } from '../scaffold/entityTemplate';
+import { declaredNames, planAddEntity, validatePrismaAfter } from '../scaffold/schemaEdits';
+import { applyChanges } from '../scaffold/userFiles';
+import { resolveConfig } from '../config';
+import { ExitCode } from './generateCommand';
+import { paint, progress } from './output';
+import { changesJson, optionalConfig, pickProject, printDiagnostics, type Io } from './scaffoldShared';
+
+export interface AddEntityFlags {
+  strategy?: string;
+  fields?: string;
+  schema?: string;
+  config?: string;
+  /** `--no-generate` sets false. Default true. */
+  generate?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `trackhub-sync add-entity NAME`: append an annotated entity with every base
+ * field (and the pull index) to the user's schema, keeping the rest of the
+ * file byte for byte, then regenerate.
+ */
+export async function addEntityCommand(name: string, flags: AddEntityFlags, io: Io): Promise<number> {
+  const p = paint(io.color ?? false);
+  const fail = (message: string) => {
+    if (flags.json) io.stdout(JSON.stringify({ status: 'error', message }, null, 2));
+    else io.stderr(p.red(`add-entity: ${message}`));
+    return ExitCode.badInput;
+  };
+  const nameError = checkEntityName(name);
+  if (nameError) return fail(nameError);
+  const strategy = parseStrategy(flags.strategy);
+  if (!strategy.ok) return fail(strategy.error);
+  const fields = parseFieldSpecs(flags.fields ?? '');
+  if (!fields.ok) return fail(fields.error);
+
+  const cwd = io.cwd;
+  const bar = progress(io.progress);
+  try {
+    const config = await optionalConfig({ config: flags.config, schema: flags.schema ? [flags.schema] : undefined }, cwd);
+    const project = pickProject(config, flags.schema, cwd);
+    if (project.kind === 'none') return fail('no Prisma or GraphQL schema found; run `trackhub-sync init` first or pass --schema');
+    if (declaredNames(project).has(name)) return fail(`'${name}' is already declared in ${relative(cwd, project.path)}`);
+    const change = planAddEntity(project, { name, strategy: strategy.value, fields: fields.value }, false);
+    if (project.kind === 'prisma') {
+      const errors = validatePrismaAfter(project.path, project.folder, [change], config?.baseDir ?? cwd);
+      if (errors.length) {
+        if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: errors }, null, 2));
+        else printDiagnostics(errors, io);
+        return fail('the schema would not validate; nothing written');
+      }
+    }
+    applyChanges([change]);
+    const shownSchema = relative(cwd, change.path).split(sep).join('/');
+
+    let generated: { out: string; written: number; unchanged: number; removed: number } | null = null;
+    if (flags.generate !== false) {
+      bar.step('generating');
+      const resolved = config ?? (await resolveConfig({ schema: [project.path] }, cwd));
+      const result = runPipeline(resolved);
+      bar.step('writing');
+      const summary = writeOutput(result.files, resolved.out, resolved.baseDir);
+      generated = {
+        out: relative(cwd, resolved.out) || '.',
+        written: summary.written.length,
+        unchanged: summary.unchanged.length,
+        removed: summary.removed.length,
+      };
+    }
+    bar.done();
+    if (flags.json) {
+      io.stdout(JSON.stringify({ status: 'added', entity: name, strategy: strategy.value, changes: changesJson([change], cwd), generated }, null, 2));
+    } else {
+      io.stdout(`${p.green('added')} ${p.bold(name)} (${strategy.value}) to ${shownSchema}`);
+      if (generated) io.stdout(`${generated.out}: ${generated.written} written, ${generated.unchanged} unchanged` + (generated.removed ? `, ${generated.removed} removed` : ''));
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    bar.done();
+    if (!(error instanceof DiagnosticsError)) throw error;
+    if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: error.diagnostics }, null, 2));
+    else printDiagnostics(error.diagnostics, io);
+    return ExitCode.badInput;
+  }
+}
