@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Database } from '@nozbe/watermelondb';
 import type { AppSchema } from '@nozbe/watermelondb/Schema';
+import { logger } from '@nozbe/watermelondb/utils/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../support/watermelon';
 import { readTable, schemaDefinition, seedEveryTable, seedRows } from './support/rows';
@@ -11,6 +12,7 @@ import { MigrationWorkspace } from './support/workspace';
 // later release and migrated by the generated migrations.ts. Nothing may be
 // lost, nothing reset, and the result must equal a database created fresh.
 
+logger.silence();
 const ws = new MigrationWorkspace('upgrade');
 afterAll(() => ws.dispose());
 
