@@ -6,6 +6,7 @@ import type { Ir } from './ir/types';
 import { displayPath, readInputs } from './readers/readInputs';
 import { readProtoInputs } from './readers/proto/readProtoInputs';
 import { readPreviousSyncProto } from './readers/proto/readPreviousSyncProto';
+import { generateClient } from './targets/client/generate';
 import { generateProto } from './targets/proto/generate';
 import { generateWatermelon } from './targets/watermelon/generate';
 import { planMigrations } from './targets/watermelon/migrations/planMigrations';
@@ -43,6 +44,7 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
     files.push(...generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
     files.push(...plan.files);
   }
+  if (config.targets.client) files.push(...generateClient({ ir, config }));
   if (config.targets.proto && config.proto.files.length > 0) {
     // The proto target edits the user's .proto files and keeps sync.proto's numbers from the output folder.
     const protos = readProtoInputs(config.proto.files, config.baseDir, config.out);

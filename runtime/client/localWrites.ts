@@ -44,10 +44,12 @@ export async function createLocal(ctx: WriteContext, input: Record<string, unkno
       raw[field.column] = ctx.scopeValue;
     } else if (field.name === 'createdAt' && field.kind === 'date') {
       raw[field.column] = now;
+    } else if (field.column in raw) {
+      // Set above: server-managed columns of a record the server has not seen yet.
     } else if (field.default !== undefined) {
       raw[field.column] = wireToColumn(field, field.default);
-    } else if (!(field.column in raw)) {
-      raw[field.column] = null;
+    } else {
+      raw[field.column] = field.list ? '[]' : null;
     }
     if (raw[field.column] === null && !field.optional && field.push !== 'never') {
       throw new LocalWriteError(`${meta.name}: '${field.name}' is required`);

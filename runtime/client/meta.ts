@@ -33,6 +33,8 @@ export interface FieldMeta {
    * the scope field).
    */
   push: 'always' | 'create' | 'never';
+  /** A scalar list (stored as a JSON array); an omitted list is created empty. */
+  list?: true;
   /** Value applied locally on create when the input omits the field (the server default). */
   default?: string | number | boolean;
 }

@@ -1,0 +1,62 @@
+import type { ResolvedConfig } from '../../config';
+import { formatSource } from '../../emit/format';
+import type { GeneratedFile } from '../../emit/generatedFile';
+import { header } from '../../emit/header';
+import { render } from '../../emit/render';
+import type { Ir } from '../../ir/types';
+import { adapterView } from './adapterView';
+import { fieldLiteral, layoutHash, lowerFirst, metaFields, metaName } from './metaView';
+import { dependencyOrder } from './order';
+
+export interface ClientContext {
+  ir: Ir;
+  config: Pick<ResolvedConfig, 'runtimeImport'>;
+}
+
+/** The client target: `client/registry.ts`, one `<Entity>Adapter.ts` per entity, `client/index.ts`. */
+export function generateClient(context: ClientContext): GeneratedFile[] {
+  const { ir, config } = context;
+  const head = header();
+  const file = (path: string, template: string, view: object): GeneratedFile => ({
+    path: `client/${path}`,
+    contents: formatSource(render(`client/${template}`, { header: head, ...view })),
+  });
+  const ordered = dependencyOrder(ir.entities);
+  const files: GeneratedFile[] = [];
+  files.push(
+    file('registry.ts', 'registry', {
+      runtimeImport: config.runtimeImport,
+      entities: ir.entities.map((e) => ({
+        name: e.name,
+        metaName: metaName(e),
+        table: e.table,
+        strategy: e.strategy,
+        direction: e.direction,
+        scope: e.scope,
+        layoutHash: layoutHash(e),
+        fields: metaFields(e).map((f) => fieldLiteral(e, f)),
+        belongsTo: e.relations
+          .filter((r) => r.kind === 'belongsTo')
+          .map((r) => `{ field: '${r.foreignKey}', target: '${r.target}' }`),
+      })),
+      order: ordered.map(metaName).join(', '),
+    }),
+  );
+  for (const entity of ir.entities) files.push(file(`${entity.name}Adapter.ts`, 'adapter', adapterView(entity, config.runtimeImport)));
+  files.push(
+    file('index.ts', 'index', {
+      runtimeImport: config.runtimeImport,
+      imports: ir.entities.map((e) => `import { ${e.name}Adapter } from './${e.name}Adapter';`),
+      reexports: [
+        `export { registry, ${ir.entities.map(metaName).join(', ')} } from './registry';`,
+        ...ir.entities.map((e) =>
+          e.direction === 'pullOnly'
+            ? `export { ${e.name}Adapter } from './${e.name}Adapter';`
+            : `export { ${e.name}Adapter, type ${e.name}Input, type ${e.name}Patch } from './${e.name}Adapter';`,
+        ),
+      ],
+      members: ir.entities.map((e) => ({ property: lowerFirst(e.name), className: `${e.name}Adapter` })),
+    }),
+  );
+  return files;
+}

@@ -1,0 +1,74 @@
+import type { IrEntity, IrField } from '../../ir/types';
+import { mapField } from '../watermelon/typeMapping';
+import { entityColumns, localFields } from '../watermelon/view';
+
+/** How the client runtime maps a field (runtime/client/meta.ts `ValueKind`). */
+export function valueKind(field: IrField): 'string' | 'number' | 'boolean' | 'date' | 'json' {
+  const m = mapField(field);
+  if (m.decorator === 'date') return 'date';
+  if (m.decorator === 'json') return 'json';
+  return m.columnType;
+}
+
+/**
+ * What a client may send for a field: server-managed fields, `clientId` (sent
+ * as the item's `clientId`), the scope field (the server takes the tenant from
+ * the request) and `@sync.readonly` fields never; a readonly relation key only
+ * on create (an immutable relation).
+ */
+export function pushMode(entity: IrEntity, field: IrField): 'always' | 'create' | 'never' {
+  if (field.serverManaged || field.name === 'clientId' || field.name === entity.scope) return 'never';
+  if (field.readonly) {
+    const isKey = entity.relations.some((r) => r.kind === 'belongsTo' && r.foreignKey === field.name);
+    return isKey ? 'create' : 'never';
+  }
+  return 'always';
+}
+
+/** Fields the runtime knows about: local fields (no `id`, no ignored field). */
+export function metaFields(entity: IrEntity): IrField[] {
+  return localFields(entity);
+}
+
+/** The `FieldMeta` literal of a field. */
+export function fieldLiteral(entity: IrEntity, field: IrField): string {
+  const parts = [
+    `name: '${field.name}'`,
+    `column: '${field.column}'`,
+    `kind: '${valueKind(field)}'`,
+    `optional: ${!field.isRequired}`,
+    `push: '${pushMode(entity, field)}'`,
+  ];
+  if (field.isList) parts.push('list: true');
+  if (field.default?.kind === 'value') {
+    const value = field.default.value;
+    parts.push(`default: ${typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(value)}`);
+  }
+  return `{ ${parts.join(', ')} }`;
+}
+
+/**
+ * A short hash of the entity's local table layout (FNV-1a, 32 bit). When a
+ * migration adds a column, the hash changes and the engine re-pulls the
+ * entity from scratch (SPEC §3).
+ */
+export function layoutHash(entity: IrEntity): string {
+  const text = `${entity.table}|${entityColumns(entity)
+    .map((c) => `${c.name}:${c.type}:${c.isOptional ? 1 : 0}`)
+    .join(',')}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** `Space` -> `spaceMeta`, `TaskItem` -> `taskItemMeta`. */
+export function metaName(entity: IrEntity): string {
+  return `${lowerFirst(entity.name)}Meta`;
+}
+
+export function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
