@@ -2,7 +2,6 @@ import {
   GraphQLError,
   Kind,
   Source,
-  getLocation,
   parse,
   type ConstDirectiveNode,
   type DocumentNode,
@@ -13,6 +12,7 @@ import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import { lowerFirst } from '../../ir/names';
 import type { ScalarType, SourceLocation } from '../../ir/types';
 import type { Annotation, AnnotationArg, EnumFacts, FieldFacts, FieldKind, ModelFacts, SchemaFacts } from '../facts';
+import { lineIndex } from '../lineIndex';
 import { BASE_ENTITY_INTERFACE, BASE_STATUS_ENUM, baseEntityFields } from './baseEntity';
 
 /** GraphQL scalar names and the IR scalar each maps to. */
@@ -57,9 +57,10 @@ export function readGraphql(path: string, text: string): SchemaFacts {
     };
   }
 
+  const position = lineIndex(text);
   const locate = (offset: number | undefined): SourceLocation => ({
     file: path,
-    ...(offset === undefined ? { line: 1, column: 1 } : getLocation(source, offset)),
+    ...(offset === undefined ? { line: 1, column: 1 } : position(offset)),
   });
   const diagnostics: Diagnostic[] = [];
   const enums: EnumFacts[] = [];
