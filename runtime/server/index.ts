@@ -1,0 +1,16 @@
+/**
+ * Server runtime of trackhub-sync: what the generated `server/` code imports.
+ * The generated files describe the entities; the logic of pull, push,
+ * conflicts and the cursor lives here, once.
+ */
+export { tenantIsolation } from './authorize';
+export { createSyncCore, type EntityRuntime, type SyncCore, type SyncCoreOptions } from './core';
+export { decodeCursor, encodeCursor, type Cursor } from './cursor';
+export { requestError, type RequestErrorCode } from './errors';
+export { purgeSyncOperations, purgeTombstones } from './maintenance';
+export { appendMerge, resolveUpdate, unionMerge } from './push/merge';
+export { OPERATION_TABLE } from './push/write';
+export { createSyncHandlers, type GetAuth, type SyncHandlers, type SyncServerOptions } from './resolvers';
+export { DateTimeScalar, JSONScalar } from './scalars';
+export { COUNTER_TABLE } from './sequence';
+export type * from './types';

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { EntityRuntime } from '../core';
+import type { PushItem, SyncAuth, SyncResultItem, WireRecord } from '../types';
+import { failure } from './result';
+
+const envelopeSchema = z
+  .object({
+    opId: z.string().min(1).max(200),
+    op: z.enum(['create', 'update', 'delete']),
+    clientId: z.string().min(1).max(200).nullish(),
+    id: z.string().min(1).max(200).nullish(),
+    baseVersion: z.number().int().nonnegative().nullish(),
+    updatedAt: z.iso.datetime({ offset: true }).nullish(),
+    data: z.record(z.string(), z.unknown()).nullish(),
+    base: z.record(z.string(), z.unknown()).nullish(),
+  })
+  .strict();
+
+/** Base fields the server sets; a client value is dropped (SPEC §4: only a base for conflict detection). */
+const SERVER_SET = new Set(['id', 'clientId', 'version', 'updatedAt', 'deletedAt']);
+
+/**
+ * Check a push item's envelope (docs/PROTOCOL.md "Push") and its data
+ * against the generated validators and the field access rules. Returns the
+ * item, or the failure result for it; one bad item never affects another.
+ */
+export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): PushItem | SyncResultItem {
+  const rawObj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const clientId = typeof rawObj.clientId === 'string' ? rawObj.clientId : null;
+  const rawId = typeof rawObj.id === 'string' ? rawObj.id : null;
+  const parsed = envelopeSchema.safeParse(stripNulls(rawObj));
+  if (!parsed.success) return failure(clientId, rawId, 'VALIDATION', formatIssues(parsed.error.issues));
+  const env = parsed.data;
+  const item: PushItem = {
+    opId: env.opId,
+    op: env.op,
+    clientId: env.clientId ?? null,
+    id: env.id ?? null,
+    baseVersion: env.baseVersion ?? null,
+    updatedAt: env.updatedAt ?? null,
+    data: env.data ?? {},
+    base: env.base ?? null,
+  };
+  const fail = (code: 'VALIDATION' | 'FORBIDDEN', message: string) => failure(item.clientId, item.id, code, message);
+  if (!entity.validators) return fail('VALIDATION', `${entity.descriptor.name} is pull-only: it accepts no push`);
+  switch (item.op) {
+    case 'create':
+      if (!item.clientId) return fail('VALIDATION', 'create needs a clientId (creates are idempotent by it)');
+      break;
+    case 'update':
+      if (!item.id && !item.clientId) return fail('VALIDATION', 'update needs the record id');
+      if (item.baseVersion === null) return fail('VALIDATION', 'update needs baseVersion');
+      if (!item.updatedAt) return fail('VALIDATION', 'update needs updatedAt (the client edit time)');
+      break;
+    case 'delete':
+      if (!item.id && !item.clientId) return fail('VALIDATION', 'delete needs the record id');
+      return item;
+  }
+
+  const d = entity.descriptor;
+  const data: WireRecord = {};
+  for (const [key, value] of Object.entries(item.data)) {
+    const field = entity.fields.get(key);
+    if (!field) return fail('VALIDATION', `unknown field '${key}'`);
+    if (key === d.scope) {
+      if (value !== null && value !== auth.tenantId) return fail('FORBIDDEN', `${key} names another tenant`);
+      continue;
+    }
+    switch (field.access) {
+      case 'ignored':
+        return fail('VALIDATION', `'${key}' is server-only (@sync.ignore) and cannot be pushed`);
+      case 'readonly':
+        return fail('VALIDATION', `'${key}' is read-only (@sync.readonly) and cannot be pushed`);
+      case 'server':
+        if (key === 'clientId' && value !== null && value !== item.clientId) return fail('VALIDATION', 'data.clientId differs from clientId');
+        if (!SERVER_SET.has(key)) return fail('VALIDATION', `'${key}' is set by the server`);
+        continue; // version, updatedAt, ...: dropped, the server sets them
+      case 'createOnly':
+      case 'writable':
+        data[key] = value;
+    }
+  }
+  const validator = item.op === 'create' ? entity.validators.create : entity.validators.update;
+  const checked = validator.safeParse(data);
+  if (!checked.success) return fail('VALIDATION', formatIssues(checked.error.issues));
+  item.data = data;
+  return item;
+}
+
+/** GraphQL input objects carry explicit nulls for absent optional fields; the envelope treats them as absent. */
+function stripNulls(obj: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== null && v !== undefined) out[k] = v;
+  return out;
+}
+
+function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityRuntime, SyncCore } from '../core';
+import { requestError } from '../errors';
+import { reserveSequence } from '../sequence';
+import type { PrismaTx, PushItem, SyncAuth, SyncResultItem, WireRecord } from '../types';
+import { delegateOf } from '../types';
+import { rowToWire, wireEqual } from '../wire';
+import { parseItem } from './envelope';
+import { resolveUpdate } from './merge';
+import { failure, success } from './result';
+import { insertRows, readOperations, recordOperations, updateRows } from './write';
+
+interface Indexed {
+  index: number;
+  item: PushItem;
+}
+
+/**
+ * `syncPush` for one entity (SPEC §4–§5, docs/PROTOCOL.md "Push").
+ *
+ * Items are validated first; the valid ones go through one transaction:
+ * reserve sequence numbers (which serialises concurrent pushes of the same
+ * tenant and entity), one read for the records, the replay log and the
+ * parents of foreign keys, decisions in memory, then one INSERT, one UPDATE
+ * and one replay-log INSERT. Validation, conflicts and refusals are decided
+ * per item and never touch the others. If the database rejects the batch
+ * (a constraint the runtime could not foresee), each item is retried in its
+ * own transaction so that only the offending one fails (`INTERNAL`).
+ */
+export async function pushBatch(core: SyncCore, auth: SyncAuth, entity: EntityRuntime, rawItems: readonly unknown[]): Promise<SyncResultItem[]> {
+  if (rawItems.length > core.options.maxBatch) {
+    throw requestError('BATCH_TOO_LARGE', `a push carries at most ${core.options.maxBatch} items (got ${rawItems.length}); split the batch`, {
+      maxBatch: core.options.maxBatch,
+    });
+  }
+  const results: SyncResultItem[] = new Array(rawItems.length);
+  const valid: Indexed[] = [];
+  rawItems.forEach((raw, index) => {
+    const parsed = parseItem(entity, auth, raw);
+    if ('opId' in parsed) valid.push({ index, item: parsed });
+    else results[index] = parsed;
+  });
+  if (valid.length === 0) return results;
+  const run = (batch: Indexed[]) => core.options.prisma.$transaction((tx) => applyBatch(core, tx, auth, entity, batch), { timeout: 30_000 });
+  try {
+    for (const [index, result] of await run(valid)) results[index] = result;
+  } catch (error) {
+    for (const one of valid) {
+      try {
+        for (const [index, result] of await run([one])) results[index] = result;
+      } catch (itemError) {
+        results[one.index] = failure(one.item.clientId, one.item.id, 'INTERNAL', describe(valid.length === 1 ? error : itemError));
+      }
+    }
+  }
+  return results;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n').filter(Boolean).slice(-1)[0] ?? error.name : String(error);
+}
+
+interface Working {
+  record: WireRecord;
+  isNew: boolean;
+  /** Columns changed on an existing record. */
+  changed: WireRecord;
+}
+
+async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: EntityRuntime, batch: Indexed[]): Promise<Map<number, SyncResultItem>> {
+  const d = entity.descriptor;
+  const dialect = core.dialect;
+  const now = core.now();
+  const nowIso = now.toISOString();
+  let seq = await reserveSequence(tx, dialect, auth.tenantId, d.name, batch.length);
+
+  const replays = await readOperations(tx, dialect, auth.tenantId, batch.map((b) => b.item.opId));
+  const ids = batch.flatMap((b) => (b.item.id ? [b.item.id] : []));
+  const clientIds = batch.flatMap((b) => (b.item.clientId ? [b.item.clientId] : []));
+  const readable = [...entity.fields.values()].filter((f) => f.access !== 'ignored');
+  const rows = await delegateOf(tx, d).findMany({
+    where: { OR: [{ id: { in: ids } }, { clientId: { in: clientIds } }] },
+    select: entity.readSelect,
+  });
+  const byId = new Map<string, WireRecord>();
+  const byClientId = new Map<string, WireRecord>();
+  for (const row of rows) {
+    const record = rowToWire(readable, row);
+    byId.set(String(record.id), record);
+    if (record.clientId != null) byClientId.set(String(record.clientId), record);
+  }
+  const parents = await readParents(core, tx, entity, batch);
+
+  const working = new Map<string, Working>();
+  const applied: { opId: string; result: SyncResultItem }[] = [];
+  const out = new Map<number, SyncResultItem>();
+  const pulledNames = entity.pulled.map((f) => f.name);
+  const pulledOf = (record: WireRecord) => Object.fromEntries(pulledNames.map((n) => [n, record[n] ?? null]));
+
+  const checkForeignKeys = (changes: WireRecord, item: PushItem): SyncResultItem | null => {
+    for (const rel of d.relations) {
+      const value = changes[rel.field];
+      if (value === undefined || value === null) continue;
+      const scope = rel.target === d.name && byId.has(String(value)) ? byId.get(String(value))![d.scope] : parents.get(rel.target)?.get(String(value));
+      if (scope === undefined) return failure(item.clientId, item.id, 'VALIDATION', `${rel.field}: no ${rel.target} with id ${String(value)}`);
+      if (scope !== auth.tenantId) return failure(item.clientId, item.id, 'FORBIDDEN', `${rel.field} refers to another tenant's ${rel.target}`);
+    }
+    return null;
+  };
+
+  const write = (record: WireRecord, values: WireRecord) => {
+    Object.assign(record, values);
+    const id = String(record.id);
+    const entry = working.get(id);
+    if (entry) Object.assign(entry.changed, values);
+    else working.set(id, { record, isNew: false, changed: { ...values } });
+  };
+
+  const decide = (item: PushItem): SyncResultItem => {
+    const replay = replays.get(item.opId);
+    if (replay) return replay;
+    const found = item.id ? byId.get(item.id) : item.clientId ? byClientId.get(item.clientId) : undefined;
+    switch (item.op) {
+      case 'create': {
+        const existing = byClientId.get(item.clientId!);
+        if (existing) {
+          // Idempotent create: the record this clientId already made.
+          if (!core.authorize(auth, d, 'create', existing)) return failure(item.clientId, null, 'FORBIDDEN', 'clientId belongs to a record you cannot access');
+          return success(item.clientId, String(existing.id), Number(existing.version), (existing.updatedAt as string | null) ?? null);
+        }
+        const refused = checkForeignKeys(item.data, item);
+        if (refused) return refused;
+        const record: WireRecord = {
+          ...item.data,
+          id: randomUUID(),
+          clientId: item.clientId,
+          version: 1,
+          updatedAt: nowIso,
+          deletedAt: null,
+          [d.scope]: auth.tenantId,
+          [entity.sequence.field]: String(seq++),
+        };
+        if (!core.authorize(auth, d, 'create', record)) return failure(item.clientId, null, 'FORBIDDEN', 'not allowed to create this record');
+        byId.set(String(record.id), record);
+        byClientId.set(item.clientId!, record);
+        working.set(String(record.id), { record, isNew: true, changed: {} });
+        return success(item.clientId, String(record.id), 1, nowIso);
+      }
+      case 'update': {
+        if (!found) return failure(item.clientId, item.id, 'NOT_FOUND', `no ${d.name} ${item.id ?? item.clientId}`);
+        if (!core.authorize(auth, d, 'update', found)) return failure(item.clientId, item.id, 'FORBIDDEN', 'not allowed to update this record');
+        if (found.deletedAt != null) return failure(item.clientId, item.id, 'NOT_FOUND', `${d.name} ${String(found.id)} is deleted`);
+        const changes: WireRecord = {};
+        for (const [name, value] of Object.entries(item.data)) {
+          if (entity.fields.get(name)!.access === 'createOnly') {
+            if (!wireEqual(value, found[name])) return failure(item.clientId, item.id, 'VALIDATION', `'${name}' cannot change after create`);
+          } else changes[name] = value;
+        }
+        const refused = checkForeignKeys(changes, item);
+        if (refused) return refused;
+        const resolution = resolveUpdate({
+          strategy: d.strategy,
+          fields: entity.fields,
+          server: found,
+          serverVersion: Number(found.version),
+          changes,
+          base: item.base,
+          baseVersion: item.baseVersion!,
+          clientUpdatedAt: item.updatedAt!,
+        });
+        switch (resolution.kind) {
+          case 'invalid':
+            return failure(item.clientId, item.id, 'VALIDATION', resolution.message);
+          case 'conflict':
+            return failure(item.clientId, String(found.id), 'CONFLICT', resolution.message, {
+              serverData: pulledOf(found),
+              clientData: item.data,
+              serverVersion: Number(found.version),
+              resolutionSuggested: pulledOf(resolution.suggested),
+              conflictType: resolution.conflictType,
+            });
+          case 'apply':
+            break;
+        }
+        const version = Number(found.version) + 1;
+        write(found, { ...resolution.values, version, updatedAt: nowIso, [entity.sequence.field]: String(seq++) });
+        return success(item.clientId ?? (found.clientId as string | null), String(found.id), version, nowIso);
+      }
+      case 'delete': {
+        if (!found) return failure(item.clientId, item.id, 'NOT_FOUND', `no ${d.name} ${item.id ?? item.clientId}`);
+        if (!core.authorize(auth, d, 'delete', found)) return failure(item.clientId, item.id, 'FORBIDDEN', 'not allowed to delete this record');
+        const clientId = item.clientId ?? (found.clientId as string | null);
+        if (found.deletedAt != null) return success(clientId, String(found.id), Number(found.version), found.updatedAt as string | null);
+        if (d.strategy === 'manual' && item.baseVersion !== null && item.baseVersion !== Number(found.version)) {
+          return failure(clientId, String(found.id), 'CONFLICT', `version ${item.baseVersion} is stale (server has ${String(found.version)})`, {
+            serverData: pulledOf(found),
+            clientData: null,
+            serverVersion: Number(found.version),
+            resolutionSuggested: pulledOf(found),
+            conflictType: 'VERSION_MISMATCH',
+          });
+        }
+        const version = Number(found.version) + 1;
+        write(found, { deletedAt: nowIso, version, updatedAt: nowIso, [entity.sequence.field]: String(seq++) });
+        return success(clientId, String(found.id), version, nowIso);
+      }
+    }
+  };
+
+  for (const { index, item } of batch) {
+    const result = decide(item);
+    out.set(index, result);
+    if (result.success && !replays.has(item.opId)) applied.push({ opId: item.opId, result });
+  }
+
+  const entries = [...working.values()];
+  await insertRows(tx, dialect, entity, entries.filter((w) => w.isNew).map((w) => w.record), now);
+  await updateRows(tx, dialect, entity, entries.filter((w) => !w.isNew && Object.keys(w.changed).length > 0).map((w) => ({ id: String(w.record.id), values: w.changed })));
+  await recordOperations(tx, dialect, auth.tenantId, d.name, applied, now);
+  return out;
+}
+
+/** Scope value of every parent a batch's foreign keys name, by target entity and id (one read per target). */
+async function readParents(core: SyncCore, tx: PrismaTx, entity: EntityRuntime, batch: Indexed[]): Promise<Map<string, Map<string, unknown>>> {
+  const out = new Map<string, Map<string, unknown>>();
+  for (const rel of entity.descriptor.relations) {
+    const wanted = new Set<string>();
+    for (const { item } of batch) {
+      const value = item.data[rel.field];
+      if (typeof value === 'string') wanted.add(value);
+    }
+    if (wanted.size === 0) continue;
+    const target = core.entity(rel.target).descriptor;
+    const rows = await delegateOf(tx, target).findMany({ where: { id: { in: [...wanted] } }, select: { id: true, [target.scope]: true } });
+    const map = out.get(rel.target) ?? new Map<string, unknown>();
+    for (const row of rows) map.set(String(row.id), row[target.scope] ?? null);
+    out.set(rel.target, map);
+  }
+  return out;
+}

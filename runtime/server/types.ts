@@ -1,0 +1,184 @@
+/**
+ * Shapes shared by the generated server code and the runtime: entity
+ * descriptors (emitted by the server target from the IR), the request
+ * context, and the wire types of SPEC §4.
+ */
+
+export type SyncScalar = 'String' | 'Boolean' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'DateTime' | 'Json' | 'Bytes' | 'Enum';
+export type SyncStrategy = 'lastWriteWins' | 'serverMerge' | 'manual';
+export type SyncMergeRule = 'lww' | 'counter' | 'append' | 'union' | 'max' | 'min' | 'manual';
+
+/**
+ * What a client may do with a field in a push.
+ * - `writable`: create and update.
+ * - `createOnly`: set on create, never changed (a `@sync.readonly` relation key).
+ * - `readonly`: pulled, never pushed (`@sync.readonly`).
+ * - `server`: set by the server (`id`, `version`, `updatedAt`, `deletedAt`, the scope field).
+ * - `ignored`: never leaves the server (`@sync.ignore`).
+ */
+export type FieldAccess = 'writable' | 'createOnly' | 'readonly' | 'server' | 'ignored';
+
+/** A default applied when a create omits the field (raw inserts bypass Prisma's defaults). */
+export type SyncFieldDefault = { kind: 'value'; value: string | number | boolean } | { kind: 'function'; name: string };
+
+export interface SyncFieldDescriptor {
+  /** Schema / wire name. */
+  name: string;
+  /** Server column (`@map`) name. */
+  column: string;
+  type: SyncScalar;
+  /** Database enum type name, for `type: 'Enum'`. */
+  enumName?: string;
+  isList: boolean;
+  isRequired: boolean;
+  access: FieldAccess;
+  merge: SyncMergeRule;
+  default: SyncFieldDefault | null;
+}
+
+export interface SyncRelationDescriptor {
+  /** Foreign key field on this entity. */
+  field: string;
+  /** Target entity name. */
+  target: string;
+}
+
+export interface SyncEntityDescriptor {
+  name: string;
+  /** Prisma Client delegate (`prisma.space`). */
+  delegate: string;
+  /** Server table (`@@map`) name. */
+  table: string;
+  strategy: SyncStrategy;
+  direction: 'bidirectional' | 'pullOnly';
+  /** Isolation field (tenant). */
+  scope: string;
+  /** Default pull page size for this entity. */
+  pageSize: number;
+  /** Hash of the pulled shape: changes when a field is added, removed or retyped. */
+  versionHash: string;
+  fields: SyncFieldDescriptor[];
+  /** belongsTo relations whose keys are checked to stay in the tenant. */
+  relations: SyncRelationDescriptor[];
+  /**
+   * The change-sequence field (`syncSeq BigInt @default(0)`, `@sync.ignore`),
+   * or null when the schema lacks it: such an entity cannot be served.
+   */
+  sequence: { field: string; column: string } | null;
+}
+
+/** Zod-like validators of push data, generated per entity (`server/validators.ts`). */
+export interface DataValidator {
+  safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+}
+
+/** An entity as the generated code hands it to the runtime. */
+export interface SyncEntityDefinition {
+  descriptor: SyncEntityDescriptor;
+  /** Absent for `pullOnly` entities. */
+  validators: { create: DataValidator; update: DataValidator } | null;
+}
+
+/** The authenticated caller, taken from the request context (never from a payload). */
+export interface SyncAuth {
+  tenantId: string;
+  userId: string | null;
+}
+
+export type SyncOperation = 'read' | 'create' | 'update' | 'delete';
+
+/**
+ * Authorization hook called for every record read or written. The default
+ * (`tenantIsolation`) allows a record only when its scope field is the
+ * caller's tenant. Return false to refuse (`FORBIDDEN`, or left out of a pull).
+ */
+export type AuthorizeFn = (
+  auth: SyncAuth,
+  entity: SyncEntityDescriptor,
+  op: SyncOperation,
+  record: Record<string, unknown>,
+) => boolean;
+
+/** A record on the wire (docs/PROTOCOL.md "Values on the wire"). */
+export type WireRecord = Record<string, unknown>;
+
+export interface SyncPullArgs {
+  since?: string | null;
+  cursor?: string | null;
+  limit?: number | null;
+}
+
+export interface SyncPullResponse<T = WireRecord> {
+  items: T[];
+  deletedIds: string[];
+  lastSyncAt: string;
+  cursor: string;
+  hasMore: boolean;
+  versionHash: string | null;
+}
+
+export type SyncErrorCode = 'VALIDATION' | 'CONFLICT' | 'FORBIDDEN' | 'NOT_FOUND' | 'INTERNAL';
+
+/** Why a push item conflicts; stored by clients as `conflicts.conflict_type`. */
+export type ConflictType = 'VERSION_MISMATCH' | 'SERVER_NEWER' | 'EQUAL_TIMESTAMP' | 'FIELD_CONFLICT' | 'DELETED';
+
+export interface ConflictPayload {
+  serverData: WireRecord | null;
+  clientData: WireRecord | null;
+  serverVersion: number | null;
+  resolutionSuggested: WireRecord | null;
+  conflictType: ConflictType;
+}
+
+export interface SyncResultItem {
+  clientId: string | null;
+  id: string | null;
+  success: boolean;
+  errorCode: SyncErrorCode | null;
+  errorMessage: string | null;
+  version: number | null;
+  updatedAt: string | null;
+  conflict: ConflictPayload | null;
+}
+
+/** One push item (docs/PROTOCOL.md "Push"), after envelope validation. */
+export interface PushItem {
+  opId: string;
+  op: 'create' | 'update' | 'delete';
+  clientId: string | null;
+  id: string | null;
+  baseVersion: number | null;
+  updatedAt: string | null;
+  data: WireRecord;
+  base: WireRecord | null;
+}
+
+/**
+ * The parts of a Prisma Client the runtime uses. Model delegates are looked
+ * up by `SyncEntityDescriptor.delegate`.
+ */
+export interface PrismaLike {
+  $transaction<R>(fn: (tx: PrismaTx) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
+  $queryRawUnsafe<R = unknown>(query: string, ...values: unknown[]): Promise<R>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** A Prisma Client inside an interactive transaction. */
+export interface PrismaTx {
+  $queryRawUnsafe<R = unknown>(query: string, ...values: unknown[]): Promise<R>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** The model delegate calls the runtime makes. */
+export interface ModelDelegate {
+  findMany(args: object): Promise<Record<string, unknown>[]>;
+}
+
+export function delegateOf(client: PrismaTx | PrismaLike, entity: SyncEntityDescriptor): ModelDelegate {
+  const delegate = (client as unknown as Record<string, ModelDelegate | undefined>)[entity.delegate];
+  if (!delegate) throw new Error(`Prisma Client has no model delegate '${entity.delegate}' for entity ${entity.name}`);
+  return delegate;
+}
+
+/** SQL flavour of the database behind Prisma Client. */
+export type SqlDialect = 'sqlite' | 'postgresql';

@@ -1,0 +1,78 @@
+import type { SyncEntityDescriptor, SyncFieldDescriptor, WireRecord } from './types';
+
+/**
+ * Values between Prisma Client and the wire (docs/PROTOCOL.md "Values on the
+ * wire"): DateTime as ISO 8601 UTC with milliseconds, BigInt and Decimal as
+ * exact decimal strings, Bytes as base64, Json as is.
+ */
+export function valueToWire(field: SyncFieldDescriptor, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (field.isList && Array.isArray(value)) return value.map((v) => scalarToWire(field, v));
+  return scalarToWire(field, value);
+}
+
+function scalarToWire(field: SyncFieldDescriptor, value: unknown): unknown {
+  switch (field.type) {
+    case 'DateTime':
+      return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+    case 'BigInt':
+      return String(value);
+    case 'Decimal': {
+      // Prisma's Decimal (decimal.js): toFixed() never uses exponent notation.
+      const decimal = value as { toFixed?: () => string };
+      return typeof decimal.toFixed === 'function' && typeof value === 'object' ? decimal.toFixed() : String(value);
+    }
+    case 'Bytes':
+      return Buffer.from(value as Uint8Array).toString('base64');
+    case 'Json':
+      return typeof value === 'string' ? safeJson(value) : value;
+    case 'String':
+    case 'Boolean':
+    case 'Int':
+    case 'Float':
+    case 'Enum':
+      return value;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Fields that leave the server: everything but `@sync.ignore` fields. */
+export function pulledFields(entity: SyncEntityDescriptor): SyncFieldDescriptor[] {
+  return entity.fields.filter((f) => f.access !== 'ignored');
+}
+
+/** A Prisma row as the canonical wire record; ignored fields are never copied. */
+export function rowToWire(fields: readonly SyncFieldDescriptor[], row: Record<string, unknown>): WireRecord {
+  const out: WireRecord = {};
+  for (const field of fields) out[field.name] = valueToWire(field, row[field.name]);
+  return out;
+}
+
+/** Prisma `select` of the pulled fields (plus any extra columns the caller needs). */
+export function selectOf(fields: readonly SyncFieldDescriptor[], extra: readonly string[] = []): Record<string, true> {
+  const select: Record<string, true> = {};
+  for (const f of fields) select[f.name] = true;
+  for (const name of extra) select[name] = true;
+  return select;
+}
+
+/** Deep equality of two wire values (JSON semantics). */
+export function wireEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => wireEqual(v, bb[i]));
+  }
+  const ak = Object.keys(a as object);
+  const bk = Object.keys(b as object);
+  return ak.length === bk.length && ak.every((k) => wireEqual((a as WireRecord)[k], (b as WireRecord)[k]));
+}
