@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -27,12 +27,15 @@ export function scratchInput(goldenCase: string, prefix: string): string {
 
 /**
  * Make `dir` look like a project with trackhub-sync installed: node_modules
- * links to this repository's dependencies, `trackhub-sync` to the repository,
+ * links every dependency of this repository, `trackhub-sync` to the repository,
  * and `.bin/trackhub-sync-prisma` as npm links a package's "bin" entry.
  */
 export function installInto(dir: string): void {
   const modules = join(dir, 'node_modules');
   mkdirSync(join(modules, '.bin'), { recursive: true });
+  for (const entry of readdirSync(join(REPO, 'node_modules'))) {
+    if (!entry.startsWith('.')) symlinkSync(join(REPO, 'node_modules', entry), join(modules, entry));
+  }
   symlinkSync(REPO.replace(/\/$/, ''), join(modules, 'trackhub-sync'), 'dir');
   symlinkSync(join(REPO, 'bin/prisma-generator.mjs'), join(modules, '.bin/trackhub-sync-prisma'));
 }
