@@ -67,6 +67,7 @@ export function parseProto(source: ProtoSource): ParseOutcome {
       syntax: scan.syntax,
       package: scan.package,
       imports: [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])],
+      importAt: scan.importAt,
       messages,
     },
   };

@@ -46,6 +46,8 @@ export interface ProtoFileFacts {
   syntax: 'proto2' | 'proto3' | 'editions';
   package: string;
   imports: string[];
+  /** Where a new import statement goes (see `scanProto`). */
+  importAt: { offset: number; afterImport: boolean };
   /** Every message, nested ones included, in source order. */
   messages: ProtoMessageFacts[];
 }

@@ -34,6 +34,11 @@ export interface ProtoScan {
   /** Package name, or '' when the file declares none. */
   package: string;
   messages: MessageBlock[];
+  /**
+   * Where a new import goes: the end of the line of the last top-level
+   * `import` (then `afterImport`), else of `package`, else of `syntax`/`edition`, else 0.
+   */
+  importAt: { offset: number; afterImport: boolean };
 }
 
 /** Split proto source into tokens, skipping whitespace and comments. */
@@ -74,12 +79,17 @@ export function tokenize(text: string): ProtoToken[] {
 /** Find the syntax, the package and every message block with its brace offsets. */
 export function scanProto(text: string): ProtoScan {
   const tokens = tokenize(text);
-  const result: ProtoScan = { syntax: 'proto2', package: '', messages: [] };
+  const result: ProtoScan = { syntax: 'proto2', package: '', messages: [], importAt: { offset: 0, afterImport: false } };
+  const headerEnds: Partial<Record<'syntax' | 'package' | 'import', number>> = {};
   // Frames of open braces; `name` is set for message blocks only.
   const stack: { name: string | null; nameStart: number; open: number }[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const next = tokens[i + 1];
+    if (stack.length === 0 && token.kind === 'ident' && ['syntax', 'edition', 'package', 'import'].includes(token.text)) {
+      const semicolon = tokens.slice(i + 1).find((t) => t.text === ';');
+      if (semicolon) headerEnds[token.text === 'edition' ? 'syntax' : (token.text as 'syntax' | 'package' | 'import')] = lineEnd(text, semicolon.start);
+    }
     if (stack.length === 0 && token.kind === 'ident' && next?.text === '=' && (token.text === 'syntax' || token.text === 'edition')) {
       const value = tokens[i + 2]?.text.slice(1, -1);
       result.syntax = token.text === 'edition' ? 'editions' : value === 'proto3' ? 'proto3' : 'proto2';
@@ -99,7 +109,15 @@ export function scanProto(text: string): ProtoScan {
     }
   }
   result.messages.sort((a, b) => a.open - b.open);
+  const at = headerEnds.import ?? headerEnds.package ?? headerEnds.syntax;
+  result.importAt = { offset: at ?? 0, afterImport: headerEnds.import !== undefined };
   return result;
+}
+
+/** Offset just past the end of the line holding `offset` (after its newline). */
+function lineEnd(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline < 0 ? text.length : newline + 1;
 }
 
 /** 1-based line and column of an offset. */

@@ -71,3 +71,25 @@ describe('editProto', () => {
     expect(edit(complete, ['C'])).toBe(complete);
   });
 });
+
+describe('editProto imports', () => {
+  const timestampEdit = (text: string) => {
+    const outcome = parseProto({ path: '/x/t.proto', shown: 't.proto', text });
+    if (!outcome.ok) throw new Error(outcome.diagnostics[0]!.message);
+    const file = outcome.facts;
+    const plan = planFields(file.messages[0]!, file, 'google.protobuf.Timestamp');
+    if (!plan.ok) throw new Error('plan failed');
+    return editProto(file, [{ message: file.messages[0]!, additions: plan.additions }]);
+  };
+
+  it('adds the Timestamp import after the last import when the configured type needs it', () => {
+    const edited = timestampEdit('syntax = "proto3";\npackage t.v1;\n\nimport "a.proto";\nimport "b.proto";\n\nmessage M {\n  string id = 1;\n}\n');
+    expect(edited.split('\n').slice(0, 7)).toEqual(['syntax = "proto3";', 'package t.v1;', '', 'import "a.proto";', 'import "b.proto";', 'import "google/protobuf/timestamp.proto";', '']);
+    expect(edited).toContain('  google.protobuf.Timestamp deleted_at = 5;\n}\n');
+  });
+
+  it('adds it after the package statement when the file has no imports', () => {
+    const edited = timestampEdit('syntax = "proto3";\npackage t.v1;\n\nmessage M {\n  string id = 1;\n}\n');
+    expect(edited.startsWith('syntax = "proto3";\npackage t.v1;\n\nimport "google/protobuf/timestamp.proto";\n\nmessage M {\n')).toBe(true);
+  });
+});

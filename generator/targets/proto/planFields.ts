@@ -11,7 +11,8 @@ export const MAX_FIELD_NUMBER = 536_870_911;
 const IMPLEMENTATION_RESERVED: [number, number] = [19_000, 19_999];
 
 const INTEGER_TYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
-const TIMESTAMP_IMPORT = 'google/protobuf/timestamp.proto';
+export const TIMESTAMP_IMPORT = 'google/protobuf/timestamp.proto';
+export const TIMESTAMP_TYPE = 'google.protobuf.Timestamp';
 
 export interface FieldAddition {
   name: SyncFieldName;
@@ -59,7 +60,7 @@ export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, tim
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };
 
-  const timestamp = file.imports.includes(TIMESTAMP_IMPORT) ? 'google.protobuf.Timestamp' : timestampType;
+  const timestamp = file.imports.includes(TIMESTAMP_IMPORT) ? TIMESTAMP_TYPE : timestampType;
   const types: Record<SyncFieldName, string> = { client_id: 'string', version: 'int32', updated_at: timestamp, deleted_at: timestamp };
   const additions: FieldAddition[] = [];
   let next = highestNumber(message) + 1;
