@@ -10,10 +10,13 @@ import { fetchQueue, QUEUE_TABLE } from './queue';
 export const CONFLICT_TABLE = 'conflicts';
 
 /**
- * - `push`: the server refused a pushed change (version or field conflict, SPEC §5).
- * - `deleted`: the pushed update targets a record deleted on the server.
+ * Why the server refused a pushed change (its `conflict.conflictType`):
+ * `VERSION_MISMATCH` (manual strategy), `SERVER_NEWER` (last write wins, the
+ * server's write is later: settled automatically in the server's favour and
+ * stored already resolved), `EQUAL_TIMESTAMP`, `FIELD_CONFLICT` (a `manual`
+ * field both sides changed), `DELETED` (the record is gone on the server).
  */
-export type ConflictType = 'push' | 'deleted';
+export type ConflictType = 'VERSION_MISMATCH' | 'SERVER_NEWER' | 'EQUAL_TIMESTAMP' | 'FIELD_CONFLICT' | 'DELETED';
 
 /** An unresolved (or resolved) conflict as stored in `conflicts`. */
 export interface ConflictEntry {
@@ -57,7 +60,7 @@ export function readConflict(row: Model): ConflictEntry {
 }
 
 /** A prepared conflict row; pass it to `database.batch`. */
-export function prepareConflict(database: Database, conflict: Omit<ConflictEntry, 'id' | 'resolved'>): Model {
+export function prepareConflict(database: Database, conflict: Omit<ConflictEntry, 'id' | 'resolved'>, resolved = false): Model {
   return database.get<Model>(CONFLICT_TABLE).prepareCreateFromDirtyRaw({
     id: uuidv7(),
     entity: conflict.entity,
@@ -67,7 +70,7 @@ export function prepareConflict(database: Database, conflict: Omit<ConflictEntry
     local_version: conflict.localVersion,
     server_version: conflict.serverVersion,
     conflict_type: conflict.conflictType,
-    resolved: false,
+    resolved,
     created_at: conflict.createdAt,
   });
 }
@@ -163,7 +166,7 @@ export function localSnapshot(registry: SyncRegistry, entity: string, record: Mo
   return rawToWire(entityMeta(registry, entity), record._raw as unknown as RawColumns);
 }
 
-async function toLocalRaw(database: Database, registry: SyncRegistry, entity: string, server: WireRecord): Promise<RawColumns> {
+export async function toLocalRaw(database: Database, registry: SyncRegistry, entity: string, server: WireRecord): Promise<RawColumns> {
   const meta = entityMeta(registry, entity);
   const raw = wireToRaw(meta, server);
   if (server.id != null) raw.server_id = String(server.id);
@@ -176,6 +179,6 @@ async function toLocalRaw(database: Database, registry: SyncRegistry, entity: st
   return raw;
 }
 
-function setAll(record: Model, columns: RawColumns): void {
+export function setAll(record: Model, columns: RawColumns): void {
   for (const [column, value] of Object.entries(columns)) record._setRaw(column, value);
 }

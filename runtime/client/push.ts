@@ -1,5 +1,5 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
-import { prepareConflict, localSnapshot } from './conflicts';
+import { localSnapshot, prepareConflict, setAll, toLocalRaw, type ConflictType } from './conflicts';
 import { serverIdsOf } from './ids';
 import type { RawColumns, WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
@@ -173,15 +173,15 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
   await database.write(async () => {
     try {
     const ops: Model[] = [];
-    prepared.forEach((p, index) => {
+    for (const [index, p] of prepared.entries()) {
       const result = results?.[index];
       if (!result) {
         ops.push(failure!.retryable ? retryLater(options, p, failure!.message, now) : park(p, failure!.message));
         if (!failure!.retryable) report.failed += 1;
-        return;
+        continue;
       }
-      ops.push(...applyResult(options, meta, p, result, now, report));
-    });
+      ops.push(...(await applyResult(options, meta, p, result, now, report)));
+    }
     await database.batch(...ops);
     } finally {
       release();
@@ -193,7 +193,7 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
   return failure === null;
 }
 
-function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, result: PushResult, now: number, report: PushReport): Model[] {
+async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, result: PushResult, now: number, report: PushReport): Promise<Model[]> {
   const { entry, row, record } = p;
   if (result.success) {
     report.acknowledged += 1;
@@ -215,19 +215,43 @@ function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, result
     return [row.prepareDestroyPermanently(), record.prepareDestroyPermanently()];
   }
   if (code === 'CONFLICT' || (code === 'NOT_FOUND' && entry.operation === 'update')) {
-    report.conflicts += 1;
     const serverData = code === 'CONFLICT' ? (result.conflict?.serverData ?? null) : null;
+    const type = (code === 'NOT_FOUND' ? 'DELETED' : (result.conflict?.conflictType ?? 'VERSION_MISMATCH')) as ConflictType;
+    const serverVersion = result.conflict?.serverVersion ?? (serverData?.version as number | undefined) ?? 0;
+    const conflict = {
+      entity: meta.name,
+      entityId: entry.entityId,
+      localData: localSnapshot(options.registry, meta.name, record),
+      serverData,
+      localVersion: (record._raw as unknown as { version: number }).version,
+      serverVersion,
+      conflictType: type,
+      createdAt: now,
+    };
+    if (type === 'SERVER_NEWER' && serverData) {
+      // SPEC §5 lastWriteWins: the later write wins, here the server's. Take it now (fields
+      // with newer unsent local edits excepted) and keep the overwritten local data as a resolved row.
+      report.acknowledged += 1;
+      const serverRaw = await toLocalRaw(options.database, options.registry, meta.name, serverData);
+      const later = (await fetchQueue(options.database, { entity: meta.name, entityIds: [entry.entityId] })).filter((e) => e.id !== entry.id);
+      for (const e of later) {
+        for (const key of Object.keys(readEntry(e).payload)) {
+          const field = meta.fields.find((f) => f.name === key);
+          if (field) delete serverRaw[field.column];
+        }
+      }
+      return [
+        prepareConflict(options.database, conflict, true),
+        row.prepareDestroyPermanently(),
+        record.prepareUpdate((r) => {
+          setAll(r, serverRaw);
+          r._setRaw('version', serverVersion);
+        }),
+      ];
+    }
+    report.conflicts += 1;
     return [
-      prepareConflict(options.database, {
-        entity: meta.name,
-        entityId: entry.entityId,
-        localData: localSnapshot(options.registry, meta.name, record),
-        serverData,
-        localVersion: (record._raw as unknown as { version: number }).version,
-        serverVersion: result.conflict?.serverVersion ?? (serverData?.version as number | undefined) ?? 0,
-        conflictType: code === 'CONFLICT' ? 'push' : 'deleted',
-        createdAt: now,
-      }),
+      prepareConflict(options.database, conflict),
       row.prepareUpdate((r) => {
         r._setRaw('status', 'conflict');
         r._setRaw('last_error', message);

@@ -27,6 +27,8 @@ export interface ConflictPayload {
   clientData: WireRecord | null;
   serverVersion: number | null;
   resolutionSuggested: unknown;
+  /** Why it conflicts (see `ConflictType`); absent from servers that do not say. */
+  conflictType?: string | null;
 }
 
 /** One `SyncResultItem`, in the order of the pushed items. */
