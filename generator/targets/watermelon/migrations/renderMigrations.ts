@@ -151,7 +151,9 @@ function columnLines(columns: readonly LocalColumn[]): string {
 
 /** One unsafeExecuteSql call; WatermelonDB requires the SQL to end with a semicolon. */
 function sqlStep(comments: string[], statements: string[]): { comments: string[]; code: string; helper: Helper } {
-  const literal = (sql: string) => `'${sql.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  // SQL string literals use single quotes: such statements go in a template literal instead of escaping.
+  const literal = (sql: string) =>
+    sql.includes("'") ? `\`${sql.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${')}\`` : `'${sql.replace(/\\/g, '\\\\')}'`;
   const code =
     statements.length === 1
       ? `unsafeExecuteSql(${literal(statements[0]!)})`
