@@ -14,11 +14,12 @@ export interface MatchResult {
 }
 
 /**
- * Find the message of each synced entity: the message of the same name, or
- * the one `proto.messages` maps it to. A mapped name with dots is matched
- * against the package-qualified name (`acme.tasks.v1.Task`), otherwise
- * against the simple name, nested messages included. Missing, ambiguous and
- * doubly claimed messages are errors located at the entity.
+ * Find the message of each synced entity: the top-level message of the same
+ * name, or the one `proto.messages` maps it to. A mapped name with dots is
+ * matched against the package-qualified name (`acme.tasks.v1.Task`) or the
+ * nesting path (`Order.Item`), so nested messages are only ever chosen by
+ * name on purpose. Missing, ambiguous and doubly claimed messages are errors
+ * located at the entity.
  */
 export function matchMessages(
   entities: readonly IrEntity[],
@@ -28,7 +29,8 @@ export function matchMessages(
 ): MatchResult {
   const result: MatchResult = { matches: [], diagnostics: [] };
   const all = files.flatMap((file) => file.messages.map((message) => ({ file, message })));
-  const fileList = files.map((f) => f.shown).join(', ');
+  // The hint names a few files, not every file of a large proto tree.
+  const fileList = files.length > 3 ? `${files.slice(0, 3).map((f) => f.shown).join(', ')}, …` : files.map((f) => f.shown).join(', ');
   const claimed = new Map<string, string>();
   for (const name of Object.keys(mapping).sort()) {
     if (!entities.some((e) => e.name === name)) {
@@ -44,9 +46,9 @@ export function matchMessages(
   }
   for (const entity of entities) {
     const wanted = mapping[entity.name] ?? entity.name;
-    const found = all.filter(({ message }) => (wanted.includes('.') ? message.fullName === wanted : message.name === wanted));
+    const found = all.filter(({ message }) => (wanted.includes('.') ? message.fullName === wanted || message.path === wanted : message.path === wanted));
     if (found.length === 0) {
-      const near = nearest(wanted, all.map(({ message }) => message.name));
+      const near = nearest(wanted, all.map(({ message }) => message.path));
       result.diagnostics.push(
         diagnostic(
           DiagnosticCode.proto,
