@@ -8,6 +8,7 @@ import { readProtoInputs } from './readers/proto/readProtoInputs';
 import { readPreviousSyncProto } from './readers/proto/readPreviousSyncProto';
 import { generateClient } from './targets/client/generate';
 import { generateProto } from './targets/proto/generate';
+import { generateServer } from './targets/server/generate';
 import { generateWatermelon } from './targets/watermelon/generate';
 import { planMigrations } from './targets/watermelon/migrations/planMigrations';
 import { readSnapshotFiles } from './targets/watermelon/migrations/readSnapshotFiles';
@@ -45,6 +46,7 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
     files.push(...plan.files);
   }
   if (config.targets.client) files.push(...generateClient({ ir, config }));
+  if (config.targets.server) files.push(...generateServer({ ir, config }));
   if (config.targets.proto && config.proto.files.length > 0) {
     // The proto target edits the user's .proto files and keeps sync.proto's numbers from the output folder.
     const protos = readProtoInputs(config.proto.files, config.baseDir, config.out);

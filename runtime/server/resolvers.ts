@@ -1,6 +1,6 @@
 import { createSyncCore, type SyncCore, type SyncCoreOptions } from './core';
 import { requestError } from './errors';
-import type { SyncAuth, SyncPullArgs } from './types';
+import type { SyncAuth, SyncPullArgs, SyncPullResponse, WireRecord } from './types';
 
 /** How the runtime finds the authenticated caller in the GraphQL context. */
 export type GetAuth<TContext> = (context: TContext) => SyncAuth | null | undefined;
@@ -18,7 +18,8 @@ export interface SyncServerOptions<TContext> extends Partial<Omit<SyncCoreOption
  */
 export interface SyncHandlers<TContext> {
   core: SyncCore;
-  pull(context: TContext, entity: string, args: SyncPullArgs): ReturnType<SyncCore['pull']>;
+  /** One pull page; `T` is the entity's typed record (the runtime returns wire records). */
+  pull<T = WireRecord>(context: TContext, entity: string, args: SyncPullArgs): Promise<SyncPullResponse<T>>;
   push(context: TContext, entity: string, items: readonly unknown[]): ReturnType<SyncCore['push']>;
 }
 
@@ -35,7 +36,8 @@ export function createSyncHandlers<TContext>(
   };
   return {
     core,
-    pull: (context, entity, args) => core.pull(authOf(context), entity, args),
+    pull: <T>(context: TContext, entity: string, args: SyncPullArgs) =>
+      core.pull(authOf(context), entity, args) as Promise<SyncPullResponse<unknown>> as Promise<SyncPullResponse<T>>,
     push: (context, entity, items) => core.push(authOf(context), entity, items),
   };
 }
