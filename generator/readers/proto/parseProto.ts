@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
+import type { SourceLocation } from '../../ir/types';
 import type { ProtoFieldFacts, ProtoFileFacts, ProtoMessageFacts } from './protoFacts';
 import { positionAt, scanProto } from './scanProto';
 
@@ -45,15 +46,17 @@ export function parseProto(source: ProtoSource): ParseOutcome {
     const fullName = `${prefix}${block.path}`;
     const type = parsed.root.lookup(fullName);
     if (!(type instanceof protobuf.Type)) continue;
+    const at = (offset: number | undefined) => ({ file: source.shown, ...positionAt(source.text, offset ?? block.nameStart) });
     messages.push({
       fullName,
       name: type.name,
       path: block.path,
-      fields: type.fieldsArray.map(fieldFacts),
+      fields: type.fieldsArray.map((field) => fieldFacts(field, at(block.fieldAt[field.name]))),
       reservedRanges: (type.reserved ?? []).filter((r): r is number[] => Array.isArray(r)).map(([a, b]) => [a!, b!]),
       reservedNames: (type.reserved ?? []).filter((r): r is string => typeof r === 'string'),
+      reservedNameLocations: Object.fromEntries(Object.entries(block.reservedNameAt).map(([name, offset]) => [name, at(offset)])),
       extensionRanges: (type.extensions ?? []).map(([a, b]) => [a!, b!]),
-      location: { file: source.shown, ...positionAt(source.text, block.nameStart) },
+      location: at(block.nameStart),
       open: block.open,
       close: block.close,
     });
@@ -73,7 +76,7 @@ export function parseProto(source: ProtoSource): ParseOutcome {
   };
 }
 
-function fieldFacts(field: protobuf.Field): ProtoFieldFacts {
+function fieldFacts(field: protobuf.Field, location: SourceLocation): ProtoFieldFacts {
   // proto3 `optional` is a synthetic oneof named `_<field>`; it is not a user oneof.
   const oneof = field.partOf && !field.options?.['proto3_optional'] ? field.partOf.name : null;
   return {
@@ -82,5 +85,6 @@ function fieldFacts(field: protobuf.Field): ProtoFieldFacts {
     type: field.type,
     mapKey: field instanceof protobuf.MapField ? field.keyType : null,
     oneof,
+    location,
   };
 }

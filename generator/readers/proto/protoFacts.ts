@@ -15,6 +15,8 @@ export interface ProtoFieldFacts {
   mapKey: string | null;
   /** The `oneof` holding the field, else null (proto3 `optional` fields are not reported as oneofs). */
   oneof: string | null;
+  /** Where the field's name is. */
+  location: SourceLocation;
 }
 
 export interface ProtoMessageFacts {
@@ -28,6 +30,8 @@ export interface ProtoMessageFacts {
   /** Inclusive number ranges from `reserved` statements (`to max` is 536870911). */
   reservedRanges: [number, number][];
   reservedNames: string[];
+  /** Where each reserved name is written. */
+  reservedNameLocations: Record<string, SourceLocation>;
   /** Inclusive ranges from `extensions` statements. */
   extensionRanges: [number, number][];
   /** Where the message's name is. */

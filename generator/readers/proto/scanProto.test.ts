@@ -27,6 +27,15 @@ describe('scanProto', () => {
     ]);
   });
 
+  it('records where fields (oneof members included) and reserved names are, not nested messages\' fields', () => {
+    const source = 'message M {\n  reserved "old";\n  int32 a = 1 [default = 4];\n  message N { int32 b = 1; }\n  oneof o { string c = 2; }\n}\n';
+    const [m, n] = scanProto(source).messages;
+    const at = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, positionAt(source, v)]));
+    expect(at(m!.fieldAt)).toEqual({ a: { line: 3, column: 9 }, c: { line: 5, column: 20 } });
+    expect(at(m!.reservedNameAt)).toEqual({ old: { line: 2, column: 12 } });
+    expect(Object.keys(n!.fieldAt)).toEqual(['b']);
+  });
+
   it('places a new import after the last import line', () => {
     expect(scanProto(text).importAt).toEqual({ offset: text.indexOf('/* message AlsoFake'), afterImport: true });
   });

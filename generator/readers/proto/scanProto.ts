@@ -26,6 +26,10 @@ export interface MessageBlock {
   open: number;
   /** Offset of the closing `}`. */
   close: number;
+  /** Offset of each declared field's name (fields of oneofs included). */
+  fieldAt: Record<string, number>;
+  /** Offset of each name in the message's `reserved "name"` statements. */
+  reservedNameAt: Record<string, number>;
 }
 
 export interface ProtoScan {
@@ -76,35 +80,61 @@ export function tokenize(text: string): ProtoToken[] {
   return tokens;
 }
 
+interface Frame {
+  /** Message name for `message Name {` blocks, else null. */
+  name: string | null;
+  /** The keyword that opened a non-message block (`oneof`, `enum`, `=` for option aggregates). */
+  keyword: string;
+  nameStart: number;
+  open: number;
+  fieldAt: Record<string, number>;
+  reservedNameAt: Record<string, number>;
+}
+
 /** Find the syntax, the package and every message block with its brace offsets. */
 export function scanProto(text: string): ProtoScan {
   const tokens = tokenize(text);
   const result: ProtoScan = { syntax: 'proto2', package: '', messages: [], importAt: { offset: 0, afterImport: false } };
   const headerEnds: Partial<Record<'syntax' | 'package' | 'import', number>> = {};
-  // Frames of open braces; `name` is set for message blocks only.
-  const stack: { name: string | null; nameStart: number; open: number }[] = [];
+  const stack: Frame[] = [];
+  let brackets = 0;
+  let inReserved = false;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const next = tokens[i + 1];
-    if (stack.length === 0 && token.kind === 'ident' && ['syntax', 'edition', 'package', 'import'].includes(token.text)) {
-      const semicolon = tokens.slice(i + 1).find((t) => t.text === ';');
-      if (semicolon) headerEnds[token.text === 'edition' ? 'syntax' : (token.text as 'syntax' | 'package' | 'import')] = lineEnd(text, semicolon.start);
+    // The message a declaration at this point belongs to: the open message, or the one around an open oneof.
+    const top = stack[stack.length - 1];
+    const owner = top?.name ? top : top?.keyword === 'oneof' && stack[stack.length - 2]?.name ? stack[stack.length - 2] : undefined;
+    if (stack.length === 0 && token.kind === 'ident' && HEADER_STATEMENTS.has(token.text)) {
+      let j = i + 1;
+      while (j < tokens.length && tokens[j]!.text !== ';') j++;
+      if (j < tokens.length) headerEnds[token.text === 'edition' ? 'syntax' : (token.text as 'syntax' | 'package' | 'import')] = lineEnd(text, tokens[j]!.start);
     }
+    if (token.kind === 'symbol' && (token.text === '[' || token.text === ']')) brackets += token.text === '[' ? 1 : -1;
+    if (token.text === ';') inReserved = false;
+    if (owner === top && token.kind === 'ident' && token.text === 'reserved') inReserved = true;
+    if (inReserved && owner && token.kind === 'string') owner.reservedNameAt[token.text.slice(1, -1)] ??= token.start;
+    if (owner && brackets === 0 && token.kind === 'ident' && next?.text === '=' && tokens[i + 2]?.kind === 'number') {
+      // `type name = 3` (a field), also matched by `option x = 1`: only names protobufjs reports as fields are looked up.
+      owner.fieldAt[token.text] ??= token.start;
+    }
+
     if (stack.length === 0 && token.kind === 'ident' && next?.text === '=' && (token.text === 'syntax' || token.text === 'edition')) {
       const value = tokens[i + 2]?.text.slice(1, -1);
       result.syntax = token.text === 'edition' ? 'editions' : value === 'proto3' ? 'proto3' : 'proto2';
     } else if (stack.length === 0 && token.kind === 'ident' && token.text === 'package' && next?.kind === 'ident') {
       result.package = next.text;
     } else if (token.kind === 'ident' && token.text === 'message' && next?.kind === 'ident' && tokens[i + 2]?.text === '{') {
-      stack.push({ name: next.text, nameStart: next.start, open: tokens[i + 2]!.start });
+      stack.push({ name: next.text, keyword: 'message', nameStart: next.start, open: tokens[i + 2]!.start, fieldAt: {}, reservedNameAt: {} });
       i += 2;
     } else if (token.text === '{' && token.kind === 'symbol') {
-      stack.push({ name: null, nameStart: token.start, open: token.start });
+      const keyword = tokens[i - 1]?.text === '=' || tokens[i - 1]?.text === ':' ? '=' : (tokens[i - 2]?.text ?? '');
+      stack.push({ name: null, keyword, nameStart: token.start, open: token.start, fieldAt: {}, reservedNameAt: {} });
     } else if (token.text === '}' && token.kind === 'symbol') {
       const frame = stack.pop();
       if (frame?.name) {
         const path = [...stack.filter((f) => f.name !== null).map((f) => f.name), frame.name].join('.');
-        result.messages.push({ path, nameStart: frame.nameStart, open: frame.open, close: token.start });
+        result.messages.push({ path, nameStart: frame.nameStart, open: frame.open, close: token.start, fieldAt: frame.fieldAt, reservedNameAt: frame.reservedNameAt });
       }
     }
   }
@@ -113,6 +143,8 @@ export function scanProto(text: string): ProtoScan {
   result.importAt = { offset: at ?? 0, afterImport: headerEnds.import !== undefined };
   return result;
 }
+
+const HEADER_STATEMENTS = new Set(['syntax', 'edition', 'package', 'import']);
 
 /** Offset just past the end of the line holding `offset` (after its newline). */
 function lineEnd(text: string, offset: number): number {

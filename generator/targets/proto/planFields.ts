@@ -40,7 +40,7 @@ export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, tim
         diagnostics.push(
           diagnostic(
             DiagnosticCode.proto,
-            message.location,
+            message.reservedNameLocations[name] ?? message.location,
             `message ${message.fullName}: the sync field name '${name}' is reserved`,
             `A reserved name marks a retired field; remove "${name}" from the reserved names if it may be reused, or map the entity to another message with "proto.messages".`,
           ),
@@ -51,7 +51,7 @@ export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, tim
       diagnostics.push(
         diagnostic(
           DiagnosticCode.proto,
-          message.location,
+          existing.location,
           `message ${message.fullName}: field '${existing.name}' has type ${existing.mapKey ? `map<${existing.mapKey}, ${existing.type}>` : existing.type}, but the sync version is an integer`,
           'Change it to an integer type (int32, int64, ...) or rename it; trackhub-sync never changes an existing field.',
         ),
