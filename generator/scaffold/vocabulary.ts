@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { OPERATION_TABLE } from '../../runtime/server/push/write';
 import { REQUIRED_BASE_FIELDS } from '../ir/types';
 import { scanPrisma, type FieldLine } from './prismaText';
 
@@ -16,9 +17,10 @@ export const OPERATION_LOG_FILE = `${SCHEMA_DIR}sync-operations.prisma`;
 
 /**
  * The Prisma model that dedupes replayed push operations (SPEC §4: "a replayed
- * operation returns its original result without writing again").
+ * operation returns its original result without writing again"): the table
+ * the server runtime writes its replay log to.
  */
-export const DEDUPE_MODEL_NAME = 'SyncOperationLog';
+export const DEDUPE_MODEL_NAME = OPERATION_TABLE;
 export const STATUS_ENUM_NAME = 'E_COMMON_STATUS';
 
 export interface PrismaVocabulary {
@@ -40,6 +42,10 @@ export function prismaVocabulary(): PrismaVocabulary {
   const statusEnum = blocks.find((b) => b.keyword === 'enum' && b.name === STATUS_ENUM_NAME)!;
   const enumStart = text.indexOf(`enum ${STATUS_ENUM_NAME}`);
   const logText = readFileSync(OPERATION_LOG_FILE, 'utf8');
+  // The shipped model must be the table the server runtime writes to.
+  if (!scanPrisma(OPERATION_LOG_FILE, logText).some((b) => b.keyword === 'model' && b.name === DEDUPE_MODEL_NAME)) {
+    throw new Error(`schema/sync-operations.prisma does not declare model ${DEDUPE_MODEL_NAME} (runtime/server OPERATION_TABLE)`);
+  }
   cached = {
     baseFields: base.fields,
     statusEnum: text.slice(enumStart, statusEnum.end),

@@ -85,7 +85,7 @@ describe('trackhub-sync doctor', () => {
     expect(removed.map((p) => p.value)).toEqual(['  clientId String? // local id\n']);
     expect(fixed).toContain('  clientId String? @unique // local id\n');
     expect(fixed).toContain('  @@map("boards")\n  @@index([spaceId, updatedAt, id])\n}');
-    expect(fixed).toContain('model SyncOperationLog {');
+    expect(fixed).toContain('model SyncOperation {');
     expect(fixed).toContain('/// Not synced: never touched.\nmodel Audit {\n  id Int @id\n}\n');
 
     const again = cli(['doctor', '--schema', 'schema.prisma'], dir);

@@ -6,6 +6,7 @@ import { installInto, readTree, runTool, scratchInput } from './support';
 
 // The real `prisma generate` (Prisma 7 CLI) running our generator entry must
 // write exactly the files `trackhub-sync generate` writes for the same schema.
+// (The golden runner pins the CLI's output; these tests pin integration == CLI.)
 
 const generatorBlock = (provider: string, output: string) =>
   `\ngenerator sync {\n  provider = "${provider}"\n  output   = "${output}"\n}\n`;
@@ -23,8 +24,6 @@ describe('prisma generate with the trackhub-sync generator', () => {
     const fromPrisma = readTree(join(dir, 'from-prisma'));
     expect(Object.keys(fromPrisma).length).toBeGreaterThan(5);
     expect(fromPrisma).toEqual(readTree(join(dir, 'from-cli')));
-    // And both are the golden tree of the case.
-    expect(fromPrisma).toEqual(readTree(join(REPO, 'tests/golden/core/expected')));
   });
 
   it('multi-file schema folder (provider "trackhub-sync-prisma" from node_modules/.bin): same tree as the CLI', () => {
@@ -39,7 +38,6 @@ describe('prisma generate with the trackhub-sync generator', () => {
 
     const fromPrisma = readTree(join(dir, 'generated'));
     expect(fromPrisma).toEqual(readTree(join(dir, 'from-cli')));
-    expect(fromPrisma).toEqual(readTree(join(REPO, 'tests/golden/multi-file/expected')));
   });
 
   it('bad annotations fail `prisma generate` with located diagnostics and write nothing', () => {

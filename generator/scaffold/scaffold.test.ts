@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { colorEnabled, paint, progress } from '../cli/output';
+import { parseFieldSpecs, parseStrategy, prismaModel } from './entityTemplate';
+import { alignFields, applyEdits, scanPrisma } from './prismaText';
+import { DEDUPE_MODEL_NAME, prismaVocabulary } from './vocabulary';
+
+describe('field specs', () => {
+  it('parses optional and list fields and rejects what would not generate', () => {
+    const parsed = parseFieldSpecs('title:String done:Boolean, dueAt:DateTime? tags:String[]');
+    expect(parsed).toEqual({
+      ok: true,
+      value: [
+        { name: 'title', type: 'String', optional: false, list: false },
+        { name: 'done', type: 'Boolean', optional: false, list: false },
+        { name: 'dueAt', type: 'DateTime', optional: true, list: false },
+        { name: 'tags', type: 'String', optional: false, list: true },
+      ],
+    });
+    expect(parseFieldSpecs('n:Strin')).toMatchObject({ ok: false, error: expect.stringContaining("did you mean 'String'") });
+    expect(parseFieldSpecs('version:Int')).toMatchObject({ ok: false, error: expect.stringContaining('base field') });
+    expect(parseFieldSpecs('a:Int a:Int')).toMatchObject({ ok: false, error: expect.stringContaining('twice') });
+    expect(parseFieldSpecs('Title:String')).toMatchObject({ ok: false });
+    expect(parseStrategy('serverMerg')).toMatchObject({ ok: false, error: expect.stringContaining("'serverMerge'") });
+  });
+});
+
+describe('Prisma text edits', () => {
+  it('a new model carries every base field, aligned like prisma format, and the pull index', () => {
+    const model = prismaModel('Task', 'manual', [{ name: 'title', type: 'String', optional: false, list: false }]);
+    const [block] = scanPrisma('x.prisma', model);
+    expect(block!.fields.map((f) => f.name)).toEqual([...prismaVocabulary().baseFields.map((f) => f.name), 'title']);
+    expect(model).toContain('/// @sync(strategy: manual)\nmodel Task {\n  id           String           @id @default(uuid())\n');
+    expect(block!.attributes).toEqual(['@@index([tenantId, updatedAt, id])']);
+  });
+
+  it('applies insertions at original offsets, in order', () => {
+    expect(applyEdits('abcdef', [{ offset: 3, text: 'X' }, { offset: 0, text: '>' }, { offset: 3, text: 'Y' }])).toBe('>abcXYdef');
+    expect(alignFields([{ name: 'a', type: 'Int', rest: '@id' }], '  ', [{ name: 'longName', type: 'String?', rest: '', lineStart: 0, lineEnd: 0, line: 1 }])).toEqual([
+      '  a        Int     @id',
+    ]);
+  });
+
+  it('ships the replay-log model under the runtime table name', () => {
+    expect(prismaVocabulary().operationLogModel).toMatch(new RegExp(`^model ${DEDUPE_MODEL_NAME} \\{`));
+  });
+});
+
+describe('terminal output', () => {
+  it('colours only on a TTY without NO_COLOR (FORCE_COLOR wins), and never for dumb terminals', () => {
+    expect(colorEnabled({ isTTY: true, env: {} })).toBe(true);
+    expect(colorEnabled({ isTTY: false, env: {} })).toBe(false);
+    expect(colorEnabled({ isTTY: true, env: { NO_COLOR: '1' } })).toBe(false);
+    expect(colorEnabled({ isTTY: true, env: { TERM: 'dumb' } })).toBe(false);
+    expect(colorEnabled({ isTTY: false, env: { FORCE_COLOR: '1' } })).toBe(true);
+    expect(paint(true).red('x')).toBe('\u001b[31mx\u001b[39m');
+    expect(paint(false).red('x')).toBe('x');
+  });
+
+  it('progress stays quiet on short runs and erases its line when done', () => {
+    const written: string[] = [];
+    let clock = 0;
+    const bar = progress((t) => written.push(t), 300, () => clock);
+    bar.step('reading');
+    expect(written).toEqual([]);
+    clock = 500;
+    bar.step('generating');
+    bar.done();
+    expect(written).toEqual(['\r\u001b[2Kgenerating…', '\r\u001b[2K']);
+  });
+});
