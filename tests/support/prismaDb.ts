@@ -7,6 +7,13 @@ const require = createRequire(import.meta.url);
 
 /** The slice of the wasm schema engine used here (`prisma db push`). */
 interface WasmSchemaEngine {
+  diff(input: {
+    from: { tag: 'empty' };
+    to: { tag: 'schemaDatamodel'; files: { path: string; content: string }[] };
+    script: boolean;
+    exitCode: null;
+    filters: { externalTables: string[]; externalEnums: string[] };
+  }): Promise<{ exitCode: number; stdout: string | null }>;
   schemaPush(input: {
     force: boolean;
     schema: { files: { path: string; content: string }[] };
@@ -50,24 +57,43 @@ function loadEngineClass() {
 }
 
 /**
- * Create (or bring up to date) the tables of a Prisma schema in the database
- * the adapter factory connects to: `prisma db push --force-reset`-free, no
- * engine binary. Data in tables that stay is kept.
+ * Create the tables of a Prisma schema in the database the adapter factory
+ * connects to, without the engine binary.
+ *
+ * SQLite: `schemaPush` (what `prisma db push` runs); tables are created or
+ * brought up to date, data in tables that stay is kept.
+ * PostgreSQL: the wasm engine cannot describe an existing PostgreSQL schema
+ * through the driver adapter ("Column type 'char' could not be
+ * deserialized"), so the creation script is computed with `diff` from an
+ * empty schema and run once, on a database that has no tables yet.
  */
 export async function pushSchema(schema: string, adapterFactory: SqlDriverAdapterFactory): Promise<void> {
   const SchemaEngine = await loadEngineClass();
   const files = [{ path: 'schema.prisma', content: schema }];
+  const filters = { externalTables: [], externalEnums: [] };
   const engine = await SchemaEngine.new(
     { datamodels: files.map((f) => [f.path, f.content]) },
     () => {},
     bindSqlAdapterFactory(adapterFactory),
   );
   try {
-    const result = await engine.schemaPush({
-      force: true,
-      schema: { files },
-      filters: { externalTables: [], externalEnums: [] },
-    });
+    if (adapterFactory.provider === 'postgres') {
+      const adapter = await adapterFactory.connect();
+      try {
+        const existing = await adapter.queryRaw({
+          sql: "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'",
+          args: [],
+          argTypes: [],
+        });
+        if (Number(existing.rows[0]?.[0]) > 0) return;
+        const { stdout } = await engine.diff({ from: { tag: 'empty' }, to: { tag: 'schemaDatamodel', files }, script: true, exitCode: null, filters });
+        if (stdout) await adapter.executeScript(stdout);
+      } finally {
+        await adapter.dispose();
+      }
+      return;
+    }
+    const result = await engine.schemaPush({ force: true, schema: { files }, filters });
     if (result.unexecutable.length > 0) throw new Error(`schema push refused: ${result.unexecutable.join('; ')}`);
   } finally {
     engine.free();
