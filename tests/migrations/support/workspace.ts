@@ -27,6 +27,9 @@ export class MigrationWorkspace {
     this.root = join(TMP_ROOT, `migrations-${name}-${process.pid}`);
     rmSync(this.root, { recursive: true, force: true });
     mkdirSync(this.root, { recursive: true });
+    // WatermelonDB models use legacy decorators: the repository's compiler options
+    // must cover the generated files too (tsx applies a tsconfig to the files it includes).
+    writeFileSync(join(this.root, 'tsconfig.json'), `${JSON.stringify({ extends: '../../tsconfig.json', include: ['**/*.ts'] }, null, 2)}\n`);
   }
 
   get out(): string {
@@ -56,10 +59,11 @@ export class MigrationWorkspace {
 
   /** The generated code of schema version `version`, loaded as the app would load it. */
   async load(version: number): Promise<GeneratedWatermelon & { repullAfterMigration: Record<number, readonly string[]> }> {
-    const mod = await import(join(this.root, `code-v${version}`, 'watermelon/index.ts'));
-    const migrations = await import(join(this.root, `code-v${version}`, 'watermelon/migrations.ts'));
-    return { ...mod, repullAfterMigration: migrations.repullAfterMigration };
+    return this.importer(join(this.root, `code-v${version}`, 'watermelon/index.ts'));
   }
+
+  /** How generated code is imported: vitest transforms it; plain tsx scripts pass tsx's tsImport (see bench/). */
+  importer: (path: string) => Promise<never> = (path) => import(path) as Promise<never>;
 
   /** Every file under the output folder with its bytes, to prove a failed run wrote nothing. */
   outputBytes(): Record<string, string> {
