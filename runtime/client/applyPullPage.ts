@@ -48,12 +48,12 @@ export async function applyPullPage(
         byServerId.set((row._raw as unknown as { server_id: string }).server_id, row);
       }
     }
-    // A create whose response was lost: the server has it under our local id as clientId.
-    const unmatched = page.items.filter((i) => !byServerId.has(String(i.id)));
+    // A create whose response was lost: the server has it under our local id as its clientId,
+    // and our record still has no server id.
+    const clientIds = page.items.filter((i) => i.clientId && !byServerId.has(String(i.id))).map((i) => String(i.clientId));
     const byLocalId = new Map<string, Model>();
-    if (unmatched.length > 0) {
-      const candidates = unmatched.flatMap((i) => (i.clientId ? [String(i.clientId), String(i.id)] : [String(i.id)]));
-      for (const row of await collection.query(Q.where('id', Q.oneOf(candidates))).fetch()) byLocalId.set(row.id, row);
+    if (clientIds.length > 0) {
+      for (const row of await collection.query(Q.where('server_id', null), Q.where('id', Q.oneOf(clientIds))).fetch()) byLocalId.set(row.id, row);
     }
     const pending = new Map<string, Model[]>();
     for (const entry of await fetchQueue(database, { entity: meta.name })) {
@@ -65,12 +65,14 @@ export async function applyPullPage(
     const ops: Model[] = [];
     for (const item of page.items) {
       const serverId = String(item.id);
-      const existing =
-        byServerId.get(serverId) ?? (item.clientId ? byLocalId.get(String(item.clientId)) : undefined) ?? byLocalId.get(serverId);
+      const existing = byServerId.get(serverId) ?? (item.clientId ? byLocalId.get(String(item.clientId)) : undefined);
       const raw = translate(wireToRaw(meta, item));
       raw.server_id = serverId;
       if (!existing) {
-        ops.push(collection.prepareCreateFromDirtyRaw({ ...raw, id: serverId, _status: 'synced', _changed: '' }));
+        raw.id = serverId;
+        raw._status = 'synced';
+        raw._changed = '';
+        ops.push(collection.prepareCreateFromDirtyRaw(raw));
         outcome.created += 1;
         continue;
       }

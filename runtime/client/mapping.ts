@@ -75,8 +75,12 @@ export function rawToWire(meta: EntityMeta, raw: RawColumns): WireRecord {
 /** Columns of a wire record (fields absent from the record are left out). */
 export function wireToRaw(meta: EntityMeta, record: WireRecord): RawColumns {
   const out: RawColumns = {};
-  for (const field of meta.fields) {
-    if (Object.prototype.hasOwnProperty.call(record, field.name)) out[field.column] = wireToColumn(field, record[field.name]);
+  // Hot path of every pull (10,000 records per page set): plain loop, no closures.
+  const fields = meta.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const value = record[field.name];
+    if (value !== undefined) out[field.column] = wireToColumn(field, value);
   }
   return out;
 }

@@ -3,10 +3,10 @@ import type { AppSchema } from '@nozbe/watermelondb/Schema';
 import type { SchemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { exportState, type ExportedState } from './admin';
+import { interopDefault } from './interop';
 import type { SyncRegistry } from './meta';
 
-// WatermelonDB ships CommonJS; from ESM the class sits on `default`.
-const SQLiteAdapter = ((sqliteModule as { default?: unknown }).default ?? sqliteModule) as typeof sqliteModule.default;
+const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 
 /** SPEC §3: one database per tenant, `trackhub_db_{tenantId}`. */
 export function tenantDatabaseName(tenantId: string): string {

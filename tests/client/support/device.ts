@@ -1,12 +1,13 @@
 import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
+import { interopDefault } from '../../../runtime/client/interop';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { SyncEngine, type Platform, type SyncTransport } from '../../../runtime/client/index';
 import { createAdapters, registry, type SyncAdapters } from '../../../examples/trackhub-core/generated/client/index';
 import { migrations, modelClasses, schema } from '../../../examples/trackhub-core/generated/watermelon/index';
 
 // WatermelonDB ships CommonJS; from ESM the class sits on `default` (ENVIRONMENT.md).
-const SQLiteAdapter = ((sqliteModule as { default?: unknown }).default ?? sqliteModule) as typeof sqliteModule.default;
+const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 logger.silence();
 
 export { registry };

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Database } from '@nozbe/watermelondb';
+import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
+import { interopDefault } from '../runtime/client/interop';
+import { synchronize } from '@nozbe/watermelondb/sync';
+import { logger } from '@nozbe/watermelondb/utils/common';
+import { entityMeta, wireToRaw, type PullPage, type SyncTransport } from '../runtime/client/index';
+import { resolvePlatform } from '../runtime/client/platform';
+import { pullEntity } from '../runtime/client/pull';
+import { registry } from '../examples/trackhub-core/generated/client/index';
+import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
+import { stats, type BenchModule } from './support';
+
+// Applying 10,000 pulled records to WatermelonDB on SQLite (better-sqlite3, a
+// database file), three ways on the same records in the same run:
+// - ours: the engine's pull (pages of 1,000, each in one transaction with its
+//   cursor, pending-change and foreign-key checks), from an in-process transport;
+// - WatermelonDB's own synchronize() with the same records as `created` (converted from the
+//   server's JSON in pullChanges, as an app must; and once more given pre-converted raws);
+// - the floor: a raw better-sqlite3 prepared insert of the same rows in one transaction.
+
+const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
+const COUNT = Number(process.env.BENCH_RECORDS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const PAGE = Number(process.env.BENCH_PAGE ?? 1_000);
+logger.silence();
+
+const meta = entityMeta(registry, 'Space');
+const records = Array.from({ length: COUNT }, (_, i) => ({
+  id: `srv-${String(i).padStart(6, '0')}`,
+  clientId: null,
+  version: 1,
+  updatedAt: new Date(1_700_000_000_000 + i).toISOString(),
+  deletedAt: null,
+  status: 'ACTIVE',
+  spaceId: null,
+  rootSpaceId: null,
+  createdAt: new Date(1_700_000_000_000).toISOString(),
+  createdBy: 'u1',
+  updatedBy: 'u1',
+  tenantId: 't1',
+  projectId: null,
+  refProjectId: null,
+  name: `Space ${i}`,
+  description: i % 2 ? 'a description of moderate length' : null,
+  viewCount: i,
+  memberCount: 3,
+  settings: { theme: 'dark', n: i },
+}));
+const rawRows = records.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id }));
+
+function freshDatabase(dir: string, name: string): Database {
+  return new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: join(dir, name), jsi: false }), modelClasses });
+}
+
+/**
+ * Runs every variant once per round (after a warm-up round) and collects the
+ * milliseconds each reports: setup stays outside the timing.
+ */
+async function interleaved(runs: number, variants: (() => Promise<number>)[]): Promise<number[][]> {
+  for (const v of variants) await v();
+  const out = variants.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) for (const [k, v] of variants.entries()) out[k]!.push(await v());
+  return out;
+}
+
+const bench: BenchModule = {
+  title: `client: apply ${COUNT.toLocaleString('en')} pulled records to WatermelonDB on SQLite (${RUNS} runs, fresh database file each)`,
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-apply-'));
+    let n = 0;
+    try {
+      const transport: SyncTransport = {
+        pull: async ({ cursor }) => {
+          const start = cursor ? Number(cursor) : 0;
+          const items = records.slice(start, start + PAGE);
+          const page: PullPage = { items, deletedIds: [], lastSyncAt: new Date().toISOString(), cursor: String(start + items.length), hasMore: start + PAGE < COUNT };
+          return page;
+        },
+        push: async () => [],
+      };
+      const oursRun = async () => {
+        const database = freshDatabase(dir, `ours-${n++}`);
+        await database.get('spaces').query().fetchCount(); // opens the file and creates the tables, untimed
+        const start = performance.now();
+        await pullEntity({ database, registry, transport, platform: resolvePlatform() }, meta);
+        const ms = performance.now() - start;
+        if ((await database.get('spaces').query().fetchCount()) !== COUNT) throw new Error('ours: wrong count');
+        return ms;
+      };
+      const viaSynchronize = (convert: boolean) => async () => {
+        const database = freshDatabase(dir, `wm-${n++}`);
+        await database.get('spaces').query().fetchCount();
+        const start = performance.now();
+        await synchronize({
+          database,
+          // An app on synchronize() converts the server's JSON to raw records in pullChanges.
+          pullChanges: async () => ({
+            changes: { spaces: { created: convert ? records.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id })) : rawRows, updated: [], deleted: [] } },
+            timestamp: Date.now(),
+          }),
+          pushChanges: async () => {},
+          sendCreatedAsUpdated: false,
+        });
+        const ms = performance.now() - start;
+        if ((await database.get('spaces').query().fetchCount()) !== COUNT) throw new Error('synchronize: wrong count');
+        return ms;
+      };
+      const floorRun = async () => {
+        const db = new BetterSqlite3(join(dir, `raw-${n++}.db`));
+        const columns = ['id', 'server_id', ...meta.fields.map((f) => f.column)];
+        db.exec(`create table spaces (${columns.map((c) => `"${c}"`).join(', ')})`);
+        const insert = db.prepare(`insert into spaces (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+        const start = performance.now();
+        db.transaction(() => {
+          for (const row of rawRows) insert.run(...columns.map((c) => { const v = (row as Record<string, unknown>)[c] ?? null; return typeof v === 'boolean' ? Number(v) : v; }));
+        })();
+        const ms = performance.now() - start;
+        db.close();
+        return ms;
+      };
+      // Interleaved, so load from other processes hits every variant alike.
+      const [ours, wm, wmRaw, floor] = await interleaved(RUNS, [oursRun, viaSynchronize(true), viaSynchronize(false), floorRun]);
+      const o = stats(ours);
+      const w = stats(wm);
+      const f = stats(floor);
+      const wr = stats(wmRaw);
+      return [
+        { case: `apply ${COUNT} pulled records (pages of ${PAGE})`, ours: o.text, baseline: `synchronize(): ${w.text}`, note: `ratio ${(o.p50 / w.p50).toFixed(2)} (target ≤ 1.0)` },
+        { case: 'synchronize() given raw records already converted', ours: '', baseline: wr.text, note: `ratio ${(o.p50 / wr.p50).toFixed(2)}` },
+        { case: 'floor: raw better-sqlite3 insert, one transaction', ours: '', baseline: f.text, note: `ours / floor ${(o.p50 / f.p50).toFixed(1)}x` },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default bench;
