@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import type { SourceLocation } from '../../ir/types';
 import type { ProtoFieldFacts, ProtoFileFacts, ProtoMessageFacts } from './protoFacts';
-import { positionAt, scanProto } from './scanProto';
+import { lineIndex, scanProto } from './scanProto';
 
 export interface ProtoSource {
   /** Absolute path. */
@@ -41,12 +41,13 @@ export function parseProto(source: ProtoSource): ParseOutcome {
   }
   const scan = scanProto(source.text);
   const prefix = scan.package ? `${scan.package}.` : '';
+  const position = lineIndex(source.text);
   const messages: ProtoMessageFacts[] = [];
   for (const block of scan.messages) {
     const fullName = `${prefix}${block.path}`;
     const type = parsed.root.lookup(fullName);
     if (!(type instanceof protobuf.Type)) continue;
-    const at = (offset: number | undefined) => ({ file: source.shown, ...positionAt(source.text, offset ?? block.nameStart) });
+    const at = (offset: number | undefined) => ({ file: source.shown, ...position(offset ?? block.nameStart) });
     messages.push({
       fullName,
       name: type.name,

@@ -45,6 +45,10 @@ export interface ProtoScan {
   importAt: { offset: number; afterImport: boolean };
 }
 
+// Sticky patterns: matched in place at an offset, without slicing the text.
+const IDENT = /[A-Za-z_][A-Za-z0-9_.]*/y;
+const NUMBER = /[0-9][A-Za-z0-9_.]*/y;
+
 /** Split proto source into tokens, skipping whitespace and comments. */
 export function tokenize(text: string): ProtoToken[] {
   const tokens: ProtoToken[] = [];
@@ -65,13 +69,15 @@ export function tokenize(text: string): ProtoToken[] {
       tokens.push({ kind: 'string', text: text.slice(i, j + 1), start: i });
       i = j + 1;
     } else if (/[A-Za-z_]/.test(ch)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i, i + 256))!;
-      tokens.push({ kind: 'ident', text: match[0], start: i });
-      i += match[0].length;
+      IDENT.lastIndex = i;
+      const word = IDENT.exec(text)![0];
+      tokens.push({ kind: 'ident', text: word, start: i });
+      i += word.length;
     } else if (/[0-9]/.test(ch)) {
-      const match = /^[0-9][A-Za-z0-9_.+-]*/.exec(text.slice(i, i + 64))!;
-      tokens.push({ kind: 'number', text: match[0], start: i });
-      i += match[0].length;
+      NUMBER.lastIndex = i;
+      const number = NUMBER.exec(text)![0];
+      tokens.push({ kind: 'number', text: number, start: i });
+      i += number.length;
     } else {
       tokens.push({ kind: 'symbol', text: ch, start: i });
       i++;
@@ -154,7 +160,25 @@ function lineEnd(text: string, offset: number): number {
 
 /** 1-based line and column of an offset. */
 export function positionAt(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
+  return lineIndex(text)(offset);
+}
+
+/**
+ * Offset -> line/column lookups over one text: line starts are computed once
+ * and searched by bisection, so locating every field of a large file stays
+ * linear (slicing the text per lookup would be quadratic).
+ */
+export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low]! + 1 };
+  };
 }
