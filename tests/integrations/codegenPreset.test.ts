@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, cli } from '../support/cli';
@@ -54,5 +54,19 @@ describe('graphql-codegen with the trackhub-sync preset', () => {
     const ours = cli(['generate', '--schema', 'schema.graphql', '--out', 'from-cli'], dir);
     expect(readTree(join(dir, 'generated'))).toEqual(readTree(join(dir, 'from-cli')));
     expect(ours.status).toBe(0);
+  });
+
+  it('bad annotations fail codegen with the located diagnostics of the original file; nothing written', () => {
+    const dir = scratchInput('sdl-only', 'trackhub-codegen-bad-');
+    installInto(dir);
+    const schema = join(dir, 'schema.graphql');
+    writeFileSync(schema, readFileSync(schema, 'utf8').replace('strategy: SERVER_MERGE', 'strategy: SERVER_MERG'));
+    copyFileSync(join(REPO, 'schema/directives.graphql'), join(dir, 'trackhub-sync.graphql'));
+    writeFileSync(join(dir, 'codegen.yml'), 'schema:\n  - schema.graphql\n  - trackhub-sync.graphql\ngenerates:\n  generated/:\n    preset: trackhub-sync/codegen-preset\n');
+
+    const codegen = runTool('graphql-codegen', ['--config', 'codegen.yml'], dir);
+    expect(codegen.status).not.toBe(0);
+    expect(codegen.stdout + codegen.stderr).toMatch(/schema\.graphql:\d+:\d+ TS102 .*unknown strategy 'SERVER_MERG'/);
+    expect(readTree(join(dir, 'generated'))).toEqual({});
   });
 });

@@ -43,11 +43,13 @@ export function installInto(dir: string): void {
 /** Run a tool from this repository's node_modules/.bin in `cwd`, with `extraBin` first on PATH (as npx does). */
 export function runTool(tool: string, args: readonly string[], cwd: string, extraBin?: string): CliRun {
   const path = [extraBin, join(REPO, 'node_modules/.bin'), process.env.PATH].filter(Boolean).join(delimiter);
+  // A user's shell, not vitest's: listr2 (graphql-codegen's output) goes silent under NODE_ENV=test.
+  const { NODE_ENV: _nodeEnv, VITEST: _vitest, ...userEnv } = process.env;
   const run = spawnSync(join(REPO, 'node_modules/.bin', tool), args, {
     cwd,
     encoding: 'utf8',
     env: {
-      ...process.env,
+      ...userEnv,
       PATH: path,
       NO_COLOR: '1',
       // Offline: generating never runs the schema engine, but Prisma looks for its binary (ENVIRONMENT.md).
