@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorEnabled, paint, progress } from '../cli/output';
+import { colorEnabled, colorizeDiagnostics, paint, progress } from '../cli/output';
 import { parseFieldSpecs, parseStrategy, prismaModel } from './entityTemplate';
 import { alignFields, applyEdits, scanPrisma } from './prismaText';
 import { DEDUPE_MODEL_NAME, prismaVocabulary } from './vocabulary';
@@ -54,6 +54,16 @@ describe('terminal output', () => {
     expect(colorEnabled({ isTTY: false, env: { FORCE_COLOR: '1' } })).toBe(true);
     expect(paint(true).red('x')).toBe('\u001b[31mx\u001b[39m');
     expect(paint(false).red('x')).toBe('x');
+  });
+
+  it('colours diagnostics printed by other commands, once', () => {
+    const p = paint(true);
+    const text = "a.prisma:5:21 TS102 model Note: unknown strategy 'x'\n  Hint: Did you mean?\n1 error(s); nothing written.";
+    expect(colorizeDiagnostics(text, p)).toBe(
+      `${p.red("a.prisma:5:21 TS102 model Note: unknown strategy 'x'")}\n${p.dim('  Hint: Did you mean?')}\n1 error(s); nothing written.`,
+    );
+    expect(colorizeDiagnostics(p.red('a.prisma:1:1 TS100 x'), p)).toBe(p.red('a.prisma:1:1 TS100 x'));
+    expect(colorizeDiagnostics('a.prisma:1:1 TS101 warning: y', p)).toBe(p.yellow('a.prisma:1:1 TS101 warning: y'));
   });
 
   it('progress stays quiet on short runs and erases its line when done', () => {

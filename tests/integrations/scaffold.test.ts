@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, treeHash } from '../support/cli';
+import { REPO, cli, treeHash } from '../support/cli';
 import { scratchDir } from './support';
 
 // init and add-entity in existing projects: detection, append-only edits
@@ -104,5 +105,26 @@ describe('trackhub-sync add-entity', () => {
       expect(run.stderr).toMatch(message);
     }
     expect(readFileSync(join(dir, 'schema.prisma'), 'utf8')).toBe(USER_PRISMA);
+  });
+});
+
+describe('terminal output of the CLI', () => {
+  it('colours diagnostics only when asked (FORCE_COLOR) and never with NO_COLOR or in pipes', () => {
+    const dir = scratchDir('trackhub-colour-');
+    writeFileSync(join(dir, 'schema.prisma'), USER_PRISMA.replace('model   User {', '/// @sync(strategy: nope)\nmodel   User {'));
+    const { NO_COLOR: _off, FORCE_COLOR: _on, ...env } = process.env;
+    const run = (extra: Record<string, string>) =>
+      spawnSync(process.execPath, [join(REPO, 'bin/trackhub-sync.mjs'), 'generate', '--schema', 'schema.prisma'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...env, ...extra },
+      });
+    const forced = run({ FORCE_COLOR: '1' });
+    expect(forced.status).toBe(2);
+    expect(forced.stderr).toMatch(/\u001b\[31mschema\.prisma:\d+:\d+ TS102 /);
+    const piped = run({});
+    expect(piped.stderr).toMatch(/^schema\.prisma:\d+:\d+ TS102 /m);
+    expect(piped.stderr).not.toContain('\u001b[');
+    expect(run({ NO_COLOR: '1' }).stderr).not.toContain('\u001b[');
   });
 });
