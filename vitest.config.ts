@@ -4,12 +4,19 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Generated code imports the runtime by package name; inside this repo it is the source folder.
-    alias: [{ find: /^trackhub-sync\/runtime\/(.*)$/, replacement: fileURLToPath(new URL('./runtime/$1/index.ts', import.meta.url)) }],
+    alias: [
+      { find: /^trackhub-sync\/runtime\/(.*)$/, replacement: fileURLToPath(new URL('./runtime/$1/index.ts', import.meta.url)) },
+      // One graphql module, as under Node: vite would otherwise load graphql's .mjs build for source files
+      // while graphql-yoga (external) loads the CommonJS one, and yoga's `instanceof GraphQLError` fails.
+      { find: /^graphql$/, replacement: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
+    ],
   },
   test: {
     include: ['generator/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Generates the example's Prisma Clients (build output) once for the server tests.
+    globalSetup: ['tests/server/globalSetup.ts'],
   },
 });
