@@ -1,7 +1,7 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { uuidv7 } from 'uuidv7';
 import { localIdsOf } from './ids';
-import { columnToWire, rawToWire, wireToRaw, type RawColumns, type WireRecord } from './mapping';
+import { columnToWire, rawToWire, sameValue, wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type SyncRegistry } from './meta';
 import { pushable } from './localWrites';
 import { fetchQueue, QUEUE_TABLE } from './queue';
@@ -28,6 +28,8 @@ export interface ConflictEntry {
   localData: WireRecord;
   /** The server's record (null when it was deleted there). */
   serverData: WireRecord | null;
+  /** The server's proposed resolution (e.g. the field-merged record under serverMerge), if any. */
+  suggested: WireRecord | null;
   localVersion: number;
   serverVersion: number;
   conflictType: ConflictType;
@@ -39,7 +41,8 @@ export interface ConflictEntry {
  * How to settle a conflict (SPEC §5):
  * - `keepLocal`: push the local record again, based on the server's version.
  * - `useServer`: drop the local change and take the server's record.
- * - `merge`: take the server's record with `data` (field name -> value, wire form) on top, and push `data`.
+ * - `merge`: take the server's suggested resolution (or its record) with `data` (field name ->
+ *   value, wire form) on top, and push every field that differs from the server's record.
  */
 export type Resolution = { kind: 'keepLocal' } | { kind: 'useServer' } | { kind: 'merge'; data: WireRecord };
 
@@ -50,13 +53,18 @@ export function readConflict(row: Model): ConflictEntry {
     entity: raw.entity as string,
     entityId: raw.entity_id as string,
     localData: JSON.parse(raw.local_data as string) as WireRecord,
-    serverData: JSON.parse(raw.server_data as string) as WireRecord | null,
+    ...parseServerData(raw.server_data as string),
     localVersion: raw.local_version as number,
     serverVersion: raw.server_version as number,
     conflictType: raw.conflict_type as ConflictType,
     resolved: Boolean(raw.resolved),
     createdAt: raw.created_at as number,
   };
+}
+
+function parseServerData(text: string): { serverData: WireRecord | null; suggested: WireRecord | null } {
+  const parsed = JSON.parse(text) as { record?: WireRecord | null; suggested?: WireRecord | null } | null;
+  return { serverData: parsed?.record ?? null, suggested: parsed?.suggested ?? null };
 }
 
 /** A prepared conflict row; pass it to `database.batch`. */
@@ -66,7 +74,8 @@ export function prepareConflict(database: Database, conflict: Omit<ConflictEntry
     entity: conflict.entity,
     entity_id: conflict.entityId,
     local_data: JSON.stringify(conflict.localData),
-    server_data: JSON.stringify(conflict.serverData),
+    // The column holds the server's record and its suggestion together.
+    server_data: JSON.stringify({ record: conflict.serverData, suggested: conflict.suggested }),
     local_version: conflict.localVersion,
     server_version: conflict.serverVersion,
     conflict_type: conflict.conflictType,
@@ -117,13 +126,16 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
         const localRaw = record._raw as unknown as RawColumns;
         const fields = pushable(meta, 'update');
         let payload: WireRecord;
+        let mergedRaw: RawColumns | null = null;
         if (kind === 'keepLocal') {
           payload = Object.fromEntries(fields.map((f) => [f.name, columnToWire(f, localRaw[f.column])]));
         } else {
-          payload = Object.fromEntries(fields.filter((f) => f.name in resolution.data).map((f) => [f.name, resolution.data[f.name]]));
+          const target: WireRecord = { ...server, ...(conflict.suggested ?? {}), ...resolution.data };
+          payload = Object.fromEntries(fields.filter((f) => !sameValue(target[f.name] ?? null, server[f.name] ?? null)).map((f) => [f.name, target[f.name] ?? null]));
+          mergedRaw = { ...serverRaw!, ...(await toLocalRaw(database, registry, conflict.entity, { ...payload })) };
+          delete mergedRaw.server_id;
         }
         const base = Object.fromEntries(Object.keys(payload).map((k) => [k, server[k] ?? null]));
-        const mergedRaw = kind === 'merge' ? { ...serverRaw!, ...wireToRaw(meta, payload) } : null;
         ops.push(
           record.prepareUpdate((r) => {
             if (mergedRaw) setAll(r, mergedRaw);

@@ -18,7 +18,7 @@ const PULL = `query SyncPull($entity: String!, $cursor: String, $limit: Int) {
 const PUSH = `mutation SyncPush($entity: String!, $items: [JSON!]!) {
   syncPush(entity: $entity, items: $items) {
     clientId id success errorCode errorMessage version updatedAt
-    conflict { serverData clientData serverVersion resolutionSuggested }
+    conflict { serverData clientData serverVersion resolutionSuggested conflictType }
   }
 }`;
 

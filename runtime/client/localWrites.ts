@@ -28,13 +28,35 @@ const rawOf = (record: Model): Raw => record._raw as unknown as Raw;
  * a crash can never leave one without the other). Returns the new record.
  */
 export async function createLocal(ctx: WriteContext, input: Record<string, unknown>): Promise<Model> {
+  const [record] = await createManyLocal(ctx, [input]);
+  return record!;
+}
+
+/** Create many records and their queue entries in one transaction (bulk import). */
+export async function createManyLocal(ctx: WriteContext, inputs: Record<string, unknown>[]): Promise<Model[]> {
   const { database, meta, clock } = ctx;
   const now = clock.now();
+  const built = inputs.map((input) => buildCreate(ctx, input, now));
+  return database.write(async () => {
+    const collection = database.get<Model>(meta.table);
+    const ops: Model[] = [];
+    const records: Model[] = [];
+    for (const { raw, payload } of built) {
+      const record = collection.prepareCreateFromDirtyRaw(raw);
+      records.push(record);
+      ops.push(record, prepareEntry(ctx, 'insert', raw.id as string, payload, null, now));
+    }
+    await database.batch(ops);
+    return records;
+  }, `trackhub-sync create ${meta.name}`);
+}
+
+function buildCreate(ctx: WriteContext, input: Record<string, unknown>, now: number): { raw: RawColumns; payload: WireRecord } {
+  const { meta } = ctx;
   const id = ctx.newId();
   const raw: RawColumns = { id, _status: 'created', _changed: '', server_id: null, client_id: id, version: 0, updated_at: now, deleted_at: null };
-  const byName = new Map(meta.fields.map((f) => [f.name, f]));
   for (const key of Object.keys(input)) {
-    const field = byName.get(key);
+    const field = meta.fields.find((f) => f.name === key);
     if (!field || field.push === 'never') throw new LocalWriteError(`${meta.name}: '${key}' cannot be set by the client`);
   }
   for (const field of meta.fields) {
@@ -57,11 +79,7 @@ export async function createLocal(ctx: WriteContext, input: Record<string, unkno
   }
   const payload: WireRecord = {};
   for (const field of pushable(meta, 'insert')) payload[field.name] = columnToWire(field, raw[field.column]);
-  return database.write(async () => {
-    const record = database.get<Model>(meta.table).prepareCreateFromDirtyRaw(raw);
-    await database.batch(record, prepareEntry(ctx, 'insert', id, payload, null, now));
-    return record;
-  });
+  return { raw, payload };
 }
 
 /**

@@ -2,7 +2,7 @@ import { Q, type Collection, type Database, type Model, type Query } from '@nozb
 import type { Clause } from '@nozbe/watermelondb/QueryDescription';
 import type { Observable } from '@nozbe/watermelondb/utils/rx';
 import { uuidv7 } from 'uuidv7';
-import { createLocal, deleteLocal, updateLocal, type WriteContext } from './localWrites';
+import { createLocal, createManyLocal, deleteLocal, updateLocal, type WriteContext } from './localWrites';
 import type { EntityMeta } from './meta';
 import { systemClock, type Clock } from './platform';
 
@@ -71,6 +71,11 @@ export class WritableSyncAdapter<M extends Model, Input extends object, Patch ex
   /** Create a record (UUID v7 local id) and queue its insert. */
   async create(input: Input): Promise<M> {
     return (await createLocal(this.writeContext(), input as Record<string, unknown>)) as M;
+  }
+
+  /** Create many records and queue their inserts in one transaction (bulk import). */
+  async createMany(inputs: Input[]): Promise<M[]> {
+    return (await createManyLocal(this.writeContext(), inputs as Record<string, unknown>[])) as M[];
   }
 
   /** Change fields and queue the change (merged with earlier unsent changes). */

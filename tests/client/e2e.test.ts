@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualNetwork, listQueue } from '../../runtime/client/index';
+import { deviceRecords } from './support/compare';
+import { openDevice, type Device } from './support/device';
+import { startTestServer, type TestServer } from './support/server';
+
+// End to end: generated adapters and the client engine on real WatermelonDB
+// (SQLite adapter) per device, against the real generated server (graphql-yoga
+// over HTTP on 127.0.0.1, resolvers over Prisma on SQLite). The design's testing matrix.
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+let tenantCounter = 0;
+const newTenant = () => `t${process.pid}x${++tenantCounter}`;
+function device(name: string, tenantId: string, network?: ManualNetwork, extra: { pullLimit?: number } = {}): Device {
+  return openDevice(name, { tenantId, transport: server.transport(tenantId), platform: network ? { network } : undefined, ...extra });
+}
+
+async function expectConverged(tenant: string, entity: string, ...devices: Device[]) {
+  const onServer = await server.records(tenant, entity);
+  for (const d of devices) expect(await deviceRecords(d, entity), `${d.name} ${entity}`).toEqual(onServer);
+  return onServer;
+}
+
+async function syncOk(d: Device) {
+  const report = await d.engine.sync();
+  expect(report.error, `${d.name} sync`).toBeNull();
+  return report;
+}
+
+describe('client engine against the real server', () => {
+  it('offline create of 10 items, then online: no duplicates, server ids stored', async () => {
+    const tenant = newTenant();
+    const network = new ManualNetwork(false);
+    const a = device('A', tenant, network);
+    for (let i = 0; i < 10; i++) await a.adapters.space.create({ name: `offline ${i}` });
+    expect((await a.engine.sync()).error).toBe('offline');
+    expect(a.engine.status.value).toMatchObject({ state: 'offline', pending: 10 });
+    network.set(true);
+    await syncOk(a);
+    await syncOk(a); // a second sync sends nothing new
+    const onServer = await expectConverged(tenant, 'Space', a);
+    expect(onServer).toHaveLength(10);
+    expect(new Set(onServer.map((r) => r.name)).size).toBe(10);
+    expect(await listQueue(a.database)).toEqual([]);
+    expect(a.engine.status.value).toMatchObject({ state: 'idle', pending: 0, conflicts: 0 });
+    const b = device('B', tenant);
+    await syncOk(b);
+    await expectConverged(tenant, 'Space', a, b);
+  });
+
+  it('network regained triggers a sync', async () => {
+    const tenant = newTenant();
+    const network = new ManualNetwork(false);
+    const a = device('A', tenant, network);
+    a.engine.start();
+    await a.engine.idle();
+    await a.adapters.space.create({ name: 'queued while offline' });
+    network.set(true);
+    await a.engine.idle();
+    a.engine.stop();
+    expect(await server.records(tenant, 'Space')).toHaveLength(1);
+  });
+
+  it('two tenants sync with no cross-tenant data', async () => {
+    const [t1, t2] = [newTenant(), newTenant()];
+    const a = device('A', t1);
+    const b = device('B', t2);
+    await a.adapters.space.create({ name: 'tenant one' });
+    await b.adapters.space.create({ name: 'tenant two' });
+    await syncOk(a);
+    await syncOk(b);
+    await syncOk(a);
+    expect((await deviceRecords(a, 'Space')).map((r) => r.name)).toEqual(['tenant one']);
+    expect((await deviceRecords(b, 'Space')).map((r) => r.name)).toEqual(['tenant two']);
+    expect((await server.records(t1, 'Space')).every((r) => r.tenantId === t1)).toBe(true);
+    await expectConverged(t2, 'Space', b);
+  });
+
+  it('lastWriteWins: the later edit wins on both devices; an older edit is settled in the server’s favour', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const b = device('B', tenant);
+    const space = await a.adapters.space.create({ name: 'v0' });
+    await syncOk(a);
+    await syncOk(b);
+    const idOnB = space.serverId!;
+    await b.adapters.space.update(idOnB, { name: 'B early' });
+    await new Promise((r) => setTimeout(r, 5));
+    await a.adapters.space.update(space.id, { name: 'A later' });
+    await syncOk(a);
+    await syncOk(b); // B's edit is older than the server's: B takes the server's value
+    await syncOk(a);
+    const [record] = await expectConverged(tenant, 'Space', a, b);
+    expect(record!.name).toBe('A later');
+    expect(b.engine.status.value.conflicts).toBe(0);
+    const audit = await b.engine.listConflicts();
+    expect(audit).toEqual([]);
+  });
+
+  it('serverMerge: counters add up, lists merge, a manual field both sides changed becomes a conflict resolved by merge', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const b = device('B', tenant);
+    const group = await a.adapters.group.create({ name: 'g', score: 10, labels: ['x'], history: ['created'], owner: 'ann' });
+    await syncOk(a);
+    await syncOk(b);
+    await a.adapters.group.update(group.id, { score: 12, labels: ['x', 'a'], history: ['created', 'by A'], owner: 'alice' });
+    await b.adapters.group.update(group.serverId!, { score: 13, labels: ['x', 'b'], history: ['created', 'by B'], owner: 'bob' });
+    await syncOk(a);
+    await syncOk(b);
+    const [conflict] = await b.engine.listConflicts();
+    expect(conflict).toMatchObject({ entity: 'Group', conflictType: 'FIELD_CONFLICT', serverData: expect.objectContaining({ owner: 'alice' }) });
+    await b.engine.resolveConflict(conflict!.id, { kind: 'merge', data: { owner: 'alice+bob' } });
+    await syncOk(b);
+    await syncOk(a);
+    const [record] = await expectConverged(tenant, 'Group', a, b);
+    expect(record).toMatchObject({ owner: 'alice+bob', score: 15 });
+    expect((record!.labels as string[]).sort()).toEqual(['a', 'b', 'x']);
+    expect(record!.history).toEqual(['created', 'by A', 'by B']);
+  });
+
+  it('manual: a concurrent edit is a conflict; keep-local and use-server each leave record and queue consistent', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const b = device('B', tenant);
+    const task = await a.adapters.task.create({ title: 'plan' });
+    await syncOk(a);
+    await syncOk(b);
+    await a.adapters.task.update(task.id, { title: 'A title' });
+    await b.adapters.task.update(task.serverId!, { title: 'B title', done: true });
+    await syncOk(a);
+    await syncOk(b);
+    const [conflict] = await b.engine.listConflicts();
+    expect(conflict).toMatchObject({ conflictType: 'VERSION_MISMATCH', localData: expect.objectContaining({ title: 'B title' }) });
+    expect(b.engine.status.value.conflicts).toBe(1);
+    expect((await b.adapters.task.find(task.serverId!))!.title).toBe('B title'); // never silently overwritten
+    await b.engine.resolveConflict(conflict!.id, { kind: 'keepLocal' });
+    await syncOk(b);
+    await syncOk(a);
+    const [kept] = await expectConverged(tenant, 'Task', a, b);
+    expect(kept).toMatchObject({ title: 'B title', done: true });
+
+    await a.adapters.task.update(task.id, { title: 'A again' });
+    await b.adapters.task.update(task.serverId!, { title: 'B again' });
+    await syncOk(a);
+    await syncOk(b);
+    const [second] = await b.engine.listConflicts();
+    await b.engine.resolveConflict(second!.id, { kind: 'useServer' });
+    expect(await listQueue(b.database)).toEqual([]);
+    await syncOk(b);
+    const [used] = await expectConverged(tenant, 'Task', a, b);
+    expect(used!.title).toBe('A again');
+  });
+
+  it('force sync from server drops local changes (exported first) and reloads', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    await a.adapters.space.create({ name: 'kept' });
+    await syncOk(a);
+    const [space] = await a.adapters.space.query().fetch();
+    await a.adapters.space.update(space!.id, { name: 'local edit' });
+    await a.adapters.space.create({ name: 'never pushed' });
+    const exported = await a.engine.forceSyncFromServer();
+    expect(exported.queue.map((e) => e.operation).sort()).toEqual(['insert', 'update']);
+    expect(JSON.parse(JSON.stringify(exported))).toEqual(exported);
+    expect(await listQueue(a.database)).toEqual([]);
+    const [record] = await expectConverged(tenant, 'Space', a);
+    expect(record!.name).toBe('kept');
+  });
+
+  it('force push local makes local data win over a conflict', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const b = device('B', tenant);
+    const task = await a.adapters.task.create({ title: 'x' });
+    await syncOk(a);
+    await syncOk(b);
+    await a.adapters.task.update(task.id, { title: 'server side' });
+    await syncOk(a);
+    await b.adapters.task.update(task.serverId!, { title: 'mine' });
+    await syncOk(b);
+    expect(b.engine.status.value.conflicts).toBe(1);
+    const report = await b.engine.forcePushLocal();
+    expect(report.error).toBeNull();
+    await syncOk(a);
+    const [record] = await expectConverged(tenant, 'Task', a, b);
+    expect(record!.title).toBe('mine');
+  });
+
+  it('create, update and delete offline, then sync', async () => {
+    const tenant = newTenant();
+    const network = new ManualNetwork(true);
+    const a = device('A', tenant, network);
+    const b = device('B', tenant);
+    const synced = await a.adapters.space.create({ name: 'to delete' });
+    const edited = await a.adapters.space.create({ name: 'to edit' });
+    await syncOk(a);
+    await syncOk(b);
+    network.set(false);
+    const fresh = await a.adapters.space.create({ name: 'new' });
+    await a.adapters.space.update(fresh.id, { name: 'new, edited' });
+    const gone = await a.adapters.space.create({ name: 'ephemeral' });
+    await a.adapters.space.delete(gone.id);
+    await a.adapters.space.update(edited.id, { name: 'edited', description: 'offline' });
+    await a.adapters.space.update(synced.id, { name: 'edited before delete' });
+    await a.adapters.space.delete(synced.id);
+    expect((await listQueue(a.database)).map((e) => e.operation).sort()).toEqual(['delete', 'insert', 'update']);
+    network.set(true);
+    await syncOk(a);
+    await syncOk(b);
+    const records = await expectConverged(tenant, 'Space', a, b);
+    expect(records.map((r) => r.name).sort()).toEqual(['edited', 'new, edited']);
+  });
+
+  it('a parent and its children created offline together sync with server ids in foreign keys', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant, new ManualNetwork(true));
+    const space = await a.adapters.space.create({ name: 'parent' });
+    const task = await a.adapters.task.create({ title: 'child', spaceId: space.id });
+    await a.adapters.comment.create({ body: 'grandchild', taskId: task.id });
+    await syncOk(a);
+    const spaces = await server.records(tenant, 'Space');
+    const tasks = await server.records(tenant, 'Task');
+    const comments = await server.records(tenant, 'Comment');
+    expect(tasks[0]!.spaceId).toBe(spaces[0]!.id);
+    expect(comments[0]!.taskId).toBe(tasks[0]!.id);
+    const b = device('B', tenant);
+    await syncOk(b);
+    for (const entity of ['Space', 'Task', 'Comment']) await expectConverged(tenant, entity, a, b);
+    const taskOnB = (await b.adapters.task.query().fetch())[0]!;
+    expect((await taskOnB.space.fetch())!.name).toBe('parent');
+  });
+
+  it('a 10,000-change batch pushes and pulls completely', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    await a.adapters.space.createMany(Array.from({ length: 10_000 }, (_, i) => ({ name: `bulk ${i}`, viewCount: i })));
+    const report = await syncOk(a);
+    expect(report.push).toMatchObject({ acknowledged: 10_000, conflicts: 0, failed: 0 });
+    const b = device('B', tenant);
+    const pulled = await syncOk(b);
+    expect(pulled.pull.Space).toMatchObject({ created: 10_000 });
+    expect(pulled.pull.Space!.pages).toBeGreaterThan(1);
+    const onServer = await server.records(tenant, 'Space');
+    expect(onServer).toHaveLength(10_000);
+    expect(await deviceRecords(b, 'Space')).toEqual(onServer);
+    expect(await deviceRecords(a, 'Space')).toEqual(onServer);
+  }, 120_000);
+});
