@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SqlDialect, SyncPullResponse, SyncResultItem } from 'trackhub-sync/runtime/server';
 import { startSyncServer, type RunningServer } from '../../examples/trackhub-core/server/app';
-import { openDatabase, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
+import { openDatabase, type ExampleDatabase, type ExamplePrisma } from '../../examples/trackhub-core/server/database';
 
 export interface GraphqlResult<T> {
   data?: T | null;
@@ -43,12 +43,15 @@ const PULL = /* GraphQL */ `
 `;
 
 /** A database for one test file: a temp SQLite file, or a fresh PostgreSQL database. */
-export async function startHarness(target: { kind: 'sqlite' } | { kind: 'postgresql'; url: string }): Promise<Harness> {
+export async function startHarness(
+  target: { kind: 'sqlite' } | { kind: 'postgresql'; url: string },
+  options: { wrapPrisma?: (prisma: ExamplePrisma) => ExamplePrisma } = {},
+): Promise<Harness> {
   const dir = target.kind === 'sqlite' ? mkdtempSync(join(tmpdir(), 'trackhub-sqlite-')) : null;
   const db = await openDatabase(target.kind === 'sqlite' ? { file: join(dir!, 'sync.db') } : { url: target.url });
   const clock = { offsetMs: 0 };
   const server: RunningServer = await startSyncServer({
-    prisma: db.prisma,
+    prisma: options.wrapPrisma ? options.wrapPrisma(db.prisma) : db.prisma,
     dialect: db.dialect,
     maxBatch: MAX_BATCH,
     now: () => new Date(Date.now() + clock.offsetMs),
