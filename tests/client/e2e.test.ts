@@ -1,7 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from '@nozbe/watermelondb';
+import { appSchema, tableSchema } from '@nozbe/watermelondb/Schema';
+import { addColumns, schemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
+import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualNetwork, listQueue } from '../../runtime/client/index';
+import { interopDefault } from '../../runtime/client/interop';
+import { ManualNetwork, SyncEngine, defineRegistry, listQueue } from '../../runtime/client/index';
+import { createAdapters } from '../../examples/trackhub-core/generated/client/index';
+import { modelClasses, schema } from '../../examples/trackhub-core/generated/watermelon/index';
 import { deviceRecords } from './support/compare';
-import { openDevice, type Device } from './support/device';
+import { openDevice, registry, type Device } from './support/device';
 import { startTestServer, type TestServer } from './support/server';
 
 // End to end: generated adapters and the client engine on real WatermelonDB
@@ -251,4 +261,47 @@ describe('client engine against the real server', () => {
     expect(await deviceRecords(b, 'Space')).toEqual(onServer);
     expect(await deviceRecords(a, 'Space')).toEqual(onServer);
   }, 120_000);
+
+  it('a migration that adds a column triggers a full re-pull of that entity', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    await a.adapters.space.create({ name: 'described', description: 'hello' });
+    await syncOk(a);
+
+    // The app's previous release: schema version 1, without spaces.description.
+    const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
+    const tables = Object.values(schema.tables);
+    const v1 = appSchema({
+      version: 1,
+      tables: tables.map((t) => tableSchema({ name: t.name, columns: t.columnArray.filter((c) => !(t.name === 'spaces' && c.name === 'description')) })),
+    });
+    const v2 = appSchema({ version: 2, tables: tables.map((t) => tableSchema({ name: t.name, columns: t.columnArray })) });
+    const migrations = schemaMigrations({
+      migrations: [{ toVersion: 2, steps: [addColumns({ table: 'spaces', columns: [{ name: 'description', type: 'string', isOptional: true }] })] }],
+    });
+    const oldRegistry = defineRegistry({
+      entities: registry.entities.map((e) => (e.name === 'Space' ? { ...e, fields: e.fields.filter((f) => f.name !== 'description'), layoutHash: 'release-1' } : e)),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'trackhub-migrate-'));
+    try {
+      const file = join(dir, 'trackhub_db_phone');
+      const oldDb = new Database({ adapter: new SQLiteAdapter({ schema: v1, dbName: file, jsi: false }), modelClasses });
+      const oldEngine = new SyncEngine({ database: oldDb, registry: oldRegistry, transport: server.transport(tenant), intervalMs: 0 });
+      expect((await oldEngine.sync()).error).toBeNull();
+      expect(await oldDb.get('spaces').query().fetchCount()).toBe(1);
+
+      // The new release opens the same file: WatermelonDB runs the migration, the engine sees the new layout.
+      const newDb = new Database({ adapter: new SQLiteAdapter({ schema: v2, migrations, dbName: file, jsi: false }), modelClasses });
+      const engine = new SyncEngine({ database: newDb, registry, transport: server.transport(tenant), intervalMs: 0 });
+      const report = await engine.sync();
+      expect(report.error).toBeNull();
+      expect(report.pull.Space).toMatchObject({ full: 'layout', updated: 1 });
+      expect(report.pull.Task).toMatchObject({ full: 'no' });
+      const adapters = createAdapters({ database: newDb, scopeValue: tenant });
+      expect((await adapters.space.query().fetch())[0]!.description).toBe('hello');
+      expect((await engine.sync()).pull.Space).toMatchObject({ full: 'no', pages: 1, updated: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
