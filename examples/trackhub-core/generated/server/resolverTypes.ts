@@ -239,8 +239,8 @@ export interface LabelRecord {
 
 type Resolver<TResult, TArgs, TContext> = (parent: unknown, args: TArgs, context: TContext) => Promise<TResult>;
 
-/** The resolver map of `schema.graphql`, typed. */
-export interface SyncResolvers<TContext> {
+/** The resolver map of `schema.graphql`, typed (a type alias, so it fits servers' `IResolvers`). */
+export type SyncResolvers<TContext> = {
   Query: {
     syncPull: Resolver<SyncPullResponse, SyncPullArgs & { entity: string }, TContext>;
     syncPullSpace: Resolver<SyncPullResponse<SpaceRecord>, SyncPullArgs, TContext>;
@@ -258,4 +258,4 @@ export interface SyncResolvers<TContext> {
   };
   DateTime: GraphQLScalarType;
   JSON: GraphQLScalarType;
-}
+};
