@@ -179,10 +179,19 @@ export function pushable(meta: EntityMeta, op: QueueOperation): FieldMeta[] {
   return meta.fields.filter((f) => f.push === 'always' || (op === 'insert' && f.push === 'create'));
 }
 
-/** Queue rows of a record that a new write may fold into: not in flight, not acknowledged. */
+/**
+ * Queue rows of a record that a new write may fold into. Never one in flight,
+ * and never a pending one already attempted: the server may have committed it
+ * (response lost), and a replay of its operation id returns the original
+ * result without applying a folded change. Parked (`failed`) and `conflict`
+ * entries were refused, so they may still absorb edits.
+ */
 async function foldable(database: Database, entity: string, id: string): Promise<Model[]> {
   const set = inFlightOps(database);
-  return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => !set.has(e.id));
+  return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => {
+    const raw = e._raw as unknown as { status: string; attempts: number };
+    return !set.has(e.id) && !(raw.status === 'pending' && raw.attempts > 0);
+  });
 }
 
 function prepareEntry(ctx: WriteContext, operation: QueueOperation, entityId: string, payload: WireRecord, base: WireRecord | null, now: number): Model {
