@@ -10,8 +10,8 @@ import { generateClient } from './targets/client/generate';
 import { generateProto } from './targets/proto/generate';
 import { generateServer } from './targets/server/generate';
 import { generateWatermelon } from './targets/watermelon/generate';
-import { planMigrations } from './targets/watermelon/migrations/planMigrations';
-import { readSnapshotFiles } from './targets/watermelon/migrations/readSnapshotFiles';
+import { keepSnapshots, planMigrations } from './targets/watermelon/migrations/planMigrations';
+import { readDeclaredVersion, readSnapshotFiles } from './targets/watermelon/migrations/readSnapshotFiles';
 
 export interface PipelineResult {
   ir: Ir;
@@ -33,17 +33,21 @@ export function loadIr(config: ResolvedConfig): { ir: Ir; warnings: Diagnostic[]
 export function runPipeline(config: ResolvedConfig): PipelineResult {
   const { ir, warnings } = loadIr(config);
   const files: GeneratedFile[] = [];
+  // Local migrations: diff the IR against the committed snapshot chain (read from the output folder).
+  const migrationInput = {
+    ir,
+    options: config.migrations,
+    snapshots: readSnapshotFiles(config.out),
+    declaredVersion: readDeclaredVersion(config.out),
+    shownOut: displayPath(config.baseDir, config.out),
+  };
   if (config.targets.watermelon) {
-    // Local migrations: diff the IR against the committed snapshot chain (read from the output folder).
-    const plan = planMigrations({
-      ir,
-      options: config.migrations,
-      snapshots: readSnapshotFiles(config.out),
-      shownOut: displayPath(config.baseDir, config.out),
-    });
+    const plan = planMigrations(migrationInput);
     warnings.push(...plan.warnings);
     files.push(...generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
     files.push(...plan.files);
+  } else {
+    files.push(...keepSnapshots(migrationInput));
   }
   if (config.targets.client) files.push(...generateClient({ ir, config }));
   if (config.targets.server) files.push(...generateServer({ ir, config }));

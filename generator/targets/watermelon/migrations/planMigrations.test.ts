@@ -3,7 +3,7 @@ import { DiagnosticsError } from '../../../diagnostics';
 import { buildIr } from '../../../ir/build';
 import { readPrisma } from '../../../readers/prisma/readPrisma';
 import type { SnapshotFile } from './chain';
-import { planMigrations, type MigrationInput } from './planMigrations';
+import { keepSnapshots, planMigrations, type MigrationInput } from './planMigrations';
 
 const BASE = `
   id        String    @id @default(uuid())
@@ -127,5 +127,21 @@ describe('snapshot chain', () => {
     expect(diagnosticsOf(plan([{ path: 'snapshots/0001.json', text: '{' }]))[0]).toMatch(/not valid JSON/);
     expect(diagnosticsOf(plan([first!, { path: 'snapshots/notes.txt', text: '' }]))[0]).toMatch(/unexpected file/);
     expect(diagnosticsOf(plan([{ ...first!, path: 'snapshots/0002.json' }]))[0]).toMatch(/says version 1 but its file name says 2/);
+  });
+
+  it('fails when snapshots were deleted while the generated schema is at a later version', () => {
+    const [first] = chainOf();
+    const run = (snapshots: SnapshotFile[]) => () =>
+      planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownOut: 'gen', declaredVersion: 2 });
+    expect(diagnosticsOf(run([]))).toEqual([
+      'TS300 gen/watermelon/schema.ts the generated schema is at version 2 but the snapshots end at none: snapshot files were deleted',
+    ]);
+    expect(diagnosticsOf(run([first!]))[0]).toMatch(/snapshots end at version 1/);
+    expect(run(chainOf())().schemaVersion).toBe(2);
+  });
+
+  it('keeps the chain unchanged when the WatermelonDB target is off', () => {
+    const chain = chainOf();
+    expect(keepSnapshots({ snapshots: chain, shownOut: 'gen' })).toEqual(chain.map((f) => ({ path: f.path, contents: f.text })));
   });
 });

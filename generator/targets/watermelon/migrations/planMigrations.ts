@@ -15,6 +15,8 @@ export interface MigrationInput {
   snapshots: readonly SnapshotFile[];
   /** The output folder as diagnostics show it (relative to the config folder). */
   shownOut: string;
+  /** `SCHEMA_VERSION` of the `watermelon/schema.ts` already in the output folder, if any. */
+  declaredVersion?: number | null;
 }
 
 export interface MigrationPlan {
@@ -39,8 +41,7 @@ export interface MigrationPlan {
  */
 export function planMigrations(input: MigrationInput): MigrationPlan {
   const { ir, options } = input;
-  const { chain, diagnostics } = readChain(input.snapshots, input.shownOut);
-  if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics);
+  const chain = validChain(input);
 
   const current = localSchema(ir);
   const latest = chain.at(-1);
@@ -77,6 +78,34 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
     changes,
     warnings,
   };
+}
+
+/**
+ * The committed snapshots, unchanged, for a run without the WatermelonDB
+ * target: the output folder is owned by trackhub-sync and would otherwise lose
+ * the chain, and a restarted chain would make released apps reset their data.
+ */
+export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownOut'>): GeneratedFile[] {
+  return validChain(input).map((s) => ({ path: snapshotPath(s.version), contents: serializeSnapshot(s) }));
+}
+
+function validChain(input: Pick<MigrationInput, 'snapshots' | 'shownOut' | 'declaredVersion'>): Snapshot[] {
+  const { chain, diagnostics } = readChain(input.snapshots, input.shownOut);
+  if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics);
+  const latest = chain.at(-1)?.version ?? 0;
+  const declared = input.declaredVersion ?? null;
+  if (declared !== null && declared > Math.max(latest, 1)) {
+    // WatermelonDB resets a database whose version is above the app's schema version.
+    throw new DiagnosticsError([
+      diagnostic(
+        DiagnosticCode.snapshot,
+        { file: `${input.shownOut}/watermelon/schema.ts`, line: 1, column: 1 },
+        `the generated schema is at version ${declared} but the snapshots end at ${latest === 0 ? 'none' : `version ${latest}`}: snapshot files were deleted`,
+        'Restore the snapshots from version control. Starting the chain again would make every installed app reset its local database.',
+      ),
+    ]);
+  }
+  return chain;
 }
 
 /** `allowDestructive`, or `migrations.allow` naming the table or the `table.column`. */

@@ -17,3 +17,15 @@ export function readSnapshotFiles(outDir: string): SnapshotFile[] {
     }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
+
+/**
+ * The local schema version the generated `watermelon/schema.ts` in the output
+ * folder declares, or null when there is none: a guard against snapshots
+ * deleted while released apps are at a later version.
+ */
+export function readDeclaredVersion(outDir: string): number | null {
+  const file = join(outDir, 'watermelon/schema.ts');
+  if (!existsSync(file)) return null;
+  const match = /export const SCHEMA_VERSION = (\d+);/.exec(readFileSync(file, 'utf8'));
+  return match ? Number(match[1]) : null;
+}
