@@ -1,4 +1,5 @@
-import type { Ir, IrEntity } from '../../ir/types';
+import type { Ir, IrEntity, IrField } from '../../ir/types';
+import { isPushable, pulledFields, pushableFields } from '../server/fieldAccess';
 import { FIELD_MASK_IMPORT, STRUCT_IMPORT, TIMESTAMP_IMPORT, enumValuePrefix, protoEnumName, protoEnumValue, protoFieldName, protoType } from './typeMapping';
 import type { NumberBook } from './numberBook';
 
@@ -34,7 +35,10 @@ const TS = 'google.protobuf.Timestamp';
  * The view of `sync.proto`: the GraphQL sync API (SPEC §4, docs/PROTOCOL.md)
  * as a gRPC service. A generic pull/push pair carries records as
  * google.protobuf.Struct for dynamic clients; each entity gets a typed pair
- * whose items are one message per entity. Pull-only entities get no typed push.
+ * whose items are one message per entity. Which fields are pulled and which
+ * may be pushed comes from the server target (`targets/server/fieldAccess.ts`),
+ * so both APIs accept the same data; entities without pushable fields
+ * (pull-only) get no typed push, as in the GraphQL schema.
  */
 export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoView {
   const imports = new Set<string>([TIMESTAMP_IMPORT, STRUCT_IMPORT]);
@@ -79,6 +83,7 @@ export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoV
       f('google.protobuf.Struct', 'client_data'),
       f('optional int32', 'server_version'),
       f('google.protobuf.Value', 'resolution_suggested'),
+      f('optional string', 'conflict_type'),
     ]),
   ];
 
@@ -90,7 +95,8 @@ export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoV
       message(`${pull}Request`, [], [f(TS, 'since'), f('optional string', 'cursor'), f('optional int32', 'limit')]),
       message(`${pull}Response`, [], pullResponseFields(entity.name)),
     );
-    if (entity.direction === 'bidirectional') {
+    const data = pushableFields(entity);
+    if (isPushable(entity) && data.length > 0) {
       imports.add(FIELD_MASK_IMPORT);
       rpcs.push({ comment: `Typed push of ${entity.name} (GraphQL \`${lowerFirst(push)}\`).`, name: push, request: `${push}Request`, response: `${push}Response` });
       messages.push(
@@ -102,19 +108,23 @@ export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoV
             `One queued local change of ${entity.name}. For updates, \`data\` holds the changed fields and`,
             '`update_mask` names them (proto field names); a named field left unset in `data` is set to null.',
           ],
-          [...pushItemFields(), f(entity.name, 'data'), f(entity.name, 'base'), f('google.protobuf.FieldMask', 'update_mask')],
+          [...pushItemFields(), f(`${entity.name}Data`, 'data'), f(`${entity.name}Data`, 'base'), f('google.protobuf.FieldMask', 'update_mask')],
         ),
+        message(`${entity.name}Data`, [`The fields of ${entity.name} a client may push (GraphQL \`${entity.name}Data\`), each with presence.`], fieldDecls(data, true)),
       );
     }
-    messages.push(message(entity.name, entityComments(entity), entityFields(entity).map(({ decl, name }) => ({ decl, name }))));
+    messages.push(message(entity.name, entityComments(entity), fieldDecls(pulledFields(entity), false)));
   }
-  for (const entity of ir.entities) for (const field of entityFields(entity)) if (field.import) imports.add(field.import);
+  for (const entity of ir.entities) for (const field of pulledFields(entity)) {
+    const { import: needed } = protoType(field);
+    if (needed) imports.add(needed);
+  }
 
   const enums: EnumView[] = [
     {
       comments: ['What a pushed item does.'],
-      name: 'SyncOperation',
-      lines: book.enumLines('SyncOperation', 'SYNC_OPERATION_', ['SYNC_OPERATION_CREATE', 'SYNC_OPERATION_UPDATE', 'SYNC_OPERATION_DELETE']),
+      name: 'SyncOp',
+      lines: book.enumLines('SyncOp', 'SYNC_OP_', ['SYNC_OP_CREATE', 'SYNC_OP_UPDATE', 'SYNC_OP_DELETE']),
     },
     ...ir.enums.map((e): EnumView => {
       const name = protoEnumName(e.name);
@@ -140,8 +150,8 @@ export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoV
   function pushItemFields(): FieldDecl[] {
     return [
       f('string', 'op_id'),
-      f('SyncOperation', 'op'),
-      f('string', 'client_id'),
+      f('SyncOp', 'op'),
+      f('optional string', 'client_id'),
       f('optional string', 'id'),
       f('optional int32', 'base_version'),
       f(TS, 'updated_at'),
@@ -153,16 +163,18 @@ function entityComments(entity: IrEntity): string[] {
   return [`${entity.name} as pulled: every field but those marked @sync.ignore (${entity.strategy}, ${entity.direction}).`];
 }
 
-/** Fields of an entity message: what a pull returns, in IR order (base fields first). */
-function entityFields(entity: IrEntity): (FieldDecl & { import: string | null })[] {
-  return entity.fields
-    .filter((field) => !field.ignore)
-    .map((field) => {
-      const type = protoType(field);
-      const label = field.isList ? 'repeated ' : !field.isRequired && !type.isMessage ? 'optional ' : '';
-      const name = protoFieldName(field.name);
-      return { decl: `${label}${type.type} ${name}`, name, import: type.import };
-    });
+/**
+ * Field declarations in IR order (base fields first). Nullable scalars and
+ * enums get explicit presence; `partial` (push data) gives every scalar
+ * presence, since an update carries only the changed fields.
+ */
+function fieldDecls(fields: readonly IrField[], partial: boolean): FieldDecl[] {
+  return fields.map((field) => {
+    const type = protoType(field);
+    const label = field.isList ? 'repeated ' : (partial || !field.isRequired) && !type.isMessage ? 'optional ' : '';
+    const name = protoFieldName(field.name);
+    return { decl: `${label}${type.type} ${name}`, name };
+  });
 }
 
 function lowerFirst(name: string): string {
