@@ -31,8 +31,8 @@ interface Examination {
 
 /**
  * `trackhub-sync doctor [--fix]`: check the schema inputs against the
- * conventions (base fields, unique clientId, the pull index, the operation
- * log) and the generator's own validation. `--fix` inserts what is missing
+ * conventions (base fields, unique clientId, the indexes, the change sequence
+ * and support models the server needs) and the generator's own validation. `--fix` inserts what is missing
  * into the Prisma files, validates the result with Prisma's engine first, and
  * writes nothing if it would not validate.
  */
@@ -107,7 +107,7 @@ function examine(config: ResolvedConfig, step: (label: string) => void): Examina
   for (const input of config.schema.filter(isPrismaInput)) {
     step(`checking ${input}`);
     const files = prismaFiles(input);
-    const check = checkPrismaSchema(files, config.baseDir);
+    const check = checkPrismaSchema(files, config.baseDir, { server: config.targets.server });
     findings.push(...check.findings);
     for (const [path, contents] of check.fixed) {
       const before = readFileSync(path, 'utf8');

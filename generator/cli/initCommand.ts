@@ -115,7 +115,7 @@ function newProject(cwd: string, kind: 'prisma' | 'graphql'): Exclude<ProjectSch
   return kind === 'prisma' ? { kind, path: join(cwd, 'prisma', 'schema.prisma'), folder: false } : { kind, path: join(cwd, 'schema.graphql') };
 }
 
-/** A new schema for a project that has none: the datasource (Prisma), the status enum and the operation log. */
+/** A new schema for a project that has none: the datasource (Prisma), the status enum and the server's support models. */
 function newSchemaText(kind: 'prisma' | 'graphql', entities: string[]): string {
   if (kind === 'graphql') {
     return appendBlocks('# GraphQL schema of this mini-app (created by trackhub-sync init).\n# Directives and CrtBaseEntity: ../trackhub-sync/directives.graphql\n', entities);
@@ -130,5 +130,5 @@ function newSchemaText(kind: 'prisma' | 'graphql', entities: string[]): string {
     '}',
     '',
   ].join('\n');
-  return appendBlocks(head, [vocabulary.statusEnum, ...entities, vocabulary.operationLogModel]);
+  return appendBlocks(head, [vocabulary.statusEnum, ...entities, ...vocabulary.supportModels.values()]);
 }

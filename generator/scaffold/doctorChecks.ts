@@ -3,14 +3,23 @@ import type { SourceLocation } from '../ir/types';
 import { displayPath } from '../readers/readInputs';
 import { applyEdits, alignFields, scanPrisma, syncAnnotation, type BlockText, type TextEdit } from './prismaText';
 import { appendBlocks } from './schemaEdits';
-import { DEDUPE_MODEL_NAME, prismaVocabulary, requiredPrismaFields, syncIndexFields } from './vocabulary';
+import {
+  DEDUPE_MODEL_NAME,
+  SEQUENCE_DOCS,
+  SEQUENCE_FIELD_LINE,
+  prismaVocabulary,
+  requiredPrismaFields,
+  sequenceIndexFields,
+  syncIndexFields,
+} from './vocabulary';
 
 /** Doctor codes (conventions; input errors keep the pipeline's TS codes). */
 export const DoctorCode = {
   missingBaseField: 'DR101',
   missingSyncIndex: 'DR102',
   clientIdNotUnique: 'DR103',
-  missingOperationLog: 'DR104',
+  missingSupportModel: 'DR104',
+  missingSequence: 'DR105',
 } as const;
 
 /** One convention a Prisma schema breaks, and whether `--fix` can add what is missing. */
@@ -23,8 +32,14 @@ export type Finding = {
   | { code: typeof DoctorCode.missingBaseField; entity: string; fields: string[] }
   | { code: typeof DoctorCode.missingSyncIndex; entity: string; fields: string[] }
   | { code: typeof DoctorCode.clientIdNotUnique; entity: string }
-  | { code: typeof DoctorCode.missingOperationLog; model: string }
+  | { code: typeof DoctorCode.missingSupportModel; model: string }
+  | { code: typeof DoctorCode.missingSequence; entity: string; fields: string[] }
 );
+
+export interface CheckOptions {
+  /** The server target is on: check what its runtime needs (support models, change sequence). */
+  server: boolean;
+}
 
 export interface PrismaCheck {
   findings: Finding[];
@@ -37,46 +52,53 @@ const INDEX = /^@@(?:index|unique)\(\s*\[([^\]]*)\]/;
 /**
  * Check the synced models of one Prisma schema input (all its files) against
  * the conventions: required base fields and the scope field, a unique
- * clientId, the (scope, updatedAt, id) pull index, and the operation-log
- * model. Fixes are insertions at positions, so the rest of the text keeps its
+ * clientId, the (scope, updatedAt, id) index, and, when the server target is
+ * on, what its runtime needs: the `syncSeq` change sequence with its
+ * (scope, syncSeq) index and the support models (replay log, counter). Fixes are insertions at positions, so the rest of the text keeps its
  * formatting byte for byte.
  */
-export function checkPrismaSchema(files: readonly string[], baseDir: string): PrismaCheck {
+export function checkPrismaSchema(files: readonly string[], baseDir: string, options: CheckOptions = { server: true }): PrismaCheck {
   const findings: Finding[] = [];
   const fixed = new Map<string, string>();
   let anySynced = false;
-  let hasLog = false;
+  const declared = new Set<string>();
   let mainFile: string | undefined;
   for (const path of files) {
     const text = readFileSync(path, 'utf8');
     const shown = displayPath(baseDir, path);
     const edits: TextEdit[] = [];
     for (const block of scanPrisma(shown, text)) {
-      if (block.keyword === 'model' && block.name === DEDUPE_MODEL_NAME) hasLog = true;
+      if (block.keyword === 'model') declared.add(block.name);
       const annotation = block.keyword === 'model' ? syncAnnotation(block) : undefined;
       if (!annotation) continue;
       anySynced = true;
       mainFile ??= path;
       const scope = annotation.named['scope']?.value ?? 'tenantId';
-      checkModel(block, shown, scope, text, findings, edits);
+      checkModel(block, shown, scope, text, findings, edits, options);
     }
     fixed.set(path, applyEdits(text, edits));
   }
-  if (anySynced && !hasLog && mainFile) {
-    findings.push({
-      code: DoctorCode.missingOperationLog,
-      model: DEDUPE_MODEL_NAME,
-      location: { file: displayPath(baseDir, mainFile), line: 1, column: 1 },
-      message: `no ${DEDUPE_MODEL_NAME} model: replayed push operations cannot be deduplicated`,
-      hint: `Add the model from schema/sync-operations.prisma (doctor --fix does).`,
-      fixable: true,
-    });
-    fixed.set(mainFile, appendBlocks(fixed.get(mainFile)!, [prismaVocabulary().operationLogModel]));
+  if (anySynced && options.server && mainFile) {
+    const missing = [...prismaVocabulary().supportModels].filter(([name]) => !declared.has(name));
+    for (const [name] of missing) {
+      findings.push({
+        code: DoctorCode.missingSupportModel,
+        model: name,
+        location: { file: displayPath(baseDir, mainFile), line: 1, column: 1 },
+        message:
+          name === DEDUPE_MODEL_NAME
+            ? `no ${name} model: replayed push operations cannot be deduplicated`
+            : `no ${name} model: the server cannot number changes for pulls`,
+        hint: 'Add the models of schema/sync-models.prisma (the generated server/prisma/sync.prisma has them too); doctor --fix does.',
+        fixable: true,
+      });
+    }
+    if (missing.length) fixed.set(mainFile, appendBlocks(fixed.get(mainFile)!, missing.map(([, text]) => text)));
   }
   return { findings, fixed };
 }
 
-function checkModel(block: BlockText, file: string, scope: string, text: string, findings: Finding[], edits: TextEdit[]): void {
+function checkModel(block: BlockText, file: string, scope: string, text: string, findings: Finding[], edits: TextEdit[], options: CheckOptions): void {
   const at = (line: number): SourceLocation => ({ file, line, column: 1 });
   const has = new Map(block.fields.map((f) => [f.name, f]));
   const missing = requiredPrismaFields(scope).filter((f) => !has.has(f.name));
@@ -91,11 +113,21 @@ function checkModel(block: BlockText, file: string, scope: string, text: string,
       fixable: true,
     });
     // After the last base field already there (base fields come first), else at the top of the block.
-    const baseNames = new Set(prismaVocabulary().baseFields.map((f) => f.name));
-    const anchor = [...block.fields].reverse().find((f) => baseNames.has(f.name));
-    const offset = anchor ? anchor.lineEnd + 1 : block.bodyStart;
     const lines = alignFields(missing, block.indent, block.fields);
-    edits.push({ offset, text: lines.map((l) => `${l}\n`).join('') });
+    edits.push({ offset: afterBaseFields(block), text: lines.map((l) => `${l}\n`).join('') });
+  }
+  if (options.server && !has.has(SEQUENCE_FIELD_LINE.name)) {
+    findings.push({
+      code: DoctorCode.missingSequence,
+      entity: block.name,
+      fields: [SEQUENCE_FIELD_LINE.name],
+      location: at(block.line),
+      message: `model ${block.name}: no ${SEQUENCE_FIELD_LINE.name} change-sequence field`,
+      hint: `The server's pull reads rows in change order: add \`${SEQUENCE_FIELD_LINE.name} BigInt @default(0)\` marked \`/// @sync.ignore\`.`,
+      fixable: true,
+    });
+    const [line] = alignFields([SEQUENCE_FIELD_LINE], block.indent, [...block.fields, ...missing]);
+    edits.push({ offset: afterBaseFields(block), text: [...SEQUENCE_DOCS.map((d) => `${block.indent}${d}`), line].map((l) => `${l}\n`).join('') });
   }
   const clientId = has.get('clientId');
   const uniqueByAttribute = block.attributes.some((a) => /^@@unique\(\s*\[\s*clientId\s*\]/.test(a));
@@ -114,11 +146,7 @@ function checkModel(block: BlockText, file: string, scope: string, text: string,
     edits.push({ offset: end, text: ' @unique' });
   }
   const wanted = syncIndexFields(scope);
-  const indexed = block.attributes.some((a) => {
-    const match = INDEX.exec(a);
-    return match !== null && match[1]!.split(',').map((s) => s.trim().replace(/\(.*\)$/, '')).join(',') === wanted.join(',');
-  });
-  if (!indexed) {
+  if (!hasIndex(block, wanted)) {
     findings.push({
       code: DoctorCode.missingSyncIndex,
       entity: block.name,
@@ -128,7 +156,36 @@ function checkModel(block: BlockText, file: string, scope: string, text: string,
       hint: 'Pull pages scan by scope, then (updatedAt, id): without this index every pull reads the whole table.',
       fixable: true,
     });
-    const blank = block.attributes.length === 0 ? '\n' : '';
-    edits.push({ offset: block.closeLineStart, text: `${blank}${block.indent}@@index([${wanted.join(', ')}])\n` });
+    edits.push({ offset: block.closeLineStart, text: `${block.indent}@@index([${wanted.join(', ')}])\n` });
   }
+  const sequenceIndex = sequenceIndexFields(scope);
+  if (options.server && !hasIndex(block, sequenceIndex)) {
+    findings.push({
+      code: DoctorCode.missingSequence,
+      entity: block.name,
+      fields: sequenceIndex,
+      location: at(block.line),
+      message: `model ${block.name}: no index on (${sequenceIndex.join(', ')})`,
+      hint: 'The server pulls pages by (scope, syncSeq): without this index every pull reads the whole table.',
+      fixable: true,
+    });
+    edits.push({ offset: block.closeLineStart, text: `${block.indent}@@index([${sequenceIndex.join(', ')}])\n` });
+  }
+  // Block attributes follow the fields after a blank line, as `prisma format` leaves them.
+  const firstAttribute = edits.findIndex((e) => e.offset === block.closeLineStart && e.text.trimStart().startsWith('@@'));
+  if (block.attributes.length === 0 && firstAttribute >= 0) edits.splice(firstAttribute, 0, { offset: block.closeLineStart, text: '\n' });
+}
+
+/** Where missing base fields go: after the last base field already there (base fields come first), else at the top. */
+function afterBaseFields(block: BlockText): number {
+  const baseNames = new Set(prismaVocabulary().baseFields.map((f) => f.name));
+  const anchor = [...block.fields].reverse().find((f) => baseNames.has(f.name));
+  return anchor ? anchor.lineEnd + 1 : block.bodyStart;
+}
+
+function hasIndex(block: BlockText, fields: readonly string[]): boolean {
+  return block.attributes.some((a) => {
+    const match = INDEX.exec(a);
+    return match !== null && match[1]!.split(',').map((s) => s.trim().replace(/\(.*\)$/, '')).join(',') === fields.join(',');
+  });
 }

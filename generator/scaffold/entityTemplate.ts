@@ -1,7 +1,7 @@
 import { nearest } from '../diagnostics';
 import { SCALAR_TYPES, SYNC_STRATEGIES, type SyncStrategy } from '../ir/types';
 import { alignFields } from './prismaText';
-import { prismaVocabulary, syncIndexFields } from './vocabulary';
+import { SEQUENCE_DOCS, SEQUENCE_FIELD_LINE, prismaVocabulary, sequenceIndexFields, syncIndexFields } from './vocabulary';
 
 /** One `--fields` entry: `name:Type`, `name:Type?` (optional) or `name:Type[]` (list). */
 export interface FieldSpec {
@@ -50,20 +50,24 @@ export function parseStrategy(value: string | undefined): Parsed<SyncStrategy> {
 
 /**
  * An annotated Prisma model with every base field (schema/base-fields.prisma),
- * the entity's own fields and the pull index, aligned as `prisma format` does.
+ * the server's change sequence (`syncSeq`), the entity's own fields and both
+ * indexes, aligned as `prisma format` does.
  */
 export function prismaModel(name: string, strategy: SyncStrategy, fields: readonly FieldSpec[]): string {
   const indent = '  ';
   const own = fields.map((f) => ({ name: f.name, type: `${f.type}${f.list ? '[]' : f.optional ? '?' : ''}`, rest: '' }));
   const base = prismaVocabulary().baseFields.map((f) => ({ name: f.name, type: f.type, rest: f.rest }));
-  const lines = alignFields([...base, ...own], indent);
+  const lines = alignFields([...base, SEQUENCE_FIELD_LINE, ...own], indent);
   return [
     `/// @sync(strategy: ${strategy})`,
     `model ${name} {`,
     ...lines.slice(0, base.length),
-    ...(own.length ? ['', ...lines.slice(base.length)] : []),
+    ...SEQUENCE_DOCS.map((doc) => `${indent}${doc}`),
+    lines[base.length]!,
+    ...(own.length ? ['', ...lines.slice(base.length + 1)] : []),
     '',
     `${indent}@@index([${syncIndexFields('tenantId').join(', ')}])`,
+    `${indent}@@index([${sequenceIndexFields('tenantId').join(', ')}])`,
     '}',
   ].join('\n');
 }

@@ -24,6 +24,8 @@ export interface FieldLine {
 export interface BlockText {
   keyword: 'model' | 'enum' | 'view' | 'type' | 'datasource' | 'generator';
   name: string;
+  /** Offset of the block's first `///` line (or of the block line when it has none). */
+  start: number;
   /** Text of the `///` lines right above the block. */
   docs: CommentLine[];
   /** 1-based line of the `model X {` line. */
@@ -50,6 +52,7 @@ export function scanPrisma(file: string, text: string): BlockText[] {
   const blocks: BlockText[] = [];
   let current: BlockText | null = null;
   let docs: CommentLine[] = [];
+  let docsStart = 0;
   let offset = 0;
   const lines = text.split('\n');
   lines.forEach((raw, index) => {
@@ -59,6 +62,7 @@ export function scanPrisma(file: string, text: string): BlockText[] {
     const doc = DOC.exec(line);
     if (!current) {
       if (doc) {
+        if (docs.length === 0) docsStart = lineStart;
         docs.push({ text: doc[2]!, location: { file, line: index + 1, column: doc[1]!.length + 4 } });
         return;
       }
@@ -67,6 +71,7 @@ export function scanPrisma(file: string, text: string): BlockText[] {
         current = {
           keyword: block[1] as BlockText['keyword'],
           name: block[2]!,
+          start: docs.length ? docsStart : lineStart,
           docs,
           line: index + 1,
           bodyStart: offset,

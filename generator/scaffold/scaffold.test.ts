@@ -25,12 +25,13 @@ describe('field specs', () => {
 });
 
 describe('Prisma text edits', () => {
-  it('a new model carries every base field, aligned like prisma format, and the pull index', () => {
+  it('a new model carries every base field, the change sequence, aligned like prisma format, and both indexes', () => {
     const model = prismaModel('Task', 'manual', [{ name: 'title', type: 'String', optional: false, list: false }]);
     const [block] = scanPrisma('x.prisma', model);
-    expect(block!.fields.map((f) => f.name)).toEqual([...prismaVocabulary().baseFields.map((f) => f.name), 'title']);
+    expect(block!.fields.map((f) => f.name)).toEqual([...prismaVocabulary().baseFields.map((f) => f.name), 'syncSeq', 'title']);
     expect(model).toContain('/// @sync(strategy: manual)\nmodel Task {\n  id           String           @id @default(uuid())\n');
-    expect(block!.attributes).toEqual(['@@index([tenantId, updatedAt, id])']);
+    expect(model).toContain('  /// @sync.ignore\n  syncSeq      BigInt           @default(0)\n\n  title        String\n');
+    expect(block!.attributes).toEqual(['@@index([tenantId, updatedAt, id])', '@@index([tenantId, syncSeq])']);
   });
 
   it('applies insertions at original offsets, in order', () => {
@@ -40,8 +41,9 @@ describe('Prisma text edits', () => {
     ]);
   });
 
-  it('ships the replay-log model under the runtime table name', () => {
-    expect(prismaVocabulary().operationLogModel).toMatch(new RegExp(`^model ${DEDUPE_MODEL_NAME} \\{`));
+  it('ships the support models under the runtime table names', () => {
+    expect([...prismaVocabulary().supportModels.keys()]).toEqual([DEDUPE_MODEL_NAME, 'SyncCounter']);
+    expect(prismaVocabulary().supportModels.get(DEDUPE_MODEL_NAME)).toMatch(/^\/\/\/ Replay log[\s\S]*\nmodel SyncOperation \{[\s\S]*\}$/);
   });
 });
 

@@ -8,7 +8,7 @@ import { prismaModel, sdlType, type FieldSpec } from './entityTemplate';
 import { prismaFiles, type ProjectSchema } from './project';
 import { scanPrisma, syncAnnotation } from './prismaText';
 import { planEdit, type FileChange } from './userFiles';
-import { DEDUPE_MODEL_NAME, STATUS_ENUM_NAME, prismaVocabulary } from './vocabulary';
+import { STATUS_ENUM_NAME, prismaVocabulary } from './vocabulary';
 
 /** Append top-level blocks at the end of a schema text, one blank line apart; nothing else changes. */
 export function appendBlocks(text: string, blocks: readonly string[]): string {
@@ -52,15 +52,15 @@ export function hasSyncedEntity(project: ProjectSchema): boolean {
 /**
  * Plan adding an annotated entity (every base field, the pull index) at the
  * end of the user's schema: the single Prisma file, a new `<name>.prisma` in a
- * schema folder, or the SDL file. With `withSupport`, the status enum and the
- * operation-log model are appended too when the schema lacks them.
+ * schema folder, or the SDL file. The status enum is appended when missing;
+ * with `withSupport`, so are the server's support models (replay log, counter).
  */
 export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>, entity: NewEntity, withSupport: boolean): FileChange {
   if (project.kind === 'graphql') return planEdit(project.path, (text) => appendBlocks(text, [sdlType(entity.name, entity.strategy, entity.fields)]));
   const names = declaredNames(project);
   const blocks = [prismaModel(entity.name, entity.strategy, entity.fields)];
   if (!names.has(STATUS_ENUM_NAME)) blocks.unshift(prismaVocabulary().statusEnum);
-  if (withSupport && !names.has(DEDUPE_MODEL_NAME)) blocks.push(prismaVocabulary().operationLogModel);
+  if (withSupport) for (const [model, text] of prismaVocabulary().supportModels) if (!names.has(model)) blocks.push(text);
   const file = project.folder ? join(project.path, `${entity.name.charAt(0).toLowerCase()}${entity.name.slice(1)}.prisma`) : project.path;
   return planEdit(file, (text) => appendBlocks(text, blocks));
 }

@@ -10,7 +10,7 @@ import { scratchDir } from './support';
 // user's Prisma schema (insertions only: the rest keeps its bytes) and the
 // result must pass Prisma's own validation.
 
-/** Hand-formatted, missing base fields, the pull index, @unique on clientId and the operation log. */
+/** Hand-formatted, missing base fields, syncSeq, both indexes, @unique on clientId and the support models. */
 const BROKEN = `datasource db {
   provider = "sqlite"
 }
@@ -55,15 +55,20 @@ describe('trackhub-sync doctor', () => {
 
     const json = cli(['doctor', '--schema', 'schema.prisma', '--json'], dir);
     expect(json.status).toBe(1);
-    const report = JSON.parse(json.stdout) as { status: string; findings: { code: string; entity?: string; fields?: string[] }[] };
+    const report = JSON.parse(json.stdout) as { status: string; findings: { code: string; entity?: string; model?: string; fields?: string[] }[] };
     expect(report.status).toBe('problems');
-    expect(report.findings.map((f) => `${f.code} ${f.entity ?? ''} ${f.fields?.join(',') ?? ''}`.trim())).toEqual([
+    expect(report.findings.map((f) => `${f.code} ${f.entity ?? f.model ?? ''} ${f.fields?.join(',') ?? ''}`.trim())).toEqual([
       'DR101 Note version,updatedAt,deletedAt,tenantId',
+      'DR105 Note syncSeq',
       'DR103 Note',
       'DR102 Note tenantId,updatedAt,id',
+      'DR105 Note tenantId,syncSeq',
       'DR101 Board clientId,version,updatedAt,deletedAt',
+      'DR105 Board syncSeq',
       'DR102 Board spaceId,updatedAt,id',
-      'DR104',
+      'DR105 Board spaceId,syncSeq',
+      'DR104 SyncOperation',
+      'DR104 SyncCounter',
     ]);
     expect(readFileSync(join(dir, 'schema.prisma'), 'utf8')).toBe(BROKEN);
   });
@@ -84,8 +89,12 @@ describe('trackhub-sync doctor', () => {
     const removed = diffLines(BROKEN, fixed).filter((part) => part.removed);
     expect(removed.map((p) => p.value)).toEqual(['  clientId String? // local id\n']);
     expect(fixed).toContain('  clientId String? @unique // local id\n');
-    expect(fixed).toContain('  @@map("boards")\n  @@index([spaceId, updatedAt, id])\n}');
+    expect(fixed).toContain('  @@map("boards")\n  @@index([spaceId, updatedAt, id])\n  @@index([spaceId, syncSeq])\n}');
+    expect(fixed).toContain(
+      '  tenantId  String?\n  /// Change sequence of the sync API (trackhub-sync): server-only.\n  /// @sync.ignore\n  syncSeq   BigInt    @default(0)\n\n  @@index([tenantId, updatedAt, id])\n',
+    );
     expect(fixed).toContain('model SyncOperation {');
+    expect(fixed).toContain('model SyncCounter {');
     expect(fixed).toContain('/// Not synced: never touched.\nmodel Audit {\n  id Int @id\n}\n');
 
     const again = cli(['doctor', '--schema', 'schema.prisma'], dir);

@@ -41,6 +41,7 @@ describe('trackhub-sync init in an existing project', () => {
     expect(schema.startsWith(USER_PRISMA)).toBe(true);
     expect(schema).toMatch(/\/\/\/ @sync\(strategy: lastWriteWins\)\nmodel Visit \{/);
     expect(schema).toContain('model SyncOperation {');
+    expect(schema).toContain('model SyncCounter {');
     expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{ "name": "app" }\n');
     expect(cli(['doctor'], dir).status).toBe(0);
 

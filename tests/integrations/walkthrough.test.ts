@@ -46,6 +46,16 @@ describe('README walkthrough: new mini-app in five minutes', () => {
     const doctor = JSON.parse(cli(['doctor', '--json'], dir).stdout) as { status: string; entities: number; findings: unknown[]; diagnostics: unknown[] };
     expect(doctor).toMatchObject({ status: 'ok', entities: 3, findings: [], diagnostics: [] });
 
+    // The support models init wrote are the ones the server target emits, and no entity lacks syncSeq.
+    const serverModels = readFileSync(join(dir, 'generated/server/prisma/sync.prisma'), 'utf8');
+    const userSchema = readFileSync(join(dir, 'prisma/schema.prisma'), 'utf8');
+    for (const model of ['SyncOperation', 'SyncCounter']) {
+      const block = new RegExp(`(?:///.*\\n)*model ${model} \\{[^}]*\\}`).exec(serverModels)?.[0];
+      expect(block, model).toBeDefined();
+      expect(userSchema).toContain(block);
+    }
+    expect(serverModels).not.toMatch(/Missing on/);
+
     installInto(dir);
     writeFileSync(join(dir, 'tsconfig.json'), walkthroughBlock('tsconfig.json'));
     mkdirSync(join(dir, 'src'));
