@@ -69,6 +69,12 @@ describe('trackhub-sync generate with .proto inputs', () => {
     expect(check.output).toContain('-// Edited by hand.\n+// What a pushed item does.');
   });
 
+  it('a proto folder that holds the output folder never reads the generated sync.proto as input', async () => {
+    // sync.proto declares messages named like the entities; read as input they would be ambiguous.
+    expect((await generate({ proto: [dir] })).code).toBe(0);
+    expect(await generate({ proto: [dir], check: true })).toEqual({ code: 0, output: 'generated: 4 files up to date' });
+  });
+
   it('--proto overrides the config; a missing message exits 2 and writes nothing', async () => {
     const notes = join(dir, 'input/proto/acme/notes');
     const before = readFileSync(join(notes, 'v1/note.proto'), 'utf8');
