@@ -2,6 +2,7 @@ import type { ResolvedConfig } from './config';
 import { DiagnosticsError, hasErrors, type Diagnostic } from './diagnostics';
 import type { GeneratedFile } from './emit/generatedFile';
 import { buildIr } from './ir/build';
+import type { SchemaChange } from './ir/diff';
 import type { Ir } from './ir/types';
 import { displayPath, readInputs } from './readers/readInputs';
 import { readProtoInputs } from './readers/proto/readProtoInputs';
@@ -19,6 +20,8 @@ export interface PipelineResult {
   files: GeneratedFile[];
   /** Warnings worth printing (errors throw). */
   warnings: Diagnostic[];
+  /** Local schema version and the changes of the step this run adds (none: empty); null without the WatermelonDB target. */
+  migration: { schemaVersion: number; changes: SchemaChange[] } | null;
 }
 
 /** Read the inputs and build the validated IR; throws DiagnosticsError on bad input. */
@@ -33,6 +36,7 @@ export function loadIr(config: ResolvedConfig): { ir: Ir; warnings: Diagnostic[]
 export function runPipeline(config: ResolvedConfig): PipelineResult {
   const { ir, warnings } = loadIr(config);
   const files: GeneratedFile[] = [];
+  let migration: PipelineResult['migration'] = null;
   // Local migrations: diff the IR against the committed snapshot chain (read from the output folder).
   const migrationInput = {
     ir,
@@ -44,6 +48,7 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
   if (config.targets.watermelon) {
     const plan = planMigrations(migrationInput);
     warnings.push(...plan.warnings);
+    migration = { schemaVersion: plan.schemaVersion, changes: plan.changes };
     files.push(...generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
     files.push(...plan.files);
   } else {
@@ -57,5 +62,5 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
     files.push(...generateProto({ ir, config, protos, previousSyncProto: readPreviousSyncProto(config.out) }));
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { ir, files, warnings };
+  return { ir, files, warnings, migration };
 }

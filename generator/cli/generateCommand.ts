@@ -3,6 +3,7 @@ import { resolveConfig, type CliOverrides } from '../config';
 import { DiagnosticsError, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics';
 import { compareTree } from '../emit/compare';
 import { writeOutput } from '../emit/write';
+import { changeTarget } from '../ir/diff';
 import { runPipeline } from '../pipeline';
 
 export interface GenerateFlags extends CliOverrides {
@@ -53,13 +54,17 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo): Prom
     }
     const summary = writeOutput(result.files, config.out, config.baseDir);
     if (flags.json) {
-      io.stdout(JSON.stringify({ status: 'written', out, ...summary, warnings }, null, 2));
+      io.stdout(JSON.stringify({ status: 'written', out, ...summary, warnings, migration: result.migration }, null, 2));
     } else {
       printWarnings(warnings, io);
       io.stdout(
         `${out}: ${summary.written.length} written, ${summary.unchanged.length} unchanged` +
           (summary.removed.length ? `, ${summary.removed.length} removed` : ''),
       );
+      if (result.migration?.changes.length) {
+        const steps = result.migration.changes.map((c) => `${c.kind} ${changeTarget(c)}`).join(', ');
+        io.stdout(`local schema: version ${result.migration.schemaVersion}, new migration step: ${steps}`);
+      }
     }
     return ExitCode.ok;
   } catch (error) {

@@ -43,6 +43,7 @@ describe('a destructive change', () => {
     const result = await ws.generate(4, { allowDestructive: true });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain("TS301 warning: table 'tasks' › column 'note' was removed: emitted as an explicit SQL step in version 5");
+    expect(result.stdout).toContain('local schema: version 5, new migration step: dropColumn tasks.note');
     expect(await ws.release(4)).toBe(5);
 
     const previous = await ws.load(4);
