@@ -75,6 +75,15 @@ describe('trackhub-sync generate with .proto inputs', () => {
     expect(await generate({ proto: [dir], check: true })).toEqual({ code: 0, output: 'generated: 4 files up to date' });
   });
 
+  it('a sync.proto that no longer parses is an error, not a silent renumbering', async () => {
+    await generate();
+    const path = join(dir, 'generated/proto/sync.proto');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('message SyncPullRequest {', 'message SyncPullRequest {{'));
+    const result = await generate();
+    expect(result.code).toBe(2);
+    expect(result.output).toMatch(/^generated\/proto\/sync\.proto:1:1 TS400 the existing proto\/sync\.proto does not parse/m);
+  });
+
   it('--proto overrides the config; a missing message exits 2 and writes nothing', async () => {
     const notes = join(dir, 'input/proto/acme/notes');
     const before = readFileSync(join(notes, 'v1/note.proto'), 'utf8');

@@ -15,8 +15,6 @@ import { NumberBook, readPreviousNumbers, type PreviousNumbers } from './numberB
 import { planFields } from './planFields';
 import { syncProtoView } from './syncProtoView';
 
-export { SYNC_PROTO_PATH };
-
 export interface ProtoContext {
   ir: Ir;
   config: Pick<ResolvedConfig, 'proto' | 'configFile' | 'baseDir' | 'out'>;

@@ -122,7 +122,11 @@ function reserved(list: (number[] | string)[] | undefined): Pick<NumberedScope, 
   const reservedNames: string[] = [];
   for (const r of list ?? []) {
     if (typeof r === 'string') reservedNames.push(r);
-    else for (let n = r[0]!; n <= r[1]!; n++) reservedNumbers.push(n);
+    else {
+      // sync.proto only ever reserves single retired numbers; a huge range means a hand edit.
+      if (r[1]! - r[0]! > 10_000) throw new Error(`reserved range ${r[0]} to ${r[1]} is not one trackhub-sync writes`);
+      for (let n = r[0]!; n <= r[1]!; n++) reservedNumbers.push(n);
+    }
   }
   return { reservedNumbers, reservedNames };
 }
