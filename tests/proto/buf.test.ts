@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buf, bufModule, copyInto, removeModules, writeInto } from './support/buf';
 import { EDIT_CASE_PROTOS, runEditCase, type ProtoRun } from './support/protoCase';
@@ -60,5 +61,15 @@ describe('buf on the proto target output', () => {
     writeInto(module, { 'sync.proto': run.syncProto });
     expect(buf(['lint'], module)).toEqual({ status: 0, output: '' });
     expect(buf(['build', '-o', 'sync.binpb'], module)).toEqual({ status: 0, output: '' });
+  });
+
+  it('the bundled example\'s edited core.proto and sync.proto lint and build', () => {
+    const module = bufModule();
+    copyInto(module, fileURLToPath(new URL('../../examples/trackhub-core/proto', import.meta.url)));
+    expect(buf(['lint'], module)).toEqual({ status: 0, output: '' });
+    const sync = bufModule({ except: ['PACKAGE_DIRECTORY_MATCH'] });
+    copyInto(sync, fileURLToPath(new URL('../../examples/trackhub-core/generated/proto', import.meta.url)));
+    expect(buf(['build', '-o', 'sync.binpb'], sync)).toEqual({ status: 0, output: '' });
+    expect(buf(['lint'], sync)).toEqual({ status: 0, output: '' });
   });
 });
