@@ -58,6 +58,14 @@ describe('editProto', () => {
     );
   });
 
+  it('keeps CRLF line endings in CRLF files', () => {
+    const text = 'syntax = "proto3";\r\nmessage A {\r\n  string a = 1;\r\n}\r\n';
+    const edited = edit(text, ['A']);
+    expect(edited.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(edited).toContain('  string a = 1;\r\n\r\n  // Offline-first sync fields, added by trackhub-sync.\r\n  string client_id = 2;\r\n');
+    expect(edited.endsWith('int64 deleted_at = 5;\r\n}\r\n')).toBe(true);
+  });
+
   it('opens an empty or one-line message onto lines', () => {
     expect(edit('syntax = "proto3";\nmessage E {}\n', ['E'])).toBe(
       'syntax = "proto3";\nmessage E {\n  // Offline-first sync fields, added by trackhub-sync.\n  string client_id = 1;\n  int32 version = 2;\n  int64 updated_at = 3;\n  int64 deleted_at = 4;\n}\n',

@@ -48,10 +48,12 @@ export function editProto(file: ProtoFileFacts, edits: readonly MessageEdit[]): 
     const statement = `import "${TIMESTAMP_IMPORT}";\n`;
     splices.push({ at: offset, until: offset, insert: afterImport ? statement : offset === 0 ? `${statement}\n` : `\n${statement}` });
   }
+  // Inserted lines end like the file's lines (CRLF files stay CRLF).
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   // Offsets refer to the original text: apply from the end so none moves.
   let result = text;
   for (const { at, until, insert } of splices.sort((a, b) => b.at - a.at)) {
-    result = `${result.slice(0, at)}${insert}${result.slice(until)}`;
+    result = `${result.slice(0, at)}${insert.replace(/\n/g, eol)}${result.slice(until)}`;
   }
   return result;
 }
