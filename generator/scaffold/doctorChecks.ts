@@ -54,7 +54,8 @@ const INDEX = /^@@(?:index|unique)\(\s*\[([^\]]*)\]/;
  * the conventions: required base fields and the scope field, a unique
  * clientId, the (scope, updatedAt, id) index, and, when the server target is
  * on, what its runtime needs: the `syncSeq` change sequence with its
- * (scope, syncSeq) index and the support models (replay log, counter). Fixes are insertions at positions, so the rest of the text keeps its
+ * (scope, syncSeq) index and the support models (replay log, counter).
+ * Fixes are insertions at positions, so the rest of the text keeps its
  * formatting byte for byte.
  */
 export function checkPrismaSchema(files: readonly string[], baseDir: string, options: CheckOptions = { server: true }): PrismaCheck {
