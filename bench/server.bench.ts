@@ -6,7 +6,7 @@ import { createSyncCore, type SyncAuth, type SyncCore } from '../runtime/server/
 import { openDatabase, type ExampleDatabase } from '../examples/trackhub-core/server/database';
 import { entities, settings } from '../examples/trackhub-core/generated/server/entities';
 import { startPostgres } from '../tests/support/postgres';
-import { formatMs, sample, stats, type BenchModule, type BenchRow } from './support';
+import { formatMs, stats, type BenchModule, type BenchRow } from './support';
 
 // The server core (what the generated resolvers call) on the example schema,
 // SQLite (better-sqlite3 adapter, WAL) and PostgreSQL 15 (pg adapter, local,
@@ -25,6 +25,27 @@ type Delegate = {
   update(args: object): Promise<Record<string, unknown>>;
 };
 
+/**
+ * Time `ours` and `baseline` alternately, `runs` times each after a warm-up,
+ * so both see the same machine load (the machine is shared: 2 cores).
+ */
+async function paired(runs: number, ours: () => unknown, baseline: () => unknown): Promise<[number[], number[]]> {
+  for (let i = 0; i < 3; i++) {
+    await ours();
+    await baseline();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const [fn, out] of (i % 2 === 0 ? [[ours, a], [baseline, b]] : [[baseline, b], [ours, a]]) as [() => unknown, number[]][]) {
+      const start = performance.now();
+      await fn();
+      out.push(performance.now() - start);
+    }
+  }
+  return [a, b];
+}
+
 async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
   const core: SyncCore = createSyncCore({ prisma: db.prisma, dialect: db.dialect, entities, ...settings });
   const space = db.prisma.space as Delegate;
@@ -35,35 +56,37 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
   for (let i = 0; i < 3; i++) await core.push(auth, 'Space', creates(Math.ceil((PAGE + 1) / 3)));
 
   // Pull: one 1,000-item page, beside the same page read by a bare findMany.
-  const pull = stats(await sample(RUNS, () => core.pull(auth, 'Space', { limit: PAGE }), 3));
-  const bare = stats(
-    await sample(
-      RUNS,
-      () => space.findMany({ where: { tenantId: auth.tenantId, syncSeq: { gt: 0 }, deletedAt: null }, orderBy: { syncSeq: 'asc' }, take: PAGE + 1 }),
-      3,
-    ),
+  const [pullSamples, bareSamples] = await paired(
+    RUNS,
+    () => core.pull(auth, 'Space', { limit: PAGE }),
+    () => space.findMany({ where: { tenantId: auth.tenantId, syncSeq: { gt: 0 }, deletedAt: null }, orderBy: { syncSeq: 'asc' }, take: PAGE + 1 }),
   );
+  const pull = stats(pullSamples);
+  const bare = stats(bareSamples);
 
   // Push of 100 creates.
-  const pushCreates = stats(await sample(RUNS, () => core.push(auth, 'Space', creates(100)), 3));
-  const naiveCreates = stats(
-    await sample(
-      RUNS,
-      async () => {
-        for (const item of creates(100)) {
-          const existing = await space.findUnique({ where: { clientId: item.clientId } });
-          if (existing) await space.update({ where: { id: existing.id }, data: { ...item.data, version: { increment: 1 } } });
-          else await space.create({ data: { ...item.data, clientId: item.clientId, tenantId: auth.tenantId } });
-        }
-      },
-      3,
-    ),
+  const [createSamples, naiveCreateSamples] = await paired(
+    RUNS,
+    () => core.push(auth, 'Space', creates(100)),
+    async () => {
+      for (const item of creates(100)) {
+        const existing = await space.findUnique({ where: { clientId: item.clientId } });
+        if (existing) await space.update({ where: { id: existing.id }, data: { ...item.data, version: { increment: 1 } } });
+        else await space.create({ data: { ...item.data, clientId: item.clientId, tenantId: auth.tenantId } });
+      }
+    },
   );
+  const pushCreates = stats(createSamples);
+  const naiveCreates = stats(naiveCreateSamples);
 
-  // Push of 100 updates, 10 of them conflicting (stale base version, older edit: lastWriteWins keeps the server's).
-  const targets = (await core.pull(auth, 'Space', { limit: 100 })).items.map((r) => ({ id: String(r.id), version: Number(r.version) }));
+  // Push of 100 updates, 10 of them conflicting (stale base version, older edit:
+  // lastWriteWins keeps the server's). The naive baseline updates 100 other rows
+  // the same way: find by id, compare the version, update, one query at a time.
+  const rows = (await core.pull(auth, 'Space', { limit: 200 })).items.map((r) => ({ id: String(r.id), version: Number(r.version) }));
+  const ourRows = rows.slice(0, 100);
+  const naiveRows = rows.slice(100, 200);
   let round = 0;
-  const updates = () => {
+  const updates = (targets: typeof rows) => {
     round++;
     return targets.map((t, i) => ({
       opId: randomUUID(),
@@ -72,36 +95,29 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
       baseVersion: i % 10 === 0 ? t.version - 1 : t.version,
       updatedAt: i % 10 === 0 ? '2000-01-01T00:00:00.000Z' : new Date().toISOString(),
       data: { name: `renamed ${round}` },
-      base: { name: 'whatever' },
     }));
   };
   let conflicts = 0;
-  const pushUpdates = stats(
-    await sample(
-      RUNS,
-      async () => {
-        const results = await core.push(auth, 'Space', updates());
-        results.forEach((r, i) => {
-          if (r.success) targets[i]!.version = r.version!;
-          else conflicts++;
-        });
-      },
-      3,
-    ),
+  const [updateSamples, naiveUpdateSamples] = await paired(
+    RUNS,
+    async () => {
+      const results = await core.push(auth, 'Space', updates(ourRows));
+      results.forEach((r, i) => {
+        if (r.success) ourRows[i]!.version = r.version!;
+        else conflicts++;
+      });
+    },
+    async () => {
+      for (const [i, item] of updates(naiveRows).entries()) {
+        const existing = await space.findUnique({ where: { id: item.id } });
+        if (!existing || existing.version !== item.baseVersion) continue; // a conflict: nothing written
+        const updated = await space.update({ where: { id: item.id }, data: { ...item.data, version: { increment: 1 } } });
+        naiveRows[i]!.version = Number(updated.version);
+      }
+    },
   );
-  const naiveUpdates = stats(
-    await sample(
-      RUNS,
-      async () => {
-        for (const item of updates()) {
-          const existing = await space.findUnique({ where: { id: item.id } });
-          if (!existing || existing.version !== item.baseVersion) continue; // naive: a conflict is just skipped
-          await space.update({ where: { id: item.id }, data: { ...item.data, version: { increment: 1 } } });
-        }
-      },
-      3,
-    ),
-  );
+  const pushUpdates = stats(updateSamples);
+  const naiveUpdates = stats(naiveUpdateSamples);
   if (conflicts === 0) throw new Error('update benchmark produced no conflicts');
 
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;

@@ -51,9 +51,10 @@ export async function insertRows(tx: PrismaTx, dialect: SqlDialect, entity: Enti
 }
 
 /**
- * One UPDATE per chunk for changed records: each touched column is set with
- * `CASE id WHEN … THEN … ELSE column END`, which both SQLite and PostgreSQL
- * run as a single statement.
+ * Changed records, written with one UPDATE per set of changed columns (a batch
+ * usually has one or two): `WITH v(id, …) AS (VALUES …) UPDATE t SET c = v.c
+ * FROM v WHERE t.id = v.id`, which SQLite (3.33+) and PostgreSQL both run as a
+ * single statement.
  */
 export async function updateRows(
   tx: PrismaTx,
@@ -61,30 +62,31 @@ export async function updateRows(
   entity: EntityRuntime,
   rows: readonly { id: string; values: WireRecord }[],
 ): Promise<void> {
-  if (rows.length === 0) return;
+  const groups = new Map<string, { id: string; values: WireRecord }[]>();
+  for (const row of rows) {
+    const key = Object.keys(row.values).sort().join('\u0000');
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
   const idField = entity.fields.get('id')!;
-  const idCol = quote(idField.column);
-  for (let start = 0; start < rows.length; ) {
-    const p = new Params(dialect);
-    const chunk: { id: string; values: WireRecord }[] = [];
-    let cost = 0;
-    while (start < rows.length && (chunk.length === 0 || cost + Object.keys(rows[start]!.values).length * 2 + 1 < MAX_PARAMS)) {
-      cost += Object.keys(rows[start]!.values).length * 2 + 1;
-      chunk.push(rows[start]!);
-      start++;
+  const table = quote(entity.descriptor.table);
+  for (const [key, group] of groups) {
+    const fields = key.split('\u0000').map((name) => entity.fields.get(name)!);
+    const perChunk = Math.max(1, Math.floor(MAX_PARAMS / (fields.length + 1)));
+    const aliases = fields.map((_, i) => `c${i}`);
+    for (let start = 0; start < group.length; start += perChunk) {
+      const p = new Params(dialect);
+      const tuples = group.slice(start, start + perChunk).map((row) => {
+        const cells = [p.add(row.id, pgType(idField)), ...fields.map((f) => p.add(wireToParam(f, row.values[f.name]), pgType(f)))];
+        return `(${cells.join(', ')})`;
+      });
+      const sets = fields.map((f, i) => `${quote(f.column)} = v.${aliases[i]}`);
+      const sql =
+        `WITH v(id, ${aliases.join(', ')}) AS (VALUES ${tuples.join(', ')}) ` +
+        `UPDATE ${table} SET ${sets.join(', ')} FROM v WHERE ${table}.${quote(idField.column)} = v.id`;
+      await tx.$executeRawUnsafe(sql, ...p.values);
     }
-    const names = [...new Set(chunk.flatMap((r) => Object.keys(r.values)))];
-    const sets = names.map((name) => {
-      const field = entity.fields.get(name)!;
-      const col = quote(field.column);
-      const whens = chunk
-        .filter((r) => Object.hasOwn(r.values, name))
-        .map((r) => `WHEN ${p.add(r.id, pgType(idField))} THEN ${p.add(wireToParam(field, r.values[name]), pgType(field))}`);
-      return `${col} = CASE ${idCol} ${whens.join(' ')} ELSE ${col} END`;
-    });
-    const ids = chunk.map((r) => p.add(r.id, pgType(idField)));
-    const sql = `UPDATE ${quote(entity.descriptor.table)} SET ${sets.join(', ')} WHERE ${idCol} IN (${ids.join(', ')})`;
-    await tx.$executeRawUnsafe(sql, ...p.values);
   }
 }
 
