@@ -9,8 +9,8 @@ import { startPostgres } from '../tests/support/postgres';
 import { formatMs, stats, type BenchModule, type BenchRow } from './support';
 
 // The server core (what the generated resolvers call) on the example schema,
-// SQLite (better-sqlite3 adapter, WAL) and PostgreSQL 15 (pg adapter, local,
-// fsync off), each beside baselines measured in the same run on the same
+// SQLite (better-sqlite3 adapter; default pragmas, then WAL) and PostgreSQL 15
+// (pg adapter, local, fsync off), each beside baselines measured in the same run on the same
 // database: a bare Prisma findMany of the same page, and a naive per-item
 // push (find by clientId / id, then create or update, one query at a time).
 
@@ -148,11 +148,17 @@ const bench: BenchModule = {
   async run() {
     const rows: BenchRow[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'trackhub-bench-'));
-    const sqlite = await openDatabase({ file: join(dir, 'bench.db') });
     try {
-      rows.push(...(await measure('SQLite', sqlite)));
+      // SQLite's default pragmas (rollback journal), as the reference figures of the issue, then WAL (the example server's mode).
+      for (const journal of ['default', 'wal'] as const) {
+        const sqlite = await openDatabase({ file: join(dir, `bench-${journal}.db`), journal });
+        try {
+          rows.push(...(await measure(journal === 'wal' ? 'SQLite WAL' : 'SQLite', sqlite)));
+        } finally {
+          await sqlite.close();
+        }
+      }
     } finally {
-      await sqlite.close();
       rmSync(dir, { recursive: true, force: true });
     }
     const server = await startPostgres();

@@ -105,11 +105,27 @@ export async function recordOperations(
     const p = new Params(dialect);
     const tuples = ops
       .slice(start, start + perChunk)
-      .map((o) => `(${p.add(tenantId)}, ${p.add(o.opId)}, ${p.add(entity)}, ${p.add(JSON.stringify(o.result))}, ${p.add(now, 'timestamp(3)')})`);
+      .map((o) => `(${p.add(tenantId)}, ${p.add(o.opId)}, ${p.add(entity)}, ${p.add(compact(o.result))}, ${p.add(now, 'timestamp(3)')})`);
     const cols = ['tenantId', 'opId', 'entity', 'result', 'createdAt'].map(quote).join(', ');
     const sql = `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`;
     await tx.$executeRawUnsafe(sql, ...p.values);
   }
+}
+
+const EMPTY_RESULT: SyncResultItem = {
+  clientId: null,
+  id: null,
+  success: false,
+  errorCode: null,
+  errorMessage: null,
+  version: null,
+  updatedAt: null,
+  conflict: null,
+};
+
+/** A stored result without its null fields (read back over EMPTY_RESULT). */
+function compact(result: SyncResultItem): string {
+  return JSON.stringify(result, (_key, value: unknown) => (value === null ? undefined : value));
 }
 
 /** Original results of operations already applied, by operation id. */
@@ -121,6 +137,6 @@ export async function readOperations(tx: PrismaTx, dialect: SqlDialect, tenantId
   const list = opIds.map((id) => p.add(id)).join(', ');
   const sql = `SELECT ${quote('opId')}, ${quote('result')} FROM ${quote(OPERATION_TABLE)} WHERE ${quote('tenantId')} = ${tenant} AND ${quote('opId')} IN (${list})`;
   const rows = await tx.$queryRawUnsafe<{ opId: string; result: string }[]>(sql, ...p.values);
-  for (const row of rows) found.set(row.opId, JSON.parse(row.result) as SyncResultItem);
+  for (const row of rows) found.set(row.opId, { ...EMPTY_RESULT, ...(JSON.parse(row.result) as Partial<SyncResultItem>) });
   return found;
 }
