@@ -40,6 +40,22 @@ describe('prisma generate with the trackhub-sync generator', () => {
     expect(fromPrisma).toEqual(readTree(join(dir, 'from-cli')));
   });
 
+  it('a config file in the working directory applies as it does for the CLI', () => {
+    const dir = scratchInput('core', 'trackhub-prisma-config-');
+    appendFileSync(join(dir, 'schema.prisma'), generatorBlock(`node ${join(REPO, 'bin/prisma-generator.mjs')}`, './from-prisma'));
+    writeFileSync(join(dir, 'trackhub-sync.config.json'), JSON.stringify({ schema: ['schema.prisma'], targets: { client: false, server: false } }));
+
+    const prisma = runTool('prisma', ['generate', '--schema', 'schema.prisma'], dir);
+    expect(prisma.status, prisma.stdout + prisma.stderr).toBe(0);
+    const ours = cli(['generate', '--out', 'from-cli'], dir);
+    expect(ours.status, ours.stderr).toBe(0);
+
+    const fromPrisma = readTree(join(dir, 'from-prisma'));
+    expect(Object.keys(fromPrisma).some((p) => p.startsWith('watermelon/'))).toBe(true);
+    expect(Object.keys(fromPrisma).filter((p) => p.startsWith('client/') || p.startsWith('server/'))).toEqual([]);
+    expect(fromPrisma).toEqual(readTree(join(dir, 'from-cli')));
+  });
+
   it('bad annotations fail `prisma generate` with located diagnostics and write nothing', () => {
     const dir = scratchInput('core', 'trackhub-prisma-bad-');
     const schema = join(dir, 'schema.prisma');

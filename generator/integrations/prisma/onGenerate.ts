@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { GeneratorOptions } from '@prisma/generator-helper';
-import { resolveConfig } from '../../config';
+import { resolveConfig, type CliOverrides, type ResolvedConfig } from '../../config';
+import { DiagnosticsError } from '../../diagnostics';
 import { writeOutput, type WriteSummary } from '../../emit/write';
 import { runPipeline } from '../../pipeline';
 
@@ -8,11 +9,14 @@ import { runPipeline } from '../../pipeline';
 export const DEFAULT_PRISMA_OUTPUT = '../generated';
 
 /**
- * `prisma generate` → trackhub-sync. A thin adapter: the schema Prisma is
- * generating becomes `--schema`, the block's `output` becomes `--out`, and an
- * optional `config = "…"` (relative to the schema file) becomes `--config`;
- * otherwise the config file is looked up in the working directory, as the CLI
- * does. The same pipeline and the same writer run, so the files are the CLI's.
+ * `prisma generate` → trackhub-sync. A thin adapter over the CLI's config,
+ * pipeline and writer, so the files are the CLI's:
+ * - the config file is `config = "…"` of the generator block (relative to the
+ *   schema file), else looked up in the working directory as the CLI does;
+ * - the inputs are the config's when they include the schema Prisma is
+ *   generating (so a config that adds SDL files gives the same tree as
+ *   `trackhub-sync generate`), else that schema alone;
+ * - the block's `output` is the output folder.
  *
  * The schema is re-read from disk by our own reader (not Prisma's DMMF) so that
  * annotations and diagnostics keep their `file:line:column`.
@@ -21,15 +25,24 @@ export async function prismaGenerate(options: GeneratorOptions, cwd = process.cw
   const schemaDir = dirname(options.schemaPath);
   const configValue = options.generator.config['config'];
   if (Array.isArray(configValue)) throw new Error('trackhub-sync generator: `config` takes one path.');
-  const output = options.generator.output?.value ?? resolve(schemaDir, DEFAULT_PRISMA_OUTPUT);
-  const config = await resolveConfig(
-    {
-      config: configValue ? (isAbsolute(configValue) ? configValue : resolve(schemaDir, configValue)) : undefined,
-      schema: [options.schemaPath],
-      out: output,
-    },
-    cwd,
-  );
+  const flags: CliOverrides = {
+    config: configValue ? (isAbsolute(configValue) ? configValue : resolve(schemaDir, configValue)) : undefined,
+    out: options.generator.output?.value ?? resolve(schemaDir, DEFAULT_PRISMA_OUTPUT),
+  };
+  const schemaPath = resolve(cwd, options.schemaPath);
+  const fromConfig = await configWithoutSchemaFlag(flags, cwd);
+  const config =
+    fromConfig && fromConfig.schema.includes(schemaPath) ? fromConfig : await resolveConfig({ ...flags, schema: [schemaPath] }, cwd);
   const result = runPipeline(config);
   return writeOutput(result.files, config.out, config.baseDir);
+}
+
+/** The config as the CLI would resolve it, or null when it names no schema (or there is none). */
+async function configWithoutSchemaFlag(flags: CliOverrides, cwd: string): Promise<ResolvedConfig | null> {
+  try {
+    return await resolveConfig(flags, cwd);
+  } catch (error) {
+    if (error instanceof DiagnosticsError && error.diagnostics.every((d) => /no schema given/.test(d.message))) return null;
+    throw error;
+  }
 }
