@@ -41,7 +41,7 @@ export async function pushBatch(core: SyncCore, auth: SyncAuth, entity: EntityRu
     else results[index] = parsed;
   });
   if (valid.length === 0) return results;
-  const run = (batch: Indexed[]) => core.options.prisma.$transaction((tx) => applyBatch(core, tx, auth, entity, batch), { timeout: 30_000 });
+  const run = (batch: Indexed[]) => core.options.prisma.$transaction((tx) => applyBatch(core, tx, auth, entity, batch), { maxWait: 10_000, timeout: 30_000 });
   try {
     for (const [index, result] of await run(valid)) results[index] = result;
   } catch (error) {
