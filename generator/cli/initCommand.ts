@@ -9,7 +9,7 @@ import { applyChanges, planCreate, type FileChange } from '../scaffold/userFiles
 import { BASE_FIELDS_FILE, DIRECTIVES_FILE, prismaVocabulary } from '../scaffold/vocabulary';
 import { ExitCode } from './generateCommand';
 import { paint } from './output';
-import { changesJson, describeChanges, printDiagnostics, type Io } from './scaffoldShared';
+import { changesJson, describeChanges, optionalConfig, pickProject, printDiagnostics, type Io } from './scaffoldShared';
 
 export interface InitFlags {
   /** Schema to annotate (default: detected). */
@@ -53,7 +53,17 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
   const entity = { name: entityName, strategy: strategy.value, fields: fields.value };
 
   const cwd = io.cwd;
-  const detected = detectProject(cwd, flags.schema);
+  let detected: ProjectSchema;
+  try {
+    // An existing config names the schema; otherwise detect it.
+    const config = flags.schema ? null : await optionalConfig({}, cwd);
+    detected = config ? pickProject(config, undefined, cwd) : detectProject(cwd, flags.schema);
+  } catch (error) {
+    if (!(error instanceof DiagnosticsError)) throw error;
+    if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: error.diagnostics }, null, 2));
+    else printDiagnostics(error.diagnostics, io);
+    return ExitCode.badInput;
+  }
   const changes: FileChange[] = [];
   let project: Exclude<ProjectSchema, { kind: 'none' }>;
   if (detected.kind === 'none') {
@@ -89,7 +99,6 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
   try {
     applyChanges(changes);
   } catch (error) {
-    if (error instanceof DiagnosticsError) throw error;
     return fail((error as Error).message);
   }
 

@@ -52,6 +52,25 @@ describe('trackhub-sync init in an existing project', () => {
     expect(treeHash(dir)).toBe(hash);
   });
 
+  it('an existing config names the schema to annotate (no detection)', () => {
+    const dir = scratchDir('trackhub-init-config-');
+    mkdirSync(join(dir, 'db'));
+    writeFileSync(join(dir, 'db/app.prisma'), USER_PRISMA);
+    writeFileSync(join(dir, 'trackhub-sync.config.json'), '{ "schema": "db/app.prisma" }\n');
+    const run = cli(['init', '--json'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      schema: { kind: 'prisma', path: 'db/app.prisma' },
+      changes: [
+        { path: 'db/app.prisma', action: 'edit' },
+        { path: 'trackhub-sync.config.json', action: 'keep' },
+        { path: 'trackhub-sync/base-fields.prisma', action: 'create' },
+      ],
+    });
+    expect(readFileSync(join(dir, 'trackhub-sync.config.json'), 'utf8')).toBe('{ "schema": "db/app.prisma" }\n');
+    expect(readFileSync(join(dir, 'db/app.prisma'), 'utf8')).toMatch(/^\/\/ The team's own schema[\s\S]*model Note \{/);
+  });
+
   it('GraphQL: detects the SDL, ships the directives, and the entity generates', () => {
     const dir = scratchDir('trackhub-init-sdl-');
     mkdirSync(join(dir, 'src'));
