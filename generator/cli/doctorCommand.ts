@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from '../config';
 import { DiagnosticCode, DiagnosticsError, type Diagnostic } from '../diagnostics';
 import { loadIr } from '../pipeline';
+import { displayPath } from '../readers/readInputs';
 import { checkPrismaSchema, type Finding } from '../scaffold/doctorChecks';
 import { detectProject, prismaFiles } from '../scaffold/project';
 import { validatePrismaAfter } from '../scaffold/schemaEdits';
@@ -105,7 +106,7 @@ function examine(config: ResolvedConfig, step: (label: string) => void): Examina
   const findings: Finding[] = [];
   const fixes: FileChange[] = [];
   for (const input of config.schema.filter(isPrismaInput)) {
-    step(`checking ${input}`);
+    step(`checking ${displayPath(config.baseDir, input)}`);
     const files = prismaFiles(input);
     const check = checkPrismaSchema(files, config.baseDir, { server: config.targets.server });
     findings.push(...check.findings);
