@@ -2,7 +2,7 @@ import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
-import { fetchQueue } from './queue';
+import { fetchQueue, SERVER_SEEN_KEY } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
 
@@ -92,6 +92,15 @@ export async function applyPullPage(
         }
       }
       ops.push(existing.prepareUpdate((r) => setColumns(r, keep)));
+      // Remember what the server holds: if the oldest pending change is already committed there
+      // (its response lost), its acknowledgement will name this version (see push.ts).
+      const oldest = entries[0]!;
+      const stored = JSON.parse((oldest._raw as unknown as { base: string | null }).base ?? '{}') as WireRecord;
+      const seen = stored[SERVER_SEEN_KEY] as { version: number } | undefined;
+      if (!seen || seen.version <= Number(item.version)) {
+        stored[SERVER_SEEN_KEY] = { version: Number(item.version), record: item };
+        ops.push(oldest.prepareUpdate((e) => e._setRaw('base', JSON.stringify(stored))));
+      }
     }
     if (page.deletedIds.length > 0) {
       for (const row of await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds))).fetch()) {

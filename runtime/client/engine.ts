@@ -52,6 +52,8 @@ export interface SyncEngineOptions {
   pullLimit?: number;
   /** Push batch size, at most 100 (SPEC §6). */
   pushBatchSize?: number;
+  /** Push batches of one entity in flight at once. Default 2. */
+  pushConcurrency?: number;
   /** Retry backoff. Default 1 s doubling to 5 min, with jitter. */
   backoff?: { initialMs: number; maxMs: number };
 }
@@ -203,6 +205,7 @@ export class SyncEngine {
         transport: this.options.transport,
         platform: this.platform,
         batchSize: this.options.pushBatchSize,
+        concurrency: this.options.pushConcurrency,
         backoff: this.options.backoff,
         ignoreBackoff,
         onProgress: ({ entity, sent }) => this.status.update({ progress: { phase: 'push', entity, done: sent } }),

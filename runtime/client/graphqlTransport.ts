@@ -58,7 +58,8 @@ export class GraphqlTransport implements SyncTransport {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      throw new TransportError(`network: ${(error as Error).message}`, true);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new TransportError(`network: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, true);
     }
     if (response.status >= 500) throw new TransportError(`HTTP ${response.status}`, true, 'HTTP');
     let body: GraphqlResponse<T>;

@@ -19,6 +19,8 @@ export interface PushOptions {
   /** Send entries even when their retry time has not come (a manual "sync now"). */
   ignoreBackoff?: boolean;
   backoff?: { initialMs: number; maxMs: number };
+  /** Batches of one entity in flight at once. Default 2. */
+  concurrency?: number;
   onProgress?: (progress: { entity: string; sent: number; remaining: number }) => void;
 }
 
@@ -66,19 +68,25 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
     for (const meta of registry.entities) {
       if (meta.direction === 'pullOnly' || blockedEntities.has(meta.name)) continue;
       const mine = ready.filter(({ entry }) => entry.entity === meta.name);
-      for (let i = 0; i < mine.length; i += batchSize) {
-        const prepared = await prepareItems(database, registry, meta, mine.slice(i, i + batchSize));
-        if (prepared.length === 0) continue;
+      const chunks: (typeof mine)[] = [];
+      for (let i = 0; i < mine.length; i += batchSize) chunks.push(mine.slice(i, i + batchSize));
+      let sent = 0;
+      let failed = false;
+      // Up to `concurrency` batches of one entity in flight: the server works on one while the
+      // device applies the results of another. Entities still go one after the other (parents first).
+      await runLimited(chunks, Math.max(1, options.concurrency ?? 2), async (chunk) => {
+        if (failed) return;
+        const prepared = await prepareItems(database, registry, meta, chunk);
+        if (prepared.length === 0) return;
         const ok = await sendBatch(options, meta, prepared, report);
         for (const p of prepared) triedThisRun.add(p.entry.id);
+        sent += prepared.length;
         sentThisRound += prepared.length;
-        options.onProgress?.({ entity: meta.name, sent: i + prepared.length, remaining: mine.length - i - prepared.length });
-        if (!ok) {
-          // Later batches would fail the same way, and children need this entity's server ids.
-          blockedEntities.add(meta.name);
-          break;
-        }
-      }
+        options.onProgress?.({ entity: meta.name, sent, remaining: mine.length - sent });
+        // Later batches would fail the same way, and children need this entity's server ids.
+        if (!ok) failed = true;
+      });
+      if (failed) blockedEntities.add(meta.name);
     }
     if (sentThisRound === 0) break;
   }
@@ -198,9 +206,18 @@ async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, 
   if (result.success) {
     report.acknowledged += 1;
     if (entry.operation === 'delete') return [row.prepareDestroyPermanently(), record.prepareDestroyPermanently()];
+    // A pull saw this very version while the change was pending: take the server's values
+    // (a serverMerge result can differ from what was sent), except fields edited since.
+    const seen = readEntry(row).serverSeen;
+    let serverRaw: RawColumns | null = null;
+    if (seen && result.version != null && seen.version === result.version) {
+      serverRaw = await toLocalRaw(options.database, options.registry, meta.name, seen.record);
+      await dropLaterEdits(options, meta, entry, serverRaw);
+    }
     return [
       row.prepareDestroyPermanently(),
       record.prepareUpdate((r) => {
+        if (serverRaw) setAll(r, serverRaw);
         if (result.id) r._setRaw('server_id', result.id);
         if (result.version != null) r._setRaw('version', result.version);
         if (result.updatedAt) r._setRaw('updated_at', Date.parse(result.updatedAt));
@@ -234,13 +251,7 @@ async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, 
       // with newer unsent local edits excepted) and keep the overwritten local data as a resolved row.
       report.acknowledged += 1;
       const serverRaw = await toLocalRaw(options.database, options.registry, meta.name, serverData);
-      const later = (await fetchQueue(options.database, { entity: meta.name, entityIds: [entry.entityId] })).filter((e) => e.id !== entry.id);
-      for (const e of later) {
-        for (const key of Object.keys(readEntry(e).payload)) {
-          const field = meta.fields.find((f) => f.name === key);
-          if (field) delete serverRaw[field.column];
-        }
-      }
+      await dropLaterEdits(options, meta, entry, serverRaw);
       return [
         prepareConflict(options.database, conflict, true),
         row.prepareDestroyPermanently(),
@@ -283,4 +294,24 @@ function park(p: Prepared, message: string): Model {
     r._setRaw('attempts', p.entry.attempts + 1);
     r._setRaw('last_error', message);
   });
+}
+
+/** Run `work` over `items` with at most `limit` running at once. */
+async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Remove from `serverRaw` the columns that later queued edits of the same record change. */
+async function dropLaterEdits(options: PushOptions, meta: EntityMeta, entry: QueueEntry, serverRaw: RawColumns): Promise<void> {
+  const later = (await fetchQueue(options.database, { entity: meta.name, entityIds: [entry.entityId] })).filter((e) => e.id !== entry.id);
+  for (const e of later) {
+    for (const key of Object.keys(readEntry(e).payload)) {
+      const field = meta.fields.find((f) => f.name === key);
+      if (field) delete serverRaw[field.column];
+    }
+  }
 }

@@ -27,6 +27,13 @@ export interface QueueEntry {
   payload: WireRecord;
   /** Updates: the base values of the changed fields (what the record held before the first unsent change). */
   base: WireRecord | null;
+  /**
+   * The server's record as a pull delivered it while this entry was pending
+   * (the change may already be committed there, its response lost). When the
+   * acknowledgement names this version, the device takes these values: under
+   * serverMerge they can differ from what the device sent.
+   */
+  serverSeen: { version: number; record: WireRecord } | null;
   status: QueueStatus;
   attempts: number;
   nextAttemptAt: number | null;
@@ -60,7 +67,7 @@ export function readEntry(record: Model, inFlightSet?: Set<string>): QueueEntry 
     operation: raw.operation as QueueOperation,
     entityId: raw.entity_id as string,
     payload: JSON.parse(raw.payload as string) as WireRecord,
-    base: raw.base ? (JSON.parse(raw.base as string) as WireRecord) : null,
+    ...splitBase(raw.base as string | null),
     status: inFlightSet?.has(record.id) ? 'sending' : status,
     attempts: raw.attempts as number,
     nextAttemptAt: (raw.next_attempt_at as number | null) ?? null,
@@ -68,6 +75,16 @@ export function readEntry(record: Model, inFlightSet?: Set<string>): QueueEntry 
     createdAt: raw.created_at as number,
     updatedAt: raw.updated_at as number,
   };
+}
+
+/** Key under which `serverSeen` travels inside the `base` column (SPEC §3 fixes the columns). */
+export const SERVER_SEEN_KEY = '@server';
+
+function splitBase(text: string | null): { base: WireRecord | null; serverSeen: QueueEntry['serverSeen'] } {
+  if (!text) return { base: null, serverSeen: null };
+  const { [SERVER_SEEN_KEY]: seen, ...values } = JSON.parse(text) as WireRecord;
+  const serverSeen = (seen as QueueEntry['serverSeen'] | undefined) ?? null;
+  return { base: Object.keys(values).length > 0 || !serverSeen ? values : null, serverSeen };
 }
 
 /** Queue rows, oldest first (optionally of one entity and/or record). */

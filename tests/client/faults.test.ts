@@ -124,7 +124,7 @@ describe('faults', () => {
       }
       return fetch(input, init);
     };
-    const first = openDevice('A', { tenantId: tenant, transport: server.transport(tenant, dying), dbName: file });
+    const first = openDevice('A', { tenantId: tenant, transport: server.transport(tenant, dying), dbName: file, pushConcurrency: 1 });
     await first.adapters.space.createMany(Array.from({ length: 250 }, (_, i) => ({ name: `n${i}` })));
     void first.engine.sync(); // abandoned
     while (pushes < 2) await new Promise((r) => setTimeout(r, 10));

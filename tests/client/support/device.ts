@@ -32,6 +32,7 @@ export interface DeviceOptions {
   database?: Database;
   platform?: Partial<Platform>;
   pullLimit?: number;
+  pushConcurrency?: number;
 }
 
 export function openDevice(name: string, options: DeviceOptions): Device {
@@ -43,6 +44,7 @@ export function openDevice(name: string, options: DeviceOptions): Device {
     platform: options.platform,
     intervalMs: 0,
     pullLimit: options.pullLimit,
+    pushConcurrency: options.pushConcurrency,
     backoff: { initialMs: 1, maxMs: 5 },
   });
   return { name, database, adapters: createAdapters({ database, scopeValue: options.tenantId }), engine };
