@@ -10,6 +10,7 @@ export { requestError, type RequestErrorCode } from './errors';
 export { purgeSyncOperations, purgeTombstones } from './maintenance';
 export { appendMerge, resolveUpdate, unionMerge } from './push/merge';
 export { OPERATION_TABLE } from './push/write';
+export { markServerWrites } from './serverWrites';
 export { createSyncHandlers, type GetAuth, type SyncHandlers, type SyncServerOptions } from './resolvers';
 export { DateTimeScalar, JSONScalar } from './scalars';
 export { COUNTER_TABLE } from './sequence';

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { markServerWrites } from 'trackhub-sync/runtime/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabelEntity } from '../../examples/trackhub-core/generated/server/entities';
 import { isoIn, item, MAX_BATCH, startHarness, tenant, type Harness } from './harness';
 
 type Target = Parameters<typeof startHarness>[0];
@@ -274,6 +277,18 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       expect(moved).toMatchObject({ success: false, errorCode: 'VALIDATION' });
       const [label] = await h.push('Label', [item('create', { data: { name: 'l' } })], t);
       expect(label).toMatchObject({ success: false, errorCode: 'VALIDATION' });
+    });
+
+    it('pulls rows the server wrote itself once markServerWrites numbered them (pull-only reference data)', async () => {
+      const t = tenant('labels');
+      const id = randomUUID();
+      await h.db.prisma.$transaction(async (tx) => {
+        const p = h.dialect === 'sqlite' ? ['?', '?', '?', '?'] : ['$1', '$2', '$3', '$4::timestamp(3)'];
+        await tx.$executeRawUnsafe(`INSERT INTO "Label" ("id", "name", "tenantId", "updatedAt") VALUES (${p.join(', ')})`, id, 'urgent', t, new Date());
+        await markServerWrites(tx, h.dialect, LabelEntity, t, [id]);
+      });
+      const { items } = await h.pullAll('Label', t);
+      expect(items).toEqual([expect.objectContaining({ id, name: 'urgent', color: '#888888', version: 1 })]);
     });
 
     it('rejects a batch over the limit as a whole', async () => {
