@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { CONFIG_FILES } from '../config';
 import { DiagnosticsError } from '../diagnostics';
 import { checkEntityName, parseFieldSpecs, parseStrategy, prismaModel, sdlType } from '../scaffold/entityTemplate';
@@ -69,7 +69,8 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
   if (detected.kind === 'none') {
     project = newProject(cwd, flags.type === 'graphql' ? 'graphql' : 'prisma');
     const body = flags.skipEntity ? [] : [project.kind === 'prisma' ? prismaModel(entity.name, entity.strategy, entity.fields) : sdlType(entity.name, entity.strategy, entity.fields)];
-    changes.push(planCreate(project.path, newSchemaText(project.kind, body)));
+    const vocabularyRef = relative(dirname(project.path), join(cwd, VOCABULARY_DIR, vocabularyFileName(project.kind))).split(sep).join('/');
+    changes.push(planCreate(project.path, newSchemaText(project.kind, body, vocabularyRef)));
   } else {
     project = detected;
     if (!flags.skipEntity && !hasSyncedEntity(project)) changes.push(planAddEntity(project, entity, true));
@@ -83,7 +84,7 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
       : planCreate(join(cwd, 'trackhub-sync.config.json'), `${JSON.stringify({ schema: [schemaRel], out: flags.out ?? 'generated' }, null, 2)}\n`),
   );
   const vocabulary = project.kind === 'prisma' ? BASE_FIELDS_FILE : DIRECTIVES_FILE;
-  changes.push(planCreate(join(cwd, VOCABULARY_DIR, project.kind === 'prisma' ? 'base-fields.prisma' : 'directives.graphql'), readFileSync(vocabulary, 'utf8')));
+  changes.push(planCreate(join(cwd, VOCABULARY_DIR, vocabularyFileName(project.kind)), readFileSync(vocabulary, 'utf8')));
 
   if (project.kind === 'prisma') {
     const errors = validatePrismaAfter(project.path, project.folder, changes, cwd);
@@ -125,14 +126,18 @@ function newProject(cwd: string, kind: 'prisma' | 'graphql'): Exclude<ProjectSch
 }
 
 /** A new schema for a project that has none: the datasource (Prisma), the status enum and the server's support models. */
-function newSchemaText(kind: 'prisma' | 'graphql', entities: string[]): string {
+function vocabularyFileName(kind: 'prisma' | 'graphql'): string {
+  return kind === 'prisma' ? 'base-fields.prisma' : 'directives.graphql';
+}
+
+function newSchemaText(kind: 'prisma' | 'graphql', entities: string[], vocabularyRef: string): string {
   if (kind === 'graphql') {
-    return appendBlocks('# GraphQL schema of this mini-app (created by trackhub-sync init).\n# Directives and CrtBaseEntity: ../trackhub-sync/directives.graphql\n', entities);
+    return appendBlocks(`# GraphQL schema of this mini-app (created by trackhub-sync init).\n# Directives and CrtBaseEntity: ${vocabularyRef}\n`, entities);
   }
   const vocabulary = prismaVocabulary();
   const head = [
     '// Prisma schema of this mini-app (created by trackhub-sync init).',
-    `// Synced entities carry the base fields of ../${VOCABULARY_DIR}/base-fields.prisma.`,
+    `// Synced entities carry the base fields of ${vocabularyRef}.`,
     '',
     'datasource db {',
     '  provider = "postgresql"',

@@ -71,6 +71,19 @@ describe('trackhub-sync init in an existing project', () => {
     expect(readFileSync(join(dir, 'db/app.prisma'), 'utf8')).toMatch(/^\/\/ The team's own schema[\s\S]*model Note \{/);
   });
 
+  it('an empty folder with --type graphql gets an SDL schema that generates and passes doctor', () => {
+    const dir = scratchDir('trackhub-init-empty-sdl-');
+    const run = cli(['init', '--type', 'graphql', '--entity', 'Trip', '--fields', 'km:Float'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'schema.graphql'), 'utf8')).toBe(
+      '# GraphQL schema of this mini-app (created by trackhub-sync init).\n# Directives and CrtBaseEntity: trackhub-sync/directives.graphql\n\n' +
+        'type Trip implements CrtBaseEntity @sync(strategy: LAST_WRITE_WINS) {\n  id: ID!\n  km: Float!\n}\n',
+    );
+    expect(cli(['generate'], dir).status).toBe(0);
+    expect(cli(['doctor'], dir).status).toBe(0);
+    expect(cli(['init', '--type', 'sql'], dir).status).toBe(2);
+  });
+
   it('GraphQL: detects the SDL, ships the directives, and the entity generates', () => {
     const dir = scratchDir('trackhub-init-sdl-');
     mkdirSync(join(dir, 'src'));
