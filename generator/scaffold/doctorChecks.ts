@@ -154,7 +154,7 @@ function checkModel(block: BlockText, file: string, scope: string, text: string,
       fields: wanted,
       location: at(block.line),
       message: `model ${block.name}: no index on (${wanted.join(', ')})`,
-      hint: 'Pull pages scan by scope, then (updatedAt, id): without this index every pull reads the whole table.',
+      hint: 'Every synced entity carries it: reads by scope in (updatedAt, id) order (syncPull `since`, change feeds) scan the whole table without it.',
       fixable: true,
     });
     edits.push({ offset: block.closeLineStart, text: `${block.indent}@@index([${wanted.join(', ')}])\n` });
