@@ -291,6 +291,35 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       expect(items).toEqual([expect.objectContaining({ id, name: 'urgent', color: '#888888', version: 1 })]);
     });
 
+    it('fails alone an item the database itself rejects, retrying the rest one by one', async () => {
+      const t = tenant('dbreject');
+      // A database-side rule the generated validators cannot know (like a CHECK constraint).
+      const ddl =
+        h.dialect === 'sqlite'
+          ? [`CREATE TRIGGER IF NOT EXISTS space_no_boom BEFORE INSERT ON "Space" WHEN NEW."name" = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END`]
+          : [
+              `CREATE OR REPLACE FUNCTION space_no_boom() RETURNS trigger AS $$ BEGIN IF NEW."name" = 'boom' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+              `CREATE OR REPLACE TRIGGER space_no_boom BEFORE INSERT ON "Space" FOR EACH ROW EXECUTE FUNCTION space_no_boom()`,
+            ];
+      for (const statement of ddl) await h.db.prisma.$executeRawUnsafe(statement);
+      const results = await h.push('Space', [item('create', { data: { name: 'a' } }), item('create', { data: { name: 'boom' } }), item('create', { data: { name: 'b' } })], t);
+      expect(results.map((r) => r.errorCode)).toEqual([null, 'INTERNAL', null]);
+      expect((await h.pullAll('Space', t)).items.map((i) => i.name).sort()).toEqual(['a', 'b']);
+      const [tooBig] = await h.push('Task', [item('create', { data: { title: 'x', bigCount: '9223372036854775808' } })], t);
+      expect(tooBig).toMatchObject({ success: false, errorCode: 'VALIDATION' });
+    });
+
+    it('accepts `since` from clients of the original API when no cursor is given', async () => {
+      const t = tenant('since');
+      const [old] = await h.push('Space', [item('create', { data: { name: 'old' } })], t);
+      const [fresh] = await h.push('Space', [item('create', { data: { name: 'fresh' } })], t);
+      const page = await h.pull('Space', { since: old!.updatedAt! }, t);
+      const names = page.items.map((i) => i.name);
+      if (fresh!.updatedAt! > old!.updatedAt!) expect(names).toEqual(['fresh']);
+      else expect(names).toEqual([]);
+      expect((await h.pull('Space', { since: '2001-01-01T00:00:00.000Z' }, t).catch((e: Error) => e.message))).toMatch(/RESYNC_REQUIRED/);
+    });
+
     it('rejects a batch over the limit as a whole', async () => {
       const response = await h.gql(
         `mutation($items: [JSON!]!) { syncPush(entity: "Space", items: $items) { success } }`,

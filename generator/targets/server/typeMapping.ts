@@ -27,7 +27,12 @@ export function scalarMapping(field: IrField, enums: ReadonlyMap<string, readonl
     case 'Float':
       return { graphql: 'Float', ts: 'number', zod: 'z.number()' };
     case 'BigInt':
-      return { graphql: 'String', ts: 'string', zod: 'z.string().regex(/^-?\\d+$/)' };
+      // Decimal digits within the signed 64-bit range of a BigInt column.
+      return {
+        graphql: 'String',
+        ts: 'string',
+        zod: "z.string().regex(/^-?\\d{1,19}$/).refine((v) => BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n, 'out of the 64-bit range')",
+      };
     case 'Decimal':
       return { graphql: 'String', ts: 'string', zod: 'z.string().regex(/^-?\\d+(\\.\\d+)?$/)' };
     case 'DateTime':
