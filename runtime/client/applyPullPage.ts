@@ -2,6 +2,7 @@ import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
+import { markDeleted } from './push';
 import { fetchQueue, SERVER_SEEN_KEY } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
@@ -103,9 +104,18 @@ export async function applyPullPage(
       }
     }
     if (page.deletedIds.length > 0) {
-      for (const row of await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds))).fetch()) {
-        if (pending.has(row.id)) continue;
-        ops.push(row.prepareDestroyPermanently());
+      for (const row of await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds)), Q.where('deleted_at', null)).fetch()) {
+        const entries = pending.get(row.id);
+        if (entries) {
+          // Left for the push to settle; but if the oldest change is already committed (response
+          // lost), its replayed acknowledgement must still end in the deletion (see push.ts).
+          const oldest = entries[0]!;
+          const stored = JSON.parse((oldest._raw as unknown as { base: string | null }).base ?? '{}') as WireRecord;
+          stored[SERVER_SEEN_KEY] = { version: Number.MAX_SAFE_INTEGER, record: null, deleted: true };
+          ops.push(oldest.prepareUpdate((e) => e._setRaw('base', JSON.stringify(stored))));
+          continue;
+        }
+        ops.push(markDeleted(row, null));
         outcome.deleted += 1;
       }
     }
@@ -115,13 +125,13 @@ export async function applyPullPage(
   return outcome;
 }
 
-/** After a full re-pull: drop local records the server no longer has (never those with pending changes). */
+/** After a full re-pull: mark deleted the local records the server no longer has (never those with pending changes). */
 export async function removeUnseen(database: Database, meta: EntityMeta, seen: Set<string>): Promise<number> {
   return database.write(async () => {
-    const rows = await database.get<Model>(meta.table).query(Q.where('server_id', Q.notEq(null))).fetch();
+    const rows = await database.get<Model>(meta.table).query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null)).fetch();
     const pendingIds = new Set((await fetchQueue(database, { entity: meta.name })).map((e) => (e._raw as unknown as { entity_id: string }).entity_id));
     const gone = rows.filter((r) => !seen.has((r._raw as unknown as { server_id: string }).server_id) && !pendingIds.has(r.id));
-    if (gone.length > 0) await database.batch(...gone.map((r) => r.prepareDestroyPermanently()));
+    if (gone.length > 0) await database.batch(...gone.map((r) => markDeleted(r, null)));
     return gone.length;
   });
 }

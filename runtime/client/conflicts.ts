@@ -4,7 +4,8 @@ import { localIdsOf } from './ids';
 import { columnToWire, rawToWire, sameValue, wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type SyncRegistry } from './meta';
 import { pushable } from './localWrites';
-import { fetchQueue, QUEUE_TABLE } from './queue';
+import { markDeleted } from './push';
+import { fetchQueue, QUEUE_TABLE, readEntry } from './queue';
 
 /** Table of conflicts (generated as the `SyncConflict` model). */
 export const CONFLICT_TABLE = 'conflicts';
@@ -100,6 +101,17 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
   const conflict = readConflict(row);
   if (conflict.resolved) return;
   const meta = entityMeta(registry, conflict.entity);
+  // A pull may have brought a newer server state since the conflict was stored (kept on the
+  // queue entry, see applyPullPage.ts): resolve against the newest one.
+  const newer = (await fetchQueue(database, { entity: meta.name, entityIds: [conflict.entityId] }))
+    .map((e) => readEntry(e).serverSeen)
+    .filter((seen) => seen !== null && seen.version > conflict.serverVersion)
+    .sort((a, b) => b!.version - a!.version)[0];
+  if (newer) {
+    conflict.serverData = newer.deleted ? null : newer.record;
+    if (!newer.deleted) conflict.serverVersion = newer.version;
+    conflict.suggested = null;
+  }
   const server = conflict.serverData;
   // Foreign keys in the server's data are server ids; the local record holds local ids.
   const serverRaw = server ? await toLocalRaw(database, registry, conflict.entity, server) : null;
@@ -108,11 +120,17 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
     const entries = await fetchQueue(database, { entity: meta.name, entityIds: [conflict.entityId] });
     const ops: Model[] = [row.prepareUpdate((r) => r._setRaw('resolved', true))];
     const kind = resolution.kind;
+    if (entries.length === 0) {
+      // Later operations already settled the record (e.g. it was deleted since): nothing to apply.
+      await database.batch(...ops);
+      return;
+    }
     switch (kind) {
       case 'useServer': {
         ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
         if (record) {
           if (serverRaw && server?.deletedAt == null) ops.push(record.prepareUpdate((r) => setAll(r, serverRaw)));
+          else if ((record._raw as unknown as { server_id: string | null }).server_id) ops.push(markDeleted(record, null));
           else ops.push(record.prepareDestroyPermanently());
         }
         break;

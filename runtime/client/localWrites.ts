@@ -155,7 +155,9 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     if (rawOf(record).deleted_at !== null) return;
     const entries = await foldable(database, meta.name, id);
     const all = await fetchQueue(database, { entity: meta.name, entityIds: [id] });
-    const unsent = entries.length === all.length && entries.some((e) => rawOf(e).operation === 'insert' && rawOf(e).attempts === 0);
+    // Children queued with this record name it in their payload: then the insert must still reach the server.
+    const referenced = (await fetchQueue(database)).some((e) => rawOf(e).entity_id !== id && (rawOf(e).payload as string).includes(id));
+    const unsent = !referenced && entries.length === all.length && entries.some((e) => rawOf(e).operation === 'insert' && rawOf(e).attempts === 0);
     if (unsent) {
       await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()));
       return;

@@ -1,5 +1,5 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
-import { localSnapshot, prepareConflict, setAll, toLocalRaw, type ConflictType } from './conflicts';
+import { CONFLICT_TABLE, localSnapshot, prepareConflict, setAll, toLocalRaw, type ConflictType } from './conflicts';
 import { serverIdsOf } from './ids';
 import type { RawColumns, WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
@@ -205,12 +205,17 @@ async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, 
   const { entry, row, record } = p;
   if (result.success) {
     report.acknowledged += 1;
-    if (entry.operation === 'delete') return [row.prepareDestroyPermanently(), record.prepareDestroyPermanently()];
+    if (entry.operation === 'delete') return [row.prepareDestroyPermanently(), markDeleted(record, result.updatedAt), ...(await closeConflicts(options.database, meta, entry.entityId))];
     // A pull saw this very version while the change was pending: take the server's values
     // (a serverMerge result can differ from what was sent), except fields edited since.
     const seen = readEntry(row).serverSeen;
+    if (seen?.deleted) {
+      // A pull reported the record deleted while this change was pending: the server refuses
+      // changes to deleted records, so this one was committed before the deletion.
+      return [row.prepareDestroyPermanently(), markDeleted(record, null)];
+    }
     let serverRaw: RawColumns | null = null;
-    if (seen && result.version != null && seen.version === result.version) {
+    if (seen?.record && result.version != null && seen.version === result.version) {
       serverRaw = await toLocalRaw(options.database, options.registry, meta.name, seen.record);
       await dropLaterEdits(options, meta, entry, serverRaw);
     }
@@ -229,7 +234,7 @@ async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, 
   if (code === 'NOT_FOUND' && entry.operation === 'delete') {
     // Already gone on the server: the delete is done.
     report.acknowledged += 1;
-    return [row.prepareDestroyPermanently(), record.prepareDestroyPermanently()];
+    return [row.prepareDestroyPermanently(), markDeleted(record, null), ...(await closeConflicts(options.database, meta, entry.entityId))];
   }
   if (code === 'CONFLICT' || (code === 'NOT_FOUND' && entry.operation === 'update')) {
     const serverData = code === 'CONFLICT' ? (result.conflict?.serverData ?? null) : null;
@@ -314,4 +319,22 @@ async function dropLaterEdits(options: PushOptions, meta: EntityMeta, entry: Que
       if (field) delete serverRaw[field.column];
     }
   }
+}
+
+/**
+ * A deleted record stays as a soft-deleted row (hidden by the adapters): its
+ * local id -> server id mapping is still needed by children queued with it.
+ */
+export function markDeleted(record: Model, updatedAt: string | null): Model {
+  return record.prepareUpdate((r) => {
+    const raw = r._raw as unknown as { deleted_at: number | null; updated_at: number };
+    r._setRaw('deleted_at', raw.deleted_at ?? Date.now());
+    if (updatedAt) r._setRaw('updated_at', Date.parse(updatedAt));
+  });
+}
+
+/** Open conflicts of a record that is now deleted: nothing is left to decide. */
+async function closeConflicts(database: Database, meta: EntityMeta, entityId: string): Promise<Model[]> {
+  const rows = await database.get<Model>(CONFLICT_TABLE).query(Q.where('entity', meta.name), Q.where('entity_id', entityId), Q.where('resolved', false)).fetch();
+  return rows.map((c) => c.prepareUpdate((r) => r._setRaw('resolved', true)));
 }

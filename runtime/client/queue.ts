@@ -33,7 +33,7 @@ export interface QueueEntry {
    * acknowledgement names this version, the device takes these values: under
    * serverMerge they can differ from what the device sent.
    */
-  serverSeen: { version: number; record: WireRecord } | null;
+  serverSeen: { version: number; record: WireRecord | null; deleted?: boolean } | null;
   status: QueueStatus;
   attempts: number;
   nextAttemptAt: number | null;

@@ -4,6 +4,7 @@ import { deviceRecords } from './support/compare';
 import { openDevice, type Device } from './support/device';
 import { faultyFetch, seededRandom, type FaultyFetch } from './support/faults';
 import { startTestServer, type TestServer } from './support/server';
+import type { Space, Task } from '../../examples/trackhub-core/generated/watermelon/index';
 
 // Randomized convergence: several devices doing random creates, updates and
 // deletes with random offline periods and injected network faults, then a
@@ -32,7 +33,7 @@ interface Sim {
   network: ManualNetwork;
   faults: FaultyFetch;
   /** Local ids of records this device created. */
-  created: Map<string, 'Space' | 'Group'>;
+  created: Map<string, 'Space' | 'Group' | 'Task'>;
 }
 
 describe('randomized convergence', () => {
@@ -58,31 +59,41 @@ describe('randomized convergence', () => {
         if (roll < 0.12) {
           sim.network.set(!sim.network.isOnline());
         } else if (roll < 0.32) {
-          if (random() < 0.6) {
+          const kind = random();
+          if (kind < 0.45) {
             const s = await adapters.space.create({ name: `s${seed}-${step}`, viewCount: Math.floor(random() * 10) });
             sim.created.set(s.id, 'Space');
-          } else {
+          } else if (kind < 0.75) {
             const g = await adapters.group.create({ name: `g${seed}-${step}`, score: 0, labels: [], history: [] });
             sim.created.set(g.id, 'Group');
+          } else {
+            // A child of a random local space (possibly not yet pushed, possibly deleted later).
+            const spaces = await adapters.space.query().fetch();
+            const t = await adapters.task.create({ title: `t${seed}-${step}`, spaceId: spaces.length && random() < 0.7 ? pick(spaces).id : null });
+            sim.created.set(t.id, 'Task');
           }
         } else if (roll < 0.6) {
-          if (random() < 0.5) {
+          const kind = random();
+          if (kind < 0.4) {
             const spaces = await adapters.space.query().fetch();
             if (spaces.length) await adapters.space.update(pick(spaces).id, { name: `n${step}`, description: random() < 0.5 ? null : `d${step}` });
-          } else {
+          } else if (kind < 0.8) {
             const groups = await adapters.group.query().fetch();
             if (groups.length) {
               const g = pick(groups);
               const labels = [...((g.labels as string[] | null) ?? []), `l${step % 5}`];
               await adapters.group.update(g.id, { score: g.score + 1 + Math.floor(random() * 3), labels: [...new Set(labels)], history: [...((g.history as string[] | null) ?? []), `h${step}`] });
             }
+          } else {
+            const tasks = await adapters.task.query().fetch();
+            if (tasks.length) await adapters.task.update(pick(tasks).id, { title: `u${step}`, done: random() < 0.5 });
           }
         } else if (roll < 0.7) {
-          const spaces = await adapters.space.query().fetch();
-          if (spaces.length) {
-            const s = pick(spaces);
-            deleted.add(s.clientId ?? s.id);
-            await adapters.space.delete(s.id);
+          const rows: (Space | Task)[] = random() < 0.7 ? await adapters.space.query().fetch() : await adapters.task.query().fetch();
+          if (rows.length) {
+            const r = pick(rows);
+            deleted.add(r.clientId ?? r.id);
+            await (r.collection.table === 'spaces' ? adapters.space.delete(r.id) : adapters.task.delete(r.id));
           }
         } else {
           await sim.device.engine.sync(random() < 0.5 ? 'manual' : 'interval');
@@ -105,7 +116,7 @@ describe('randomized convergence', () => {
       }
       for (const { device } of sims) await device.engine.sync('manual');
 
-      for (const entity of ['Space', 'Group']) {
+      for (const entity of ['Space', 'Group', 'Task']) {
         const onServer = await server.records(tenant, entity);
         for (const { device } of sims) {
           expect(await listQueue(device.database), `${device.name} queue`).toEqual([]);
