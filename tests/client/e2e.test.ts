@@ -304,4 +304,18 @@ describe('client engine against the real server', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the status observable reports syncing with progress, then idle with counts and the last sync time', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant, undefined, { pullLimit: 100 });
+    await a.adapters.space.createMany(Array.from({ length: 250 }, (_, i) => ({ name: `p${i}` })));
+    const seen: { state: string; phase?: string; done?: number; pending: number }[] = [];
+    const unsubscribe = a.engine.status.subscribe((s) => seen.push({ state: s.state, phase: s.progress?.phase, done: s.progress?.done, pending: s.pending }));
+    await syncOk(a);
+    unsubscribe();
+    expect(seen.some((s) => s.state === 'syncing' && s.phase === 'push' && s.done === 250)).toBe(true);
+    expect(seen.some((s) => s.state === 'syncing' && s.phase === 'pull' && s.done! >= 200)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ state: 'idle', pending: 0 });
+    expect(a.engine.status.value.lastSyncAt).toBeGreaterThan(0);
+  });
 });
