@@ -14,7 +14,7 @@ import { formatMs, stats, type BenchModule, type BenchRow } from './support';
 // database: a bare Prisma findMany of the same page, and a naive per-item
 // push (find by clientId / id, then create or update, one query at a time).
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const PAGE = 1000;
 const auth: SyncAuth = { tenantId: 'bench', userId: 'bench-user' };
 

@@ -38,11 +38,16 @@ export async function insertRows(tx: PrismaTx, dialect: SqlDialect, entity: Enti
   const matrix = rows.map((row) => fields.map((f, i) => (omitted[i] ? UNSET : row[f.name] !== undefined ? row[f.name] : defaultValue(f, now))));
   const used = fields.map((_, i) => !omitted[i] && matrix.some((values) => values[i] !== UNSET));
   const columns = fields.filter((_, i) => used[i]);
+  const indexes = fields.flatMap((_, i) => (used[i] ? [i] : []));
+  const casts = columns.map((f) => pgType(f));
   const perChunk = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   for (let start = 0; start < rows.length; start += perChunk) {
     const p = new Params(dialect);
     const tuples = matrix.slice(start, start + perChunk).map((values) => {
-      const cells = fields.flatMap((f, i) => (used[i] ? [p.add(wireToParam(f, values[i] === UNSET ? null : values[i]), pgType(f))] : []));
+      const cells = columns.map((f, c) => {
+        const value = values[indexes[c]!];
+        return p.add(wireToParam(f, value === UNSET ? null : value), casts[c]);
+      });
       return `(${cells.join(', ')})`;
     });
     const sql = `INSERT INTO ${quote(entity.descriptor.table)} (${columns.map((c) => quote(c.column)).join(', ')}) VALUES ${tuples.join(', ')}`;
