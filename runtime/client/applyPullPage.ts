@@ -16,6 +16,8 @@ export interface ApplyOutcome {
   deleted: number;
   /** Records with pending local changes whose server values were merged under them (or left alone, `manual`). */
   rebased: number;
+  /** Tombstones left unapplied because the record has pending changes. */
+  skipped: number;
 }
 
 /**
@@ -34,11 +36,11 @@ export async function applyPullPage(
   registry: SyncRegistry,
   meta: EntityMeta,
   page: PullPage,
-  state: { row: Model | null; patch: Partial<SyncStateValue> },
+  state: { row: Model | null; patch: (skippedPending: boolean) => Partial<SyncStateValue> },
   now: number,
   seen?: Set<string>,
 ): Promise<ApplyOutcome> {
-  const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0 };
+  const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0 };
   const collection = database.get<Model>(meta.table);
   await database.write(async () => {
     const serverIds = page.items.map((i) => String(i.id));
@@ -104,7 +106,7 @@ export async function applyPullPage(
       }
     }
     if (page.deletedIds.length > 0) {
-      for (const row of await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds)), Q.where('deleted_at', null)).fetch()) {
+      for (const row of await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds))).fetch()) {
         const entries = pending.get(row.id);
         if (entries) {
           // Left for the push to settle; but if the oldest change is already committed (response
@@ -113,13 +115,15 @@ export async function applyPullPage(
           const stored = JSON.parse((oldest._raw as unknown as { base: string | null }).base ?? '{}') as WireRecord;
           stored[SERVER_SEEN_KEY] = { version: Number.MAX_SAFE_INTEGER, record: null, deleted: true };
           ops.push(oldest.prepareUpdate((e) => e._setRaw('base', JSON.stringify(stored))));
+          outcome.skipped += 1;
           continue;
         }
+        if ((row._raw as unknown as { deleted_at: number | null }).deleted_at !== null) continue;
         ops.push(markDeleted(row, null));
         outcome.deleted += 1;
       }
     }
-    ops.push(prepareSyncState(database, state.row, meta.name, state.patch, now));
+    ops.push(prepareSyncState(database, state.row, meta.name, state.patch(outcome.rebased + outcome.skipped > 0), now));
     await database.batch(...ops);
   }, `trackhub-sync pull ${meta.name}`);
   return outcome;

@@ -2,7 +2,7 @@ import type { Database, Model } from '@nozbe/watermelondb';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta, FieldMeta } from './meta';
 import type { Clock } from './platform';
-import { QUEUE_TABLE, fetchQueue, inFlightOps, type QueueOperation } from './queue';
+import { QUEUE_TABLE, SERVER_SEEN_KEY, fetchQueue, inFlightOps, type QueueOperation } from './queue';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
 export interface WriteContext {
@@ -169,9 +169,16 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
         r._setRaw('updated_at', now);
       }),
     ];
-    // Pending updates are moot once the record is deleted; a possibly-sent insert stays (it may exist on the server).
-    for (const e of entries) if (rawOf(e).operation === 'update') ops.push(e.prepareDestroyPermanently());
-    ops.push(prepareEntry(ctx, 'delete', id, {}, null, now));
+    // Pending updates are moot once the record is deleted; a possibly-sent insert stays (it may exist
+    // on the server). What a pull told about the server's record moves to the delete (see queue.ts).
+    let seen: WireRecord | undefined;
+    for (const e of entries) {
+      if (rawOf(e).operation !== 'update') continue;
+      const stored = rawOf(e).base ? (JSON.parse(rawOf(e).base as string) as WireRecord)[SERVER_SEEN_KEY] : undefined;
+      if (stored && (!seen || (stored as { version: number }).version > (seen as { version: number }).version)) seen = stored as WireRecord;
+      ops.push(e.prepareDestroyPermanently());
+    }
+    ops.push(prepareEntry(ctx, 'delete', id, {}, seen ? { [SERVER_SEEN_KEY]: seen } : null, now));
     await database.batch(...ops);
   });
 }

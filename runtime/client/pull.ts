@@ -2,6 +2,7 @@ import type { Database } from '@nozbe/watermelondb';
 import { applyPullPage, removeUnseen, type ApplyOutcome } from './applyPullPage';
 import type { EntityMeta, SyncRegistry } from './meta';
 import type { Platform } from './platform';
+import { fetchQueue } from './queue';
 import { readSyncState } from './syncState';
 import { ResyncRequiredError, type SyncTransport } from './transport';
 
@@ -21,6 +22,8 @@ export interface PullReport extends ApplyOutcome {
   full: 'no' | 'first' | 'layout' | 'resync' | 'forced';
   /** Local records dropped after a full re-pull because the server no longer has them. */
   removed: number;
+  /** Whether the pull restarted from a rewind point (see `SyncStateValue.rewind`). */
+  rewound: boolean;
 }
 
 /**
@@ -36,7 +39,16 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   let full: PullReport['full'] = force ? 'forced' : state.cursor === null ? 'first' : state.versionHash !== meta.layoutHash ? 'layout' : 'no';
   let cursor = full === 'no' ? state.cursor : null;
   let seen = full === 'no' ? undefined : new Set<string>();
-  const report: PullReport = { created: 0, updated: 0, deleted: 0, rebased: 0, pages: 0, full, removed: 0 };
+  let rewind = full === 'no' ? state.rewind : null;
+  const report: PullReport = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, pages: 0, full, removed: 0, rewound: false };
+  if (rewind && (await fetchQueue(database, { entity: meta.name })).length === 0) {
+    // Records left partly unapplied earlier are free now: fetch their latest server state again.
+    cursor = rewind.at;
+    // From the start the server sends live records only, no tombstones: compare instead.
+    if (cursor === null) seen = new Set();
+    rewind = null;
+    report.rewound = true;
+  }
   let firstPage = true;
   for (;;) {
     let page;
@@ -46,6 +58,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
       if (error instanceof ResyncRequiredError && seen === undefined) {
         report.full = full = 'resync';
         cursor = null;
+        rewind = null;
         seen = new Set();
         continue;
       }
@@ -54,12 +67,20 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     const { row } = await readSyncState(database, meta.name);
     // During a full pull the hash is cleared first and set by the last page: a crash in between restarts it.
     const versionHash = page.hasMore ? (seen && firstPage ? null : undefined) : meta.layoutHash;
+    const requested = cursor;
     const outcome = await applyPullPage(
       database,
       registry,
       meta,
       page,
-      { row, patch: { cursor: page.cursor, lastSyncAt: Date.parse(page.lastSyncAt), ...(versionHash !== undefined ? { versionHash } : {}) } },
+      {
+        row,
+        patch: (skippedPending) => {
+          // The first page that leaves a pending record behind fixes the rewind point.
+          if (skippedPending && !rewind) rewind = { at: requested };
+          return { cursor: page.cursor, rewind, lastSyncAt: Date.parse(page.lastSyncAt), ...(versionHash !== undefined ? { versionHash } : {}) };
+        },
+      },
       platform.clock.now(),
       seen,
     );
@@ -69,6 +90,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     report.updated += outcome.updated;
     report.deleted += outcome.deleted;
     report.rebased += outcome.rebased;
+    report.skipped += outcome.skipped;
     options.onPage?.({ entity: meta.name, pages: report.pages, items: report.created + report.updated });
     cursor = page.cursor;
     if (!page.hasMore) break;

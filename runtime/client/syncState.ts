@@ -8,20 +8,43 @@ export interface SyncStateValue {
   lastSyncAt: number | null;
   /** Layout hash of the entity's table when it was last fully pulled (a change forces a re-pull). */
   versionHash: string | null;
+  /**
+   * Where to pull again from once the entity has no pending changes: set when
+   * a page had to leave a record with pending changes (partly) unapplied, so
+   * the server's later state of that record is fetched again when it is free.
+   * `{ at: null }` is the start.
+   */
+  rewind: { at: string | null } | null;
+}
+
+/** The cursor column holds the server's cursor, or `{"c":cursor,"r":rewind}` while a rewind is due. */
+function decodeCursor(text: string | null): { cursor: string | null; rewind: SyncStateValue['rewind'] } {
+  if (text && text.startsWith('{"c"')) {
+    const parsed = JSON.parse(text) as { c: string | null; r: SyncStateValue['rewind'] };
+    return { cursor: parsed.c, rewind: parsed.r };
+  }
+  return { cursor: text, rewind: null };
+}
+
+function encodeCursor(cursor: string | null, rewind: SyncStateValue['rewind']): string | null {
+  return rewind ? JSON.stringify({ c: cursor, r: rewind }) : cursor;
 }
 
 /** The stored pull position of an entity, with its row when there is one. */
 export async function readSyncState(database: Database, entity: string): Promise<SyncStateValue & { row: Model | null }> {
   const [row] = await database.get<Model>(STATE_TABLE).query(Q.where('entity', entity)).fetch();
-  if (!row) return { row: null, cursor: null, lastSyncAt: null, versionHash: null };
+  if (!row) return { row: null, cursor: null, lastSyncAt: null, versionHash: null, rewind: null };
   const raw = row._raw as unknown as { cursor: string | null; last_sync_at: number | null; version_hash: string | null };
-  return { row, cursor: raw.cursor, lastSyncAt: raw.last_sync_at, versionHash: raw.version_hash };
+  return { row, ...decodeCursor(raw.cursor), lastSyncAt: raw.last_sync_at, versionHash: raw.version_hash };
 }
 
-/** A prepared create or update of an entity's pull position; pass it to `database.batch`. */
+/**
+ * A prepared create or update of an entity's pull position; pass it to
+ * `database.batch`. `cursor` and `rewind` are written together.
+ */
 export function prepareSyncState(database: Database, row: Model | null, entity: string, patch: Partial<SyncStateValue>, now: number): Model {
   const columns: Record<string, string | number | null> = { updated_at: now };
-  if (patch.cursor !== undefined) columns.cursor = patch.cursor;
+  if (patch.cursor !== undefined) columns.cursor = encodeCursor(patch.cursor, patch.rewind ?? null);
   if (patch.lastSyncAt !== undefined) columns.last_sync_at = patch.lastSyncAt;
   if (patch.versionHash !== undefined) columns.version_hash = patch.versionHash;
   if (row) {
