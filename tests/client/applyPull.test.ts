@@ -106,4 +106,29 @@ describe('applying pulled pages', () => {
     expect(again.asked).toEqual([null]);
     expect(await device.adapters.space.query().fetchCount()).toBe(1);
   });
+
+  it('re-pulls from before a page that left a pending record behind, once the record is settled', async () => {
+    const first = pages({ items: [wire('s1', { name: 'a', viewCount: 0, memberCount: 0 })], cursor: 'p1' });
+    const device = openDevice('d', { tenantId: 't1', transport: first.transport });
+    await pull(device, first.transport, 'Space');
+    await device.adapters.space.update('s1', { name: 'local' });
+    // The server's newer state arrives while the change is pending: only partly applied.
+    await pull(device, pages({ items: [wire('s1', { name: 'remote', viewCount: 0, memberCount: 0 }, 2)], cursor: 'p2' }).transport, 'Space');
+    const still = pages({ cursor: 'p3' });
+    await pull(device, still.transport, 'Space');
+    expect(still.asked).toEqual(['p2']); // still pending: no rewind yet
+    // The change is settled (here: dropped), so the next pull starts again from before page p2.
+    await device.database.write(async () => {
+      const rows = await device.database.get('operation_queue').query().fetch();
+      await device.database.batch(...rows.map((r) => r.prepareDestroyPermanently()));
+    });
+    const again = pages({ items: [wire('s1', { name: 'remote', viewCount: 0, memberCount: 0 }, 2)], cursor: 'p4' });
+    const report = await pull(device, again.transport, 'Space');
+    expect(again.asked).toEqual(['p1']);
+    expect(report.rewound).toBe(true);
+    expect((await device.adapters.space.find('s1'))!.name).toBe('remote');
+    const after = pages({ cursor: 'p5' });
+    await pull(device, after.transport, 'Space');
+    expect(after.asked).toEqual(['p4']);
+  });
 });
