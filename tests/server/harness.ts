@@ -27,6 +27,8 @@ export interface Harness {
 }
 
 export const MAX_BATCH = 60;
+/** Hard cap on pull pages in these tests (the generated default is 5000). */
+export const PAGE_SIZE_MAX = 20;
 
 const PUSH = /* GraphQL */ `
   mutation Push($entity: String!, $items: [JSON!]!) {
@@ -54,6 +56,7 @@ export async function startHarness(
     prisma: options.wrapPrisma ? options.wrapPrisma(db.prisma) : db.prisma,
     dialect: db.dialect,
     maxBatch: MAX_BATCH,
+    pageSizeMax: PAGE_SIZE_MAX,
     now: () => new Date(Date.now() + clock.offsetMs),
   });
 

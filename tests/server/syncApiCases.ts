@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { markServerWrites } from 'trackhub-sync/runtime/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelEntity } from '../../examples/trackhub-core/generated/server/entities';
-import { isoIn, item, MAX_BATCH, startHarness, tenant, type Harness } from './harness';
+import { isoIn, item, MAX_BATCH, PAGE_SIZE_MAX, startHarness, tenant, type Harness } from './harness';
 
 type Target = Parameters<typeof startHarness>[0];
 
@@ -78,6 +78,12 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       expect(all.items.map((i) => i.id).sort()).toEqual(results.map((r) => r.id).sort());
       const after = await h.pull('Space', { cursor: all.cursor }, t);
       expect(after).toMatchObject({ items: [], deletedIds: [], hasMore: false });
+      // No limit: the entity's page size (1000) applies, capped by the hard maximum; a larger limit is capped too.
+      for (const limit of [undefined, 1000]) {
+        const capped = await h.pull('Space', limit ? { limit } : {}, t);
+        expect(capped.items).toHaveLength(PAGE_SIZE_MAX);
+        expect(capped.hasMore).toBe(true);
+      }
     });
 
     it('sends tombstones as deletedIds after the cursor; a first pull skips them; deletes are idempotent', async () => {
@@ -327,6 +333,8 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
         tenant('batch'),
       );
       expect(response.errors?.[0]?.extensions?.code).toBe('BATCH_TOO_LARGE');
+      const unknown = await h.gql(`{ syncPull(entity: "Nope") { cursor } }`, {}, tenant('unknown'));
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('UNKNOWN_ENTITY');
     });
 
     it('answers RESYNC_REQUIRED to a cursor older than the tombstone horizon', async () => {

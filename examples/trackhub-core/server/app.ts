@@ -18,6 +18,7 @@ export interface SyncAppOptions {
   authorize?: AuthorizeFn;
   /** Overrides of the generated settings (tests use small limits). */
   maxBatch?: number;
+  pageSizeMax?: number;
   tombstoneHorizonDays?: number;
   now?: () => Date;
 }
