@@ -113,8 +113,9 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       const [replayed] = await h.push('Space', [{ ...create, data: { name: 'changed on retry' } }], t);
       expect(replayed).toEqual(first);
       const update = item('update', { id: first!.id, baseVersion: 1, updatedAt: isoIn(1000), data: { viewCount: 5 }, base: { viewCount: 0 } });
-      const [updated] = await h.push('Space', [update], t);
+      const [updated, sameBatch] = await h.push('Space', [update, update], t);
       const [updatedAgain] = await h.push('Space', [update], t);
+      expect(sameBatch).toEqual(updated);
       expect(updatedAgain).toEqual(updated);
       const { items } = await h.pullAll('Space', t);
       expect(items).toHaveLength(1);

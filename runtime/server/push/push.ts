@@ -117,8 +117,6 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
   };
 
   const decide = (item: PushItem): SyncResultItem => {
-    const replay = replays.get(item.opId);
-    if (replay) return replay;
     const found = item.id ? byId.get(item.id) : item.clientId ? byClientId.get(item.clientId) : undefined;
     switch (item.op) {
       case 'create': {
@@ -208,9 +206,14 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
   };
 
   for (const { index, item } of batch) {
-    const result = decide(item);
+    // The same operation twice in one batch is a replay of the first.
+    const earlier = replays.get(item.opId);
+    const result = earlier ?? decide(item);
     out.set(index, result);
-    if (result.success && !replays.has(item.opId)) applied.push({ opId: item.opId, result });
+    if (!earlier) {
+      replays.set(item.opId, result);
+      if (result.success) applied.push({ opId: item.opId, result });
+    }
   }
 
   const entries = [...working.values()];
