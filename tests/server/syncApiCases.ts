@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { markServerWrites } from 'trackhub-sync/runtime/server';
+import { markServerWrites, purgeSyncOperations, purgeTombstones } from 'trackhub-sync/runtime/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabelEntity } from '../../examples/trackhub-core/generated/server/entities';
+import { LabelEntity, SpaceEntity } from '../../examples/trackhub-core/generated/server/entities';
 import { isoIn, item, MAX_BATCH, PAGE_SIZE_MAX, startHarness, tenant, type Harness } from './harness';
 
 type Target = Parameters<typeof startHarness>[0];
@@ -325,6 +325,24 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       if (fresh!.updatedAt! > old!.updatedAt!) expect(names).toEqual(['fresh']);
       else expect(names).toEqual([]);
       expect((await h.pull('Space', { since: '2001-01-01T00:00:00.000Z' }, t).catch((e: Error) => e.message))).toMatch(/RESYNC_REQUIRED/);
+    });
+
+    it('purges old replay-log entries and tombstones; creates stay idempotent by clientId afterwards', async () => {
+      const t = tenant('purge');
+      const create = item('create', { data: { name: 'kept' } });
+      const [first] = await h.push('Space', [create], t);
+      const gone = await createSpace(t, { name: 'gone' });
+      await h.push('Space', [item('delete', { id: gone.id, baseVersion: 1, updatedAt: isoIn(0) })], t);
+      const later = new Date(Date.now() + 60_000);
+      expect(await purgeSyncOperations(h.db.prisma, h.dialect, { ttlDays: 0, now: later })).toBeGreaterThanOrEqual(3);
+      expect(await purgeTombstones(h.db.prisma, h.dialect, SpaceEntity, { horizonDays: 0, now: later })).toBeGreaterThanOrEqual(1);
+      const [again] = await h.push('Space', [create], t);
+      expect(again).toMatchObject({ success: true, id: first!.id, version: 1 });
+      const count = await h.db.prisma.$queryRawUnsafe<{ n: number | bigint }[]>(
+        `SELECT count(*) AS n FROM "Space" WHERE "tenantId" = ${h.dialect === 'sqlite' ? '?' : '$1'}`,
+        t,
+      );
+      expect(Number(count[0]!.n)).toBe(1);
     });
 
     it('rejects a batch over the limit as a whole', async () => {
