@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SqlDialect, SyncPullResponse, SyncResultItem } from 'trackhub-sync/runtime/server';
+import type { AuthorizeFn, SqlDialect, SyncPullResponse, SyncResultItem } from 'trackhub-sync/runtime/server';
 import { startSyncServer, type RunningServer } from '../../examples/trackhub-core/server/app';
 import { openDatabase, type ExampleDatabase, type ExamplePrisma } from '../../examples/trackhub-core/server/database';
 
@@ -47,7 +47,7 @@ const PULL = /* GraphQL */ `
 /** A database for one test file: a temp SQLite file, or a fresh PostgreSQL database. */
 export async function startHarness(
   target: { kind: 'sqlite' } | { kind: 'postgresql'; url: string },
-  options: { wrapPrisma?: (prisma: ExamplePrisma) => ExamplePrisma } = {},
+  options: { wrapPrisma?: (prisma: ExamplePrisma) => ExamplePrisma; authorize?: AuthorizeFn } = {},
 ): Promise<Harness> {
   const dir = target.kind === 'sqlite' ? mkdtempSync(join(tmpdir(), 'trackhub-sqlite-')) : null;
   const db = await openDatabase(target.kind === 'sqlite' ? { file: join(dir!, 'sync.db') } : { url: target.url });
@@ -57,6 +57,7 @@ export async function startHarness(
     dialect: db.dialect,
     maxBatch: MAX_BATCH,
     pageSizeMax: PAGE_SIZE_MAX,
+    ...(options.authorize ? { authorize: options.authorize } : {}),
     now: () => new Date(Date.now() + clock.offsetMs),
   });
 
