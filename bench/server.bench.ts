@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSyncCore, type SyncAuth, type SyncCore } from '../runtime/server/index';
+import { startSyncServer } from '../examples/trackhub-core/server/app';
 import { openDatabase, type ExampleDatabase } from '../examples/trackhub-core/server/database';
 import { entities, settings } from '../examples/trackhub-core/generated/server/entities';
 import { startPostgres } from '../tests/support/postgres';
@@ -120,6 +121,31 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
   const naiveUpdates = stats(naiveUpdateSamples);
   if (conflicts === 0) throw new Error('update benchmark produced no conflicts');
 
+  // End to end through graphql-yoga over HTTP on 127.0.0.1, against the product floors (SPEC §9).
+  const server = await startSyncServer({ prisma: db.prisma, dialect: db.dialect });
+  const post = async (query: string, variables: object) => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer dev:${auth.tenantId}:${auth.userId}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+  };
+  let httpPull: ReturnType<typeof stats>;
+  let httpPush: ReturnType<typeof stats>;
+  try {
+    const [pullHttp, pushHttp] = await paired(
+      RUNS,
+      () => post('query($limit: Int) { syncPull(entity: "Space", limit: $limit) { items cursor hasMore } }', { limit: PAGE }),
+      () => post('mutation($items: [JSON!]!) { syncPush(entity: "Space", items: $items) { success id version } }', { items: creates(100) }),
+    );
+    httpPull = stats(pullHttp);
+    httpPush = stats(pushHttp);
+  } finally {
+    await server.close();
+  }
+
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   return [
     {
@@ -140,6 +166,8 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
       baseline: `${naiveUpdates.text} naive per item`,
       note: `p95 ${formatMs(pushUpdates.p95)} (target < 60 ms), ${ratio(naiveUpdates.p95, pushUpdates.p95)} faster than naive (target ≥ 5×)`,
     },
+    { case: `${name}: HTTP pull page of ${PAGE} (yoga)`, ours: httpPull.text, baseline: 'product floor 500 ms p95', note: 'end to end, JSON over 127.0.0.1' },
+    { case: `${name}: HTTP push 100 creates (yoga)`, ours: httpPush.text, baseline: 'product floor 2 s p95', note: 'end to end, JSON over 127.0.0.1' },
   ];
 }
 
