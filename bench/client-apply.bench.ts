@@ -9,14 +9,14 @@ import { synchronize } from '@nozbe/watermelondb/sync';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { entityMeta, wireToRaw, type PullPage, type SyncTransport } from '../runtime/client/index';
 import { resolvePlatform } from '../runtime/client/platform';
-import { pullEntity } from '../runtime/client/pull';
+import { DEFAULT_PULL_LIMIT, pullEntity } from '../runtime/client/pull';
 import { registry } from '../examples/trackhub-core/generated/client/index';
 import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
 import { stats, type BenchModule } from './support';
 
 // Applying 10,000 pulled records to WatermelonDB on SQLite (better-sqlite3, a
 // database file), three ways on the same records in the same run:
-// - ours: the engine's pull (pages of 1,000, each in one transaction with its
+// - ours: the engine's pull (its default page size, each page in one transaction with its
 //   cursor, pending-change and foreign-key checks), from an in-process transport;
 // - WatermelonDB's own synchronize() with the same records as `created` (converted from the
 //   server's JSON in pullChanges, as an app must; and once more given pre-converted raws);
@@ -25,7 +25,7 @@ import { stats, type BenchModule } from './support';
 const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 const COUNT = Number(process.env.BENCH_RECORDS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const PAGE = Number(process.env.BENCH_PAGE ?? 1_000);
+const PAGE = Number(process.env.BENCH_PAGE ?? DEFAULT_PULL_LIMIT);
 logger.silence();
 
 const meta = entityMeta(registry, 'Space');

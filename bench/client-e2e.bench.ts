@@ -10,6 +10,7 @@ import { logger } from '@nozbe/watermelondb/utils/common';
 import { GraphqlTransport, SyncEngine, entityMeta, wireToRaw, type WireRecord } from '../runtime/client/index';
 import { interopDefault } from '../runtime/client/interop';
 import { resolvePlatform } from '../runtime/client/platform';
+import { DEFAULT_PULL_LIMIT } from '../runtime/client/pull';
 import { pushQueue } from '../runtime/client/push';
 import { createAdapters, registry } from '../examples/trackhub-core/generated/client/index';
 import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
@@ -85,7 +86,7 @@ const bench: BenchModule = {
             const created: WireRecord[] = [];
             let cursor: string | null = null;
             for (;;) {
-              const page = await t.pull({ entity: 'Space', cursor });
+              const page = await t.pull({ entity: 'Space', cursor, limit: DEFAULT_PULL_LIMIT });
               for (const r of page.items) created.push({ ...wireToRaw(meta, r), id: r.id, server_id: r.id });
               cursor = page.cursor;
               if (!page.hasMore) break;

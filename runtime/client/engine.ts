@@ -48,7 +48,7 @@ export interface SyncEngineOptions {
   platform?: Partial<Platform>;
   /** Interval trigger. Default 5 minutes (SPEC §6); 0 disables it. */
   intervalMs?: number;
-  /** Pull page size asked of the server. Default: the server's. */
+  /** Pull page size asked of the server (capped there). Default 5000. */
   pullLimit?: number;
   /** Push batch size, at most 100 (SPEC §6). */
   pushBatchSize?: number;

@@ -6,12 +6,19 @@ import { fetchQueue } from './queue';
 import { readSyncState } from './syncState';
 import { ResyncRequiredError, type SyncTransport } from './transport';
 
+/**
+ * Page size the engine asks for unless told otherwise. The server caps it
+ * (`server.pageSize.max`, default 5000); fewer, larger pages mean fewer round
+ * trips and fewer transactions (each page is one) on a slow mobile link.
+ */
+export const DEFAULT_PULL_LIMIT = 5000;
+
 export interface PullOptions {
   database: Database;
   registry: SyncRegistry;
   transport: SyncTransport;
   platform: Platform;
-  /** Page size asked of the server (it applies its own default and cap when absent). */
+  /** Page size asked of the server (capped there). Default `DEFAULT_PULL_LIMIT`. */
   limit?: number;
   onPage?: (progress: { entity: string; pages: number; items: number }) => void;
 }
@@ -53,7 +60,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   for (;;) {
     let page;
     try {
-      page = await transport.pull({ entity: meta.name, cursor, limit: options.limit });
+      page = await transport.pull({ entity: meta.name, cursor, limit: options.limit ?? DEFAULT_PULL_LIMIT });
     } catch (error) {
       if (error instanceof ResyncRequiredError && seen === undefined) {
         report.full = full = 'resync';
