@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../../ir/types';
+import type { FieldDefault, SourceLocation } from '../../ir/types';
 import type { FieldFacts } from '../facts';
 
 export const BASE_ENTITY_INTERFACE = 'CrtBaseEntity';
@@ -24,6 +24,13 @@ const FIELDS: [name: string, type: string, kind: FieldFacts['kind'], required: b
   ['refProjectId', 'String', 'scalar', false],
 ];
 
+/** Defaults of schema/base-fields.prisma, so SDL and Prisma base fields are the same facts. */
+const DEFAULTS: Record<string, FieldDefault> = {
+  id: { kind: 'function', name: 'uuid' },
+  version: { kind: 'value', value: 1 },
+  createdAt: { kind: 'function', name: 'now' },
+};
+
 export const BASE_STATUS_ENUM = { name: 'E_COMMON_STATUS', values: ['ACTIVE', 'INACTIVE', 'PUBLIC'] };
 
 export function baseEntityFields(at: SourceLocation): FieldFacts[] {
@@ -36,7 +43,7 @@ export function baseEntityFields(at: SourceLocation): FieldFacts[] {
     isId: name === 'id',
     isUnique: name === 'clientId',
     isUpdatedAt: name === 'updatedAt',
-    default: null,
+    default: DEFAULTS[name] ?? null,
     dbName: null,
     relation: null,
     annotations: [],

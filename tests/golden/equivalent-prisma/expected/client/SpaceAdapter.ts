@@ -18,7 +18,7 @@ export interface SpaceInput {
   refProjectId?: string | null;
   name: string;
   kind: Kind;
-  viewCount?: number;
+  viewCount: number;
   tags?: string[];
   budget?: string | null;
   hits?: string | null;

@@ -26,7 +26,7 @@ export const spaceMeta: EntityMeta = {
     { name: 'refProjectId', column: 'ref_project_id', kind: 'string', optional: true, push: 'always' },
     { name: 'name', column: 'name', kind: 'string', optional: false, push: 'always' },
     { name: 'kind', column: 'kind', kind: 'string', optional: false, push: 'always' },
-    { name: 'viewCount', column: 'view_count', kind: 'number', optional: false, push: 'always', default: 0 },
+    { name: 'viewCount', column: 'view_count', kind: 'number', optional: false, push: 'always' },
     { name: 'tags', column: 'tags', kind: 'json', optional: false, push: 'always', list: true },
     { name: 'budget', column: 'budget', kind: 'string', optional: true, push: 'always' },
     { name: 'hits', column: 'hits', kind: 'string', optional: true, push: 'always' },

@@ -37,7 +37,7 @@ export const SpaceEntity: SyncEntityDescriptor = {
     { name: 'refProjectId', column: 'refProjectId', type: 'String', isList: false, isRequired: false, access: 'writable', merge: 'lww', default: null },
     { name: 'name', column: 'name', type: 'String', isList: false, isRequired: true, access: 'writable', merge: 'lww', default: null },
     { name: 'kind', column: 'kind', type: 'Enum', enumName: 'Kind', isList: false, isRequired: true, access: 'writable', merge: 'lww', default: null },
-    { name: 'viewCount', column: 'viewCount', type: 'Int', isList: false, isRequired: true, access: 'writable', merge: 'counter', default: { kind: 'value', value: 0 } },
+    { name: 'viewCount', column: 'viewCount', type: 'Int', isList: false, isRequired: true, access: 'writable', merge: 'counter', default: null },
     { name: 'secret', column: 'secret', type: 'String', isList: false, isRequired: false, access: 'ignored', merge: 'lww', default: null },
     { name: 'tags', column: 'tags', type: 'String', isList: true, isRequired: true, access: 'writable', merge: 'union', default: null },
     { name: 'budget', column: 'budget', type: 'Decimal', isList: false, isRequired: false, access: 'writable', merge: 'lww', default: null },

@@ -14,7 +14,7 @@ export const SpaceCreate = z.strictObject({
   refProjectId: z.string().nullable().optional(),
   name: z.string(),
   kind: z.enum(['PERSONAL', 'TEAM']),
-  viewCount: z.int32().optional(),
+  viewCount: z.int32(),
   tags: z.array(z.string()).optional(),
   budget: z.string().regex(/^-?\d+(\.\d+)?$/).nullable().optional(),
   hits: z.string().regex(/^-?\d{1,19}$/).refine((v) => BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n, 'out of the 64-bit range').nullable().optional(),

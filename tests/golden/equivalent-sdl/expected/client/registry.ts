@@ -12,7 +12,7 @@ export const spaceMeta: EntityMeta = {
   layoutHash: 'b35a39c6',
   fields: [
     { name: 'clientId', column: 'client_id', kind: 'string', optional: true, push: 'never' },
-    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never' },
+    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never', default: 1 },
     { name: 'updatedAt', column: 'updated_at', kind: 'date', optional: true, push: 'never' },
     { name: 'deletedAt', column: 'deleted_at', kind: 'date', optional: true, push: 'never' },
     { name: 'status', column: 'status', kind: 'string', optional: true, push: 'always' },
@@ -47,7 +47,7 @@ export const groupMeta: EntityMeta = {
   layoutHash: 'e9b27597',
   fields: [
     { name: 'clientId', column: 'client_id', kind: 'string', optional: true, push: 'never' },
-    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never' },
+    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never', default: 1 },
     { name: 'updatedAt', column: 'updated_at', kind: 'date', optional: true, push: 'never' },
     { name: 'deletedAt', column: 'deleted_at', kind: 'date', optional: true, push: 'never' },
     { name: 'status', column: 'status', kind: 'string', optional: true, push: 'always' },

@@ -12,7 +12,7 @@ export const entryMeta: EntityMeta = {
   layoutHash: 'a33230cb',
   fields: [
     { name: 'clientId', column: 'client_id', kind: 'string', optional: true, push: 'never' },
-    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never' },
+    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never', default: 1 },
     { name: 'updatedAt', column: 'updated_at', kind: 'date', optional: true, push: 'never' },
     { name: 'deletedAt', column: 'deleted_at', kind: 'date', optional: true, push: 'never' },
     { name: 'status', column: 'status', kind: 'string', optional: true, push: 'always' },
@@ -47,7 +47,7 @@ export const notebookMeta: EntityMeta = {
   layoutHash: 'effe6f3a',
   fields: [
     { name: 'clientId', column: 'client_id', kind: 'string', optional: true, push: 'never' },
-    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never' },
+    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never', default: 1 },
     { name: 'updatedAt', column: 'updated_at', kind: 'date', optional: true, push: 'never' },
     { name: 'deletedAt', column: 'deleted_at', kind: 'date', optional: true, push: 'never' },
     { name: 'status', column: 'status', kind: 'string', optional: true, push: 'always' },
@@ -74,7 +74,7 @@ export const stickerMeta: EntityMeta = {
   layoutHash: '077511c1',
   fields: [
     { name: 'clientId', column: 'client_id', kind: 'string', optional: true, push: 'never' },
-    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never' },
+    { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never', default: 1 },
     { name: 'updatedAt', column: 'updated_at', kind: 'date', optional: true, push: 'never' },
     { name: 'deletedAt', column: 'deleted_at', kind: 'date', optional: true, push: 'never' },
     { name: 'status', column: 'status', kind: 'string', optional: true, push: 'always' },
