@@ -105,7 +105,7 @@ const bench: BenchModule = {
         const database = freshDb();
         await createAdapters({ database, scopeValue: tenant }).space.createMany(inputs);
         const start = performance.now();
-        const report = await pushQueue({ database, registry, transport: transport(tenant), platform: resolvePlatform() });
+        const report = await pushQueue({ database, registry, transport: transport(tenant), platform: resolvePlatform(), concurrency: process.env.BENCH_PUSH_CONCURRENCY ? Number(process.env.BENCH_PUSH_CONCURRENCY) : undefined });
         const ms = performance.now() - start;
         if (report.acknowledged !== COUNT) throw new Error(`push: ${JSON.stringify(report)}`);
         return ms;
