@@ -318,4 +318,61 @@ describe('client engine against the real server', () => {
     expect(seen.at(-1)).toMatchObject({ state: 'idle', pending: 0 });
     expect(a.engine.status.value.lastSyncAt).toBeGreaterThan(0);
   });
+
+  it('triggers: app open on start, the interval, coming to the foreground; one sync at a time per database', async () => {
+    const tenant = newTenant();
+    const timers = new ManualTimers();
+    const foreground = new Set<() => void>();
+    const a = openDevice('A', {
+      tenantId: tenant,
+      transport: server.transport(tenant),
+      platform: { timers, appState: { onForeground: (l) => (foreground.add(l), () => foreground.delete(l)) } },
+    });
+    const engine = new SyncEngine({ database: a.database, registry, transport: server.transport(tenant), platform: { timers, appState: { onForeground: (l) => (foreground.add(l), () => foreground.delete(l)) } } });
+    const triggers: string[] = [];
+    const original = engine.sync.bind(engine);
+    engine.sync = (trigger) => (triggers.push(trigger ?? 'manual'), original(trigger));
+    engine.start();
+    await engine.idle();
+    expect(triggers).toEqual(['appOpen']);
+    expect(timers.intervals.get(5 * 60_000)).toHaveLength(1); // default interval: 5 minutes
+    await a.adapters.space.create({ name: 'via interval' });
+    timers.fire(5 * 60_000);
+    await engine.idle();
+    expect(await server.records(tenant, 'Space')).toHaveLength(1);
+    await a.adapters.space.create({ name: 'via foreground' });
+    for (const l of foreground) l();
+    await engine.idle();
+    expect(await server.records(tenant, 'Space')).toHaveLength(2);
+    // Concurrent requests share one follow-up run; never two syncs at once on one database.
+    const [r1, r2, r3] = await Promise.all([engine.sync(), engine.sync(), a.engine.sync()]);
+    expect(r1).toBe(r2);
+    expect(r3.error).toBeNull();
+    engine.stop();
+    expect(timers.intervals.get(5 * 60_000)).toHaveLength(0);
+    expect(foreground.size).toBe(0);
+    expect(triggers.slice(0, 3)).toEqual(['appOpen', 'interval', 'appOpen']);
+  });
 });
+
+/** Timers driven by the test: intervals fire on demand. */
+class ManualTimers {
+  intervals = new Map<number, (() => void)[]>();
+  setTimeout(fn: () => void, ms: number) {
+    return setTimeout(fn, ms);
+  }
+  clearTimeout(handle: unknown) {
+    clearTimeout(handle as ReturnType<typeof setTimeout>);
+  }
+  setInterval(fn: () => void, ms: number) {
+    this.intervals.set(ms, [...(this.intervals.get(ms) ?? []), fn]);
+    return { ms, fn };
+  }
+  clearInterval(handle: unknown) {
+    const { ms, fn } = handle as { ms: number; fn: () => void };
+    this.intervals.set(ms, (this.intervals.get(ms) ?? []).filter((f) => f !== fn));
+  }
+  fire(ms: number) {
+    for (const fn of this.intervals.get(ms) ?? []) fn();
+  }
+}
