@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { IrEntity, IrField, IrRelation } from '../../ir/types';
+import { layoutHash, pushMode } from './metaView';
+import { dependencyOrder } from './order';
+
+const loc = { file: 'x', line: 1, column: 1 };
+const field = (name: string, extra: Partial<IrField> = {}): IrField => ({
+  name, column: name, dbName: null, type: { kind: 'scalar', scalar: 'String' }, isList: false, isRequired: false, isId: false,
+  isUnique: false, isBase: false, default: null, serverManaged: false, ignore: false, readonly: false, merge: 'lww', index: false, location: loc, ...extra,
+});
+const belongsTo = (target: string, foreignKey: string, immutable = false): IrRelation => ({ name: target.toLowerCase(), kind: 'belongsTo', target, foreignKey, immutable, isRequired: false, location: loc });
+const entity = (name: string, relations: IrRelation[] = [], fields: IrField[] = []): IrEntity => ({
+  name, table: `${name.toLowerCase()}s`, dbName: null, strategy: 'lastWriteWins', direction: 'bidirectional', scope: 'tenantId', fields, relations, location: loc,
+});
+
+describe('client registry', () => {
+  it('orders parents before children, otherwise keeping schema order', () => {
+    const comment = entity('Comment', [belongsTo('Task', 'taskId')]);
+    const task = entity('Task', [belongsTo('Space', 'spaceId'), belongsTo('Task', 'parentId')]);
+    const label = entity('Label');
+    const space = entity('Space');
+    expect(dependencyOrder([comment, task, label, space]).map((e) => e.name)).toEqual(['Label', 'Space', 'Task', 'Comment']);
+  });
+
+  it('breaks a cycle at the first entity in schema order instead of looping', () => {
+    const a = entity('A', [belongsTo('B', 'bId')]);
+    const b = entity('B', [belongsTo('A', 'aId')]);
+    expect(dependencyOrder([a, b]).map((e) => e.name)).toEqual(['A', 'B']);
+  });
+
+  it('decides what a client may push', () => {
+    const e = entity('Comment', [belongsTo('Task', 'taskId', true)]);
+    expect(pushMode(e, field('body'))).toBe('always');
+    expect(pushMode(e, field('version', { serverManaged: true }))).toBe('never');
+    expect(pushMode(e, field('clientId'))).toBe('never');
+    expect(pushMode(e, field('tenantId'))).toBe('never');
+    expect(pushMode(e, field('memberCount', { readonly: true }))).toBe('never');
+    expect(pushMode(e, field('taskId', { readonly: true }))).toBe('create');
+  });
+
+  it('changes the layout hash when a migration would add a column, and only then', () => {
+    const before = entity('Space', [], [field('name')]);
+    expect(layoutHash(before)).toBe(layoutHash(entity('Space', [], [field('name', { merge: 'counter' })])));
+    expect(layoutHash(entity('Space', [], [field('name'), field('description')]))).not.toBe(layoutHash(before));
+  });
+});
