@@ -69,8 +69,11 @@ export const configSchema = z
         messages: z.record(z.string(), z.string()).default({}),
         /** Timestamp type when a file does not import google.protobuf.Timestamp. Default `int64` (ms). */
         timestampType: z.string().default('int64'),
-        /** Package of the emitted sync.proto. Default `trackhub.sync.v1`. */
-        package: z.string().default('trackhub.sync.v1'),
+        /** Package of the emitted sync.proto, also its folder under `proto/`. Default `trackhub.sync.v1`. */
+        package: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'must be a protobuf package: dot-separated identifiers, e.g. "acme.sync.v1"')
+          .default('trackhub.sync.v1'),
       })
       .strict()
       .prefault({}),

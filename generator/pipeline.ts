@@ -59,7 +59,7 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
   if (config.targets.proto && config.proto.files.length > 0) {
     // The proto target edits the user's .proto files and keeps sync.proto's numbers from the output folder.
     const protos = readProtoInputs(config.proto.files, config.baseDir, config.out);
-    files.push(...generateProto({ ir, config, protos, previousSyncProto: readPreviousSyncProto(config.out) }));
+    files.push(...generateProto({ ir, config, protos, previousSyncProto: readPreviousSyncProto(config.out, config.proto.package) }));
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { ir, files, warnings, migration };

@@ -54,20 +54,29 @@ describe('buf on the proto target output', () => {
     expect(result.output).toContain('title');
   });
 
-  it('sync.proto passes buf lint (STANDARD but PACKAGE_DIRECTORY_MATCH) and buf build', () => {
-    // PACKAGE_DIRECTORY_MATCH wants trackhub/sync/v1/sync.proto; the output
-    // layout fixes proto/sync.proto (README "Proto"), so that one rule is off.
-    const module = bufModule({ except: ['PACKAGE_DIRECTORY_MATCH'] });
-    writeInto(module, { 'sync.proto': run.syncProto });
+  it('sync.proto sits in its package\'s folder and passes buf lint (STANDARD, no exceptions) and buf build', () => {
+    // The output's proto/ folder is the module root: proto/trackhub/sync/v1/sync.proto.
+    expect(run.syncProtoModulePath).toBe('trackhub/sync/v1/sync.proto');
+    const module = bufModule();
+    writeInto(module, { [run.syncProtoModulePath]: run.syncProto });
     expect(buf(['lint'], module)).toEqual({ status: 0, output: '' });
     expect(buf(['build', '-o', 'sync.binpb'], module)).toEqual({ status: 0, output: '' });
   });
 
-  it('the bundled example\'s edited core.proto and sync.proto lint and build', () => {
+  it('buf lint would catch sync.proto outside its package\'s folder (PACKAGE_DIRECTORY_MATCH is live)', () => {
+    const module = bufModule();
+    writeInto(module, { 'sync.proto': run.syncProto });
+    const result = buf(['lint'], module);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('must be within a directory "trackhub/sync/v1"');
+  });
+
+  it('the bundled example\'s edited core.proto and generated/proto lint (STANDARD, no exceptions) and build', () => {
     const module = bufModule();
     copyInto(module, fileURLToPath(new URL('../../examples/trackhub-core/proto', import.meta.url)));
     expect(buf(['lint'], module)).toEqual({ status: 0, output: '' });
-    const sync = bufModule({ except: ['PACKAGE_DIRECTORY_MATCH'] });
+    // generated/proto as the module root, as a user would configure it.
+    const sync = bufModule();
     copyInto(sync, fileURLToPath(new URL('../../examples/trackhub-core/generated/proto', import.meta.url)));
     expect(buf(['build', '-o', 'sync.binpb'], sync)).toEqual({ status: 0, output: '' });
     expect(buf(['lint'], sync)).toEqual({ status: 0, output: '' });

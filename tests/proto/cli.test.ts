@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffChars } from 'diff';
@@ -32,12 +32,12 @@ describe('trackhub-sync generate with .proto inputs', () => {
     const edited = readFileSync(task(), 'utf8');
     expect(edited).toContain('string client_id = 15;');
     expect(insertedOnly(before, edited)).toBe(true);
-    const sync = readFileSync(join(dir, 'generated/proto/sync.proto'), 'utf8');
+    const sync = readFileSync(join(dir, 'generated/proto/trackhub/sync/v1/sync.proto'), 'utf8');
 
     const second = await generate();
     expect(second).toEqual({ code: 0, output: 'generated: 0 written, 4 unchanged' });
     expect(readFileSync(task(), 'utf8')).toBe(edited);
-    expect(readFileSync(join(dir, 'generated/proto/sync.proto'), 'utf8')).toBe(sync);
+    expect(readFileSync(join(dir, 'generated/proto/trackhub/sync/v1/sync.proto'), 'utf8')).toBe(sync);
     expect(await generate({ check: true })).toEqual({ code: 0, output: 'generated: 4 files up to date' });
   });
 
@@ -62,7 +62,7 @@ describe('trackhub-sync generate with .proto inputs', () => {
 
   it('--check exits 1 when sync.proto is stale', async () => {
     await generate();
-    const path = join(dir, 'generated/proto/sync.proto');
+    const path = join(dir, 'generated/proto/trackhub/sync/v1/sync.proto');
     writeFileSync(path, readFileSync(path, 'utf8').replace('// What a pushed item does.', '// Edited by hand.'));
     const check = await generate({ check: true });
     expect(check.code).toBe(1);
@@ -77,11 +77,20 @@ describe('trackhub-sync generate with .proto inputs', () => {
 
   it('a sync.proto that no longer parses is an error, not a silent renumbering', async () => {
     await generate();
-    const path = join(dir, 'generated/proto/sync.proto');
+    const path = join(dir, 'generated/proto/trackhub/sync/v1/sync.proto');
     writeFileSync(path, readFileSync(path, 'utf8').replace('message SyncPullRequest {', 'message SyncPullRequest {{'));
     const result = await generate();
     expect(result.code).toBe(2);
-    expect(result.output).toMatch(/^generated\/proto\/sync\.proto:1:1 TS400 the existing proto\/sync\.proto does not parse/m);
+    expect(result.output).toMatch(/^generated\/proto\/trackhub\/sync\/v1\/sync\.proto:1:1 TS400 the existing proto\/trackhub\/sync\/v1\/sync\.proto does not parse/m);
+  });
+
+  it('proto.package must be a protobuf package (it names sync.proto\'s folder)', async () => {
+    const config = JSON.parse(readFileSync(join(dir, 'trackhub-sync.config.json'), 'utf8')) as { proto: Record<string, unknown> };
+    writeFileSync(join(dir, 'trackhub-sync.config.json'), JSON.stringify({ ...config, proto: { ...config.proto, package: '../escape' } }));
+    const result = await generate();
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('config proto.package: must be a protobuf package');
+    expect(existsSync(join(dir, 'generated'))).toBe(false);
   });
 
   it('--proto overrides the config; a missing message exits 2 and writes nothing', async () => {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../generator/config';
 import { snakeCase } from '../../generator/ir/names';
 import { runPipeline } from '../../generator/pipeline';
+import { syncProtoPath } from '../../generator/targets/proto/layout';
 
 // sync.proto mirrors the GraphQL sync API the server target emits for the
 // same schema: one rpc per operation, and the same fields in pulled records
@@ -17,7 +18,7 @@ describe('sync.proto mirrors the GraphQL sync API', () => {
     const { files } = runPipeline(config);
     const text = (path: string) => files.find((f) => f.path === path)!.contents;
     sdl = buildSchema(text('server/schema.graphql'));
-    const { root } = protobuf.parse(text('proto/sync.proto'), new protobuf.Root(), { keepCase: true });
+    const { root } = protobuf.parse(text(syncProtoPath(config.proto.package)), new protobuf.Root(), { keepCase: true });
     proto = root.lookup(config.proto.package) as protobuf.Namespace;
   });
 

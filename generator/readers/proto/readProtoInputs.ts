@@ -11,8 +11,9 @@ import type { ProtoFileFacts } from './protoFacts';
  * output does not depend on the order of the flags. Throws DiagnosticsError
  * with every problem (missing input, syntax error) at once.
  *
- * Files under `exclude` (the output folder, which holds the generated
- * `sync.proto`) are skipped, so a folder input may contain the output.
+ * Files anywhere under `exclude` (the output folder, which holds the
+ * generated `proto/<package as folders>/sync.proto`) are skipped, so a folder
+ * input may contain the output.
  */
 export function readProtoInputs(paths: readonly string[], baseDir: string, exclude?: string): ProtoFileFacts[] {
   const diagnostics: Diagnostic[] = [];

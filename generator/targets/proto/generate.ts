@@ -9,7 +9,8 @@ import type { Ir } from '../../ir/types';
 import type { ProtoFileFacts } from '../../readers/proto/protoFacts';
 import { displayPath } from '../../readers/readInputs';
 import { editProto, type MessageEdit } from './editProto';
-import { SYNC_PROTO_PATH } from './layout';
+import type { PreviousSyncProto } from '../../readers/proto/readPreviousSyncProto';
+import { syncProtoPath } from './layout';
 import { matchMessages } from './matchMessages';
 import { NumberBook, readPreviousNumbers, type PreviousNumbers } from './numberBook';
 import { planFields } from './planFields';
@@ -20,14 +21,14 @@ export interface ProtoContext {
   config: Pick<ResolvedConfig, 'proto' | 'configFile' | 'baseDir' | 'out'>;
   /** The parsed `--proto` inputs (readers/proto/readProtoInputs.ts). */
   protos: readonly ProtoFileFacts[];
-  /** The `sync.proto` currently in the output folder, whose numbers are kept; null when there is none. */
-  previousSyncProto: string | null;
+  /** The `sync.proto` currently in the output folder (readers/proto/readPreviousSyncProto.ts), whose numbers are kept; null when there is none. */
+  previousSyncProto: PreviousSyncProto | null;
 }
 
 /**
  * The proto target (SPEC §7): every user `.proto` file holding a synced
  * entity's message, with the missing sync fields inserted (an external file,
- * edited in place), plus `proto/sync.proto`. Throws DiagnosticsError with
+ * edited in place), plus `proto/<package as folders>/sync.proto`. Throws DiagnosticsError with
  * every problem found, so nothing is written when any message is wrong.
  */
 export function generateProto(context: ProtoContext): GeneratedFile[] {
@@ -43,8 +44,7 @@ export function generateProto(context: ProtoContext): GeneratedFile[] {
     }
     editsByFile.set(file, [...(editsByFile.get(file) ?? []), { message, additions: plan.additions }]);
   }
-  const shownSyncProto = displayPath(config.baseDir, join(config.out, SYNC_PROTO_PATH));
-  const previous = previousNumbers(context.previousSyncProto, config.proto.package, shownSyncProto, diagnostics);
+  const previous = previousNumbers(context.previousSyncProto, config, diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(diagnostics);
 
   const files: GeneratedFile[] = [...editsByFile].map(([file, edits]) => ({
@@ -53,19 +53,24 @@ export function generateProto(context: ProtoContext): GeneratedFile[] {
     external: true,
   }));
   const view = syncProtoView(ir, config.proto.package, new NumberBook(previous));
-  files.push({ path: SYNC_PROTO_PATH, contents: formatSource(render('proto/sync', { header: header(), ...view })) });
+  files.push({ path: syncProtoPath(config.proto.package), contents: formatSource(render('proto/sync', { header: header(), ...view })) });
   return files;
 }
 
-function previousNumbers(text: string | null, pkg: string, shown: string, diagnostics: Diagnostic[]): PreviousNumbers | null {
+function previousNumbers(
+  file: PreviousSyncProto | null,
+  config: Pick<ResolvedConfig, 'baseDir' | 'out'>,
+  diagnostics: Diagnostic[],
+): PreviousNumbers | null {
+  if (file === null) return null;
   try {
-    return readPreviousNumbers(text, pkg);
+    return readPreviousNumbers(file.text);
   } catch (error) {
     diagnostics.push(
       diagnostic(
         DiagnosticCode.proto,
-        { file: shown, line: 1, column: 1 },
-        `the existing ${SYNC_PROTO_PATH} does not parse (${(error as Error).message}); its field numbers cannot be kept`,
+        { file: displayPath(config.baseDir, join(config.out, file.path)), line: 1, column: 1 },
+        `the existing ${file.path} does not parse (${(error as Error).message}); its field numbers cannot be kept`,
         'Restore it from version control, or delete it to number sync.proto from scratch (a wire break for deployed clients).',
       ),
     );

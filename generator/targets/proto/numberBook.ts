@@ -16,13 +16,15 @@ interface NumberedScope {
 /**
  * Read the numbers of the previously generated `sync.proto` (the file in the
  * output folder). Returns null when there is none; throws the parser's error
- * when it does not parse.
+ * when it does not parse. Numbers are read from the package the file
+ * declares, so they survive a change of `proto.package` (message names and
+ * field numbers are the wire; the package is not).
  */
-export function readPreviousNumbers(text: string | null, pkg: string): PreviousNumbers | null {
+export function readPreviousNumbers(text: string | null): PreviousNumbers | null {
   if (text === null) return null;
-  const { root } = protobuf.parse(text, new protobuf.Root(), { keepCase: true });
+  const parsed = protobuf.parse(text, new protobuf.Root(), { keepCase: true });
   const previous: PreviousNumbers = { messages: new Map(), enums: new Map() };
-  const namespace = root.lookup(pkg);
+  const namespace = parsed.package ? parsed.root.lookup(parsed.package) : parsed.root;
   if (!(namespace instanceof protobuf.Namespace)) return previous;
   for (const nested of namespace.nestedArray) {
     if (nested instanceof protobuf.Type) {
