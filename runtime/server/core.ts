@@ -45,7 +45,9 @@ export interface EntityRuntime {
   /** Fields that leave the server. */
   pulled: SyncFieldDescriptor[];
   pullSelect: Record<string, true>;
-  /** Every field but ignored ones, plus the scope: what a push reads. */
+  /** Every field but ignored ones: what a push reads and compares. */
+  readable: SyncFieldDescriptor[];
+  /** Prisma `select` of `readable` plus the scope. */
   readSelect: Record<string, true>;
 }
 
@@ -99,6 +101,7 @@ function entityRuntime(def: SyncEntityDefinition): EntityRuntime {
     fields: new Map(d.fields.map((f) => [f.name, f])),
     pulled,
     pullSelect: selectOf(pulled, [d.sequence.field]),
+    readable,
     readSelect: selectOf(readable, [d.scope]),
   };
 }

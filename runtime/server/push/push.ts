@@ -77,14 +77,13 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
   const replays = await readOperations(tx, dialect, auth.tenantId, batch.map((b) => b.item.opId));
   const ids = batch.flatMap((b) => (b.item.id ? [b.item.id] : []));
   const clientIds = batch.flatMap((b) => (b.item.clientId ? [b.item.clientId] : []));
-  const readable = [...entity.fields.values()].filter((f) => f.access !== 'ignored');
   // Only non-empty lists: `id IN () OR clientId IN (…)` makes SQLite scan the table instead of using both indexes.
   const lookups = [...(ids.length > 0 ? [{ id: { in: ids } }] : []), ...(clientIds.length > 0 ? [{ clientId: { in: clientIds } }] : [])];
   const rows = await delegateOf(tx, d).findMany({ where: lookups.length === 1 ? lookups[0]! : { OR: lookups }, select: entity.readSelect });
   const byId = new Map<string, WireRecord>();
   const byClientId = new Map<string, WireRecord>();
   for (const row of rows) {
-    const record = rowToWire(readable, row);
+    const record = rowToWire(entity.readable, row);
     byId.set(String(record.id), record);
     if (record.clientId != null) byClientId.set(String(record.clientId), record);
   }

@@ -130,7 +130,11 @@ const EMPTY_RESULT: SyncResultItem = {
 
 /** A stored result without its null fields (read back over EMPTY_RESULT). */
 function compact(result: SyncResultItem): string {
-  return JSON.stringify(result, (_key, value: unknown) => (value === null ? undefined : value));
+  const out: Partial<SyncResultItem> = {};
+  for (const key of Object.keys(result) as (keyof SyncResultItem)[]) {
+    if (result[key] !== null) (out as Record<string, unknown>)[key] = result[key];
+  }
+  return JSON.stringify(out);
 }
 
 /** Original results of operations already applied, by operation id. */
