@@ -24,14 +24,12 @@ export async function exportState(database: Database, _registry: SyncRegistry, n
 export async function forceSyncFromServer(database: Database, metas: EntityMeta[]): Promise<void> {
   const names = metas.map((m) => m.name);
   await database.write(async () => {
-    const ops: Model[] = [];
-    for (const entry of await fetchQueue(database)) if (names.includes(raw(entry).entity as string)) ops.push(entry.prepareDestroyPermanently());
-    for (const c of await database.get<Model>(CONFLICT_TABLE).query(Q.where('entity', Q.oneOf(names))).fetch()) ops.push(c.prepareDestroyPermanently());
-    for (const s of await database.get<Model>(STATE_TABLE).query(Q.where('entity', Q.oneOf(names))).fetch()) ops.push(s.prepareDestroyPermanently());
-    for (const meta of metas) {
-      for (const r of await database.get<Model>(meta.table).query(Q.where('server_id', null)).fetch()) ops.push(r.prepareDestroyPermanently());
-    }
-    await database.batch(...ops);
+    // Rows are gathered first and prepared together: prepared records must reach batch() without an await.
+    const rows: Model[] = (await fetchQueue(database)).filter((entry) => names.includes(raw(entry).entity as string));
+    rows.push(...(await database.get<Model>(CONFLICT_TABLE).query(Q.where('entity', Q.oneOf(names))).fetch()));
+    rows.push(...(await database.get<Model>(STATE_TABLE).query(Q.where('entity', Q.oneOf(names))).fetch()));
+    for (const meta of metas) rows.push(...(await database.get<Model>(meta.table).query(Q.where('server_id', null)).fetch()));
+    await database.batch(rows.map((r) => r.prepareDestroyPermanently()));
   }, 'trackhub-sync force sync from server');
 }
 
@@ -57,7 +55,8 @@ export async function resetFailed(database: Database): Promise<void> {
  */
 export async function wipeSpace(database: Database, registry: SyncRegistry, spaceId: string): Promise<number> {
   return database.write(async () => {
-    const ops: Model[] = [];
+    // Rows are gathered first and prepared together: prepared records must reach batch() without an await.
+    const doomed: Model[] = [];
     const removed = new Map<string, Set<string>>();
     for (const meta of registry.entities) {
       const spaceField = meta.fields.find((f) => f.name === 'spaceId');
@@ -65,15 +64,15 @@ export async function wipeSpace(database: Database, registry: SyncRegistry, spac
       const rows = await database.get<Model>(meta.table).query(Q.or(...clauses)).fetch();
       if (!meta.fields.some((f) => f.name === 'spaceId') && rows.every((r) => r.id !== spaceId)) continue;
       removed.set(meta.name, new Set(rows.map((r) => r.id)));
-      ops.push(...rows.map((r) => r.prepareDestroyPermanently()));
+      doomed.push(...rows);
     }
     for (const entry of await fetchQueue(database)) {
-      if (removed.get(raw(entry).entity as string)?.has(raw(entry).entity_id as string)) ops.push(entry.prepareDestroyPermanently());
+      if (removed.get(raw(entry).entity as string)?.has(raw(entry).entity_id as string)) doomed.push(entry);
     }
     for (const c of await database.get<Model>(CONFLICT_TABLE).query().fetch()) {
-      if (removed.get(raw(c).entity as string)?.has(raw(c).entity_id as string)) ops.push(c.prepareDestroyPermanently());
+      if (removed.get(raw(c).entity as string)?.has(raw(c).entity_id as string)) doomed.push(c);
     }
-    await database.batch(...ops);
+    await database.batch(doomed.map((r) => r.prepareDestroyPermanently()));
     return [...removed.values()].reduce((n, s) => n + s.size, 0);
   }, 'trackhub-sync wipe space');
 }

@@ -64,6 +64,9 @@ export async function applyPullPage(
       pending.set(id, [...(pending.get(id) ?? []), entry]);
     }
     const translate = await foreignKeyTranslator(database, registry, meta, page.items);
+    const tombstoned = page.deletedIds.length > 0 ? await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds))).fetch() : [];
+    // From here on only synchronous prepare* calls until batch(): WatermelonDB requires
+    // prepared records to reach batch() without an await in between (Model.prepareUpdate).
 
     const ops: Model[] = [];
     for (const item of page.items) {
@@ -105,8 +108,8 @@ export async function applyPullPage(
         ops.push(oldest.prepareUpdate((e) => e._setRaw('base', JSON.stringify(stored))));
       }
     }
-    if (page.deletedIds.length > 0) {
-      for (const row of await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds))).fetch()) {
+    {
+      for (const row of tombstoned) {
         const entries = pending.get(row.id);
         if (entries) {
           // Left for the push to settle; but if the oldest change is already committed (response

@@ -118,11 +118,14 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
   await database.write(async () => {
     const record = await database.get<Model>(meta.table).find(conflict.entityId).catch(() => null);
     const entries = await fetchQueue(database, { entity: meta.name, entityIds: [conflict.entityId] });
-    const ops: Model[] = [row.prepareUpdate((r) => r._setRaw('resolved', true))];
+    // Everything is read before the first prepare* call: WatermelonDB requires prepared
+    // records to reach batch() without an await in between (Model.prepareUpdate).
+    const ops: Model[] = [];
+    const markResolved = () => row.prepareUpdate((r) => r._setRaw('resolved', true));
     const kind = resolution.kind;
     if (entries.length === 0) {
       // Later operations already settled the record (e.g. it was deleted since): nothing to apply.
-      await database.batch(...ops);
+      await database.batch(markResolved());
       return;
     }
     switch (kind) {
@@ -187,7 +190,7 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
         throw new Error(`unknown resolution ${String(unreachable)}`);
       }
     }
-    await database.batch(...ops);
+    await database.batch(markResolved(), ...ops);
   }, 'trackhub-sync resolve conflict');
 }
 

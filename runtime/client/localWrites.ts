@@ -112,16 +112,17 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
     }
     if (Object.keys(payload).length === 0) return record;
     const now = clock.now();
+    // Read before preparing: prepared records must reach batch() without an await in between.
+    const last = (await foldable(database, meta.name, id)).at(-1);
+    if (last && rawOf(last).operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
     const ops: Model[] = [
       record.prepareUpdate((r) => {
         for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
         r._setRaw('updated_at', now);
       }),
     ];
-    const last = (await foldable(database, meta.name, id)).at(-1);
     if (last) {
       const entry = rawOf(last);
-      if (entry.operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
       const merged = { ...(JSON.parse(entry.payload as string) as WireRecord), ...payload };
       const mergedBase = entry.operation === 'update' ? { ...base, ...(JSON.parse((entry.base as string) ?? '{}') as WireRecord) } : null;
       ops.push(

@@ -180,17 +180,18 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
   // can never fold into an entry that is about to be removed as acknowledged.
   await database.write(async () => {
     try {
-    const ops: Model[] = [];
+    const steps: (() => Model[])[] = [];
     for (const [index, p] of prepared.entries()) {
       const result = results?.[index];
       if (!result) {
-        ops.push(failure!.retryable ? retryLater(options, p, failure!.message, now) : park(p, failure!.message));
-        if (!failure!.retryable) report.failed += 1;
+        const retryable = failure!.retryable;
+        if (!retryable) report.failed += 1;
+        steps.push(() => [retryable ? retryLater(options, p, failure!.message, now) : park(p, failure!.message)]);
         continue;
       }
-      ops.push(...(await applyResult(options, meta, p, result, now, report)));
+      steps.push(await planResult(options, meta, p, result, now, report));
     }
-    await database.batch(...ops);
+    await database.batch(steps.flatMap((step) => step()));
     } finally {
       release();
     }
@@ -201,25 +202,33 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
   return failure === null;
 }
 
-async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, result: PushResult, now: number, report: PushReport): Promise<Model[]> {
+/**
+ * Work out what a result means (reading whatever it needs), and return the
+ * synchronous step that prepares the writes. WatermelonDB requires prepared
+ * records to reach `batch()` without an `await` in between (Model.prepareUpdate).
+ */
+async function planResult(options: PushOptions, meta: EntityMeta, p: Prepared, result: PushResult, now: number, report: PushReport): Promise<() => Model[]> {
   const { entry, row, record } = p;
   if (result.success) {
     report.acknowledged += 1;
-    if (entry.operation === 'delete') return [row.prepareDestroyPermanently(), markDeleted(record, result.updatedAt), ...(await closeConflicts(options.database, meta, entry.entityId))];
+    if (entry.operation === 'delete') {
+      const conflicts = await openConflicts(options.database, meta, entry.entityId);
+      return () => [row.prepareDestroyPermanently(), markDeleted(record, result.updatedAt), ...conflicts.map(closeConflict)];
+    }
     // A pull saw this very version while the change was pending: take the server's values
     // (a serverMerge result can differ from what was sent), except fields edited since.
     const seen = readEntry(row).serverSeen;
     if (seen?.deleted) {
       // A pull reported the record deleted while this change was pending: the server refuses
       // changes to deleted records, so this one was committed before the deletion.
-      return [row.prepareDestroyPermanently(), markDeleted(record, null)];
+      return () => [row.prepareDestroyPermanently(), markDeleted(record, null)];
     }
     let serverRaw: RawColumns | null = null;
     if (seen?.record && result.version != null && seen.version === result.version) {
       serverRaw = await toLocalRaw(options.database, options.registry, meta.name, seen.record);
       await dropLaterEdits(options, meta, entry, serverRaw);
     }
-    return [
+    return () => [
       row.prepareDestroyPermanently(),
       record.prepareUpdate((r) => {
         if (serverRaw) setAll(r, serverRaw);
@@ -234,7 +243,8 @@ async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, 
   if (code === 'NOT_FOUND' && entry.operation === 'delete') {
     // Already gone on the server: the delete is done.
     report.acknowledged += 1;
-    return [row.prepareDestroyPermanently(), markDeleted(record, null), ...(await closeConflicts(options.database, meta, entry.entityId))];
+    const conflicts = await openConflicts(options.database, meta, entry.entityId);
+    return () => [row.prepareDestroyPermanently(), markDeleted(record, null), ...conflicts.map(closeConflict)];
   }
   if (code === 'CONFLICT' || (code === 'NOT_FOUND' && entry.operation === 'update')) {
     const serverData = code === 'CONFLICT' ? (result.conflict?.serverData ?? null) : null;
@@ -257,7 +267,7 @@ async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, 
       report.acknowledged += 1;
       const serverRaw = await toLocalRaw(options.database, options.registry, meta.name, serverData);
       await dropLaterEdits(options, meta, entry, serverRaw);
-      return [
+      return () => [
         prepareConflict(options.database, conflict, true),
         row.prepareDestroyPermanently(),
         record.prepareUpdate((r) => {
@@ -267,7 +277,7 @@ async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, 
       ];
     }
     report.conflicts += 1;
-    return [
+    return () => [
       prepareConflict(options.database, conflict),
       row.prepareUpdate((r) => {
         r._setRaw('status', 'conflict');
@@ -278,9 +288,9 @@ async function applyResult(options: PushOptions, meta: EntityMeta, p: Prepared, 
   }
   if (NON_RETRYABLE_CODES.has(code)) {
     report.failed += 1;
-    return [park(p, message)];
+    return () => [park(p, message)];
   }
-  return [retryLater(options, p, message, now)];
+  return () => [retryLater(options, p, message, now)];
 }
 
 function retryLater(options: PushOptions, p: Prepared, message: string, now: number): Model {
@@ -334,7 +344,10 @@ export function markDeleted(record: Model, updatedAt: string | null): Model {
 }
 
 /** Open conflicts of a record that is now deleted: nothing is left to decide. */
-async function closeConflicts(database: Database, meta: EntityMeta, entityId: string): Promise<Model[]> {
-  const rows = await database.get<Model>(CONFLICT_TABLE).query(Q.where('entity', meta.name), Q.where('entity_id', entityId), Q.where('resolved', false)).fetch();
-  return rows.map((c) => c.prepareUpdate((r) => r._setRaw('resolved', true)));
+async function openConflicts(database: Database, meta: EntityMeta, entityId: string): Promise<Model[]> {
+  return database.get<Model>(CONFLICT_TABLE).query(Q.where('entity', meta.name), Q.where('entity_id', entityId), Q.where('resolved', false)).fetch();
+}
+
+function closeConflict(row: Model): Model {
+  return row.prepareUpdate((r) => r._setRaw('resolved', true));
 }
