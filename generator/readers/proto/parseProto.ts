@@ -2,7 +2,8 @@ import protobuf from 'protobufjs';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import type { SourceLocation } from '../../ir/types';
 import type { ProtoFieldFacts, ProtoFileFacts, ProtoMessageFacts } from './protoFacts';
-import { lineIndex, scanProto } from './scanProto';
+import { lineIndex } from '../lineIndex';
+import { scanProto } from './scanProto';
 
 export interface ProtoSource {
   /** Absolute path. */

@@ -9,6 +9,8 @@
  * and a `message Name {` header marks a message block.
  */
 
+import { lineIndex } from '../lineIndex';
+
 export interface ProtoToken {
   kind: 'ident' | 'number' | 'string' | 'symbol';
   text: string;
@@ -161,24 +163,4 @@ function lineEnd(text: string, offset: number): number {
 /** 1-based line and column of an offset. */
 export function positionAt(text: string, offset: number): { line: number; column: number } {
   return lineIndex(text)(offset);
-}
-
-/**
- * Offset -> line/column lookups over one text: line starts are computed once
- * and searched by bisection, so locating every field of a large file stays
- * linear (slicing the text per lookup would be quadratic).
- */
-export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - starts[low]! + 1 };
-  };
 }
