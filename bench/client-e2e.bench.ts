@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
 import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { synchronize } from '@nozbe/watermelondb/sync';
@@ -18,7 +19,7 @@ import { stats, type BenchModule } from './support';
 
 // End to end against the example server (`npm run example:server`, its own
 // process, SQLite file) over HTTP on 127.0.0.1, device databases on
-// WatermelonDB's SQLite adapter (files), same run, interleaved:
+// WatermelonDB's SQLite adapter (files in WAL mode, as on a device), same run, interleaved:
 // - server → device: a fresh device pulls 10,000 records (engine sync) vs
 //   WatermelonDB's synchronize() whose pullChanges pages the same GraphQL API;
 // - device → server: 10,000 queued creates pushed and acknowledged (engine push)
@@ -56,7 +57,14 @@ const bench: BenchModule = {
     const { url, child } = await startServer(dir);
     let n = 0;
     const transport = (tenant: string) => new GraphqlTransport({ url, headers: () => ({ authorization: `Bearer dev:${tenant}:bench` }) });
-    const freshDb = () => new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: join(dir, `device-${n++}`), jsi: false }), modelClasses });
+    // Device databases in WAL mode, as WatermelonDB's native adapter opens them on iOS and Android.
+    const freshDb = () => {
+      const name = join(dir, `device-${n++}`);
+      const wal = new BetterSqlite3(`${name}.db`);
+      wal.pragma('journal_mode = WAL');
+      wal.close();
+      return new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: name, jsi: false }), modelClasses });
+    };
     const inputs = Array.from({ length: COUNT }, (_, i) => ({ name: `Space ${i}`, description: i % 2 ? 'a description of moderate length' : null, viewCount: i, settings: { n: i } }));
     try {
       // Seed one tenant with COUNT records for the pull runs.
