@@ -3,7 +3,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { PrismaLike, SqlDialect } from 'trackhub-sync/runtime/server';
 import { pushSchema } from '../../../tests/support/prismaDb';
-import { ensurePrismaClients } from './prepare';
+import { ensurePrismaClient } from './prepare';
 import { clientDir, composeSchema, type Provider } from './prismaSchema';
 
 /** A Prisma Client of the example schema (delegates typed loosely: the client is build output). */
@@ -18,6 +18,11 @@ export interface ExampleDatabase {
   close(): Promise<void>;
 }
 
+/** A Prisma schema and the folder its client is generated into, per provider. */
+export type ClientSource = (provider: Provider) => { schema: string; dir: string };
+
+const exampleClient: ClientSource = (provider) => ({ schema: composeSchema(provider), dir: clientDir(provider) });
+
 /**
  * Open the example database: SQLite file through `@prisma/adapter-better-sqlite3`,
  * or PostgreSQL through `@prisma/adapter-pg`. Tables are created or brought up
@@ -25,12 +30,14 @@ export interface ExampleDatabase {
  */
 export async function openDatabase(
   target: { file: string; journal?: 'wal' | 'default' } | { url: string },
+  source: ClientSource = exampleClient,
 ): Promise<ExampleDatabase> {
   const provider: Provider = 'url' in target ? 'postgresql' : 'sqlite';
-  ensurePrismaClients([provider]);
+  const { schema, dir } = source(provider);
+  ensurePrismaClient(schema, dir);
   const adapter = 'url' in target ? new PrismaPg({ connectionString: target.url }) : new PrismaBetterSqlite3({ url: `file:${target.file}` });
-  await pushSchema(composeSchema(provider), adapter);
-  const { PrismaClient } = (await import(pathToFileURL(`${clientDir(provider)}client.ts`).href)) as {
+  await pushSchema(schema, adapter);
+  const { PrismaClient } = (await import(pathToFileURL(`${dir.endsWith('/') ? dir : `${dir}/`}client.ts`).href)) as {
     PrismaClient: new (options: { adapter: unknown }) => ExamplePrisma;
   };
   const prisma = new PrismaClient({ adapter });

@@ -15,17 +15,17 @@ export function clientDir(provider: Provider): string {
 }
 
 /**
- * The Prisma schema of the example for one provider: the app's models plus
- * the generated sync models, with the generator and datasource blocks
- * replaced (the same models run on SQLite and PostgreSQL).
+ * A Prisma schema from several files for one provider and client folder: the
+ * generator and datasource blocks of the inputs are replaced, so the same
+ * models run on SQLite and PostgreSQL.
  */
-export function composeSchema(provider: Provider): string {
+export function composePrismaSchema(inputs: readonly string[], provider: Provider, output: string): string {
   const strip = (text: string) => text.replace(/^(generator|datasource)\s+\w+\s*\{[^}]*\}\s*$/gm, '');
-  const body = SCHEMA_INPUTS.map((file) => strip(readFileSync(file, 'utf8'))).join('\n');
+  const body = inputs.map((file) => strip(readFileSync(file, 'utf8'))).join('\n');
   return [
     'generator client {',
     '  provider = "prisma-client"',
-    `  output   = "${clientDir(provider)}"`,
+    `  output   = "${output}"`,
     '}',
     '',
     'datasource db {',
@@ -34,4 +34,9 @@ export function composeSchema(provider: Provider): string {
     '',
     body,
   ].join('\n');
+}
+
+/** The example's schema for one provider: the app's models plus the generated sync models. */
+export function composeSchema(provider: Provider): string {
+  return composePrismaSchema(SCHEMA_INPUTS, provider, clientDir(provider));
 }

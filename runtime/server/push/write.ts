@@ -31,10 +31,12 @@ function defaultValue(field: SyncFieldDescriptor, now: Date): unknown {
 export async function insertRows(tx: PrismaTx, dialect: SqlDialect, entity: EntityRuntime, rows: readonly WireRecord[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   const fields = entity.descriptor.fields;
-  // A column no row sets, whose default is NULL or a literal, is left to the
-  // database's own default (Prisma creates literal @default values as column
+  // A column no row sets, whose default is NULL (nullable) or a literal, is left
+  // to the database's own default (Prisma creates literal @default values as column
   // defaults): fewer bound parameters, the largest cost of the statement.
-  const omitted = fields.map((f) => (!f.default || f.default.kind === 'value') && rows.every((row) => row[f.name] === undefined));
+  const omitted = fields.map(
+    (f) => !f.isList && (f.default ? f.default.kind === 'value' : !f.isRequired) && rows.every((row) => row[f.name] === undefined),
+  );
   const matrix = rows.map((row) => fields.map((f, i) => (omitted[i] ? UNSET : row[f.name] !== undefined ? row[f.name] : defaultValue(f, now))));
   const used = fields.map((_, i) => !omitted[i] && matrix.some((values) => values[i] !== UNSET));
   const columns = fields.filter((_, i) => used[i]);
