@@ -12,15 +12,16 @@ import type { Space, Task } from '../../examples/trackhub-core/generated/waterme
 // not deleted must be on the server. Reproducible from its seed:
 //   SEED=123 npx vitest run tests/client/convergence.test.ts      one seed
 //   SOAK=1 SOAK_SEEDS=50 npx vitest run tests/client/convergence.test.ts   a longer soak
+//   (also SOAK_FROM=first seed, STEPS=random steps per seed, DEVICES=devices per run)
 
 const SOAK = process.env.SOAK === '1';
 const SEEDS = process.env.SEED
   ? [Number(process.env.SEED)]
   : SOAK
-    ? Array.from({ length: Number(process.env.SOAK_SEEDS ?? 20) }, (_, i) => 1000 + i)
+    ? Array.from({ length: Number(process.env.SOAK_SEEDS ?? 20) }, (_, i) => Number(process.env.SOAK_FROM ?? 1000) + i)
     : [11, 23, 37];
 const STEPS = Number(process.env.STEPS ?? (SOAK ? 300 : 60));
-const DEVICES = 3;
+const DEVICES = Number(process.env.DEVICES ?? 3);
 
 let server: TestServer;
 beforeAll(async () => {
