@@ -14,7 +14,8 @@ import { isoIn, item, tenant } from './harness';
 // @@map / @map names, scalar lists (String[], Int[], DateTime[], enum[]), Json.
 const golden = (path: string) => fileURLToPath(new URL(`../golden/server-mapped/${path}`, import.meta.url));
 const source: ClientSource = (provider) => {
-  const dir = fileURLToPath(new URL(`./.prisma-clients/mapped-${provider}/`, import.meta.url));
+  // Build output under .tmp/ (ignored, and outside tsc's include: the typecheck test may run meanwhile).
+  const dir = fileURLToPath(new URL(`../../.tmp/prisma-clients/mapped-${provider}/`, import.meta.url));
   return { schema: composePrismaSchema([golden('input/schema.prisma'), golden('expected/server/prisma/sync.prisma')], provider, dir), dir };
 };
 
