@@ -3,7 +3,7 @@ import type { EntityRuntime, SyncCore } from './core';
 import { requestError } from './errors';
 import { rowToWire } from './wire';
 import type { SyncAuth, SyncPullArgs, SyncPullResponse, WireRecord } from './types';
-import { delegateOf } from './types';
+import { delegateOf } from './delegate';
 
 const DAY_MS = 86_400_000;
 

@@ -174,11 +174,5 @@ export interface ModelDelegate {
   findMany(args: object): Promise<Record<string, unknown>[]>;
 }
 
-export function delegateOf(client: PrismaTx | PrismaLike, entity: SyncEntityDescriptor): ModelDelegate {
-  const delegate = (client as unknown as Record<string, ModelDelegate | undefined>)[entity.delegate];
-  if (!delegate) throw new Error(`Prisma Client has no model delegate '${entity.delegate}' for entity ${entity.name}`);
-  return delegate;
-}
-
 /** SQL flavour of the database behind Prisma Client. */
 export type SqlDialect = 'sqlite' | 'postgresql';

@@ -3,7 +3,7 @@ import type { EntityRuntime, SyncCore } from '../core';
 import { requestError } from '../errors';
 import { reserveSequence } from '../sequence';
 import type { PrismaTx, PushItem, SyncAuth, SyncResultItem, WireRecord } from '../types';
-import { delegateOf } from '../types';
+import { delegateOf } from '../delegate';
 import { rowToWire, wireEqual } from '../wire';
 import { parseItem } from './envelope';
 import { resolveUpdate } from './merge';
