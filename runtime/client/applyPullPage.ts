@@ -2,7 +2,7 @@ import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
-import { markDeleted } from './push';
+import { markDeleted } from './applyPushResult';
 import { fetchQueue, SERVER_SEEN_KEY } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';

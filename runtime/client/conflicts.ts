@@ -4,7 +4,7 @@ import { localIdsOf } from './ids';
 import { columnToWire, rawToWire, sameValue, wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type SyncRegistry } from './meta';
 import { pushable } from './localWrites';
-import { markDeleted } from './push';
+import { markDeleted } from './applyPushResult';
 import { fetchQueue, QUEUE_TABLE, readEntry } from './queue';
 
 /** Table of conflicts (generated as the `SyncConflict` model). */
