@@ -1,12 +1,12 @@
 import type { Database } from '@nozbe/watermelondb';
-import { listConflicts, resolveConflict, type Resolution } from './conflicts';
+import { listConflicts, resolveConflict, type ConflictEntry, type Resolution } from './conflicts';
 import { exportState, forceSyncFromServer, resetFailed, wipeSpace, type ExportedState } from './admin';
 import type { SyncRegistry } from './meta';
 import { ValueStore } from './observable';
 import { resolvePlatform, type Platform } from './platform';
 import { pullEntity, type PullReport } from './pull';
 import { pushQueue, type PushReport } from './push';
-import { listQueue, pendingCount } from './queue';
+import { listQueue, pendingCount, type QueueEntry } from './queue';
 import type { SyncTransport } from './transport';
 
 /** What started a sync (SPEC §6). */
@@ -139,11 +139,13 @@ export class SyncEngine {
     return exportState(this.database, this.registry, this.platform.clock.now());
   }
 
-  listPending() {
+  /** Every queued change not yet acknowledged, oldest first (`sending` while in a request). */
+  listPending(): Promise<QueueEntry[]> {
     return listQueue(this.database);
   }
 
-  listConflicts() {
+  /** Open conflicts, oldest first. */
+  listConflicts(): Promise<ConflictEntry[]> {
     return listConflicts(this.database);
   }
 
