@@ -76,6 +76,32 @@ describe('client engine against the real server', () => {
     expect(await server.records(tenant, 'Space')).toHaveLength(1);
   });
 
+  it('every value type round-trips device → server → device exactly', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const values = {
+      title: '  spaced ✈ title  ',
+      done: true,
+      priority: 'HIGH' as const,
+      dueAt: new Date('2025-11-05T09:12:34.567Z'),
+      // Exact within 15 significant digits: Prisma keeps SQLite Decimals as REAL (reported), PostgreSQL is exact.
+      estimate: '1234567.891',
+      bigCount: '9223372036854775807',
+      attachment: Buffer.from([0, 1, 2, 253, 254, 255]).toString('base64'),
+      ratio: 0.1 + 0.2,
+      status: 'PUBLIC' as const,
+    };
+    const space = await a.adapters.space.create({ name: 'json', settings: { nested: { list: [1, 'x', true, null] }, n: 1.5 } });
+    await a.adapters.task.create({ ...values, spaceId: space.id });
+    await syncOk(a);
+    const b = device('B', tenant);
+    await syncOk(b);
+    const task = (await b.adapters.task.query().fetch())[0]!;
+    expect({ ...Object.fromEntries(Object.keys(values).map((k) => [k, (task as unknown as Record<string, unknown>)[k]])) }).toEqual(values);
+    expect((await b.adapters.space.query().fetch())[0]!.settings).toEqual({ nested: { list: [1, 'x', true, null] }, n: 1.5 });
+    await expectConverged(tenant, 'Task', a, b);
+  });
+
   it('two tenants sync with no cross-tenant data', async () => {
     const [t1, t2] = [newTenant(), newTenant()];
     const a = device('A', t1);
