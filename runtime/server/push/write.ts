@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityRuntime } from '../core';
-import { Params, pgType, quote, wireToParam } from '../sql';
+import { Params, quote } from '../sql';
+import { cellExpr, jsonCell, rowsSource } from './jsonRows';
 import type { PrismaTx, SqlDialect, SyncFieldDescriptor, SyncResultItem, WireRecord } from '../types';
 
 /** Table of the operation-id replay log (emitted in `server/prisma/sync.prisma`). */
 export const OPERATION_TABLE = 'SyncOperation';
-
-// SQLite binds at most 32,766 parameters per statement; PostgreSQL 65,535.
-const MAX_PARAMS = 30_000;
 
 const UNSET = Symbol('unset');
 
@@ -27,41 +25,32 @@ function defaultValue(field: SyncFieldDescriptor, now: Date): unknown {
   }
 }
 
-/** One multi-row INSERT per chunk for new records (full rows, wire form). */
+/** One INSERT … SELECT over a JSON parameter for new records (full rows, wire form). */
 export async function insertRows(tx: PrismaTx, dialect: SqlDialect, entity: EntityRuntime, rows: readonly WireRecord[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   const fields = entity.descriptor.fields;
   // A column no row sets, whose default is NULL (nullable) or a literal, is left
-  // to the database's own default (Prisma creates literal @default values as column
-  // defaults): fewer bound parameters, the largest cost of the statement.
-  const omitted = fields.map(
-    (f) => !f.isList && (f.default ? f.default.kind === 'value' : !f.isRequired) && rows.every((row) => row[f.name] === undefined),
+  // to the database's own default (Prisma creates literal @default values as
+  // column defaults).
+  const candidates = fields.filter(
+    (f) => f.isList || !(f.default ? f.default.kind === 'value' : !f.isRequired) || rows.some((row) => row[f.name] !== undefined),
   );
-  const matrix = rows.map((row) => fields.map((f, i) => (omitted[i] ? UNSET : row[f.name] !== undefined ? row[f.name] : defaultValue(f, now))));
-  const used = fields.map((_, i) => !omitted[i] && matrix.some((values) => values[i] !== UNSET));
-  const columns = fields.filter((_, i) => used[i]);
-  const indexes = fields.flatMap((_, i) => (used[i] ? [i] : []));
-  const casts = columns.map((f) => pgType(f));
-  const perChunk = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-  for (let start = 0; start < rows.length; start += perChunk) {
-    const p = new Params(dialect);
-    const tuples = matrix.slice(start, start + perChunk).map((values) => {
-      const cells = columns.map((f, c) => {
-        const value = values[indexes[c]!];
-        return p.add(wireToParam(f, value === UNSET ? null : value), casts[c]);
-      });
-      return `(${cells.join(', ')})`;
-    });
-    const sql = `INSERT INTO ${quote(entity.descriptor.table)} (${columns.map((c) => quote(c.column)).join(', ')}) VALUES ${tuples.join(', ')}`;
-    await tx.$executeRawUnsafe(sql, ...p.values);
-  }
+  const values = rows.map((row) => candidates.map((f) => (row[f.name] !== undefined ? row[f.name] : defaultValue(f, now))));
+  // autoincrement() / dbgenerated() columns no row sets are left to the database.
+  const kept = candidates.flatMap((_, c) => (values.some((row) => row[c] !== UNSET) ? [c] : []));
+  const usable = kept.map((c) => candidates[c]!);
+  const p = new Params(dialect);
+  const json = p.add(JSON.stringify(values.map((row) => kept.map((c, i) => jsonCell(dialect, usable[i]!, row[c] === UNSET ? null : row[c])))));
+  const exprs = usable.map((f, i) => cellExpr(dialect, f, i));
+  const sql = `INSERT INTO ${quote(entity.descriptor.table)} (${usable.map((c) => quote(c.column)).join(', ')}) SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, json)}`;
+  await tx.$executeRawUnsafe(sql, ...p.values);
 }
 
 /**
  * Changed records, written with one UPDATE per set of changed columns (a batch
- * usually has one or two): `WITH v(id, …) AS (VALUES …) UPDATE t SET c = v.c
- * FROM v WHERE t.id = v.id`, which SQLite (3.33+) and PostgreSQL both run as a
- * single statement.
+ * usually has one or two): `WITH v AS (SELECT … FROM <json rows>) UPDATE t SET
+ * c = v.c FROM v WHERE t.id = v.id`, one statement on SQLite (3.33+) and
+ * PostgreSQL.
  */
 export async function updateRows(
   tx: PrismaTx,
@@ -80,20 +69,14 @@ export async function updateRows(
   const table = quote(entity.descriptor.table);
   for (const [key, group] of groups) {
     const fields = key.split('\u0000').map((name) => entity.fields.get(name)!);
-    const perChunk = Math.max(1, Math.floor(MAX_PARAMS / (fields.length + 1)));
-    const aliases = fields.map((_, i) => `c${i}`);
-    for (let start = 0; start < group.length; start += perChunk) {
-      const p = new Params(dialect);
-      const tuples = group.slice(start, start + perChunk).map((row) => {
-        const cells = [p.add(row.id, pgType(idField)), ...fields.map((f) => p.add(wireToParam(f, row.values[f.name]), pgType(f)))];
-        return `(${cells.join(', ')})`;
-      });
-      const sets = fields.map((f, i) => `${quote(f.column)} = v.${aliases[i]}`);
-      const sql =
-        `WITH v(id, ${aliases.join(', ')}) AS (VALUES ${tuples.join(', ')}) ` +
-        `UPDATE ${table} SET ${sets.join(', ')} FROM v WHERE ${table}.${quote(idField.column)} = v.id`;
-      await tx.$executeRawUnsafe(sql, ...p.values);
-    }
+    const p = new Params(dialect);
+    const json = p.add(JSON.stringify(group.map((row) => [row.id, ...fields.map((f) => jsonCell(dialect, f, row.values[f.name]))])));
+    const exprs = [`${cellExpr(dialect, idField, 0)} AS id`, ...fields.map((f, i) => `${cellExpr(dialect, f, i + 1)} AS c${i}`)];
+    const sets = fields.map((f, i) => `${quote(f.column)} = v.c${i}`);
+    const sql =
+      `WITH v AS (SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, json)}) ` +
+      `UPDATE ${table} SET ${sets.join(', ')} FROM v WHERE ${table}.${quote(idField.column)} = v.id`;
+    await tx.$executeRawUnsafe(sql, ...p.values);
   }
 }
 
@@ -107,16 +90,14 @@ export async function recordOperations(
   now: Date,
 ): Promise<void> {
   if (ops.length === 0) return;
-  const perChunk = Math.floor(MAX_PARAMS / 5);
-  for (let start = 0; start < ops.length; start += perChunk) {
-    const p = new Params(dialect);
-    const tuples = ops
-      .slice(start, start + perChunk)
-      .map((o) => `(${p.add(tenantId)}, ${p.add(o.opId)}, ${p.add(entity)}, ${p.add(compact(o.result))}, ${p.add(now, 'timestamp(3)')})`);
-    const cols = ['tenantId', 'opId', 'entity', 'result', 'createdAt'].map(quote).join(', ');
-    const sql = `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`;
-    await tx.$executeRawUnsafe(sql, ...p.values);
-  }
+  const text: SyncFieldDescriptor = { name: 'x', column: 'x', type: 'String', isList: false, isRequired: true, access: 'server', merge: 'lww', default: null };
+  const p = new Params(dialect);
+  const head = [p.add(tenantId), cellExpr(dialect, text, 0), p.add(entity), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
+  const json = p.add(JSON.stringify(ops.map((o) => [o.opId, compact(o.result)])));
+  const cols = ['tenantId', 'opId', 'entity', 'result', 'createdAt'].map(quote).join(', ');
+  // `WHERE true`: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
+  const sql = `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, json)} WHERE true ON CONFLICT DO NOTHING`;
+  await tx.$executeRawUnsafe(sql, ...p.values);
 }
 
 const EMPTY_RESULT: SyncResultItem = {
