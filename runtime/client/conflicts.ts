@@ -165,7 +165,8 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
           }),
         );
         // A new operation id: the server replays a known id with its original (conflict) result.
-        const isDelete = entries.some((e) => (e._raw as unknown as { operation: string }).operation === 'delete');
+        // Keep-local of a refused delete deletes again; a merge keeps the (merged) record alive.
+        const isDelete = kind === 'keepLocal' && entries.some((e) => (e._raw as unknown as { operation: string }).operation === 'delete');
         ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
         ops.push(
           database.get<Model>(QUEUE_TABLE).prepareCreateFromDirtyRaw({

@@ -96,6 +96,20 @@ describe('randomized convergence', () => {
             deleted.add(r.clientId ?? r.id);
             await (r.collection.table === 'spaces' ? adapters.space.delete(r.id) : adapters.task.delete(r.id));
           }
+        } else if (roll < 0.76) {
+          // Settle an open conflict, any way the user might.
+          const conflicts = await sim.device.engine.listConflicts();
+          if (conflicts.length) {
+            const c = pick(conflicts);
+            const gone = c.serverData === null || c.serverData.deletedAt != null;
+            const kind = gone ? 'useServer' : pick(['keepLocal', 'useServer', 'merge'] as const);
+            const resolution = kind === 'merge' ? { kind, data: c.entity === 'Task' ? { title: `m${step}` } : { name: `m${step}` } } : { kind };
+            await sim.device.engine.resolveConflict(c.id, resolution).catch((error: Error) => {
+              // The record may be gone since (deleted here or there): only use-server still applies.
+              if (!/only 'useServer'|record is gone/.test(error.message)) throw error;
+              return sim.device.engine.resolveConflict(c.id, { kind: 'useServer' });
+            });
+          }
         } else {
           await sim.device.engine.sync(random() < 0.5 ? 'manual' : 'interval');
         }
