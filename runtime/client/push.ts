@@ -166,6 +166,13 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
     failure = error instanceof TransportError ? error : new TransportError(String((error as Error)?.message ?? error), true);
     results = null;
   }
+  if (failure?.code === 'BATCH_TOO_LARGE' && prepared.length > 1) {
+    // The server takes smaller batches than SPEC's 100: split and send the halves (still in flight).
+    const half = Math.ceil(prepared.length / 2);
+    const first = await sendBatch(options, meta, prepared.slice(0, half), report);
+    const second = await sendBatch(options, meta, prepared.slice(half), report);
+    return first && second;
+  }
   const now = platform.clock.now();
   const release = () => {
     for (const p of prepared) inFlight.delete(p.entry.id);

@@ -141,6 +141,23 @@ describe('faults', () => {
   });
 });
 
+describe('BATCH_TOO_LARGE', () => {
+  it('a server that takes smaller batches gets them split, and every item lands once', async () => {
+    const small = await startTestServer({ maxBatch: 10 });
+    try {
+      const tenant = newTenant();
+      const a = openDevice('A', { tenantId: tenant, transport: small.transport(tenant) });
+      await a.adapters.space.createMany(Array.from({ length: 45 }, (_, i) => ({ name: `b${i}` })));
+      const report = await a.engine.sync();
+      expect(report.error).toBeNull();
+      expect(report.push).toMatchObject({ acknowledged: 45, failed: 0 });
+      expect(await small.records(tenant, 'Space')).toHaveLength(45);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('RESYNC_REQUIRED', () => {
   it('a cursor older than the tombstone horizon re-pulls the entity from scratch, keeping pending changes', async () => {
     let now = Date.parse('2025-01-01T00:00:00.000Z');
