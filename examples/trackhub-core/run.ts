@@ -113,11 +113,18 @@ for (const meta of registry.entities) {
     cursor = page.cursor;
     if (!page.hasMore) break;
   }
-  const comparable = (r: Record<string, unknown>) => JSON.stringify(meta.fields.filter((f) => !meta.belongsTo.some((b) => b.field === f.name)).map((f) => r[f.name] ?? null));
+  const comparable = (r: Record<string, unknown>) => JSON.stringify(meta.fields.map((f) => r[f.name] ?? null));
   for (const d of [phone, tablet]) {
     const rows = await d.adapters[lowerFirst(meta.name) as keyof SyncAdapters].query().fetch();
+    // Foreign keys hold local ids on the device: translate them to server ids to compare.
+    const serverIdOf = new Map<string, string>();
+    for (const rel of meta.belongsTo) {
+      const parents = await d.adapters[lowerFirst(rel.target) as keyof SyncAdapters].collection.query().fetch();
+      for (const p of parents) serverIdOf.set(p.id, (p as unknown as { serverId: string }).serverId);
+    }
     const same = rows.length === onServer.size && rows.every((row) => {
       const wire = rawToWire(meta, row._raw as never);
+      for (const rel of meta.belongsTo) if (typeof wire[rel.field] === 'string') wire[rel.field] = serverIdOf.get(wire[rel.field] as string) ?? wire[rel.field];
       const remote = onServer.get(String(wire.id));
       return remote !== undefined && comparable(wire) === comparable(remote);
     });
