@@ -102,6 +102,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     cursor = page.cursor;
     if (!page.hasMore) break;
   }
-  if (seen && full !== 'first') report.removed = await removeUnseen(database, meta, seen);
+  // Also after a first pull: records this device pushed may have been deleted before it ever pulled.
+  if (seen) report.removed = await removeUnseen(database, meta, seen);
   return report;
 }
