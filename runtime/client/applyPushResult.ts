@@ -106,6 +106,7 @@ export async function planResult(options: PushOptions, meta: EntityMeta, p: Prep
   return () => [retryLater(options, p, message, now)];
 }
 
+/** Count the attempt and schedule the next one (exponential backoff with jitter). */
 export function retryLater(options: PushOptions, p: Prepared, message: string, now: number): Model {
   const attempts = p.entry.attempts + 1;
   const delay = backoffDelay(attempts, options.platform.random, options.backoff?.initialMs, options.backoff?.maxMs);
@@ -116,6 +117,7 @@ export function retryLater(options: PushOptions, p: Prepared, message: string, n
   });
 }
 
+/** Stop retrying: the entry becomes `failed` with the reason (a later edit gives it another chance). */
 export function park(p: Prepared, message: string): Model {
   return p.row.prepareUpdate((r) => {
     r._setRaw('status', 'failed');

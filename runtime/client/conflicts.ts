@@ -47,6 +47,7 @@ export interface ConflictEntry {
  */
 export type Resolution = { kind: 'keepLocal' } | { kind: 'useServer' } | { kind: 'merge'; data: WireRecord };
 
+/** A conflict row as a typed entry. */
 export function readConflict(row: Model): ConflictEntry {
   const raw = row._raw as unknown as Record<string, string | number | boolean>;
   return {
@@ -200,6 +201,7 @@ export function localSnapshot(registry: SyncRegistry, entity: string, record: Mo
   return rawToWire(entityMeta(registry, entity), record._raw as unknown as RawColumns);
 }
 
+/** A server record as local columns, its foreign keys translated to local ids. */
 export async function toLocalRaw(database: Database, registry: SyncRegistry, entity: string, server: WireRecord): Promise<RawColumns> {
   const meta = entityMeta(registry, entity);
   const raw = wireToRaw(meta, server);
@@ -213,6 +215,7 @@ export async function toLocalRaw(database: Database, registry: SyncRegistry, ent
   return raw;
 }
 
+/** Write columns with `_setRaw` (inside a prepareUpdate): no local timestamp touching. */
 export function setAll(record: Model, columns: RawColumns): void {
   for (const [column, value] of Object.entries(columns)) record._setRaw(column, value);
 }
