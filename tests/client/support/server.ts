@@ -16,10 +16,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: Partial<SyncAppOptions> = {}): Promise<TestServer> {
+/** Starts the server on a temp SQLite file, or on the PostgreSQL database at `databaseUrl`. */
+export async function startTestServer(options: Partial<SyncAppOptions> & { databaseUrl?: string } = {}): Promise<TestServer> {
+  const { databaseUrl, ...appOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'trackhub-client-e2e-'));
-  const database = await openDatabase({ file: join(dir, 'server.db') });
-  const server = await startSyncServer({ prisma: database.prisma, dialect: database.dialect, ...options });
+  const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { file: join(dir, 'server.db') });
+  const server = await startSyncServer({ prisma: database.prisma, dialect: database.dialect, ...appOptions });
   const transport = (tenantId: string, fetchImpl?: typeof fetch) =>
     new GraphqlTransport({ url: server.url, headers: () => ({ authorization: `Bearer dev:${tenantId}:tester` }), fetch: fetchImpl });
   return {
