@@ -39,6 +39,8 @@ export async function applyPullPage(
   state: { row: Model | null; patch: (skippedPending: boolean) => Partial<SyncStateValue> },
   now: number,
   seen?: Set<string>,
+  /** Set when the table was empty as the pull began: the server ids created since (see below). */
+  fresh?: Set<string>,
 ): Promise<ApplyOutcome> {
   const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0 };
   const collection = database.get<Model>(meta.table);
@@ -46,14 +48,17 @@ export async function applyPullPage(
     const serverIds = page.items.map((i) => String(i.id));
     if (seen) for (const id of serverIds) seen.add(id);
     const byServerId = new Map<string, Model>();
-    if (serverIds.length > 0) {
-      for (const row of await collection.query(Q.where('server_id', Q.oneOf(serverIds))).fetch()) {
+    // On a table that was empty when this pull began, the only rows with a server id are the ones
+    // this pull created (local creates made meanwhile have none): look those up, skip the rest.
+    const lookup = fresh ? serverIds.filter((id) => fresh.has(id)) : serverIds;
+    if (lookup.length > 0) {
+      for (const row of await collection.query(Q.where('server_id', Q.oneOf(lookup))).fetch()) {
         byServerId.set((row._raw as unknown as { server_id: string }).server_id, row);
       }
     }
     // A create whose response was lost: the server has it under our local id as its clientId,
-    // and our record still has no server id.
-    const clientIds = page.items.filter((i) => i.clientId && !byServerId.has(String(i.id))).map((i) => String(i.clientId));
+    // and our record still has no server id (impossible on a table that started empty).
+    const clientIds = fresh ? [] : page.items.filter((i) => i.clientId && !byServerId.has(String(i.id))).map((i) => String(i.clientId));
     const byLocalId = new Map<string, Model>();
     if (clientIds.length > 0) {
       for (const row of await collection.query(Q.where('server_id', null), Q.where('id', Q.oneOf(clientIds))).fetch()) byLocalId.set(row.id, row);
@@ -79,6 +84,7 @@ export async function applyPullPage(
         raw._status = 'synced';
         raw._changed = '';
         ops.push(collection.prepareCreateFromDirtyRaw(raw));
+        fresh?.add(serverId);
         outcome.created += 1;
         continue;
       }

@@ -56,6 +56,8 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     rewind = null;
     report.rewound = true;
   }
+  // A table empty at the start needs no existence lookups nor a comparison at the end.
+  const fresh = cursor === null && (await database.get(meta.table).query().fetchCount()) === 0 ? new Set<string>() : undefined;
   let firstPage = true;
   for (;;) {
     let page;
@@ -90,6 +92,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
       },
       platform.clock.now(),
       seen,
+      fresh,
     );
     firstPage = false;
     report.pages += 1;
@@ -103,6 +106,6 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     if (!page.hasMore) break;
   }
   // Also after a first pull: records this device pushed may have been deleted before it ever pulled.
-  if (seen) report.removed = await removeUnseen(database, meta, seen);
+  if (seen && !fresh) report.removed = await removeUnseen(database, meta, seen);
   return report;
 }
