@@ -51,6 +51,8 @@ const records = Array.from({ length: COUNT }, (_, i) => ({
   settings: { theme: 'dark', n: i },
 }));
 const rawRows = records.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id }));
+/** The same records changed on the server (version 2): a pull of updates to records the device holds. */
+const updates = records.map((r) => ({ ...r, version: 2, name: `${r.name as string} (renamed)`, viewCount: (r.viewCount as number) + 1 }));
 
 /**
  * A database file in WAL mode, as WatermelonDB's native adapter opens it on
@@ -136,16 +138,48 @@ const bench: BenchModule = {
         db.close();
         return ms;
       };
+      // Updates: the device already holds the records (set up untimed), the server sends them changed.
+      const updateTransport: SyncTransport = {
+        pull: async ({ cursor }) => {
+          const start = cursor && cursor.startsWith('u') ? Number(cursor.slice(1)) : 0;
+          const items = updates.slice(start, start + PAGE);
+          return { items, deletedIds: [], lastSyncAt: new Date().toISOString(), cursor: `u${start + items.length}`, hasMore: start + PAGE < COUNT };
+        },
+        push: async () => [],
+      };
+      const oursUpdate = async () => {
+        const database = freshDatabase(dir, `ours-u-${n++}`);
+        await pullEntity({ database, registry, transport, platform: resolvePlatform() }, meta);
+        const start = performance.now();
+        const report = await pullEntity({ database, registry, transport: updateTransport, platform: resolvePlatform() }, meta);
+        const ms = performance.now() - start;
+        if (report.updated !== COUNT) throw new Error(`ours update: ${JSON.stringify(report)}`);
+        return ms;
+      };
+      const syncUpdate = async () => {
+        const database = freshDatabase(dir, `wm-u-${n++}`);
+        await synchronize({ database, pullChanges: async () => ({ changes: { spaces: { created: rawRows, updated: [], deleted: [] } }, timestamp: 1 }), pushChanges: async () => {}, sendCreatedAsUpdated: false });
+        const start = performance.now();
+        await synchronize({
+          database,
+          pullChanges: async () => ({ changes: { spaces: { created: [], updated: updates.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id })), deleted: [] } }, timestamp: 2 }),
+          pushChanges: async () => {},
+        });
+        return performance.now() - start;
+      };
       // Interleaved, so load from other processes hits every variant alike.
-      const [ours, wm, wmRaw, floor] = await interleaved(RUNS, [oursRun, viaSynchronize(true), viaSynchronize(false), floorRun]);
+      const [ours, wm, wmRaw, floor, oursU, wmU] = await interleaved(RUNS, [oursRun, viaSynchronize(true), viaSynchronize(false), floorRun, oursUpdate, syncUpdate]);
       const o = stats(ours);
       const w = stats(wm);
       const f = stats(floor);
       const wr = stats(wmRaw);
+      const ou = stats(oursU);
+      const wu = stats(wmU);
       return [
         { case: `apply ${COUNT} pulled records (pages of ${PAGE})`, ours: o.text, baseline: `synchronize(): ${w.text}`, note: `ratio ${(o.p50 / w.p50).toFixed(2)} (target ≤ 1.0)` },
         { case: 'synchronize() given raw records already converted', ours: '', baseline: wr.text, note: `ratio ${(o.p50 / wr.p50).toFixed(2)}` },
         { case: 'floor: raw better-sqlite3 insert, one transaction', ours: '', baseline: f.text, note: `ours / floor ${(o.p50 / f.p50).toFixed(1)}x` },
+        { case: `apply ${COUNT} pulled updates to records the device holds`, ours: ou.text, baseline: `synchronize() updated: ${wu.text}`, note: `ratio ${(ou.p50 / wu.p50).toFixed(2)}` },
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });
