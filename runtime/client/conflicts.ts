@@ -5,7 +5,7 @@ import { columnToWire, rawToWire, sameValue, wireToRaw, type RawColumns, type Wi
 import { entityMeta, type SyncRegistry } from './meta';
 import { pushable } from './localWrites';
 import { markDeleted } from './applyPushResult';
-import { fetchQueue, QUEUE_TABLE, readEntry } from './queue';
+import { fetchQueue, prepareQueueEntry, readEntry } from './queue';
 
 /** Table of conflicts (generated as the `SyncConflict` model). */
 export const CONFLICT_TABLE = 'conflicts';
@@ -170,19 +170,14 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
         const isDelete = kind === 'keepLocal' && entries.some((e) => (e._raw as unknown as { operation: string }).operation === 'delete');
         ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
         ops.push(
-          database.get<Model>(QUEUE_TABLE).prepareCreateFromDirtyRaw({
+          prepareQueueEntry(database, {
             id: uuidv7(),
             entity: meta.name,
             operation: isDelete ? 'delete' : 'update',
-            entity_id: conflict.entityId,
-            payload: JSON.stringify(isDelete ? {} : payload),
-            base: isDelete ? null : JSON.stringify(base),
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: null,
-            last_error: null,
-            created_at: now,
-            updated_at: now,
+            entityId: conflict.entityId,
+            payload: isDelete ? {} : payload,
+            base: isDelete ? null : base,
+            now,
           }),
         );
         break;

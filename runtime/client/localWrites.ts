@@ -2,7 +2,7 @@ import type { Database, Model } from '@nozbe/watermelondb';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta, FieldMeta } from './meta';
 import type { Clock } from './platform';
-import { QUEUE_TABLE, SERVER_SEEN_KEY, fetchQueue, inFlightOps, type QueueOperation } from './queue';
+import { SERVER_SEEN_KEY, fetchQueue, inFlightOps, prepareQueueEntry, type QueueOperation } from './queue';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
 export interface WriteContext {
@@ -205,18 +205,5 @@ async function foldable(database: Database, entity: string, id: string): Promise
 }
 
 function prepareEntry(ctx: WriteContext, operation: QueueOperation, entityId: string, payload: WireRecord, base: WireRecord | null, now: number): Model {
-  return ctx.database.get<Model>(QUEUE_TABLE).prepareCreateFromDirtyRaw({
-    id: ctx.newId(),
-    entity: ctx.meta.name,
-    operation,
-    entity_id: entityId,
-    payload: JSON.stringify(payload),
-    base: base ? JSON.stringify(base) : null,
-    status: 'pending',
-    attempts: 0,
-    next_attempt_at: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-  });
+  return prepareQueueEntry(ctx.database, { id: ctx.newId(), entity: ctx.meta.name, operation, entityId, payload, base, now });
 }

@@ -6,6 +6,36 @@ export const QUEUE_TABLE = 'operation_queue';
 
 export type QueueOperation = 'insert' | 'update' | 'delete';
 
+/** What a new queue entry holds; everything else starts fresh (pending, no attempts). */
+export interface NewQueueEntry {
+  /** Operation id (UUID v7). */
+  id: string;
+  entity: string;
+  operation: QueueOperation;
+  entityId: string;
+  payload: WireRecord;
+  base: WireRecord | null;
+  now: number;
+}
+
+/** A pending queue entry, prepared for the same `database.batch` as the record change it records. */
+export function prepareQueueEntry(database: Database, entry: NewQueueEntry): Model {
+  return database.get<Model>(QUEUE_TABLE).prepareCreateFromDirtyRaw({
+    id: entry.id,
+    entity: entry.entity,
+    operation: entry.operation,
+    entity_id: entry.entityId,
+    payload: JSON.stringify(entry.payload),
+    base: entry.base ? JSON.stringify(entry.base) : null,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: null,
+    last_error: null,
+    created_at: entry.now,
+    updated_at: entry.now,
+  });
+}
+
 /**
  * - `pending`: waiting to be pushed (possibly after `nextAttemptAt`, when retrying).
  * - `sending`: in a push request right now (held in memory, see `inFlightOps`).
