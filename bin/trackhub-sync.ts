@@ -4,12 +4,12 @@ import { irCommand } from '../generator/cli/irCommand';
 import { addEntityCommand } from '../generator/cli/addEntityCommand';
 import { doctorCommand } from '../generator/cli/doctorCommand';
 import { initCommand } from '../generator/cli/initCommand';
-import { colorEnabled, colorizeDiagnostics, paint, type TerminalIo } from '../generator/cli/output';
+import { colorEnabled, type TerminalIo } from '../generator/cli/output';
 
 const color = colorEnabled({ isTTY: process.stdout.isTTY, env: process.env });
 const io: CommandIo & TerminalIo = {
   stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${color ? colorizeDiagnostics(text, paint(true)) : text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
   cwd: process.cwd(),
   color,
   ...(process.stderr.isTTY ? { progress: (text: string) => process.stderr.write(text) } : {}),

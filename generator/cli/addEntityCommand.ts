@@ -7,8 +7,9 @@ import { declaredNames, planAddEntity, validatePrismaAfter } from '../scaffold/s
 import { applyChanges } from '../scaffold/userFiles';
 import { resolveConfig } from '../config';
 import { ExitCode } from './generateCommand';
+import { printDiagnostics, reportBadInput } from './report';
 import { paint, progress } from './output';
-import { changesJson, optionalConfig, pickProject, printDiagnostics, type Io } from './scaffoldShared';
+import { changesJson, optionalConfig, pickProject, type Io } from './scaffoldShared';
 
 export interface AddEntityFlags {
   strategy?: string;
@@ -83,8 +84,6 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
   } catch (error) {
     bar.done();
     if (!(error instanceof DiagnosticsError)) throw error;
-    if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: error.diagnostics }, null, 2));
-    else printDiagnostics(error.diagnostics, io);
-    return ExitCode.badInput;
+    return reportBadInput(error.diagnostics, flags.json, io);
   }
 }

@@ -9,8 +9,9 @@ import { validatePrismaAfter } from '../scaffold/schemaEdits';
 import { applyChanges, type FileChange } from '../scaffold/userFiles';
 import { resolveConfig } from '../config';
 import { ExitCode } from './generateCommand';
+import { printDiagnostics, reportBadInput } from './report';
 import { paint, progress, type Paint } from './output';
-import { optionalConfig, printDiagnostics, type Io } from './scaffoldShared';
+import { optionalConfig, type Io } from './scaffoldShared';
 
 export interface DoctorFlags {
   fix?: boolean;
@@ -87,9 +88,7 @@ export async function doctorCommand(flags: DoctorFlags, io: Io): Promise<number>
   } catch (error) {
     bar.done();
     if (!(error instanceof DiagnosticsError)) throw error;
-    if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: error.diagnostics }, null, 2));
-    else printDiagnostics(error.diagnostics, io);
-    return ExitCode.badInput;
+    return reportBadInput(error.diagnostics, flags.json, io);
   }
 }
 

@@ -1,10 +1,12 @@
 import { relative } from 'node:path';
 import { resolveConfig, type CliOverrides } from '../config';
-import { DiagnosticsError, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics';
+import { DiagnosticsError, type Diagnostic } from '../diagnostics';
 import { compareTree } from '../emit/compare';
 import { writeOutput } from '../emit/write';
 import { changeTarget } from '../ir/diff';
 import { runPipeline } from '../pipeline';
+import type { TerminalIo } from './output';
+import { printDiagnostics, reportBadInput } from './report';
 
 export interface GenerateFlags extends CliOverrides {
   check?: boolean;
@@ -22,7 +24,7 @@ export interface CommandIo {
 }
 
 /** `trackhub-sync generate`: returns the exit code; prints a summary or a report. */
-export async function generateCommand(flags: GenerateFlags, io: CommandIo): Promise<number> {
+export async function generateCommand(flags: GenerateFlags, io: CommandIo & TerminalIo): Promise<number> {
   let warnings: Diagnostic[] = [];
   try {
     const config = await resolveConfig(flags, io.cwd);
@@ -41,7 +43,7 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo): Prom
           ),
         );
       } else {
-        printWarnings(warnings, io);
+        printDiagnostics(warnings, io);
         if (!upToDate) io.stdout(cmp.diff);
         io.stdout(
           upToDate
@@ -56,7 +58,7 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo): Prom
     if (flags.json) {
       io.stdout(JSON.stringify({ status: 'written', out, ...summary, warnings, migration: result.migration }, null, 2));
     } else {
-      printWarnings(warnings, io);
+      printDiagnostics(warnings, io);
       io.stdout(
         `${out}: ${summary.written.length} written, ${summary.unchanged.length} unchanged` +
           (summary.removed.length ? `, ${summary.removed.length} removed` : ''),
@@ -69,17 +71,8 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo): Prom
     return ExitCode.ok;
   } catch (error) {
     if (!(error instanceof DiagnosticsError)) throw error;
-    const all = sortDiagnostics([...warnings, ...error.diagnostics]);
-    if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: all }, null, 2));
-    else {
-      for (const d of all) io.stderr(formatDiagnostic(d));
-      const errors = all.filter((d) => d.severity === 'error').length;
-      io.stderr(`${errors} error(s); nothing written.`);
-    }
-    return ExitCode.badInput;
+    const all = [...warnings, ...error.diagnostics];
+    const errors = all.filter((d) => d.severity === 'error').length;
+    return reportBadInput(all, flags.json, io, `${errors} error(s); nothing written.`);
   }
-}
-
-function printWarnings(warnings: readonly Diagnostic[], io: CommandIo): void {
-  for (const w of sortDiagnostics(warnings)) io.stderr(formatDiagnostic(w));
 }

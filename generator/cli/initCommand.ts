@@ -8,8 +8,9 @@ import { appendBlocks, hasSyncedEntity, planAddEntity, validatePrismaAfter } fro
 import { applyChanges, planCreate, type FileChange } from '../scaffold/userFiles';
 import { BASE_FIELDS_FILE, DIRECTIVES_FILE, prismaVocabulary } from '../scaffold/vocabulary';
 import { ExitCode } from './generateCommand';
+import { printDiagnostics, reportBadInput } from './report';
 import { paint } from './output';
-import { changesJson, describeChanges, optionalConfig, pickProject, printDiagnostics, type Io } from './scaffoldShared';
+import { changesJson, describeChanges, optionalConfig, pickProject, type Io } from './scaffoldShared';
 
 export interface InitFlags {
   /** Schema to annotate (default: detected). */
@@ -60,9 +61,7 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     detected = config ? pickProject(config, undefined, cwd) : detectProject(cwd, flags.schema);
   } catch (error) {
     if (!(error instanceof DiagnosticsError)) throw error;
-    if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: error.diagnostics }, null, 2));
-    else printDiagnostics(error.diagnostics, io);
-    return ExitCode.badInput;
+    return reportBadInput(error.diagnostics, flags.json, io);
   }
   const changes: FileChange[] = [];
   let project: Exclude<ProjectSchema, { kind: 'none' }>;

@@ -1,10 +1,12 @@
 import { resolveConfig, type CliOverrides } from '../config';
-import { DiagnosticsError, formatDiagnostic, sortDiagnostics } from '../diagnostics';
+import { DiagnosticsError } from '../diagnostics';
 import { loadIr } from '../pipeline';
 import { ExitCode, type CommandIo } from './generateCommand';
+import type { TerminalIo } from './output';
+import { reportBadInput } from './report';
 
 /** `trackhub-sync ir --json`: print the IR the targets would see. */
-export async function irCommand(flags: CliOverrides & { json?: boolean }, io: CommandIo): Promise<number> {
+export async function irCommand(flags: CliOverrides & { json?: boolean }, io: CommandIo & TerminalIo): Promise<number> {
   try {
     const { ir } = loadIr(await resolveConfig(flags, io.cwd));
     io.stdout(
@@ -15,7 +17,6 @@ export async function irCommand(flags: CliOverrides & { json?: boolean }, io: Co
     return ExitCode.ok;
   } catch (error) {
     if (!(error instanceof DiagnosticsError)) throw error;
-    for (const d of sortDiagnostics(error.diagnostics)) io.stderr(formatDiagnostic(d));
-    return ExitCode.badInput;
+    return reportBadInput(error.diagnostics, flags.json, io);
   }
 }

@@ -73,22 +73,3 @@ export interface TerminalIo {
   /** Raw stderr writer for the progress line (set only when stderr is a TTY). */
   progress?: (text: string) => void;
 }
-
-const DIAGNOSTIC_HEAD = /^\S+:\d+:\d+ [A-Z]{2}\d{3} /;
-
-/**
- * Colour the diagnostics in text another command printed (`generate`, `ir`):
- * heads red (yellow for warnings), hints dim. Lines that already carry
- * colour codes are left alone.
- */
-export function colorizeDiagnostics(text: string, p: Paint): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      if (line.includes('\u001b[')) return line;
-      if (DIAGNOSTIC_HEAD.test(line)) return / warning: /.test(line) ? p.yellow(line) : p.red(line);
-      if (line.startsWith('  Hint: ')) return p.dim(line);
-      return line;
-    })
-    .join('\n');
-}

@@ -26,15 +26,6 @@ export function pickProject(config: ResolvedConfig | null, explicit: string | un
   return first ? detectProject(cwd, first) : detectProject(cwd);
 }
 
-/** Print diagnostics (text mode), coloured by severity. */
-export function printDiagnostics(diagnostics: readonly Diagnostic[], io: Io): void {
-  const p = paint(io.color ?? false);
-  for (const d of sortDiagnostics(diagnostics)) {
-    const [head, ...rest] = formatDiagnostic(d).split('\n');
-    io.stderr([(d.severity === 'error' ? p.red : p.yellow)(head!), ...rest.map(p.dim)].join('\n'));
-  }
-}
-
 /** One line per planned change: `created`, `edited` or `kept`. */
 export function describeChanges(changes: readonly FileChange[], cwd: string, p: Paint): string[] {
   return changes.map((c) => {

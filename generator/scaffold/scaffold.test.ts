@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { colorEnabled, colorizeDiagnostics, paint, progress } from '../cli/output';
+import { colorEnabled, paint, progress } from '../cli/output';
+import { reportBadInput } from '../cli/report';
 import { parseFieldSpecs, parseStrategy, prismaModel } from './entityTemplate';
 import { alignFields, applyEdits, scanPrisma } from './prismaText';
 import { DEDUPE_MODEL_NAME, prismaVocabulary } from './vocabulary';
@@ -58,14 +59,27 @@ describe('terminal output', () => {
     expect(paint(false).red('x')).toBe('x');
   });
 
-  it('colours diagnostics printed by other commands, once', () => {
+  it('colours diagnostics by severity for every command, and only when asked', () => {
     const p = paint(true);
-    const text = "a.prisma:5:21 TS102 model Note: unknown strategy 'x'\n  Hint: Did you mean?\n1 error(s); nothing written.";
-    expect(colorizeDiagnostics(text, p)).toBe(
-      `${p.red("a.prisma:5:21 TS102 model Note: unknown strategy 'x'")}\n${p.dim('  Hint: Did you mean?')}\n1 error(s); nothing written.`,
-    );
-    expect(colorizeDiagnostics(p.red('a.prisma:1:1 TS100 x'), p)).toBe(p.red('a.prisma:1:1 TS100 x'));
-    expect(colorizeDiagnostics('a.prisma:1:1 TS101 warning: y', p)).toBe(p.yellow('a.prisma:1:1 TS101 warning: y'));
+    const at = { file: 'a.prisma', line: 5, column: 21 };
+    const diagnostics = [
+      { code: 'TS102' as const, severity: 'error' as const, message: "model Note: unknown strategy 'x'", ...at, hint: 'Did you mean?' },
+      { code: 'TS101' as const, severity: 'warning' as const, message: 'y', ...at, line: 1, column: 1 },
+    ];
+    const run = (color: boolean) => {
+      const err: string[] = [];
+      const code = reportBadInput(diagnostics, false, { stdout: () => undefined, stderr: (t) => err.push(t), cwd: '.', color }, '1 error(s); nothing written.');
+      return { code, text: err.join('\n') };
+    };
+    expect(run(true)).toEqual({
+      code: 2,
+      text: [
+        p.yellow('a.prisma:1:1 TS101 warning: y'),
+        `${p.red("a.prisma:5:21 TS102 model Note: unknown strategy 'x'")}\n${p.dim('  Hint: Did you mean?')}`,
+        '1 error(s); nothing written.',
+      ].join('\n'),
+    });
+    expect(run(false).text).not.toContain('\u001b[');
   });
 
   it('progress stays quiet on short runs and erases its line when done', () => {
