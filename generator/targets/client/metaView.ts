@@ -1,3 +1,4 @@
+import { fieldAccess } from '../../ir/fieldAccess';
 import type { IrEntity, IrField } from '../../ir/types';
 import { mapField } from '../watermelon/typeMapping';
 import { entityColumns, localFields } from '../watermelon/view';
@@ -10,19 +11,10 @@ export function valueKind(field: IrField): 'string' | 'number' | 'boolean' | 'da
   return m.columnType;
 }
 
-/**
- * What a client may send for a field: server-managed fields, `clientId` (sent
- * as the item's `clientId`), the scope field (the server takes the tenant from
- * the request) and `@sync.readonly` fields never; a readonly relation key only
- * on create (an immutable relation).
- */
+/** What a client sends for a field, from the shared access rule (`ir/fieldAccess.ts`). */
 export function pushMode(entity: IrEntity, field: IrField): 'always' | 'create' | 'never' {
-  if (field.serverManaged || field.name === 'clientId' || field.name === entity.scope) return 'never';
-  if (field.readonly) {
-    const isKey = entity.relations.some((r) => r.kind === 'belongsTo' && r.foreignKey === field.name);
-    return isKey ? 'create' : 'never';
-  }
-  return 'always';
+  const access = fieldAccess(entity, field);
+  return access === 'writable' ? 'always' : access === 'createOnly' ? 'create' : 'never';
 }
 
 /** Fields the runtime knows about: local fields (no `id`, no ignored field). */
