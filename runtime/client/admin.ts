@@ -1,7 +1,8 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { CONFLICT_TABLE, listConflicts, type ConflictEntry } from './conflicts';
 import type { EntityMeta, SyncRegistry } from './meta';
-import { fetchQueue, listQueue, QUEUE_TABLE, type QueueEntry } from './queue';
+import { uuidv7 } from 'uuidv7';
+import { fetchQueue, listQueue, prepareRenewedEntry, QUEUE_TABLE, type QueueEntry } from './queue';
 import { STATE_TABLE } from './syncState';
 
 /** Everything a destructive operation could lose: the pending queue and the open conflicts. */
@@ -33,16 +34,19 @@ export async function forceSyncFromServer(database: Database, metas: EntityMeta[
   }, 'trackhub-sync force sync from server');
 }
 
-/** Give parked (failed) entries another try, right away. */
+/**
+ * Give parked (failed) entries another try, right away, each under a new
+ * operation id (the server may answer the old id with its refusal); pending
+ * entries lose their backoff wait.
+ */
 export async function resetFailed(database: Database): Promise<void> {
   await database.write(async () => {
     const rows = await database.get<Model>(QUEUE_TABLE).query(Q.where('status', Q.oneOf(['failed', 'pending']))).fetch();
     await database.batch(
-      ...rows.map((r) =>
-        r.prepareUpdate((e) => {
-          e._setRaw('status', 'pending');
-          e._setRaw('next_attempt_at', null);
-        }),
+      ...rows.flatMap((r) =>
+        raw(r).status === 'failed'
+          ? [r.prepareDestroyPermanently(), prepareRenewedEntry(database, r, uuidv7())]
+          : [r.prepareUpdate((e) => e._setRaw('next_attempt_at', null))],
       ),
     );
   }, 'trackhub-sync reset failed');

@@ -106,11 +106,16 @@ export async function planResult(options: PushOptions, meta: EntityMeta, p: Prep
   return () => [retryLater(options, p, message, now)];
 }
 
-/** Count the attempt and schedule the next one (exponential backoff with jitter). */
+/**
+ * Back to `pending` and schedule the next attempt (exponential backoff with
+ * jitter). `attempts` was counted when the entry was marked `sending`
+ * (`p.entry` is the entry as read before that).
+ */
 export function retryLater(options: PushOptions, p: Prepared, message: string, now: number): Model {
   const attempts = p.entry.attempts + 1;
   const delay = backoffDelay(attempts, options.platform.random, options.backoff?.initialMs, options.backoff?.maxMs);
   return p.row.prepareUpdate((r) => {
+    r._setRaw('status', 'pending');
     r._setRaw('attempts', attempts);
     r._setRaw('next_attempt_at', now + delay);
     r._setRaw('last_error', message);

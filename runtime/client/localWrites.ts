@@ -2,7 +2,7 @@ import type { Database, Model } from '@nozbe/watermelondb';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta, FieldMeta } from './meta';
 import type { Clock } from './platform';
-import { SERVER_SEEN_KEY, fetchQueue, inFlightOps, prepareQueueEntry, type QueueOperation } from './queue';
+import { SERVER_SEEN_KEY, fetchQueue, maybeCommitted, prepareQueueEntry, prepareRenewedEntry, type QueueOperation } from './queue';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
 export interface WriteContext {
@@ -85,7 +85,8 @@ function buildCreate(ctx: WriteContext, input: Record<string, unknown>, now: num
 /**
  * Change fields of a record and queue the change in one transaction. Repeated
  * updates merge into one entry (keeping the earliest base values); an update
- * after an unsent insert folds into the insert.
+ * after an unsent insert folds into the insert. An entry the server may
+ * already hold is never changed: the edit queues a new operation.
  */
 export async function updateLocal(ctx: WriteContext, id: string, patch: Record<string, unknown>): Promise<Model> {
   const { database, meta, clock } = ctx;
@@ -121,7 +122,14 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
         r._setRaw('updated_at', now);
       }),
     ];
-    if (last) {
+    if (last && rawOf(last).status === 'failed') {
+      // An edit gives a parked entry another chance, under a new operation id: the server may
+      // keep the refusal of the old id and answer a resend of it with that (docs/PROTOCOL.md).
+      const entry = rawOf(last);
+      const merged = { ...(JSON.parse(entry.payload as string) as WireRecord), ...payload };
+      const mergedBase = entry.operation === 'update' ? { ...base, ...(JSON.parse((entry.base as string) ?? '{}') as WireRecord) } : null;
+      ops.push(last.prepareDestroyPermanently(), prepareRenewedEntry(ctx.database, last, ctx.newId(), { payload: merged, base: mergedBase, now }));
+    } else if (last) {
       const entry = rawOf(last);
       const merged = { ...(JSON.parse(entry.payload as string) as WireRecord), ...payload };
       const mergedBase = entry.operation === 'update' ? { ...base, ...(JSON.parse((entry.base as string) ?? '{}') as WireRecord) } : null;
@@ -130,11 +138,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
           e._setRaw('payload', JSON.stringify(merged));
           if (mergedBase) e._setRaw('base', JSON.stringify(mergedBase));
           e._setRaw('updated_at', now);
-          // An edit gives a parked entry another chance; a conflict stays a conflict until resolved.
-          if (entry.status === 'failed') {
-            e._setRaw('status', 'pending');
-            e._setRaw('next_attempt_at', null);
-          }
+          // A conflict stays a conflict until resolved (which queues a new operation).
         }),
       );
     } else {
@@ -147,7 +151,9 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
 
 /**
  * Soft-delete a record and queue the delete in one transaction. Deleting a
- * record whose insert was never sent removes both (the server never saw it).
+ * record whose insert never reached the server removes both. An insert that
+ * may have reached it (`maybeCommitted`, even before a crash) gets a delete
+ * queued after it instead.
  */
 export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> {
   const { database, meta, clock } = ctx;
@@ -158,7 +164,9 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     const all = await fetchQueue(database, { entity: meta.name, entityIds: [id] });
     // Children queued with this record name it in their payload: then the insert must still reach the server.
     const referenced = (await fetchQueue(database)).some((e) => rawOf(e).entity_id !== id && (rawOf(e).payload as string).includes(id));
-    const unsent = !referenced && entries.length === all.length && entries.some((e) => rawOf(e).operation === 'insert' && rawOf(e).attempts === 0);
+    const insert = all.find((e) => rawOf(e).operation === 'insert');
+    // Never sent, or refused outright (a refused create wrote nothing): the server does not have it.
+    const unsent = !referenced && entries.length === all.length && insert !== undefined && (rawOf(insert).attempts === 0 || rawOf(insert).status === 'failed');
     if (unsent) {
       await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()));
       return;
@@ -190,19 +198,17 @@ export function pushable(meta: EntityMeta, op: QueueOperation): FieldMeta[] {
 }
 
 /**
- * Queue rows of a record that a new write may fold into. Never one in flight,
- * and never a pending one already attempted: the server may have committed it
- * (response lost), and a replay of its operation id returns the original
- * result without applying a folded change. Parked (`failed`) and `conflict`
- * entries were refused, so they may still absorb edits.
+ * Queue rows of a record that a new write may fold into: never one the server
+ * may already hold (`sending`, or pending after an attempt; the mark is
+ * durable, see `maybeCommitted`), since a replay of its operation id returns
+ * the original result without applying a folded change. Parked (`failed`)
+ * and `conflict` entries were refused: they absorb edits, and are sent again
+ * only under a new operation id.
  */
 async function foldable(database: Database, entity: string, id: string): Promise<Model[]> {
-  const set = inFlightOps(database);
-  return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => {
-    const raw = e._raw as unknown as { status: string; attempts: number };
-    return !set.has(e.id) && !(raw.status === 'pending' && raw.attempts > 0);
-  });
+  return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => !maybeCommitted(e._raw as unknown as { status: string; attempts: number }));
 }
+
 
 function prepareEntry(ctx: WriteContext, operation: QueueOperation, entityId: string, payload: WireRecord, base: WireRecord | null, now: number): Model {
   return prepareQueueEntry(ctx.database, { id: ctx.newId(), entity: ctx.meta.name, operation, entityId, payload, base, now });

@@ -4,7 +4,7 @@ import { serverIdsOf } from './ids';
 import type { RawColumns, WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import type { Platform } from './platform';
-import { fetchQueue, inFlightOps, readEntry, type QueueEntry } from './queue';
+import { QUEUE_TABLE, fetchQueue, readEntry, type QueueEntry } from './queue';
 import { TransportError, type PushItem, type PushResult, type SyncTransport } from './transport';
 
 /** SPEC §6: batches of at most 100 items per entity. */
@@ -38,7 +38,9 @@ export interface PushReport {
  * Push the queue: entities in registry order (parents before children), the
  * oldest entry of each record per round (a record's next entry needs the
  * result of the previous one), batches of at most 100, results applied per
- * item. Rounds repeat until nothing more can be sent.
+ * item. Rounds repeat until nothing more can be sent. Entries left `sending`
+ * by a run that never finished (the app was killed) are sent again under
+ * their operation id: the server answers a known id with its stored result.
  */
 export async function pushQueue(options: PushOptions): Promise<PushReport> {
   const { database, registry, platform } = options;
@@ -57,7 +59,7 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
     }
     const ready = [...oldestPerRecord.values()]
       .map((row) => ({ row, entry: readEntry(row) }))
-      .filter(({ entry }) => entry.status === 'pending' && !triedThisRun.has(entry.id))
+      .filter(({ entry }) => sendable(entry) && !triedThisRun.has(entry.id))
       .filter(({ entry }) => options.ignoreBackoff || entry.nextAttemptAt === null || entry.nextAttemptAt <= now);
     for (const meta of registry.entities) {
       if (meta.direction === 'pullOnly' || blockedEntities.has(meta.name)) continue;
@@ -85,23 +87,51 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
     if (sentThisRound === 0) break;
   }
   const left = await fetchQueue(database);
-  report.retrying = left.filter((r) => (r._raw as unknown as { status: string }).status === 'pending').length;
+  report.retrying = left.filter((r) => sendable(readEntry(r))).length;
   return report;
 }
 
-/** Build wire items; entries whose record or parent has no server id yet wait for a later round. */
+/**
+ * Pending entries, and `sending` ones: one sync runs at a time per database and
+ * a run's results are applied before it ends, so a `sending` entry seen by a
+ * new run belongs to a run that was cut off.
+ */
+function sendable(entry: QueueEntry): boolean {
+  return entry.status === 'pending' || entry.status === 'sending';
+}
+
+/**
+ * Build wire items; entries whose record or parent has no server id yet wait
+ * for a later round. The chosen entries are marked `sending`, their attempt
+ * counted, in the same transaction that reads their payload and before the
+ * request leaves (docs/PROTOCOL.md "Crash safety"): killed at any later
+ * instant, the device knows the server may hold them, and local writes (also
+ * writers) never fold into them.
+ */
 async function prepareItems(database: Database, registry: SyncRegistry, meta: EntityMeta, batch: { row: Model; entry: QueueEntry }[]): Promise<Prepared[]> {
-  // Marked in flight inside a writer: local writes are writers too, so none can fold into
-  // these entries between reading their payload here and applying the server's result.
   return database.write(async () => {
-    const inFlight = inFlightOps(database);
-    for (const { entry } of batch) inFlight.add(entry.id);
-    const fresh = batch.map(({ row }) => ({ row, entry: readEntry(row) }));
+    // Read again inside the writer: a local write may have changed or removed an entry since the queue was listed.
+    const rows = await database.get<Model>(QUEUE_TABLE).query(Q.where('id', Q.oneOf(batch.map(({ entry }) => entry.id)))).fetch();
+    const fresh = rows.sort(byId(batch)).map((row) => ({ row, entry: readEntry(row) })).filter(({ entry }) => sendable(entry));
     const prepared = await buildItems(database, registry, meta, fresh);
-    const chosen = new Set(prepared.map((p) => p.entry.id));
-    for (const { entry } of batch) if (!chosen.has(entry.id)) inFlight.delete(entry.id);
+    if (prepared.length > 0) {
+      await database.batch(
+        prepared.map(({ row, entry }) =>
+          row.prepareUpdate((r) => {
+            r._setRaw('status', 'sending');
+            r._setRaw('attempts', entry.attempts + 1);
+          }),
+        ),
+      );
+    }
     return prepared;
   }, `trackhub-sync prepare push ${meta.name}`);
+}
+
+/** Keeps the batch's order (oldest first) for rows fetched again by id. */
+function byId(batch: { entry: QueueEntry }[]): (a: Model, b: Model) => number {
+  const order = new Map(batch.map(({ entry }, index) => [entry.id, index]));
+  return (a, b) => order.get(a.id)! - order.get(b.id)!;
 }
 
 async function buildItems(database: Database, registry: SyncRegistry, meta: EntityMeta, batch: { row: Model; entry: QueueEntry }[]): Promise<Prepared[]> {
@@ -154,7 +184,6 @@ async function buildItems(database: Database, registry: SyncRegistry, meta: Enti
 /** Send one batch and apply its results; false when the whole request failed. */
 async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepared[], report: PushReport): Promise<boolean> {
   const { database, platform } = options;
-  const inFlight = inFlightOps(database);
   let results: PushResult[] | null = null;
   let failure: TransportError | null = null;
   try {
@@ -174,13 +203,8 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
     return first && second;
   }
   const now = platform.clock.now();
-  const release = () => {
-    for (const p of prepared) inFlight.delete(p.entry.id);
-  };
-  // Released inside the same writer that applies the results, so a local edit
-  // can never fold into an entry that is about to be removed as acknowledged.
+  // Entries stay `sending` until this transaction commits: killed before it, the next run resends them.
   await database.write(async () => {
-    try {
     const steps: (() => Model[])[] = [];
     for (const [index, p] of prepared.entries()) {
       const result = results?.[index];
@@ -193,13 +217,7 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
       steps.push(await planResult(options, meta, p, result, now, report));
     }
     await database.batch(steps.flatMap((step) => step()));
-    } finally {
-      release();
-    }
-  }, `trackhub-sync push ${meta.name}`).catch((error: unknown) => {
-    release();
-    throw error;
-  });
+  }, `trackhub-sync push ${meta.name}`);
   return failure === null;
 }
 

@@ -16,6 +16,8 @@ export interface NewQueueEntry {
   payload: WireRecord;
   base: WireRecord | null;
   now: number;
+  /** Place in the queue (default `now`): a renewed entry keeps the one of the entry it replaces. */
+  createdAt?: number;
 }
 
 /** A pending queue entry, prepared for the same `database.batch` as the record change it records. */
@@ -31,14 +33,41 @@ export function prepareQueueEntry(database: Database, entry: NewQueueEntry): Mod
     attempts: 0,
     next_attempt_at: null,
     last_error: null,
-    created_at: entry.now,
+    created_at: entry.createdAt ?? entry.now,
     updated_at: entry.now,
   });
 }
 
 /**
+ * A refused (`failed`) entry as a new pending operation: a new id, the same
+ * place in the queue, optionally a new payload and base; prepare the old
+ * row's destruction in the same batch. A refused operation id is never sent
+ * again, because the server may answer it with the stored refusal.
+ */
+export function prepareRenewedEntry(database: Database, old: Model, id: string, changes: { payload?: WireRecord; base?: WireRecord | null; now?: number } = {}): Model {
+  const raw = old._raw as unknown as Record<string, string | number | null>;
+  return prepareQueueEntry(database, {
+    id,
+    entity: raw.entity as string,
+    operation: raw.operation as QueueOperation,
+    entityId: raw.entity_id as string,
+    payload: changes.payload ?? (JSON.parse(raw.payload as string) as WireRecord),
+    // The stored base column also carries `serverSeen` (see SERVER_SEEN_KEY).
+    base: changes.base ?? (raw.base ? (JSON.parse(raw.base as string) as WireRecord) : null),
+    // The time of the latest edit (the LWW timestamp) stays unless an edit comes with the renewal.
+    now: changes.now ?? (raw.updated_at as number),
+    createdAt: raw.created_at as number,
+  });
+}
+
+/**
  * - `pending`: waiting to be pushed (possibly after `nextAttemptAt`, when retrying).
- * - `sending`: in a push request right now (held in memory, see `inFlightOps`).
+ *   With `attempts > 0` it was sent before and its answer never arrived.
+ * - `sending`: handed to the transport. Written in the transaction that
+ *   prepares the push request, before a byte leaves the device, so it
+ *   survives a crash: the server may already have committed it. An entry
+ *   still `sending` when a push starts was cut off by a crash (or an abandoned
+ *   run) and is sent again under the same operation id.
  * - `failed`: parked after a non-retryable error (`lastError` says why); edited again, it is retried.
  * - `conflict`: the server refused it as a conflict; waits for `resolveConflict`.
  * - `success`: acknowledged. Acknowledged entries are deleted, so listings never show it.
@@ -73,24 +102,21 @@ export interface QueueEntry {
   updatedAt: number;
 }
 
-const inFlight = new WeakMap<Database, Set<string>>();
-
 /**
- * Operation ids inside a push request right now, per database. Local writes
- * never fold into them: the server is receiving the old payload. Kept in
- * memory on purpose: after a crash nothing is in flight, and a resent
- * operation is deduplicated by the server through its id.
+ * Whether the server may already hold this entry (docs/PROTOCOL.md "Crash
+ * safety"): it was handed to the transport at least once and no answer
+ * settled it. Such an operation is never changed again, because a resend of
+ * its id is answered with the stored result and a folded change would be
+ * lost: later edits queue a new operation, and a delete after such an insert
+ * is queued rather than dropping the record.
  */
-export function inFlightOps(database: Database): Set<string> {
-  let set = inFlight.get(database);
-  if (!set) inFlight.set(database, (set = new Set()));
-  return set;
+export function maybeCommitted(raw: { status: string; attempts: number }): boolean {
+  return raw.status === 'sending' || (raw.status === 'pending' && raw.attempts > 0);
 }
 
 /** Column values of a queue row as a typed entry. */
-export function readEntry(record: Model, inFlightSet?: Set<string>): QueueEntry {
+export function readEntry(record: Model): QueueEntry {
   const raw = record._raw as unknown as Record<string, string | number | null>;
-  const status = raw.status as QueueStatus;
   return {
     id: record.id,
     entity: raw.entity as string,
@@ -98,7 +124,7 @@ export function readEntry(record: Model, inFlightSet?: Set<string>): QueueEntry 
     entityId: raw.entity_id as string,
     payload: JSON.parse(raw.payload as string) as WireRecord,
     ...splitBase(raw.base as string | null),
-    status: inFlightSet?.has(record.id) ? 'sending' : status,
+    status: raw.status as QueueStatus,
     attempts: raw.attempts as number,
     nextAttemptAt: (raw.next_attempt_at as number | null) ?? null,
     lastError: (raw.last_error as string | null) ?? null,
@@ -135,8 +161,7 @@ export function byAge(a: Model, b: Model): number {
 
 /** Every queued entry, oldest first: what the inspection API lists and exports. */
 export async function listQueue(database: Database): Promise<QueueEntry[]> {
-  const set = inFlightOps(database);
-  return (await fetchQueue(database)).map((r) => readEntry(r, set));
+  return (await fetchQueue(database)).map((r) => readEntry(r));
 }
 
 /** Number of entries not yet acknowledged (everything in the queue). */
