@@ -18,6 +18,8 @@ export interface ApplyOutcome {
   rebased: number;
   /** Tombstones left unapplied because the record has pending changes. */
   skipped: number;
+  /** Records marked deleted because a full pull ended without them (see `endsFullPull`). */
+  removed: number;
 }
 
 /**
@@ -41,8 +43,14 @@ export async function applyPullPage(
   seen?: Set<string>,
   /** Set when the table was empty as the pull began: the server ids created since (see below). */
   fresh?: Set<string>,
+  /**
+   * The last page of a full pull (needs `seen`): local records the server no
+   * longer has are marked deleted in this page's transaction, together with
+   * the cursor that ends the full pull, so a crash cannot separate the two.
+   */
+  endsFullPull = false,
 ): Promise<ApplyOutcome> {
-  const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0 };
+  const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, removed: 0 };
   const collection = database.get<Model>(meta.table);
   await database.write(async () => {
     const serverIds = page.items.map((i) => String(i.id));
@@ -70,6 +78,7 @@ export async function applyPullPage(
     }
     const translate = await foreignKeyTranslator(database, registry, meta, page.items);
     const tombstoned = page.deletedIds.length > 0 ? await collection.query(Q.where('server_id', Q.oneOf(page.deletedIds))).fetch() : [];
+    const unseen = endsFullPull && seen ? await unseenRows(database, meta, seen, new Set(pending.keys())) : [];
     // From here on only synchronous prepare* calls until batch(): WatermelonDB requires
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
 
@@ -132,21 +141,18 @@ export async function applyPullPage(
         outcome.deleted += 1;
       }
     }
+    for (const row of unseen) ops.push(markDeleted(row, null));
+    outcome.removed = unseen.length;
     ops.push(prepareSyncState(database, state.row, meta.name, state.patch(outcome.rebased + outcome.skipped > 0), now));
     await database.batch(...ops);
   }, `trackhub-sync pull ${meta.name}`);
   return outcome;
 }
 
-/** After a full re-pull: mark deleted the local records the server no longer has (never those with pending changes). */
-export async function removeUnseen(database: Database, meta: EntityMeta, seen: Set<string>): Promise<number> {
-  return database.write(async () => {
-    const rows = await database.get<Model>(meta.table).query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null)).fetch();
-    const pendingIds = new Set((await fetchQueue(database, { entity: meta.name })).map((e) => (e._raw as unknown as { entity_id: string }).entity_id));
-    const gone = rows.filter((r) => !seen.has((r._raw as unknown as { server_id: string }).server_id) && !pendingIds.has(r.id));
-    if (gone.length > 0) await database.batch(...gone.map((r) => markDeleted(r, null)));
-    return gone.length;
-  });
+/** At the end of a full pull: the live local records the server did not send (never those with pending changes). */
+async function unseenRows(database: Database, meta: EntityMeta, seen: Set<string>, pendingIds: Set<string>): Promise<Model[]> {
+  const rows = await database.get<Model>(meta.table).query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null)).fetch();
+  return rows.filter((r) => !seen.has((r._raw as unknown as { server_id: string }).server_id) && !pendingIds.has(r.id));
 }
 
 /** Writes server values with `_setRaw`: `prepareUpdate` would otherwise stamp `updated_at` with the local clock. */

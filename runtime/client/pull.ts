@@ -1,5 +1,5 @@
 import type { Database } from '@nozbe/watermelondb';
-import { applyPullPage, removeUnseen, type ApplyOutcome } from './applyPullPage';
+import { applyPullPage, type ApplyOutcome } from './applyPullPage';
 import type { EntityMeta, SyncRegistry } from './meta';
 import type { Platform } from './platform';
 import { fetchQueue } from './queue';
@@ -47,7 +47,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   let cursor = full === 'no' ? state.cursor : null;
   let seen = full === 'no' ? undefined : new Set<string>();
   let rewind = full === 'no' ? state.rewind : null;
-  const report: PullReport = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, pages: 0, full, removed: 0, rewound: false };
+  const report: PullReport = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, removed: 0, pages: 0, full, rewound: false };
   if (rewind && (await fetchQueue(database, { entity: meta.name })).length === 0) {
     // Records left partly unapplied earlier are free now: fetch their latest server state again.
     cursor = rewind.at;
@@ -93,6 +93,8 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
       platform.clock.now(),
       seen,
       fresh,
+      // Also after a first pull: records this device pushed may have been deleted before it ever pulled.
+      !page.hasMore && seen !== undefined && !fresh,
     );
     firstPage = false;
     report.pages += 1;
@@ -101,11 +103,10 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     report.deleted += outcome.deleted;
     report.rebased += outcome.rebased;
     report.skipped += outcome.skipped;
+    report.removed += outcome.removed;
     options.onPage?.({ entity: meta.name, pages: report.pages, items: report.created + report.updated });
     cursor = page.cursor;
     if (!page.hasMore) break;
   }
-  // Also after a first pull: records this device pushed may have been deleted before it ever pulled.
-  if (seen && !fresh) report.removed = await removeUnseen(database, meta, seen);
   return report;
 }
