@@ -66,7 +66,7 @@ describe('crash safety on the server over SQLite', () => {
     expect(total.kills).toBeGreaterThanOrEqual(SEEDS.length * 3);
     expect(total.killsByHook['push:answered']).toBeGreaterThan(0);
     expect(total.writesChecked).toBeGreaterThan(20);
-  }, 180_000);
+  }, 400_000);
 });
 
 describe('crash safety on the server over PostgreSQL', () => {
