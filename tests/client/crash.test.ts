@@ -44,6 +44,22 @@ async function caseOne(server: TestServer) {
   }
 }
 
+/** The same for an update in flight: killed at its answer, then edited again; both edits reach the server. */
+async function updateInFlight(server: TestServer) {
+  const run = await runScripted(server, [
+    { script: [{ do: 'create', entity: 'Task', values: { title: 'a' } }, { do: 'sync' }], killAt: null },
+    { script: [{ do: 'update', entity: 'Task', where: { title: 'a' }, values: { title: 'b', done: true } }, { do: 'sync' }], killAt: { hook: 'push:answered' } },
+    { script: [{ do: 'update', entity: 'Task', where: { title: 'b' }, values: { title: 'c' } }, { do: 'sync' }], killAt: null },
+  ]);
+  try {
+    expect(run.results.map((r) => r.killedAt)).toEqual([null, 'push:answered', null]);
+    expect(run.tasks).toMatchObject([{ title: 'c', done: true, version: 3 }]);
+    expect(await deviceRecords(run.device as Device, 'Task')).toEqual(run.tasks);
+  } finally {
+    run.cleanup();
+  }
+}
+
 /** Seeds run by `npm test`; `npm run soak:crash -- --seeds N` runs many more. */
 const SEEDS = [101, 202, 303];
 
@@ -55,6 +71,8 @@ describe('crash safety on the server over SQLite', () => {
   afterAll(() => server?.close());
 
   it('case 1: edits and deletes after a kill at the push answer reach the server', () => caseOne(server), 60_000);
+
+  it('an update in flight when killed, then edited again: both edits reach the server', () => updateInFlight(server), 90_000);
 
   it(`random SIGKILLs during push, pull, conflict resolution and force sync lose and duplicate nothing (seeds ${SEEDS.join(', ')})`, async () => {
     const total = emptyFigures();

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listQueue, type WireRecord } from '../../../runtime/client/index';
 import { deviceRecords } from './compare';
-import type { CrashHook, JournalEntry, LifeConfig, ScriptStep } from './crashDevice';
+import type { CrashHook, JournalEntry, LifeConfig, Phase, ScriptStep } from './crashDevice';
 import { openDevice, openExampleDatabase, type Device } from './device';
 import { syncToQuiet } from './settle';
 import { seededRandom } from './faults';
@@ -22,6 +22,8 @@ const ROOT = resolve(here, '../../..');
 export interface LifeResult {
   /** The hook the child died at (a real SIGKILL), or null when it ran to the end. */
   killedAt: CrashHook | null;
+  /** The engine work the kill interrupted. */
+  phase?: Phase;
   done: { hooks: number; queue: number; conflicts: number } | null;
 }
 
@@ -35,9 +37,9 @@ export function runLife(config: LifeConfig): Promise<LifeResult> {
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      const kill = /^KILL (\S+) \d+$/m.exec(out);
+      const kill = /^KILL (\S+) (\S+)$/m.exec(out);
       const done = /^DONE (.*)$/m.exec(out);
-      if (signal === 'SIGKILL' && kill) return resolvePromise({ killedAt: kill[1] as CrashHook, done: null });
+      if (signal === 'SIGKILL' && kill) return resolvePromise({ killedAt: kill[1] as CrashHook, phase: kill[2] as Phase, done: null });
       if (code === 0 && done) return resolvePromise({ killedAt: null, done: JSON.parse(done[1]!) as LifeResult['done'] });
       reject(new Error(`device ${config.device} (seed ${config.seed}) exited with ${signal ?? code}\n${out}\n${err}`));
     });
@@ -54,6 +56,8 @@ export interface CrashFigures {
   lives: number;
   kills: number;
   killsByHook: Partial<Record<CrashHook, number>>;
+  /** Kills per interrupted work: sync (push and pull), resolve (conflict resolution), force (force sync). */
+  killsByPhase: Partial<Record<Phase, number>>;
   writesChecked: number;
   lost: number;
   duplicated: number;
@@ -61,7 +65,7 @@ export interface CrashFigures {
   problems: string[];
 }
 
-export const emptyFigures = (): CrashFigures => ({ runs: 0, lives: 0, kills: 0, killsByHook: {}, writesChecked: 0, lost: 0, duplicated: 0, problems: [] });
+export const emptyFigures = (): CrashFigures => ({ runs: 0, lives: 0, kills: 0, killsByHook: {}, killsByPhase: {}, writesChecked: 0, lost: 0, duplicated: 0, problems: [] });
 
 /** Adds `b` into `a`. */
 export function addFigures(a: CrashFigures, b: CrashFigures): CrashFigures {
@@ -69,6 +73,7 @@ export function addFigures(a: CrashFigures, b: CrashFigures): CrashFigures {
   a.lives += b.lives;
   a.kills += b.kills;
   for (const [hook, n] of Object.entries(b.killsByHook)) a.killsByHook[hook as CrashHook] = (a.killsByHook[hook as CrashHook] ?? 0) + n!;
+  for (const [phase, n] of Object.entries(b.killsByPhase)) a.killsByPhase[phase as Phase] = (a.killsByPhase[phase as Phase] ?? 0) + n!;
   a.writesChecked += b.writesChecked;
   a.lost += b.lost;
   a.duplicated += b.duplicated;
@@ -77,11 +82,12 @@ export function addFigures(a: CrashFigures, b: CrashFigures): CrashFigures {
 }
 
 export function formatFigures(f: CrashFigures): string {
-  const hooks = Object.entries(f.killsByHook)
-    .sort()
-    .map(([h, n]) => `${h} ${n}`)
-    .join(', ');
-  return `runs ${f.runs}, lives ${f.lives}, kills ${f.kills} (${hooks}), writes checked ${f.writesChecked}, lost ${f.lost}, duplicated ${f.duplicated}`;
+  const list = (counts: Record<string, number | undefined>) =>
+    Object.entries(counts)
+      .sort()
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+  return `runs ${f.runs}, lives ${f.lives}, kills ${f.kills} (during ${list(f.killsByPhase)}; at ${list(f.killsByHook)}), writes checked ${f.writesChecked}, lost ${f.lost}, duplicated ${f.duplicated}`;
 }
 
 export interface CrashRunOptions {
@@ -97,9 +103,10 @@ export interface CrashRunOptions {
  * One randomized crash run (reproducible by `seed`): devices take turns to
  * live, each life doing random creates, edits, deletes, collaborative group
  * increments, syncs, conflict resolutions and force syncs, and killed with
- * SIGKILL at a random hook of that work (a third of the kills right after
- * the server answered a push); then every device syncs to quiet and the
- * journal is checked against the server and every device.
+ * SIGKILL at a random hook of that work (about a third right after the
+ * server answered a push, others inside a force sync or a conflict
+ * resolution, the rest at any hook); then every device syncs to quiet and
+ * the journal is checked against the server and every device.
  */
 export async function runCrashSeed(server: TestServer, seed: number, options: CrashRunOptions = {}): Promise<CrashFigures> {
   const lives = options.lives ?? 8;
@@ -118,12 +125,22 @@ export async function runCrashSeed(server: TestServer, seed: number, options: Cr
     for (let life = 0; life < lives; life++) {
       const device = names[life % devices]!;
       const roll = random();
-      const killAt: LifeConfig['killAt'] = roll < 0.33 ? { hook: 'push:answered' } : roll < 0.95 ? { n: 1 + Math.floor(random() * 40) } : null;
+      const killAt: LifeConfig['killAt'] =
+        roll < 0.3
+          ? { hook: 'push:answered' }
+          : roll < 0.45
+            ? { phase: 'force', n: 1 + Math.floor(random() * 8) }
+            : roll < 0.55
+              ? { phase: 'resolve', n: 1 + Math.floor(random() * 3) }
+              : roll < 0.95
+                ? { n: 1 + Math.floor(random() * 40) }
+                : null;
       const result = await runLife({ ...base, device, dbFile: file(device), seed: seed * 1000 + life, killAt });
       figures.lives += 1;
       if (result.killedAt) {
         figures.kills += 1;
         figures.killsByHook[result.killedAt] = (figures.killsByHook[result.killedAt] ?? 0) + 1;
+        figures.killsByPhase[result.phase!] = (figures.killsByPhase[result.phase!] ?? 0) + 1;
       }
     }
     // Quiet (in this process, no more kills): every device pushes everything and settles its

@@ -38,8 +38,12 @@ export interface LifeConfig {
   device: string;
   /** RNG seed of this life's random actions. */
   seed: number;
-  /** Die at the n-th hook passed, or at the first hook with this name (else live to the end). */
-  killAt: { n?: number; hook?: CrashHook } | null;
+  /**
+   * Die at the first hook with this name, or at the n-th hook passed (counted
+   * within `phase` when given: sync, conflict resolution or force sync), else
+   * live to the end.
+   */
+  killAt: { hook?: CrashHook; n?: number; phase?: Phase } | null;
   /** Random actions to run (ignored with `script`, or in `final`). */
   steps: number;
   script?: ScriptStep[];
@@ -52,27 +56,34 @@ export type JournalEntry =
   | { kind: 'delete'; device: string; entity: string; clientId: string }
   | { kind: 'bump'; device: string; clientId: string; delta: number; token: string; owner?: string };
 
+/** The engine work a hook is passed in. */
+export type Phase = 'sync' | 'resolve' | 'force';
+
 const config = JSON.parse(process.argv[2]!) as LifeConfig;
 let hooks = 0;
-let armed = false;
+let phaseHooks = 0;
+let phase: Phase | null = null;
 
 /** Passes a hook: dies here (a real SIGKILL) when the schedule says so. */
 function hook(name: CrashHook): void {
-  if (!armed || !config.killAt) return;
+  const kill = config.killAt;
+  if (!phase || !kill) return;
   hooks += 1;
-  if (config.killAt.n === hooks || config.killAt.hook === name) {
-    writeSync(1, `KILL ${name} ${hooks}\n`);
+  if (phase === kill.phase) phaseHooks += 1;
+  const due = kill.hook ? kill.hook === name : kill.phase ? phase === kill.phase && phaseHooks === kill.n : hooks === kill.n;
+  if (due) {
+    writeSync(1, `KILL ${name} ${phase}\n`);
     process.kill(process.pid, 'SIGKILL');
   }
 }
 
 /** Hooks armed only while `work` runs (sync, conflict resolution, force sync). */
-async function inSync<T>(work: () => Promise<T>): Promise<T> {
-  armed = true;
+async function inSync<T>(work: () => Promise<T>, during: Phase = 'sync'): Promise<T> {
+  phase = during;
   try {
     return await work();
   } finally {
-    armed = false;
+    phase = null;
   }
 }
 
@@ -121,7 +132,7 @@ async function resolveAll(): Promise<void> {
       hook('resolve:before');
       await work();
       hook('resolve:after');
-    }),
+    }, 'resolve'),
   );
 }
 
@@ -187,14 +198,15 @@ async function randomStep(): Promise<void> {
     journal({ kind: 'delete', device: config.device, entity, clientId: row.id });
     return;
   }
-  if (roll < 0.95) return resolveAll();
+  if (roll < 0.94) return resolveAll();
   // Force sync drops unacknowledged changes by design: only with nothing queued, so no user write is dropped.
+  await sync();
   if ((await listQueue(device.database)).length === 0 && (await device.engine.listConflicts()).length === 0) {
     await inSync(async () => {
       hook('force:before');
       await device.engine.forceSyncFromServer();
       hook('force:after');
-    });
+    }, 'force');
   }
 }
 
