@@ -122,25 +122,24 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
         r._setRaw('updated_at', now);
       }),
     ];
-    if (last && rawOf(last).status === 'failed') {
-      // An edit gives a parked entry another chance, under a new operation id: the server may
-      // keep the refusal of the old id and answer a resend of it with that (docs/PROTOCOL.md).
+    if (last) {
       const entry = rawOf(last);
       const merged = { ...(JSON.parse(entry.payload as string) as WireRecord), ...payload };
       const mergedBase = entry.operation === 'update' ? { ...base, ...(JSON.parse((entry.base as string) ?? '{}') as WireRecord) } : null;
-      ops.push(last.prepareDestroyPermanently(), prepareRenewedEntry(ctx.database, last, ctx.newId(), { payload: merged, base: mergedBase, now }));
-    } else if (last) {
-      const entry = rawOf(last);
-      const merged = { ...(JSON.parse(entry.payload as string) as WireRecord), ...payload };
-      const mergedBase = entry.operation === 'update' ? { ...base, ...(JSON.parse((entry.base as string) ?? '{}') as WireRecord) } : null;
-      ops.push(
-        last.prepareUpdate((e) => {
-          e._setRaw('payload', JSON.stringify(merged));
-          if (mergedBase) e._setRaw('base', JSON.stringify(mergedBase));
-          e._setRaw('updated_at', now);
-          // A conflict stays a conflict until resolved (which queues a new operation).
-        }),
-      );
+      if (entry.status === 'failed') {
+        // An edit gives a parked entry another chance, under a new operation id: the server may
+        // keep the refusal of the old id and answer a resend of it with that (docs/PROTOCOL.md).
+        ops.push(last.prepareDestroyPermanently(), prepareRenewedEntry(ctx.database, last, ctx.newId(), { payload: merged, base: mergedBase, now }));
+      } else {
+        // A conflict stays a conflict until resolved (which queues a new operation).
+        ops.push(
+          last.prepareUpdate((e) => {
+            e._setRaw('payload', JSON.stringify(merged));
+            if (mergedBase) e._setRaw('base', JSON.stringify(mergedBase));
+            e._setRaw('updated_at', now);
+          }),
+        );
+      }
     } else {
       ops.push(prepareEntry(ctx, 'update', id, payload, base, now));
     }
@@ -208,7 +207,6 @@ export function pushable(meta: EntityMeta, op: QueueOperation): FieldMeta[] {
 async function foldable(database: Database, entity: string, id: string): Promise<Model[]> {
   return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => !maybeCommitted(e._raw as unknown as { status: string; attempts: number }));
 }
-
 
 function prepareEntry(ctx: WriteContext, operation: QueueOperation, entityId: string, payload: WireRecord, base: WireRecord | null, now: number): Model {
   return prepareQueueEntry(ctx.database, { id: ctx.newId(), entity: ctx.meta.name, operation, entityId, payload, base, now });

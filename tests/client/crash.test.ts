@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listQueue } from '../../runtime/client/index';
+import { listQueue, type SyncTransport } from '../../runtime/client/index';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { deviceRecords } from './support/compare';
 import { addFigures, emptyFigures, formatFigures, runCrashSeed, runScripted } from './support/crash';
-import type { Device } from './support/device';
+import { openDevice, type Device } from './support/device';
 import { startTestServer, type TestServer } from './support/server';
 
 // The app killed with a real SIGKILL (a device in a child process, WatermelonDB
@@ -59,6 +62,64 @@ async function updateInFlight(server: TestServer) {
     run.cleanup();
   }
 }
+
+describe('the "may have reached the server" mark', () => {
+  it('is committed before the transport is called; a restarted device queues edits and deletes anew', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trackhub-mark-'));
+    try {
+      const file = join(dir, 'A.db');
+      let called!: () => void;
+      const reached = new Promise<void>((resolve) => (called = resolve));
+      const hanging: SyncTransport = {
+        push: () => (called(), new Promise(() => {})),
+        pull: () => new Promise(() => {}),
+      };
+      const first = openDevice('A', { tenantId: 't1', transport: hanging, dbName: file });
+      const one = await first.adapters.task.create({ title: 'one' });
+      const two = await first.adapters.task.create({ title: 'two' });
+      void first.engine.sync(); // never finishes: the process "dies" inside the request
+      await reached;
+      // What a restart finds on disk: both entries marked, their attempt counted.
+      const restarted = openDevice('A2', { tenantId: 't1', transport: hanging, dbName: file });
+      expect((await listQueue(restarted.database)).map((e) => [e.entityId, e.status, e.attempts])).toEqual([
+        [one.id, 'sending', 1],
+        [two.id, 'sending', 1],
+      ]);
+      await restarted.adapters.task.update(one.id, { title: 'one renamed' });
+      await restarted.adapters.task.delete(two.id);
+      const queue = await listQueue(restarted.database);
+      expect(queue.map((e) => [e.entityId, e.operation, e.status])).toEqual([
+        [one.id, 'insert', 'sending'],
+        [two.id, 'insert', 'sending'],
+        [one.id, 'update', 'pending'],
+        [two.id, 'delete', 'pending'],
+      ]);
+      expect(queue[0]!.payload.title).toBe('one');
+      // Soft-deleted, kept for the queued delete (adapters hide it).
+      expect(await restarted.adapters.task.find(two.id)).toBeNull();
+      expect((await restarted.database.get('tasks').find(two.id))._raw).toMatchObject({ deleted_at: expect.any(Number) });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an edited parked entry is renewed under a new operation id, in the same place', async () => {
+    const d = openDevice('A', { tenantId: 't1', transport: { push: () => Promise.reject(new Error('offline')), pull: () => Promise.reject(new Error('offline')) } });
+    const task = await d.adapters.task.create({ title: 'x' });
+    await d.adapters.task.create({ title: 'later' });
+    const [old] = await listQueue(d.database);
+    await d.database.write(async () => {
+      const [row] = await d.database.get('operation_queue').query().fetch();
+      await d.database.batch(row!.prepareUpdate((e) => (e._setRaw('status', 'failed'), e._setRaw('attempts', 1))));
+    });
+    await d.adapters.task.update(task.id, { title: 'fixed' });
+    const [renewed, second] = await listQueue(d.database);
+    expect(renewed).toMatchObject({ entityId: task.id, operation: 'insert', status: 'pending', attempts: 0, createdAt: old!.createdAt });
+    expect(renewed!.id).not.toBe(old!.id);
+    expect(renewed!.payload.title).toBe('fixed');
+    expect(second!.payload.title).toBe('later');
+  });
+});
 
 /** Seeds run by `npm test`; `npm run soak:crash -- --seeds N` runs many more. */
 const SEEDS = [101, 202, 303];
