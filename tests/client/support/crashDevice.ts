@@ -143,14 +143,14 @@ async function own(entity: 'Task' | 'Space'): Promise<Model[]> {
 
 async function randomStep(): Promise<void> {
   const roll = random();
-  if (roll < 0.25) return sync();
-  if (roll < 0.42) {
+  if (roll < 0.16) return sync();
+  if (roll < 0.38) {
     const kind = random();
-    if (kind < 0.5) {
+    if (kind < 0.4) {
       const values = { title: unique('t') };
       const task = (await device.adapters.task.create(values)) as unknown as Model;
       journal({ kind: 'create', device: config.device, entity: 'Task', clientId: task.id, values });
-    } else if (kind < 0.85) {
+    } else if (kind < 0.75) {
       const values = { name: unique('s') };
       const space = (await device.adapters.space.create(values)) as unknown as Model;
       journal({ kind: 'create', device: config.device, entity: 'Space', clientId: space.id, values });
@@ -161,7 +161,7 @@ async function randomStep(): Promise<void> {
     }
     return;
   }
-  if (roll < 0.6) {
+  if (roll < 0.58) {
     const entity = random() < 0.6 ? 'Task' : 'Space';
     const rows = await own(entity);
     if (rows.length === 0) return;
@@ -184,7 +184,7 @@ async function randomStep(): Promise<void> {
       labels: [...((g.labels as string[] | null) ?? []), token],
     };
     // A manual-merge field: two devices changing it differently is a FIELD_CONFLICT.
-    if (random() < 0.3) patch.owner = unique('o');
+    if (random() < 0.5) patch.owner = unique('o');
     await device.adapters.group.update(g.id, patch);
     journal({ kind: 'bump', device: config.device, clientId: clientIdOf(g as unknown as Model), delta, token, ...(patch.owner ? { owner: patch.owner as string } : {}) });
     return;
@@ -249,6 +249,8 @@ async function main(): Promise<void> {
   if (config.script) {
     for (const step of config.script) await scriptStep(step);
   } else {
+    // Opening the app, the user often settles what the last sync left open first.
+    if (random() < 0.5) await resolveAll();
     for (let i = 0; i < config.steps; i++) await randomStep();
   }
   const queue = await listQueue(device.database);
