@@ -173,7 +173,10 @@ async function randomStep(): Promise<void> {
   }
   if (roll < 0.8) {
     // Collaborative increments on any group: counter, append and union merge on the server.
-    const groups = await device.adapters.group.query().fetch();
+    // Not a group with an open conflict: a merge resolution takes the server's suggestion, which
+    // cannot hold edits folded into the refused entry after the refusal (they would be dropped).
+    const open = new Set((await device.engine.listConflicts()).map((c) => c.entityId));
+    const groups = (await device.adapters.group.query().fetch()).filter((g) => !open.has(g.id));
     if (groups.length === 0) return;
     const g = pick(groups);
     const delta = 1 + Math.floor(random() * 5);
