@@ -133,7 +133,7 @@ export async function runCrashSeed(server: TestServer, seed: number, options: Cr
             : roll < 0.55
               ? { phase: 'resolve', n: 1 + Math.floor(random() * 3) }
               : roll < 0.95
-                ? { n: 1 + Math.floor(random() * 80) }
+                ? { n: 1 + Math.floor(random() * 50) }
                 : null;
       const result = await runLife({ ...base, device, dbFile: file(device), seed: seed * 1000 + life, killAt });
       figures.lives += 1;

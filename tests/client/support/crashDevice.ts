@@ -255,6 +255,8 @@ async function main(): Promise<void> {
     // Opening the app, the user often settles what the last sync left open first.
     if (random() < 0.5) await resolveAll();
     for (let i = 0; i < config.steps; i++) await randomStep();
+    // Going to the background, the app syncs.
+    await sync();
   }
   const queue = await listQueue(device.database);
   writeSync(1, `DONE ${JSON.stringify({ hooks, queue: queue.length, conflicts: (await device.engine.listConflicts()).length })}\n`);
