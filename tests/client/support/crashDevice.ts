@@ -13,6 +13,7 @@
  * its journal line), so the journal lists exactly the writes the user made.
  */
 import { appendFileSync, writeSync } from 'node:fs';
+import { uuidv7 } from 'uuidv7';
 import type { Model } from '@nozbe/watermelondb';
 import { GraphqlTransport, listQueue, type PullPage, type PushResult, type SyncTransport } from '../../../runtime/client/index';
 import { openDevice, type Device } from './device';
@@ -105,6 +106,8 @@ function killable(inner: SyncTransport): SyncTransport {
 }
 
 const transport = killable(new GraphqlTransport({ url: config.url, headers: () => ({ authorization: `Bearer dev:${config.tenant}:${config.device}` }) }));
+/** Another user of the tenant, writing straight to the server (never killed). */
+const otherUser = new GraphqlTransport({ url: config.url, headers: () => ({ authorization: `Bearer dev:${config.tenant}:other` }) });
 const device: Device = openDevice(config.device, { tenantId: config.tenant, transport, dbName: config.dbFile, pushConcurrency: 1 });
 // Every committed local transaction of the engine is a kill point too.
 const batch = device.database.batch.bind(device.database);
@@ -213,6 +216,43 @@ async function randomStep(): Promise<void> {
   }
 }
 
+/**
+ * A conflict on purpose: another user renames one of this device's synced
+ * tasks on the server, then this user renames it here (based on the old
+ * version); the next push is refused (manual strategy) and resolved keep-local,
+ * so this user's title, journaled last, is the one the server must end with.
+ */
+async function conflictOnTask(): Promise<void> {
+  const queued = new Set((await listQueue(device.database)).map((e) => e.entityId));
+  const candidates = (await own('Task')).filter((t) => raw(t).server_id && !queued.has(t.id));
+  if (candidates.length === 0) return;
+  const task = pick(candidates);
+  const theirs = { title: unique('x') };
+  const [result] = await otherUser.push({
+    entity: 'Task',
+    items: [{ opId: uuidv7(), op: 'update', clientId: task.id, id: String(raw(task).server_id), baseVersion: Number(raw(task).version), updatedAt: new Date().toISOString(), data: theirs, base: { title: raw(task).title } }],
+  });
+  if (!result?.success) return; // refused: nothing was written, nothing to journal
+  journal({ kind: 'update', device: 'other', entity: 'Task', clientId: task.id, values: theirs });
+  const mine = { title: unique('u') };
+  await device.adapters.task.update(task.id, mine);
+  journal({ kind: 'update', device: config.device, entity: 'Task', clientId: task.id, values: mine });
+}
+
+/** The work a life scheduled to die in a force sync or a conflict resolution makes sure to do once. */
+async function targetedStep(): Promise<void> {
+  if (config.killAt?.phase === 'resolve') {
+    await conflictOnTask();
+    await sync();
+    await resolveAll();
+  } else if (config.killAt?.phase === 'force') {
+    await sync();
+    if ((await listQueue(device.database)).length === 0 && (await device.engine.listConflicts()).length === 0) {
+      await inSync(() => device.engine.forceSyncFromServer(), 'force');
+    }
+  }
+}
+
 async function find(entity: 'Task' | 'Space', where: Record<string, unknown>): Promise<Model> {
   const rows = (await adapterOf(entity).query().fetch()) as unknown as Model[];
   const found = rows.find((r) => Object.entries(where).every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v));
@@ -254,7 +294,11 @@ async function main(): Promise<void> {
   } else {
     // Opening the app, the user often settles what the last sync left open first.
     if (random() < 0.5) await resolveAll();
-    for (let i = 0; i < config.steps; i++) await randomStep();
+    const targeted = Math.floor(random() * config.steps);
+    for (let i = 0; i < config.steps; i++) {
+      if (i === targeted) await targetedStep();
+      await randomStep();
+    }
     // Going to the background, the app syncs.
     await sync();
   }
