@@ -1,0 +1,138 @@
+import * as lokiModule from '@nozbe/watermelondb/adapters/lokijs';
+import type { LokiAdapterOptions } from '@nozbe/watermelondb/adapters/lokijs';
+import { interopDefault } from '../interop';
+import { WebDatabaseError, toError, type WebDatabaseErrorKind } from './errors';
+import type { LokiInstance } from './webMigrations';
+
+const LokiJSAdapter = interopDefault(lokiModule) as unknown as typeof lokiModule.default;
+
+type Callback<T> = (result: { value: T } | { error: Error }) => void;
+
+/**
+ * WatermelonDB's LokiJS adapter whose writes are durable when they resolve.
+ *
+ * LokiJS keeps the database in memory and writes it to IndexedDB on its own
+ * schedule (autosave, 500 ms in WatermelonDB's adapter), so a `database.write`
+ * that resolved could still be lost by a reload. Here autosave is off and
+ * every mutating adapter call (batch, local storage, reset) answers only after
+ * `loki.saveDatabase` committed the IndexedDB transaction; a failed save fails
+ * the call (and is reported through `onError`). Saves that overlap are
+ * coalesced by LokiJS (`throttledSaves`), so a burst of writes costs one or two
+ * IndexedDB transactions, not one each. README "Web".
+ */
+export class DurableLokiAdapter extends LokiJSAdapter {
+  private closed = false;
+  private readonly report: (kind: WebDatabaseErrorKind, cause: unknown) => WebDatabaseError;
+  private readonly closeHooks: (() => void)[] = [];
+  private readonly readyPromise: Promise<void>;
+
+  constructor(options: LokiAdapterOptions & Record<string, unknown>, onError: (error: WebDatabaseError) => void) {
+    super(options);
+    const name = options.dbName ?? 'loki';
+    this.report = (kind, cause) => {
+      const error = new WebDatabaseError(kind, name, cause);
+      onError(error);
+      return error;
+    };
+    // Queued behind set-up (the adapter runs its calls in order); the save
+    // keeps what a migration changed.
+    this.readyPromise = new Promise<void>((resolve, reject) =>
+      super.getLocal('__trackhub_ready', (result) => ('error' in result ? reject(result.error) : resolve())),
+    ).then(() => this.save());
+    this.readyPromise.catch(() => {});
+  }
+
+  /** Resolves once set-up and migration finished and were saved. */
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  /** Report a failure to `onError` (as a `WebDatabaseError`) and return it. */
+  reportError(kind: WebDatabaseErrorKind, cause: unknown): WebDatabaseError {
+    return this.report(kind, cause);
+  }
+
+  /** Run `hook` when the database closes in this tab. */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
+  /** The in-memory Loki database, once set up (WatermelonDB's driver, `useWebWorker: false`). */
+  get loki(): LokiInstance | null {
+    try {
+      return (this._driver as { loki?: LokiInstance } | undefined)?.loki ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Write the in-memory database to IndexedDB now; resolves when the transaction committed. */
+  save(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const loki = this.loki;
+      if (this.closed) return reject(new Error(`database ${this.dbName} is closed in this tab`));
+      if (!loki) return resolve();
+      loki.saveDatabase((error) => (error ? reject(this.report('save', toError(error))) : resolve()));
+    });
+  }
+
+  /**
+   * Save, then stop: later calls fail instead of writing a copy that another
+   * tab may have superseded (README "Web", one tab at a time).
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.save();
+    } finally {
+      this.closed = true;
+      for (const hook of this.closeHooks.splice(0)) hook();
+      const loki = this.loki;
+      if (loki) {
+        loki.autosaveDisable();
+        loki.close();
+      }
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  override batch(operations: Parameters<InstanceType<typeof LokiJSAdapter>['batch']>[0], callback: Callback<void>): void {
+    if (this.refuse(callback)) return;
+    super.batch(operations, this.durable(callback));
+  }
+
+  override setLocal(key: string, value: string, callback: Callback<void>): void {
+    if (this.refuse(callback)) return;
+    super.setLocal(key, value, this.durable(callback));
+  }
+
+  override removeLocal(key: string, callback: Callback<void>): void {
+    if (this.refuse(callback)) return;
+    super.removeLocal(key, this.durable(callback));
+  }
+
+  override unsafeResetDatabase(callback: Callback<void>): void {
+    if (this.refuse(callback)) return;
+    super.unsafeResetDatabase(this.durable(callback));
+  }
+
+  private refuse(callback: Callback<void>): boolean {
+    if (!this.closed) return false;
+    callback({ error: new Error(`database ${this.dbName} is closed in this tab (another tab holds it)`) });
+    return true;
+  }
+
+  /** Answers `callback` after the change is in IndexedDB. */
+  private durable(callback: Callback<void>): Callback<void> {
+    return (result) => {
+      if ('error' in result) return callback(result);
+      this.save().then(
+        () => callback(result),
+        (error: Error) => callback({ error }),
+      );
+    };
+  }
+}
