@@ -4,13 +4,13 @@ import type { SyncTrigger } from '../engine';
 import type { AppStateMonitor, NetworkMonitor } from '../platform';
 import { defaultTabLocks, type TabLocks } from './tabLocks';
 
-/** What a tab builds over a freshly opened database (engine, adapters): rebuilt on every open. */
+/** A session (what a tab builds over a freshly opened database: engine, adapters) may have `dispose`, called before the database closes. */
 export interface TabSession {
   /** Called before the database closes in this tab. */
   dispose?(): void;
 }
 
-export interface TabDatabaseOptions<S extends TabSession> {
+export interface TabDatabaseOptions<S> {
   /** The tenant database's name (`tenantDatabaseName(tenantId)`). */
   name: string;
   /** Opens it: `lokiDatabaseFactory(...)`. */
@@ -41,7 +41,7 @@ type Message = { type: 'want' } | { type: 'changed' };
  * its lifetime and is the only tab whose triggers sync; the browser releases
  * the lock when the tab closes and the next tab in line takes over.
  */
-export class TabDatabase<S extends TabSession> {
+export class TabDatabase<S> {
   private readonly locks: TabLocks;
   private readonly channel: BroadcastChannel | null;
   private hold: { database: Database; session: S; release: () => void } | null = null;
@@ -154,7 +154,7 @@ export class TabDatabase<S extends TabSession> {
     if (!hold) return;
     this.hold = null;
     try {
-      hold.session.dispose?.();
+      (hold.session as TabSession | null)?.dispose?.();
       await closeDatabase(hold.database);
     } finally {
       hold.release();
@@ -187,7 +187,7 @@ export interface LeaderSyncOptions {
  * interval, and another tab's write. `sync` runs under `tab.run`, so it never
  * overlaps another tab's access. Returns `stop` (also given up with the tab).
  */
-export function leaderSync<S extends TabSession>(
+export function leaderSync<S>(
   tab: TabDatabase<S>,
   sync: (session: S, trigger: SyncTrigger) => Promise<unknown>,
   options: LeaderSyncOptions,

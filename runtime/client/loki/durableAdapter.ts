@@ -99,40 +99,73 @@ export class DurableLokiAdapter extends LokiJSAdapter {
     return this.closed;
   }
 
-  override batch(operations: Parameters<InstanceType<typeof LokiJSAdapter>['batch']>[0], callback: Callback<void>): void {
-    if (this.refuse(callback)) return;
-    super.batch(operations, this.durable(callback));
+  // Every adapter call answers in call order (WatermelonDB relies on it: the
+  // driver marks records as sent to JS in its own order), and a mutating
+  // call answers after its save. So a read issued after a write waits for
+  // that write's save, as it waited for the write itself.
+  override find(table: never, id: string, callback: Callback<never>): void {
+    this.ordered(false, callback, (cb) => super.find(table, id, cb as never));
   }
-
+  override query(query: never, callback: Callback<never>): void {
+    this.ordered(false, callback, (cb) => super.query(query, cb as never));
+  }
+  override queryIds(query: never, callback: Callback<never>): void {
+    this.ordered(false, callback, (cb) => super.queryIds(query, cb as never));
+  }
+  override unsafeQueryRaw(query: never, callback: Callback<never>): void {
+    this.ordered(false, callback, (cb) => super.unsafeQueryRaw(query, cb as never));
+  }
+  override count(query: never, callback: Callback<never>): void {
+    this.ordered(false, callback, (cb) => super.count(query, cb as never));
+  }
+  override getDeletedRecords(table: never, callback: Callback<never>): void {
+    this.ordered(false, callback, (cb) => super.getDeletedRecords(table, cb as never));
+  }
+  override getLocal(key: string, callback: Callback<never>): void {
+    this.ordered(false, callback, (cb) => super.getLocal(key, cb as never));
+  }
+  override batch(operations: never, callback: Callback<void>): void {
+    this.ordered(true, callback, (cb) => super.batch(operations, cb));
+  }
+  override destroyDeletedRecords(table: never, recordIds: string[], callback: Callback<void>): void {
+    this.ordered(true, callback, (cb) => super.destroyDeletedRecords(table, recordIds, cb));
+  }
   override setLocal(key: string, value: string, callback: Callback<void>): void {
-    if (this.refuse(callback)) return;
-    super.setLocal(key, value, this.durable(callback));
+    this.ordered(true, callback, (cb) => super.setLocal(key, value, cb));
   }
-
   override removeLocal(key: string, callback: Callback<void>): void {
-    if (this.refuse(callback)) return;
-    super.removeLocal(key, this.durable(callback));
+    this.ordered(true, callback, (cb) => super.removeLocal(key, cb));
   }
-
   override unsafeResetDatabase(callback: Callback<void>): void {
-    if (this.refuse(callback)) return;
-    super.unsafeResetDatabase(this.durable(callback));
+    this.ordered(true, callback, (cb) => super.unsafeResetDatabase(cb));
+  }
+  override unsafeExecute(operations: never, callback: Callback<void>): void {
+    this.ordered(true, callback, (cb) => super.unsafeExecute(operations, cb));
   }
 
-  private refuse(callback: Callback<void>): boolean {
-    if (!this.closed) return false;
-    callback({ error: new Error(`database ${this.dbName} is closed in this tab (another tab holds it)`) });
-    return true;
-  }
+  private tail: Promise<void> = Promise.resolve();
 
-  /** Answers `callback` after the change is in IndexedDB. */
-  private durable(callback: Callback<void>): Callback<void> {
-    return (result) => {
-      if ('error' in result) return callback(result);
-      this.save().then(
-        () => callback(result),
-        (error: Error) => callback({ error }),
+  /** Issue `call` now; answer `callback` after every earlier call answered and, when `durable`, after a save. */
+  private ordered<T>(durable: boolean, callback: Callback<T>, call: (cb: Callback<T>) => void): void {
+    if (this.closed) {
+      callback({ error: new Error(`database ${this.dbName} is closed in this tab (another tab holds it)`) });
+      return;
+    }
+    const previous = this.tail;
+    let answered!: () => void;
+    this.tail = new Promise<void>((resolve) => (answered = resolve));
+    call((result) => {
+      const saved = durable && !('error' in result) ? this.save() : Promise.resolve();
+      void Promise.all([previous, saved]).then(
+        () => {
+          answered();
+          callback(result);
+        },
+        (error: Error) => {
+          answered();
+          callback({ error });
+        },
       );
-    };
+    });
   }
 }

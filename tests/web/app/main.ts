@@ -20,7 +20,12 @@ const errors: string[] = [];
 const reports: SyncReport[] = [];
 
 const network = browserNetwork();
-const transport = new GraphqlTransport({ url: new URL(api, location.href).href, headers: () => ({ authorization: `Bearer dev:${tenant}:${user}` }) });
+// Names this page load for the test server's overlap log.
+const tabId = Math.random().toString(36).slice(2);
+const transport = new GraphqlTransport({
+  url: new URL(api, location.href).href,
+  headers: () => ({ authorization: `Bearer dev:${tenant}:${user}`, 'x-test-tab': tabId }),
+});
 
 interface Session {
   database: Database;
