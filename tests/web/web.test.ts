@@ -182,3 +182,47 @@ describe('web runtime in Chromium', () => {
     }
   }, 120_000);
 });
+
+describe('web migration in Chromium', () => {
+  interface MigratePage {
+    errors: string[];
+    writeV1(titles: string[]): Promise<void>;
+    rows(table: string): Promise<Record<string, unknown>[]>;
+  }
+  const open = async (p: Page, query: string) => {
+    await p.goto(`${site.origin}/migrate.html?${query}`);
+    await p.waitForFunction(() => typeof (window as { page?: unknown }).page === 'object');
+  };
+  const rows = (p: Page, table: string) => p.evaluate((t) => (window as unknown as { page: MigratePage }).page.rows(t), table);
+
+  it('v1 → v2 with a table and a column rename keeps the rows of a LokiJS database (webMigrationSteps); without them they are gone', async () => {
+    const browser = await launchProfile();
+    try {
+      const p = await browser.context.newPage();
+      for (const variant of ['', '&noweb']) {
+        const db = variant ? 'without_steps' : 'with_steps';
+        await open(p, `version=1&db=${db}`);
+        await p.evaluate(() => (window as unknown as { page: MigratePage }).page.writeV1(['first', 'second!']));
+        expect((await rows(p, 'tasks')).map((r) => r.title).sort()).toEqual(['first', 'second!']);
+        await open(p, `version=2&db=${db}${variant}`);
+        if (!variant) {
+          const todos = await rows(p, 'todos');
+          expect(todos.map((r) => [r.heading, r.done]).sort()).toEqual([
+            ['first', false],
+            ['second!', true],
+          ]);
+          expect(todos.every((r) => !('title' in r))).toBe(true);
+          expect(await p.evaluate(() => (window as unknown as { page: MigratePage }).page.errors)).toEqual([]);
+          // Reopened: the migration was saved, the rows stay.
+          await open(p, `version=2&db=${db}`);
+          expect((await rows(p, 'todos')).map((r) => r.heading).sort()).toEqual(['first', 'second!']);
+        } else {
+          // WatermelonDB alone skips the SQL-only rename: the table `todos` is missing on LokiJS.
+          await expect(rows(p, 'todos')).rejects.toThrow();
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});

@@ -23,6 +23,13 @@ export async function buildWebApp(outDir: string, source: PackageSource = { kind
       alias: source.kind === 'repo' ? [{ find: /^trackhub-sync\/(runtime\/.*)$/, replacement: `${repo}$1/index.ts` }] : [],
     },
     ...(source.kind === 'installed' ? { cacheDir: `${source.projectDir}/.vite` } : {}),
-    build: { outDir, emptyOutDir: true, minify: false, target: 'es2022', reportCompressedSize: false },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      minify: false,
+      target: 'es2022',
+      reportCompressedSize: false,
+      rollupOptions: { input: { index: fileURLToPath(new URL('../app/index.html', import.meta.url)), migrate: fileURLToPath(new URL('../app/migrate.html', import.meta.url)) } },
+    },
   });
 }

@@ -71,17 +71,29 @@ export async function startAppServer(appDir: string, apiUrl: string): Promise<{ 
       const tenant = /dev:([^:]+):/.exec(String(req.headers.authorization))?.[1] ?? '?';
       const tab = String(req.headers['x-test-tab'] ?? '?');
       const isPush = body.includes('syncPush');
-      if (isPush) track(tenant, tab, 1);
+      // A push is the tab's while its request is open: until the answer is
+      // sent or the tab drops the connection (closed or reloaded; the server
+      // may still finish that request, and its replay makes a retry safe).
+      let open = isPush;
+      const done = () => {
+        if (!open) return;
+        open = false;
+        track(tenant, tab, -1);
+      };
+      if (isPush) {
+        track(tenant, tab, 1);
+        res.on('close', done);
+      }
       const upstream = httpRequest(
         { host: api.hostname, port: api.port, path: api.pathname, method: req.method, headers: { ...req.headers, host: api.host } },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
-          up.on('end', () => isPush && track(tenant, tab, -1));
+          up.on('end', done);
         },
       );
       upstream.on('error', () => {
-        if (isPush) track(tenant, tab, -1);
+        done();
         res.writeHead(502).end();
       });
       upstream.end(body);
