@@ -115,21 +115,23 @@ describe('web runtime in Chromium', () => {
     }
   }, 240_000);
 
-  it('two tabs write and sync at random, then the leader closes: every write reaches the server once, never two tabs pushing at once', async () => {
-    const tenant = 'twotabs';
+  it.each([
+    { locks: 'Web Locks', tenant: 'twotabs', query: '', steps: 30 },
+    { locks: 'the localStorage lease fallback', tenant: 'twotabs-lease', query: '&nolocks', steps: 16 },
+  ])('two tabs ($locks) write and sync at random, then the leader closes: every write reaches the server once, never two tabs pushing at once', async ({ tenant, query, steps }) => {
     const browser = await launchProfile();
     try {
       const tabs = [await browser.context.newPage(), await browser.context.newPage()];
-      const consoleErrors = [await openApp(tabs[0]!, tenant)];
+      const consoleErrors = [await openApp(tabs[0]!, tenant, query)];
       await tabs[0]!.waitForFunction(() => app.leader);
-      consoleErrors.push(await openApp(tabs[1]!, tenant));
+      consoleErrors.push(await openApp(tabs[1]!, tenant, query));
       expect(await tabs[1]!.evaluate(() => app.leader)).toBe(false);
       const written: string[] = [];
       // A fixed pseudo-random sequence: the same interleaving choices on every run.
       let seed = 17;
       const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
       const work: Promise<unknown>[] = [];
-      for (let step = 0; step < 40; step++) {
+      for (let step = 0; step < steps; step++) {
         const tab = random() < 0.5 ? 0 : 1;
         const page = tabs[tab]!;
         if (random() < 0.7) {
