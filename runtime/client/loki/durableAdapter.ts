@@ -1,12 +1,14 @@
 import * as lokiModule from '@nozbe/watermelondb/adapters/lokijs';
 import type { LokiAdapterOptions } from '@nozbe/watermelondb/adapters/lokijs';
+import type { ResultCallback } from '@nozbe/watermelondb/utils/fp/Result';
 import { interopDefault } from '../interop';
 import { WebDatabaseError, toError, type WebDatabaseErrorKind } from './errors';
 import type { LokiInstance } from './webMigrations';
 
 const LokiJSAdapter = interopDefault(lokiModule) as unknown as typeof lokiModule.default;
 
-type Callback<T> = (result: { value: T } | { error: Error }) => void;
+type Base = InstanceType<typeof LokiJSAdapter>;
+type Callback<T> = ResultCallback<T>;
 
 /**
  * WatermelonDB's LokiJS adapter whose writes are durable when they resolve.
@@ -103,43 +105,43 @@ export class DurableLokiAdapter extends LokiJSAdapter {
   // driver marks records as sent to JS in its own order), and a mutating
   // call answers after its save. So a read issued after a write waits for
   // that write's save, as it waited for the write itself.
-  override find(table: never, id: string, callback: Callback<never>): void {
-    this.ordered(false, callback, (cb) => super.find(table, id, cb as never));
+  override find(...[table, id, callback]: Parameters<Base['find']>): void {
+    this.ordered(false, callback, (cb) => super.find(table, id, cb));
   }
-  override query(query: never, callback: Callback<never>): void {
-    this.ordered(false, callback, (cb) => super.query(query, cb as never));
+  override query(...[query, callback]: Parameters<Base['query']>): void {
+    this.ordered(false, callback, (cb) => super.query(query, cb));
   }
-  override queryIds(query: never, callback: Callback<never>): void {
-    this.ordered(false, callback, (cb) => super.queryIds(query, cb as never));
+  override queryIds(...[query, callback]: Parameters<Base['queryIds']>): void {
+    this.ordered(false, callback, (cb) => super.queryIds(query, cb));
   }
-  override unsafeQueryRaw(query: never, callback: Callback<never>): void {
-    this.ordered(false, callback, (cb) => super.unsafeQueryRaw(query, cb as never));
+  override unsafeQueryRaw(...[query, callback]: Parameters<Base['unsafeQueryRaw']>): void {
+    this.ordered(false, callback, (cb) => super.unsafeQueryRaw(query, cb));
   }
-  override count(query: never, callback: Callback<never>): void {
-    this.ordered(false, callback, (cb) => super.count(query, cb as never));
+  override count(...[query, callback]: Parameters<Base['count']>): void {
+    this.ordered(false, callback, (cb) => super.count(query, cb));
   }
-  override getDeletedRecords(table: never, callback: Callback<never>): void {
-    this.ordered(false, callback, (cb) => super.getDeletedRecords(table, cb as never));
+  override getDeletedRecords(...[table, callback]: Parameters<Base['getDeletedRecords']>): void {
+    this.ordered(false, callback, (cb) => super.getDeletedRecords(table, cb));
   }
-  override getLocal(key: string, callback: Callback<never>): void {
-    this.ordered(false, callback, (cb) => super.getLocal(key, cb as never));
+  override getLocal(...[key, callback]: Parameters<Base['getLocal']>): void {
+    this.ordered(false, callback, (cb) => super.getLocal(key, cb));
   }
-  override batch(operations: never, callback: Callback<void>): void {
+  override batch(...[operations, callback]: Parameters<Base['batch']>): void {
     this.ordered(true, callback, (cb) => super.batch(operations, cb));
   }
-  override destroyDeletedRecords(table: never, recordIds: string[], callback: Callback<void>): void {
+  override destroyDeletedRecords(...[table, recordIds, callback]: Parameters<Base['destroyDeletedRecords']>): void {
     this.ordered(true, callback, (cb) => super.destroyDeletedRecords(table, recordIds, cb));
   }
-  override setLocal(key: string, value: string, callback: Callback<void>): void {
+  override setLocal(...[key, value, callback]: Parameters<Base['setLocal']>): void {
     this.ordered(true, callback, (cb) => super.setLocal(key, value, cb));
   }
-  override removeLocal(key: string, callback: Callback<void>): void {
+  override removeLocal(...[key, callback]: Parameters<Base['removeLocal']>): void {
     this.ordered(true, callback, (cb) => super.removeLocal(key, cb));
   }
-  override unsafeResetDatabase(callback: Callback<void>): void {
+  override unsafeResetDatabase(...[callback]: Parameters<Base['unsafeResetDatabase']>): void {
     this.ordered(true, callback, (cb) => super.unsafeResetDatabase(cb));
   }
-  override unsafeExecute(operations: never, callback: Callback<void>): void {
+  override unsafeExecute(...[operations, callback]: Parameters<Base['unsafeExecute']>): void {
     this.ordered(true, callback, (cb) => super.unsafeExecute(operations, cb));
   }
 
