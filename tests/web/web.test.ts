@@ -26,6 +26,7 @@ interface TestApp {
   pending(): Promise<number>;
   sync(): Promise<{ ok: boolean; error: string | null }>;
   leader: boolean;
+  breakIndexedDB(): void;
   errors: string[];
   reports(): AppReport[];
 }
@@ -163,6 +164,25 @@ describe('web runtime in Chromium', () => {
       await browser.close();
     }
   }, 180_000);
+
+  it('an IndexedDB failure rejects the write and reaches onError', async () => {
+    const browser = await launchProfile();
+    try {
+      const page = await browser.context.newPage();
+      const consoleErrors = await openApp(page, 'broken');
+      await page.evaluate(() => app.write('saved'));
+      await page.evaluate(() => app.breakIndexedDB());
+      const outcome = await page.evaluate(() => app.write('not saved').then(() => 'resolved', (e: Error) => `rejected: ${e.message}`));
+      expect(outcome).toMatch(/^rejected: web database trackhub_db_broken: save: simulated IndexedDB failure/);
+      // (A leader sync still saving at that moment fails the same way.)
+      const errors = await page.evaluate(() => app.errors);
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) expect(error).toMatch(/^save: .*simulated IndexedDB failure/);
+      expect(consoleErrors.filter((e) => !e.includes('simulated IndexedDB failure'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('going back online in the page triggers a sync', async () => {
     const tenant = 'offline';

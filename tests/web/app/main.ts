@@ -68,6 +68,12 @@ const app = {
   get leader() {
     return leader;
   },
+  /** From now on every IndexedDB transaction of this page fails (a full disk, a revoked quota). */
+  breakIndexedDB(): void {
+    IDBDatabase.prototype.transaction = () => {
+      throw new DOMException('simulated IndexedDB failure', 'UnknownError');
+    };
+  },
   errors,
   reports: () => reports.map((r) => ({ trigger: r.trigger, ok: r.ok, error: r.error, pushed: r.push?.acknowledged ?? 0 })),
 };
