@@ -8,7 +8,7 @@ import { Label } from './models/Label';
 import { systemModelClasses } from './models/system';
 
 export { schema, SCHEMA_VERSION } from './schema';
-export { migrations, repullAfterMigration } from './migrations';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations';
 export { Space, Group, Task, Comment, Label };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system';
 export * from './enums';

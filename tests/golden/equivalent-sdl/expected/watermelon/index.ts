@@ -5,7 +5,7 @@ import { Group } from './models/Group';
 import { systemModelClasses } from './models/system';
 
 export { schema, SCHEMA_VERSION } from './schema';
-export { migrations, repullAfterMigration } from './migrations';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations';
 export { Space, Group };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system';
 export * from './enums';

@@ -5,7 +5,7 @@ import { Label } from './models/Label';
 import { systemModelClasses } from './models/system';
 
 export { schema, SCHEMA_VERSION } from './schema';
-export { migrations, repullAfterMigration } from './migrations';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations';
 export { Task, Label };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system';
 

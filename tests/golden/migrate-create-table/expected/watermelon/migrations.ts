@@ -14,6 +14,14 @@ export const repullAfterMigration: Readonly<Record<number, readonly string[]>> =
 };
 
 /**
+ * What the SQL-only steps of each version do, for LokiJS (web) databases,
+ * by version: WatermelonDB's LokiJS adapter skips `unsafeExecuteSql`. Pass to
+ * `lokiDatabaseFactory({ webMigrationSteps })` (trackhub-sync/runtime/client/loki)
+ * so a web database migrates like a SQLite one.
+ */
+export const webMigrationSteps = {} as const;
+
+/**
  * Local schema migrations, one per version after 1, oldest first. Computed
  * from the committed snapshots (snapshots/NNNN.json) by `trackhub-sync
  * generate`; never edit by hand.

@@ -4,7 +4,7 @@ import { Task } from './models/Task';
 import { systemModelClasses } from './models/system';
 
 export { schema, SCHEMA_VERSION } from './schema';
-export { migrations, repullAfterMigration } from './migrations';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations';
 export { Task };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system';
 

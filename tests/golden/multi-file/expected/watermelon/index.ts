@@ -5,7 +5,7 @@ import { Project } from './models/Project';
 import { systemModelClasses } from './models/system';
 
 export { schema, SCHEMA_VERSION } from './schema';
-export { migrations, repullAfterMigration } from './migrations';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations';
 export { Member, Project };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system';
 export * from './enums';

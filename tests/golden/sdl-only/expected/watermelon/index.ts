@@ -6,7 +6,7 @@ import { Sticker } from './models/Sticker';
 import { systemModelClasses } from './models/system';
 
 export { schema, SCHEMA_VERSION } from './schema';
-export { migrations, repullAfterMigration } from './migrations';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations';
 export { Entry, Notebook, Sticker };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system';
 export * from './enums';
