@@ -103,8 +103,11 @@ function randomItem(rng: Rng, seed: number, n: number): unknown {
     case 4:
       item.extra = randomValue(rng);
       break;
-    case 5:
-      return randomValue(rng);
+    case 5: {
+      // Not an object at all (the SDL's `[JSON!]!` already refuses a null item as a whole request).
+      const value = randomValue(rng);
+      return value === null ? 'null' : value;
+    }
   }
   return item;
 }
