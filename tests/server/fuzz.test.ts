@@ -181,6 +181,9 @@ async function runSeeds(h: Harness) {
   console.log(`push fuzz on ${h.dialect}: ${totals.seeds} seeds (${SEEDS[0]}-${SEEDS.at(-1)}), ${totals.batches} batches, ${totals.items} items (${totals.goods} good), no INTERNAL, no good item lost`);
 }
 
+/** Generous per-seed time: the machine is shared (2 cores). */
+const TIMEOUT = 60_000 + SEEDS.length * 20_000;
+
 describe('push fuzz: random bad items never fail a batch, never cost a good item', () => {
   let pg: PostgresServer | undefined;
   afterAll(() => pg?.stop());
@@ -192,7 +195,7 @@ describe('push fuzz: random bad items never fail a batch, never cost a good item
     } finally {
       await h.close();
     }
-  });
+  }, TIMEOUT);
 
   it('on PostgreSQL', async () => {
     pg = await startPostgres();
@@ -202,5 +205,5 @@ describe('push fuzz: random bad items never fail a batch, never cost a good item
     } finally {
       await h.close();
     }
-  });
+  }, TIMEOUT);
 });

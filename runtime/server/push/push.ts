@@ -7,16 +7,14 @@ import { delegateOf } from '../delegate';
 import { rowToWire, wireEqual } from '../wire';
 import { classifyDatabaseError } from './databaseErrors';
 import { parseItem } from './envelope';
-import { fingerprint } from './fingerprint';
 import { resolveUpdate } from './merge';
 import { failure, success } from './result';
-import { insertRows, readOperations, recordOperations, updateRows, type StoredResult } from './write';
+import { insertRows, readOperations, recordOperations, updateRows } from './write';
 
 /** An item with an operation id: decided (or refused earlier) inside the transaction, and its result stored. */
 interface Indexed {
   index: number;
   opId: string;
-  fingerprint: string;
   /** The parsed item, or null when it was refused before the transaction. */
   item: PushItem | null;
   refused: SyncResultItem | null;
@@ -45,8 +43,8 @@ export async function pushBatch(core: SyncCore, auth: SyncAuth, entity: EntityRu
   const batch: Indexed[] = [];
   rawItems.forEach((raw, index) => {
     const parsed = parseItem(entity, auth, raw);
-    if ('opId' in parsed && !('refused' in parsed)) batch.push({ index, opId: parsed.opId, fingerprint: fingerprint(raw), item: parsed, refused: null });
-    else if (parsed.opId !== null) batch.push({ index, opId: parsed.opId, fingerprint: fingerprint(raw), item: null, refused: parsed.refused });
+    if ('opId' in parsed && !('refused' in parsed)) batch.push({ index, opId: parsed.opId, item: parsed, refused: null });
+    else if (parsed.opId !== null) batch.push({ index, opId: parsed.opId, item: null, refused: parsed.refused });
     else results[index] = parsed.refused;
   });
   if (batch.length === 0) return results;
@@ -72,7 +70,7 @@ export async function pushBatch(core: SyncCore, auth: SyncAuth, entity: EntityRu
 async function storeRefusal(core: SyncCore, auth: SyncAuth, entity: EntityRuntime, one: Indexed, result: SyncResultItem): Promise<void> {
   try {
     await core.options.prisma.$transaction((tx) =>
-      recordOperations(tx, core.dialect, auth.tenantId, entity.descriptor.name, [{ opId: one.opId, stored: { result, fingerprint: one.fingerprint } }], core.now()),
+      recordOperations(tx, core.dialect, auth.tenantId, entity.descriptor.name, [{ opId: one.opId, result }], core.now()),
     );
   } catch {
     // Not stored: a later copy is decided again, and refused again.
@@ -110,7 +108,7 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
   const parents = await readParents(core, tx, entity, items);
 
   const working = new Map<string, Working>();
-  const terminal: { opId: string; stored: StoredResult }[] = [];
+  const terminal: { opId: string; result: SyncResultItem }[] = [];
   const out = new Map<number, SyncResultItem>();
   const pulledNames = entity.pulled.map((f) => f.name);
   const pulledOf = (record: WireRecord) => Object.fromEntries(pulledNames.map((n) => [n, record[n] ?? null]));
@@ -226,33 +224,25 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
   };
 
   for (const entry of batch) {
-    // A stored success answers every copy; a stored refusal answers copies of the same item,
-    // while an operation the client changed under the same id is decided again.
-    const earlier = replays.get(entry.opId);
-    const replay = earlier && (earlier.result.success || earlier.fingerprint === null || earlier.fingerprint === entry.fingerprint) ? earlier.result : null;
+    // Any copy of an operation that already has a terminal result gets that result, whatever it
+    // carries now (docs/PROTOCOL.md "Replay"); the same operation twice in one batch is a replay of the first.
+    const replay = replays.get(entry.opId) ?? null;
     const result = replay ?? entry.refused ?? decide(entry.item!);
     out.set(entry.index, result);
     if (!replay && result.errorCode !== 'INTERNAL') {
-      // The same operation twice in one batch is a replay of the first.
-      const stored = { result, fingerprint: entry.fingerprint };
-      replays.set(entry.opId, stored);
-      terminal.push({ opId: entry.opId, stored });
+      replays.set(entry.opId, result);
+      terminal.push({ opId: entry.opId, result });
     }
   }
 
   const entries = [...working.values()];
   await insertRows(tx, dialect, entity, entries.filter((w) => w.isNew).map((w) => w.record), now);
   await updateRows(tx, dialect, entity, entries.filter((w) => !w.isNew && Object.keys(w.changed).length > 0).map((w) => ({ id: String(w.record.id), values: w.changed })));
-  await recordOperations(tx, dialect, auth.tenantId, d.name, dedupe(terminal), now);
+  await recordOperations(tx, dialect, auth.tenantId, d.name, terminal, now);
   return out;
 }
 
 /** Scope value of every parent a batch's foreign keys name, by target entity and id (one read per target). */
-/** The last terminal result per operation id (one row each in the replay log). */
-function dedupe(ops: { opId: string; stored: StoredResult }[]): { opId: string; stored: StoredResult }[] {
-  return [...new Map(ops.map((o) => [o.opId, o])).values()];
-}
-
 async function readParents(core: SyncCore, tx: PrismaTx, entity: EntityRuntime, batch: readonly PushItem[]): Promise<Map<string, Map<string, unknown>>> {
   const out = new Map<string, Map<string, unknown>>();
   for (const rel of entity.descriptor.relations) {

@@ -80,39 +80,29 @@ export async function updateRows(
   }
 }
 
-/** A terminal result and the fingerprint of the item that produced it (push/fingerprint.ts). */
-export interface StoredResult {
-  result: SyncResultItem;
-  /** Null for rows written before fingerprints were stored (they are all successes). */
-  fingerprint: string | null;
-}
-
 /**
  * Store terminal results (success, conflict, validation, forbidden, not
  * found) by (tenant, entity, operation id), in the transaction that decided
- * them, so any later copy of the operation is answered from here
- * (docs/PROTOCOL.md "Replay"). A refused operation the client changed under
- * the same id is decided again and its row replaced; a success is never
- * replaced (push.ts never decides a stored success again).
+ * them, so any later copy of the operation is answered from here without
+ * being applied (docs/PROTOCOL.md "Replay"). A stored result is never
+ * replaced.
  */
 export async function recordOperations(
   tx: PrismaTx,
   dialect: SqlDialect,
   tenantId: string,
   entity: string,
-  ops: readonly { opId: string; stored: StoredResult }[],
+  ops: readonly { opId: string; result: SyncResultItem }[],
   now: Date,
 ): Promise<void> {
   if (ops.length === 0) return;
   const text: SyncFieldDescriptor = { name: 'x', column: 'x', type: 'String', isList: false, isRequired: true, access: 'server', merge: 'lww', default: null };
   const p = new Params(dialect);
   const head = [p.add(tenantId), p.add(entity), cellExpr(dialect, text, 0), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
-  const json = p.add(JSON.stringify(ops.map((o) => [o.opId, compact(o.stored)])));
-  const cols = ['tenantId', 'entity', 'opId', 'result', 'createdAt'].map(quote);
+  const json = p.add(JSON.stringify(ops.map((o) => [o.opId, compact(o.result)])));
+  const cols = ['tenantId', 'entity', 'opId', 'result', 'createdAt'].map(quote).join(', ');
   // `WHERE true`: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
-  const sql =
-    `INSERT INTO ${quote(OPERATION_TABLE)} (${cols.join(', ')}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, json)} WHERE true ` +
-    `ON CONFLICT (${cols.slice(0, 3).join(', ')}) DO UPDATE SET ${cols[3]} = excluded.${cols[3]}, ${cols[4]} = excluded.${cols[4]}`;
+  const sql = `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, json)} WHERE true ON CONFLICT DO NOTHING`;
   await tx.$executeRawUnsafe(sql, ...p.values);
 }
 
@@ -127,22 +117,18 @@ const EMPTY_RESULT: SyncResultItem = {
   conflict: null,
 };
 
-/** Key of the fingerprint inside the stored JSON (not a result field). */
-const FINGERPRINT_KEY = '_fp';
-
-/** A stored result without its null fields (read back over EMPTY_RESULT), with its fingerprint. */
-function compact(stored: StoredResult): string {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(stored.result) as (keyof SyncResultItem)[]) {
-    if (stored.result[key] !== null) out[key] = stored.result[key];
+/** A stored result without its null fields (read back over EMPTY_RESULT). */
+function compact(result: SyncResultItem): string {
+  const out: Partial<SyncResultItem> = {};
+  for (const key of Object.keys(result) as (keyof SyncResultItem)[]) {
+    if (result[key] !== null) (out as Record<string, unknown>)[key] = result[key];
   }
-  if (stored.fingerprint) out[FINGERPRINT_KEY] = stored.fingerprint;
   return JSON.stringify(out);
 }
 
 /** Stored results of operation ids of this tenant and entity. */
-export async function readOperations(tx: PrismaTx, dialect: SqlDialect, tenantId: string, entity: string, opIds: readonly string[]): Promise<Map<string, StoredResult>> {
-  const found = new Map<string, StoredResult>();
+export async function readOperations(tx: PrismaTx, dialect: SqlDialect, tenantId: string, entity: string, opIds: readonly string[]): Promise<Map<string, SyncResultItem>> {
+  const found = new Map<string, SyncResultItem>();
   if (opIds.length === 0) return found;
   const p = new Params(dialect);
   const tenant = p.add(tenantId);
@@ -152,9 +138,6 @@ export async function readOperations(tx: PrismaTx, dialect: SqlDialect, tenantId
     `SELECT ${quote('opId')}, ${quote('result')} FROM ${quote(OPERATION_TABLE)} ` +
     `WHERE ${quote('tenantId')} = ${tenant} AND ${quote('entity')} = ${kind} AND ${quote('opId')} IN (${list})`;
   const rows = await tx.$queryRawUnsafe<{ opId: string; result: string }[]>(sql, ...p.values);
-  for (const row of rows) {
-    const { [FINGERPRINT_KEY]: fp, ...result } = JSON.parse(row.result) as Partial<SyncResultItem> & { [FINGERPRINT_KEY]?: string };
-    found.set(row.opId, { result: { ...EMPTY_RESULT, ...result }, fingerprint: fp ?? null });
-  }
+  for (const row of rows) found.set(row.opId, { ...EMPTY_RESULT, ...(JSON.parse(row.result) as Partial<SyncResultItem>) });
   return found;
 }
