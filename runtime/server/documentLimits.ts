@@ -1,4 +1,5 @@
 import { GraphQLError, parse, type DocumentNode, type ParseOptions, type Source } from 'graphql';
+import type { RequestErrorCode } from './errors';
 
 /** Limits on one GraphQL document (docs/PROTOCOL.md "Request limits"). */
 export interface DocumentLimits {
@@ -49,7 +50,8 @@ export function syncDocumentLimits(limits: DocumentLimits = {}): DocumentLimitsP
 }
 
 function tooComplex(message: string, extensions: Record<string, number>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'DOCUMENT_TOO_COMPLEX', ...extensions, http: { status: 400 } } });
+  const code: RequestErrorCode = 'DOCUMENT_TOO_COMPLEX';
+  return new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 }
 
 /**
