@@ -9,6 +9,7 @@ import { classifyDatabaseError } from './databaseErrors';
 import { parseItem } from './envelope';
 import { resolveUpdate } from './merge';
 import { failure, success } from './result';
+import { mergedValueProblem } from './values';
 import { insertRows, readOperations, recordOperations, updateRows } from './write';
 
 /** An item with an operation id: decided (or refused earlier) inside the transaction, and its result stored. */
@@ -197,6 +198,10 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
             });
           case 'apply':
             break;
+        }
+        for (const [name, value] of Object.entries(resolution.values)) {
+          const problem = mergedValueProblem(entity.fields.get(name)!, value);
+          if (problem) return failure(echo(found), String(found.id), 'VALIDATION', problem);
         }
         const version = Number(found.version) + 1;
         write(found, { ...resolution.values, version, updatedAt: nowIso, [entity.sequence.field]: String(seq++) });

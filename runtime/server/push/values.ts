@@ -95,6 +95,20 @@ export function fieldValueProblem(field: SyncFieldDescriptor, value: unknown): s
   return problem ? `${field.name}: ${problem}` : null;
 }
 
+/**
+ * Check a value the server computed (a `serverMerge` result: `counter`,
+ * `max`, `min` from client-sent base values) before it is written: the same
+ * limits as a pushed value, and numbers that fit the column. Returns
+ * `field: why`, or null.
+ */
+export function mergedValueProblem(field: SyncFieldDescriptor, value: unknown): string | null {
+  const problem = fieldValueProblem(field, value);
+  if (problem || value === null || field.isList) return problem;
+  if (field.type === 'Int' && !Number.isInteger(value)) return `${field.name}: the merged value is not an integer (check the base values)`;
+  if (field.type === 'Float' && typeof value !== 'number') return `${field.name}: the merged value is not a number (check the base values)`;
+  return null;
+}
+
 function scalarProblem(field: SyncFieldDescriptor, value: unknown): string | null {
   switch (field.type) {
     case 'Int':
