@@ -20,7 +20,7 @@ export interface DocumentLimitsPlugin {
  * A graphql-yoga / envelop plugin that refuses pathological documents before
  * graphql-js parses them: its parser recurses per nesting level, so a
  * 50,000-deep literal overflows the stack (an HTTP 500). Such a request gets
- * a GraphQL error with `extensions.code = DOCUMENT_TOO_COMPLEX` instead.
+ * an ordinary GraphQL error response with `extensions.code = DOCUMENT_TOO_COMPLEX` instead.
  *
  * ```ts
  * createYoga({ schema, plugins: [syncDocumentLimits()] })
@@ -51,7 +51,7 @@ export function syncDocumentLimits(limits: DocumentLimits = {}): DocumentLimitsP
 
 function tooComplex(message: string, extensions: Record<string, number>): GraphQLError {
   const code: RequestErrorCode = 'DOCUMENT_TOO_COMPLEX';
-  return new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
 }
 
 /**
