@@ -16,7 +16,7 @@ export interface DeclaredVersion {
 export interface History {
   /** The snapshot files of the chain, paths relative to the history folder (`0003.json`). */
   files: SnapshotFile[];
-  /** The history folder as diagnostics show it (relative to the config folder). */
+  /** Where the snapshots were read, as diagnostics show it (relative to the config folder). */
   shown: string;
   /**
    * Output paths (`snapshots/0001.json`) of an earlier release's snapshots:
@@ -44,7 +44,7 @@ export function readHistory(historyDir: string, outDir: string, baseDir: string)
   const declared = declaredVersions(outDir, shownOut);
   if (inHistory.length === 0 && legacy.length > 0) {
     const files = legacy.map((f) => ({ path: f.path.slice(LEGACY_SNAPSHOT_DIR.length + 1), text: f.text }));
-    return { history: { files, shown, moved: legacy.map((f) => f.path), declared }, diagnostics: [] };
+    return { history: { files, shown: `${shownOut}/${LEGACY_SNAPSHOT_DIR}`, moved: legacy.map((f) => f.path), declared }, diagnostics: [] };
   }
   const byName = new Map(inHistory.map((f) => [f.path, f.text]));
   const diagnostics = legacy
