@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { resolveConfig, type CliOverrides } from '../config';
 import { DiagnosticsError, type Diagnostic } from '../diagnostics';
-import { compareTree } from '../emit/compare';
+import { compareTree, counted } from '../emit/compare';
 import { writeOutput } from '../emit/write';
 import { changeTarget } from '../ir/diff';
 import { runPipeline } from '../pipeline';
@@ -49,7 +49,7 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
         if (!upToDate) io.stdout(cmp.diff);
         io.stdout(
           upToDate
-            ? `${out}: ${result.files.length} files up to date`
+            ? `${out}: ${result.files.filter(counted).length} files up to date`
             : `${out}: ${cmp.stale.length} stale, ${cmp.missing.length} missing, ${cmp.orphans.length} orphan file(s)` +
                 (flags.check ? ' — run `trackhub-sync generate`' : ' (dry run: nothing written)'),
         );

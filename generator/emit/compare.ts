@@ -4,6 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { DiagnosticsError } from '../diagnostics';
 import type { GeneratedFile } from './generatedFile';
 import { listTree } from './listTree';
+import { MANIFEST_PATH } from './manifest';
 import { inventoryOutput, ownershipDiagnostics } from './ownership';
 
 export { listTree };
@@ -17,6 +18,7 @@ export interface TreeComparison {
   orphans: string[];
   /** Files in the output folder trackhub-sync did not write, left alone (only with `allowForeign`). */
   foreign: string[];
+  /** Unchanged files (the manifest and committed history snapshots are compared but not counted). */
   unchanged: string[];
   /** Unified diff of every stale, missing and orphan file. */
   diff: string;
@@ -53,7 +55,7 @@ export function compareTree(files: readonly GeneratedFile[], outDir: string, bas
     }
     const current = readFileSync(path, 'utf8');
     if (current === file.contents) {
-      result.unchanged.push(file.path);
+      if (counted(file)) result.unchanged.push(file.path);
     } else {
       result.stale.push(file.path);
       patches.push(createTwoFilesPatch(`a/${label}`, `b/${label}`, current, file.contents, '(on disk)', '(generated)'));
@@ -66,6 +68,15 @@ export function compareTree(files: readonly GeneratedFile[], outDir: string, bas
   }
   result.diff = patches.join('');
   return result;
+}
+
+/**
+ * Whether an unchanged file is counted in summaries: bookkeeping (the
+ * manifest) and the committed history snapshots are not, so counts speak of
+ * the generated code.
+ */
+export function counted(file: GeneratedFile): boolean {
+  return !file.history && !(file.path === MANIFEST_PATH && !file.external);
 }
 
 /** A folder as diagnostics show it: relative to the config folder. */

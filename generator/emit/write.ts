@@ -1,11 +1,12 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DiagnosticsError } from '../diagnostics';
-import { diskPath, shownPath, type OwnershipOptions } from './compare';
+import { counted, diskPath, shownPath, type OwnershipOptions } from './compare';
 import { inOutputFolder, type GeneratedFile } from './generatedFile';
 import { MANIFEST_PATH, serializeManifest } from './manifest';
 import { inventoryOutput, ownershipDiagnostics } from './ownership';
 
+/** What a write did; the manifest is bookkeeping and committed history snapshots are inputs, so neither is counted. */
 export interface WriteSummary {
   written: string[];
   unchanged: string[];
@@ -54,14 +55,16 @@ export function writeOutput(files: readonly GeneratedFile[], outDir: string, bas
       const target = diskPath(file, outDir, baseDir);
       const current = existsSync(target) ? readFileSync(target, 'utf8') : null;
       if (current === file.contents) {
-        summary.unchanged.push(file.path);
+        if (counted(file)) summary.unchanged.push(file.path);
         continue;
       }
       if (file.history && current !== null) throw new Error(`migration history file ${file.path} changed while generating; run generate again`);
-      summary.written.push(file.path);
       if (file.path === MANIFEST_PATH && inOutputFolder(file)) {
         manifest = file.contents;
-      } else if (inOutputFolder(file)) {
+        continue;
+      }
+      summary.written.push(file.path);
+      if (inOutputFolder(file)) {
         const staged = join(staging, file.path);
         mkdirSync(dirname(staged), { recursive: true });
         writeFileSync(staged, file.contents);
