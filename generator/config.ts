@@ -162,7 +162,7 @@ export async function resolveConfig(flags: CliOverrides, cwd = process.cwd()): P
   const located = (key: string) =>
     key === 'out' && flags.out ? { file: '<flags>', line: 1, column: 1 } : { file: shownFile, ...(file ? locateKey(file, [key]) : { line: 1, column: 1 }) };
   const placement = [
-    ...outPlacementProblems({ out, baseDir, cwd, flag: Boolean(flags.out) }).map((message) =>
+    ...outPlacementProblems({ out, baseDir, cwd, flag: Boolean(flags.out), configFile: Boolean(file) }).map((message) =>
       diagnostic(
         DiagnosticCode.outputFolder,
         located('out'),
@@ -170,17 +170,18 @@ export async function resolveConfig(flags: CliOverrides, cwd = process.cwd()): P
         'Point it at a folder of its own, such as generated/: trackhub-sync replaces the files it generates there.',
       ),
     ),
-    ...(inside(history, out) || inside(out, history)
-      ? [
-          diagnostic(
-            DiagnosticCode.config,
-            located('history'),
-            `config migrations.history: the migration history (${displayPath(cwd, history)}) and the output folder (${displayPath(cwd, out)}) overlap`,
-            'The history is source, like prisma/migrations: keep it outside the output folder (default trackhub-sync/migrations beside the config).',
-          ),
-        ]
-      : []),
   ];
+  // An overlap is only worth reporting for an output folder that is otherwise acceptable.
+  if (placement.length === 0 && (inside(history, out) || inside(out, history))) {
+    placement.push(
+      diagnostic(
+        DiagnosticCode.config,
+        located('history'),
+        `config migrations.history: the migration history (${displayPath(cwd, history)}) and the output folder (${displayPath(cwd, out)}) overlap`,
+        'The history is source, like prisma/migrations: keep it outside the output folder (default trackhub-sync/migrations beside the config).',
+      ),
+    );
+  }
   if (placement.length > 0) throw new DiagnosticsError(placement);
   return {
     ...config,
@@ -205,16 +206,15 @@ export async function resolveConfig(flags: CliOverrides, cwd = process.cwd()): P
  * working folder, or contains one of them. The generator replaces files there,
  * so such a folder would put the project itself in its hands.
  */
-function outPlacementProblems(where: { out: string; baseDir: string; cwd: string; flag: boolean }): string[] {
+function outPlacementProblems(where: { out: string; baseDir: string; cwd: string; flag: boolean; configFile: boolean }): string[] {
   const named = `${where.flag ? '--out' : 'out'} ${displayPath(where.cwd, where.out)}`;
-  const problems: string[] = [];
-  if (inside(where.baseDir, where.out)) {
-    problems.push(`${named} is ${where.out === where.baseDir ? 'the config folder' : 'above the config folder'}: the output folder must be a folder of its own`);
-  }
-  if (inside(where.cwd, where.out) && where.cwd !== where.baseDir) {
-    problems.push(`${named} is ${where.out === where.cwd ? 'the working folder' : 'above the working folder'}: the output folder must be a folder of its own`);
-  }
-  return problems;
+  const folders = [
+    ...(where.configFile ? [{ dir: where.baseDir, name: 'the config folder' }] : []),
+    ...(!where.configFile || where.cwd !== where.baseDir ? [{ dir: where.cwd, name: 'the working folder' }] : []),
+  ];
+  return folders
+    .filter((f) => inside(f.dir, where.out))
+    .map((f) => `${named} is ${where.out === f.dir ? f.name : `above ${f.name}`}: the output folder must be a folder of its own`);
 }
 
 /** `path` is `folder` or lies under it. */
