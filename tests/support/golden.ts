@@ -27,8 +27,8 @@ export type GoldenOutcome =
  * Run a case through the same pipeline as the CLI. With UPDATE_GOLDEN=1 the
  * expected tree (or diagnostics.txt, ir.json) is rewritten instead.
  */
-export async function runGoldenCase(name: string): Promise<GoldenOutcome> {
-  const dir = join(GOLDEN_ROOT, name);
+export async function runGoldenCase(name: string, root = GOLDEN_ROOT): Promise<GoldenOutcome> {
+  const dir = join(root, name);
   const config = await resolveConfig({ config: join(dir, 'trackhub-sync.config.json') }, dir);
   const diagnosticsFile = join(dir, 'diagnostics.txt');
   try {
