@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../../diagnostics';
 import type { SourceLocation } from '../../../ir/types';
 import { displayPath } from '../../../readers/readInputs';
@@ -88,6 +88,8 @@ export function regressionDiagnostics(latest: number, history: Pick<History, 'de
 /** Files directly in `dir` (a sub-folder is listed with a trailing `/`, so the chain reports it as unexpected). */
 function listFolder(dir: string, prefix: string): SnapshotFile[] {
   if (!existsSync(dir)) return [];
+  // A file where the folder should be: reported by the chain as an unexpected entry.
+  if (!statSync(dir).isDirectory()) return [{ path: `${prefix}${basename(dir)}`, text: '' }];
   return readdirSync(dir, { withFileTypes: true })
     .map((entry) => ({
       path: `${prefix}${entry.name}${entry.isDirectory() ? '/' : ''}`,
