@@ -26,13 +26,13 @@ export const webMigrationSteps = {
 
 /**
  * Local schema migrations, one per version after 1, oldest first. Computed
- * from the committed snapshots (snapshots/NNNN.json) by `trackhub-sync
- * generate`; never edit by hand.
+ * from the migration history (the NNNN.json snapshots in the config's
+ * `migrations.history` folder) by `trackhub-sync generate`; never edit by hand.
  */
 export const migrations = schemaMigrations({
   migrations: [
     {
-      // snapshots/0002.json
+      // 0002.json
       toVersion: 2,
       steps: [
         // SQLite only: drop the index of tasks.done.

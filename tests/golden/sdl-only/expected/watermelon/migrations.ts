@@ -21,7 +21,7 @@ export const webMigrationSteps = {} as const;
 
 /**
  * Local schema migrations, one per version after 1, oldest first. Computed
- * from the committed snapshots (snapshots/NNNN.json) by `trackhub-sync
- * generate`; never edit by hand.
+ * from the migration history (the NNNN.json snapshots in the config's
+ * `migrations.history` folder) by `trackhub-sync generate`; never edit by hand.
  */
 export const migrations = schemaMigrations({ migrations: [] });
