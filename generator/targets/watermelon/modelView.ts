@@ -70,9 +70,9 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
     const names = [...runtime].sort((a, b) => a.replace('type ', '').localeCompare(b.replace('type ', '')));
     imports.push(`import { ${names.join(', ')} } from '${runtimeImport}/watermelon';`);
   }
-  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../enums';`);
+  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../enums.js';`);
   for (const name of [...related].filter((r) => r !== entity.name).sort()) {
-    imports.push(`import type { ${name} } from './${name}';`);
+    imports.push(`import type { ${name} } from './${name}.js';`);
   }
 
   return {

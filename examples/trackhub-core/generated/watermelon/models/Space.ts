@@ -4,9 +4,9 @@ import { Model, type Query } from '@nozbe/watermelondb';
 import { children, date, field, json, readonly } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
 import { jsonValue, type JsonValue } from 'trackhub-sync/runtime/watermelon';
-import type { E_COMMON_STATUS } from '../enums';
-import type { Group } from './Group';
-import type { Task } from './Task';
+import type { E_COMMON_STATUS } from '../enums.js';
+import type { Group } from './Group.js';
+import type { Task } from './Task.js';
 
 /** Space: lastWriteWins, bidirectional. */
 export class Space extends Model {

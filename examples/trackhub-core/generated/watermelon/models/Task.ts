@@ -3,9 +3,9 @@
 import { Model, type Query, type Relation } from '@nozbe/watermelondb';
 import { children, date, field, readonly, relation } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
-import type { E_COMMON_STATUS, Priority } from '../enums';
-import type { Comment } from './Comment';
-import type { Space } from './Space';
+import type { E_COMMON_STATUS, Priority } from '../enums.js';
+import type { Comment } from './Comment.js';
+import type { Space } from './Space.js';
 
 /** Task: manual, bidirectional. */
 export class Task extends Model {

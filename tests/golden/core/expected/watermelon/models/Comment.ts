@@ -3,8 +3,8 @@
 import { Model, type Relation } from '@nozbe/watermelondb';
 import { date, field, immutableRelation, readonly } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
-import type { E_COMMON_STATUS } from '../enums';
-import type { Task } from './Task';
+import type { E_COMMON_STATUS } from '../enums.js';
+import type { Task } from './Task.js';
 
 /** Comment: lastWriteWins, bidirectional. */
 export class Comment extends Model {

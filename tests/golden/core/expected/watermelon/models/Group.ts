@@ -4,8 +4,8 @@ import { Model, type Relation } from '@nozbe/watermelondb';
 import { date, field, json, readonly, relation } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
 import { jsonValue, type JsonValue } from 'trackhub-sync/runtime/watermelon';
-import type { E_COMMON_STATUS } from '../enums';
-import type { Space } from './Space';
+import type { E_COMMON_STATUS } from '../enums.js';
+import type { Space } from './Space.js';
 
 /** Group: serverMerge, bidirectional. */
 export class Group extends Model {

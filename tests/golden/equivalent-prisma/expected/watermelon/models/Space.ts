@@ -4,8 +4,8 @@ import { Model, type Query } from '@nozbe/watermelondb';
 import { children, date, field, json, readonly } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
 import { jsonArray, jsonValue, type JsonValue } from 'trackhub-sync/runtime/watermelon';
-import type { E_COMMON_STATUS, Kind } from '../enums';
-import type { Group } from './Group';
+import type { E_COMMON_STATUS, Kind } from '../enums.js';
+import type { Group } from './Group.js';
 
 /** Space: lastWriteWins, bidirectional. */
 export class Space extends Model {

@@ -3,8 +3,8 @@
 import { Model, type Relation } from '@nozbe/watermelondb';
 import { date, field, readonly, relation } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
-import type { E_COMMON_STATUS } from '../enums';
-import type { Space } from './Space';
+import type { E_COMMON_STATUS } from '../enums.js';
+import type { Space } from './Space.js';
 
 /** Group: serverMerge, bidirectional. */
 export class Group extends Model {

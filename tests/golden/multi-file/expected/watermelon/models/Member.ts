@@ -3,8 +3,8 @@
 import { Model, type Relation } from '@nozbe/watermelondb';
 import { date, field, readonly, relation } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
-import type { E_COMMON_STATUS } from '../enums';
-import type { Project } from './Project';
+import type { E_COMMON_STATUS } from '../enums.js';
+import type { Project } from './Project.js';
 
 /** Member: lastWriteWins, bidirectional. */
 export class Member extends Model {

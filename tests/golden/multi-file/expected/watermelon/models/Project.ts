@@ -3,7 +3,7 @@
 import { Model, type Query } from '@nozbe/watermelondb';
 import { children, date, field, readonly } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
-import type { Member } from './Member';
+import type { Member } from './Member.js';
 
 /** Project: serverMerge, bidirectional. */
 export class Project extends Model {

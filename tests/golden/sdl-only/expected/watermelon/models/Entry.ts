@@ -4,8 +4,8 @@ import { Model, type Relation } from '@nozbe/watermelondb';
 import { date, field, json, readonly, relation } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
 import { jsonArray, jsonValue, type JsonValue } from 'trackhub-sync/runtime/watermelon';
-import type { E_COMMON_STATUS, Mood } from '../enums';
-import type { Notebook } from './Notebook';
+import type { E_COMMON_STATUS, Mood } from '../enums.js';
+import type { Notebook } from './Notebook.js';
 
 /** Entry: lastWriteWins, bidirectional. */
 export class Entry extends Model {

@@ -3,8 +3,8 @@
 import { Model, type Query } from '@nozbe/watermelondb';
 import { children, date, field, readonly } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
-import type { E_COMMON_STATUS } from '../enums';
-import type { Entry } from './Entry';
+import type { E_COMMON_STATUS } from '../enums.js';
+import type { Entry } from './Entry.js';
 
 /** Notebook: serverMerge, bidirectional. */
 export class Notebook extends Model {

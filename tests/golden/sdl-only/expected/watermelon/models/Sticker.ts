@@ -2,7 +2,7 @@
 
 import { Model } from '@nozbe/watermelondb';
 import { date, field, readonly } from '@nozbe/watermelondb/decorators';
-import type { E_COMMON_STATUS } from '../enums';
+import type { E_COMMON_STATUS } from '../enums.js';
 
 /** Sticker: lastWriteWins, pullOnly (read-only: the server owns these records). */
 export class Sticker extends Model {
