@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { APP_TOOLS } from './tools';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A folder holding the packed tarball (`trackhub-sync-<version>.tgz`). */
+    packDir: string;
+    /** A project with the tarball and APP_TOOLS installed; tests work in sub-folders of it. */
+    packageApp: string;
+  }
+}
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** npm as a user runs it, quiet, from the local cache first. */
+export function npm(args: readonly string[], cwd: string): string {
+  return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 600_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+}
+
+let root: string | undefined;
+
+/**
+ * Pack the repository once (`npm pack` runs `prepack`, the build) and install
+ * the tarball with APP_TOOLS into one temporary project, which every test of
+ * tests/package uses read-only beside its own files (never this repository's
+ * node_modules).
+ */
+export function setup(project: TestProject): void {
+  const started = Date.now();
+  root = mkdtempSync(join(tmpdir(), 'trackhub-package-'));
+  const packDir = join(root, 'pack');
+  mkdirSync(packDir);
+  npm(['pack', '--pack-destination', packDir], REPO);
+  const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
+  if (!tarball) throw new Error('npm pack wrote no tarball');
+  const packed = Date.now();
+
+  const app = join(root, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'package-test-app', private: true, type: 'module' }, null, 2)}\n`);
+  npm(['install', '--save-exact', join(packDir, tarball), ...APP_TOOLS], app);
+  process.stderr.write(`tests/package: npm pack ${((packed - started) / 1000).toFixed(1)} s, install ${((Date.now() - packed) / 1000).toFixed(1)} s\n`);
+  project.provide('packDir', packDir);
+  project.provide('packageApp', app);
+}
+
+export function teardown(): void {
+  if (root) rmSync(root, { recursive: true, force: true });
+}
