@@ -163,7 +163,11 @@ describe('web app from the packed tarball: vite build, headless Chromium', () =>
       const page = browser.pages()[0] ?? (await browser.newPage());
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(String(error)));
-      const ready = () => page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
+      page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+      const ready = () =>
+        page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 }).catch((error: unknown) => {
+          throw new Error(`page not ready: ${String(error)}\n${errors.join('\n')}`);
+        });
       type App = { add(t: string): Promise<void>; state(): Promise<{ tasks: { title: string; synced: boolean }[]; pending: number }>; sync(u: string): Promise<string> };
       const state = () => page.evaluate(() => (window as unknown as { app: App }).app.state());
       await page.goto(site.url);
@@ -213,7 +217,8 @@ describe('React Native: Metro bundles the generated code and runtime/client for 
         'module.exports = config;',
       ].join('\n'),
     );
-    copyFileSync(join(dir, 'metro/babel.config.cjs'), join(dir, 'babel.config.js'));
+    // React Native's Babel transformer reads the project's .babelrc (this project is ESM, so no babel.config.js).
+    copyFileSync(join(dir, 'metro/.babelrc'), join(dir, '.babelrc'));
     const bundle = run('npx', ['metro', 'build', 'metro/index.ts', '--platform', 'android', '--out', 'android.bundle.js', '--config', 'metro.config.cjs', '--dev', 'false', '--minify', 'false'], dir, { timeout: 280_000 });
     expect(bundle.status, bundle.output).toBe(0);
     const code = readFileSync(join(dir, 'android.bundle.js'), 'utf8');
