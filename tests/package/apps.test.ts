@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { npm } from './globalSetup';
-import { REPO, appFolder, node, packageApp, run } from './support';
+import { REPO, appFolder, node, packageApp, readmeBlock, run } from './support';
 
 // Apps as teams build them on the packed tarball, over one scaffolded project
 // (Task, and Comment related to it):
@@ -147,9 +147,9 @@ describe('web app from the packed tarball: vite build, headless Chromium', () =>
     // Nothing Node-only reached the bundle.
     expect(build.output).not.toMatch(/better-sqlite3|externalized for browser compatibility/);
 
-    const url = await startServer(['sqlite', join(dir, 'web-server.db')]).catch(async () => {
-      throw new Error('server did not start');
-    });
+    const tables = node(['build/src/createTables.js', 'prisma/sqlite.prisma', 'sqlite', join(dir, 'web-server.db')], dir);
+    expect(tables.status, tables.output).toBe(0);
+    const url = await startServer(['sqlite', join(dir, 'web-server.db')]);
     const site = await serveStatic(join(dir, 'web-dist'));
     // playwright-core from the project, driving Debian's chromium (no browser download).
     const { chromium } = (await import(pathToFileURL(join(packageApp(), 'node_modules/playwright-core/index.mjs')).href)) as typeof import('playwright-core');
@@ -178,10 +178,14 @@ describe('web app from the packed tarball: vite build, headless Chromium', () =>
         await app.add('offline one');
         await app.add('offline two');
       });
+      // Reloading needs the page itself: back online, the sync server still unreachable.
+      const syncServer = `${new URL(url).origin}/**`;
+      await browser.route(syncServer, (route) => route.abort('internetdisconnected'));
+      await browser.setOffline(false);
       await page.reload();
       await ready();
       expect(await state()).toEqual({ tasks: [{ title: 'offline one', synced: false }, { title: 'offline two', synced: false }], pending: 2 });
-      await browser.setOffline(false);
+      await browser.unroute(syncServer);
       expect(await page.evaluate((server) => (window as unknown as { app: App }).app.sync(server), url)).toBe('ok');
       expect(await state()).toEqual({ tasks: [{ title: 'offline one', synced: true }, { title: 'offline two', synced: true }], pending: 0 });
       expect(errors).toEqual([]);
@@ -205,17 +209,21 @@ describe('web app from the packed tarball: vite build, headless Chromium', () =>
 describe('React Native: Metro bundles the generated code and runtime/client for Android', () => {
   it('bundles with no Node-only module', async () => {
     cpSync(join(FIXTURES, 'metro'), join(dir, 'metro'), { recursive: true });
+    // README's metro.config.js, plus what this test project needs: its packages live in the parent
+    // project (one install for every test app), and there is no react-native package to run first.
+    const readmeConfig = readmeBlock('metro.config.js');
+    expect(readmeConfig).toContain('module.exports = config;');
     writeFileSync(
       join(dir, 'metro.config.cjs'),
-      [
-        "const { getDefaultConfig } = require('@react-native/metro-config');",
-        'const config = getDefaultConfig(__dirname);',
-        '// The packages live in the parent project (one install for every test app).',
-        `config.watchFolders = [${JSON.stringify(join(packageApp(), 'node_modules'))}];`,
-        '// No react-native package here: nothing to run before the entry.',
-        'config.serializer = { ...config.serializer, getModulesRunBeforeMainModule: () => [], getPolyfills: () => [] };',
+      readmeConfig.replace(
         'module.exports = config;',
-      ].join('\n'),
+        [
+          `config.watchFolders = [${JSON.stringify(join(packageApp(), 'node_modules'))}];`,
+          'config.serializer = { ...config.serializer, getModulesRunBeforeMainModule: () => [], getPolyfills: () => [] };',
+          "config.resolver.extraNodeModules = { 'react-native': require('node:path').join(__dirname, 'metro/react-native-stub.js') };",
+          'module.exports = config;',
+        ].join('\n'),
+      ),
     );
     // React Native's Babel transformer reads the project's .babelrc (this project is ESM, so no babel.config.js).
     copyFileSync(join(dir, 'metro/.babelrc'), join(dir, '.babelrc'));

@@ -54,6 +54,13 @@ function localPrebuilds(dir: string): Record<string, string> {
  * node_modules).
  */
 export function setup(project: TestProject): void {
+  // Iterating on these tests: TRACKHUB_PACKAGE_ROOT names a kept root (pack/ and app/) to reuse as it is.
+  const kept = process.env.TRACKHUB_PACKAGE_ROOT;
+  if (kept && existsSync(join(kept, 'app/node_modules'))) {
+    project.provide('packDir', join(kept, 'pack'));
+    project.provide('packageApp', join(kept, 'app'));
+    return;
+  }
   const started = Date.now();
   root = mkdtempSync(join(tmpdir(), 'trackhub-package-'));
   const packDir = join(root, 'pack');
