@@ -7,6 +7,10 @@ import { defineConfig } from 'tsup';
  * loader cannot resolve; shared code lands in chunks under dist/. Every
  * dependency and peer dependency stays external (tsup's default).
  */
+// A new public subpath (e.g. runtime/client/loki for the browser, runtime/react,
+// a shared protocol module) is one line here plus its `exports` entry in
+// package.json (types + default); code only imported by other entries needs
+// neither, it is bundled into them.
 export const entries = {
   index: 'generator/index.ts',
   codegen: 'generator/integrations/codegen/preset.ts',
