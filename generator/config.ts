@@ -243,8 +243,37 @@ async function loadConfigFile(file: string, cwd: string): Promise<unknown> {
       ]);
     }
   }
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const mod = (file.endsWith('.ts') ? await importTypeScript(file, cwd) : await import(pathToFileURL(file).href)) as { default?: unknown };
   return mod.default ?? mod;
+}
+
+/**
+ * A `.ts` config: Node 20 runs no TypeScript, and the published CLI is plain
+ * JavaScript (README "Configuration"), so such a file is loaded through tsx,
+ * an optional peer dependency imported only here. Under a loader that already
+ * handles `.ts` (tsx, vitest) the plain import works and tsx is not needed.
+ */
+async function importTypeScript(file: string, cwd: string): Promise<unknown> {
+  const url = pathToFileURL(file).href;
+  try {
+    return await import(url);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+  }
+  let tsx: { tsImport(specifier: string, parentURL: string): Promise<unknown> };
+  try {
+    tsx = (await import('tsx/esm/api')) as typeof tsx;
+  } catch {
+    throw new DiagnosticsError([
+      diagnostic(
+        DiagnosticCode.config,
+        { file: relative(cwd, file), line: 1, column: 1 },
+        'a TypeScript config needs tsx to load it',
+        'Install it (`npm install --save-dev tsx`), or use trackhub-sync.config.mjs or .json.',
+      ),
+    ]);
+  }
+  return tsx.tsImport(url, import.meta.url);
 }
 
 /** Best-effort position of a config key in the file, for located config errors. */

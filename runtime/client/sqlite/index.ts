@@ -1,10 +1,16 @@
 import { Database, type Model } from '@nozbe/watermelondb';
-import type { AppSchema } from '@nozbe/watermelondb/Schema';
-import type { SchemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
-import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
+import type { AppSchema } from '@nozbe/watermelondb/Schema/index.js';
+import type { SchemaMigrations } from '@nozbe/watermelondb/Schema/migrations/index.js';
+import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite/index.js';
 import { interopDefault } from '../interop';
 import type { DatabaseFactory } from '../tenantDatabase';
 
+// `trackhub-sync/runtime/client/sqlite`: its own subpath because on Node
+// WatermelonDB's SQLite adapter reaches better-sqlite3, which a web bundle
+// must never see (README "Client sync"). On React Native the adapter's own
+// extensionless imports resolve to its native dispatcher. WatermelonDB has no
+// `exports` map, so subpaths name their file (`…/index.js`): Node's ESM loader
+// and TypeScript's NodeNext resolution do not resolve folders.
 const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 
 export interface SqliteFactoryOptions {
