@@ -5,7 +5,7 @@ import { Group } from './models/Group.js';
 import { systemModelClasses } from './models/system.js';
 
 export { schema, SCHEMA_VERSION } from './schema.js';
-export { migrations, repullAfterMigration } from './migrations.js';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations.js';
 export { Space, Group };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system.js';
 export * from './enums.js';

@@ -4,7 +4,7 @@ import { Task } from './models/Task.js';
 import { systemModelClasses } from './models/system.js';
 
 export { schema, SCHEMA_VERSION } from './schema.js';
-export { migrations, repullAfterMigration } from './migrations.js';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations.js';
 export { Task };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system.js';
 

@@ -5,7 +5,7 @@ import { Project } from './models/Project.js';
 import { systemModelClasses } from './models/system.js';
 
 export { schema, SCHEMA_VERSION } from './schema.js';
-export { migrations, repullAfterMigration } from './migrations.js';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations.js';
 export { Member, Project };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system.js';
 export * from './enums.js';

@@ -6,7 +6,7 @@ import { Sticker } from './models/Sticker.js';
 import { systemModelClasses } from './models/system.js';
 
 export { schema, SCHEMA_VERSION } from './schema.js';
-export { migrations, repullAfterMigration } from './migrations.js';
+export { migrations, repullAfterMigration, webMigrationSteps } from './migrations.js';
 export { Entry, Notebook, Sticker };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system.js';
 export * from './enums.js';
