@@ -25,6 +25,19 @@ export const configSchema = z
     schema: z.union([z.string(), z.array(z.string())]).optional(),
     /** Output folder, owned by trackhub-sync. Default `generated`. */
     out: z.string().default('generated'),
+    /**
+     * Custom GraphQL scalars and the type each is synced as, e.g. `{ "Date": "DateTime" }`.
+     * Values: String, Boolean, Int, BigInt, Float, Decimal, DateTime, Json, Bytes. Default none:
+     * a synced field of an unmapped custom scalar is refused (TS109).
+     */
+    scalars: z
+      .record(z.string(), z.enum(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes']))
+      .default({}),
+    /**
+     * Suffix of the key an SDL relation field implies: `project: Project` is held by
+     * `projectId` (README "Relations"). Default `Id`.
+     */
+    relationKeySuffix: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _').default('Id'),
     /** Module specifier generated code imports the runtime from. Default `trackhub-sync/runtime`. */
     runtimeImport: z.string().default('trackhub-sync/runtime'),
     /** Which targets to emit. All default to true (proto only runs when `proto.files` is set). */

@@ -26,6 +26,8 @@ export interface RelationFacts {
   /** Scalar fields on this model holding the foreign key (empty on the other side). */
   fromFields: string[];
   relationName: string | null;
+  /** Fields of the related model the key refers to (Prisma `references`); absent in SDL (the related `id`). */
+  toFields?: string[];
 }
 
 export interface FieldFacts {
@@ -52,6 +54,8 @@ export interface FieldFacts {
 export interface ModelFacts {
   name: string;
   dbName: string | null;
+  /** A compound primary key (Prisma `@@id([a, b])`), else absent. */
+  compoundId?: string[];
   annotations: Annotation[];
   fields: FieldFacts[];
   location: SourceLocation;

@@ -27,10 +27,11 @@ interface DatamodelField {
   default?: unknown;
   relationName?: string;
   relationFromFields?: string[];
+  relationToFields?: string[];
 }
 interface Datamodel {
   enums: { name: string; values: { name: string }[] }[];
-  models: { name: string; dbName: string | null; fields: DatamodelField[] }[];
+  models: { name: string; dbName: string | null; primaryKey?: { fields: string[] } | null; fields: DatamodelField[] }[];
 }
 
 /**
@@ -60,6 +61,7 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
     return {
       name: model.name,
       dbName: model.dbName,
+      ...(model.primaryKey ? { compoundId: [...model.primaryKey.fields] } : {}),
       annotations: modelDocs.annotations,
       location: block?.location ?? fallback,
       fields: model.fields.map((field): FieldFacts => {
@@ -80,7 +82,11 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
           dbName: field.dbName ?? null,
           relation:
             field.kind === 'object'
-              ? { fromFields: field.relationFromFields ?? [], relationName: field.relationName ?? null }
+              ? {
+                  fromFields: field.relationFromFields ?? [],
+                  relationName: field.relationName ?? null,
+                  toFields: field.relationToFields ?? [],
+                }
               : null,
           annotations: docs.annotations,
           location,
