@@ -104,7 +104,7 @@ export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
           DiagnosticCode.emptyEnum,
           e.location,
           `enum ${e.name} has no values`,
-          'A synced field needs at least one value to hold: add the values, or mark the fields that use it @sync.ignore.',
+          `A synced field needs at least one value to hold: add the values, or mark the fields that use it ${isSdl(e.location) ? '@syncIgnore' : '@sync.ignore'}.`,
         ),
       );
     }
@@ -481,6 +481,8 @@ function buildRelation(
       location: f.location,
     };
   }
+  // The other side's key is composite: reported there (TS114) once.
+  if (name !== null && back.some((t) => t.relation?.relationName === name && (t.relation?.fromFields.length ?? 0) > 1)) return null;
   const list = back.find((t) => t.isList && (name === null || t.relation?.relationName === name));
   if (f.isList && list) {
     out.push(
