@@ -504,7 +504,9 @@ function buildRelation(
         ? `${where}: ${f.typeName} has several fields pointing to ${model.name} (${singles.map((t) => t.name).join(', ')}); which one this list follows is ambiguous`
         : `${where}: no key relates ${model.name} and ${f.typeName}`,
       sdl
-        ? `Keep one field of ${f.typeName} pointing to ${model.name} per list, or mark the extra list @syncIgnore.`
+        ? singles.length > 1
+          ? `Name the field this list follows: \`${f.name}: [${f.typeName}!]! @syncRelation(field: "${singles[0]!.name}")\`.`
+          : `Add \`${lowerFirst(model.name)}: ${model.name}\` to ${f.typeName}, or mark the list @syncIgnore.`
         : `Declare the key on one side: \`${lowerFirst(model.name)}Id String\` with \`${lowerFirst(model.name)} ${model.name} @relation(fields: [${lowerFirst(model.name)}Id], references: [id])\` on ${f.typeName}.`,
     ),
   );

@@ -10,7 +10,7 @@ import type { FieldFacts, ModelFacts } from '../facts';
  * - `project: Project` is held by `projectId` (name + `suffix`); the key field
  *   is added when the type does not declare it.
  * - `projects: [Project]` pairs with the single field of Project pointing
- *   back (`workspace: Workspace`). With none, Project gains the key
+ *   back (`workspace: Workspace`), or the one `@syncRelation(field: ...)` names. With none, Project gains the key
  *   (`workspaceId`, or the declared scalar of that name) and a relation field
  *   back. With several, or a list on both sides (many-to-many), nothing is
  *   paired and `ir/build.ts` reports it.
@@ -46,7 +46,9 @@ export function resolveImpliedKeys(models: ModelFacts[], suffix: string): void {
       const back = target.fields.filter(
         (t) => t !== field && t.kind === 'object' && t.typeName === model.name && !ignored(t),
       );
-      const single = back.filter((t) => !t.isList);
+      // `@syncRelation(field: "followee")` names the field of the target this list follows.
+      const chosen = field.annotations.find((a) => a.name === 'sync.relation')?.named.field?.value;
+      const single = back.filter((t) => !t.isList && (chosen === undefined || t.name === chosen));
       if (single.length === 1) {
         field.relation.relationName = single[0]!.relation?.relationName ?? null;
         continue;
