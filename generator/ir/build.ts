@@ -95,7 +95,9 @@ export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
     .sort()
     .flatMap((name) => {
       const e = enums.get(name);
-      return e ? [{ name: e.name, values: [...e.values], location: e.location }] : [];
+      return e
+        ? [{ name: e.name, values: [...e.values], ...(e.dbName ? { dbName: e.dbName } : {}), ...(e.dbValues ? { dbValues: { ...e.dbValues } } : {}), location: e.location }]
+        : [];
     });
   for (const e of irEnums) {
     if (e.values.length === 0) {
@@ -364,6 +366,8 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     readonly,
     merge,
     index,
+    ...(f.nativeType ? { nativeType: f.nativeType } : {}),
+    ...(f.isUpdatedAt && f.name !== 'updatedAt' ? { stampedOnWrite: true as const } : {}),
     location: f.location,
   };
 }

@@ -49,6 +49,8 @@ export interface FieldFacts {
   typeLocation: SourceLocation;
   /** Declared through `implements CrtBaseEntity` rather than written out. */
   implicit: boolean;
+  /** Prisma native database type (`@db.Uuid` -> `Uuid`, `@db.VarChar(40)` -> `VarChar(40)`), when declared. */
+  nativeType?: string;
 }
 
 export interface ModelFacts {
@@ -64,6 +66,10 @@ export interface ModelFacts {
 export interface EnumFacts {
   name: string;
   values: string[];
+  /** Database enum name (`@@map`), when mapped. */
+  dbName?: string;
+  /** Database value of each mapped value (`@map`), by schema value. */
+  dbValues?: Record<string, string>;
   location: SourceLocation;
 }
 

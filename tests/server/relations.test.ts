@@ -91,7 +91,7 @@ describe.each(['sqlite', 'postgresql'] as const)('relations golden case on %s', 
   it('pushes a tree, two relations to one model, a one-to-one and a cycle created offline, and pulls them back', async () => {
     const tenant = `rel-${provider}-${process.pid}`;
     const a = device(served.url, tenant);
-    const root = await a.adapters.space.create({ name: 'root' });
+    const root = await a.adapters.space.create({ name: 'root', visibility: 'PRIVATE' });
     const child = await a.adapters.space.create({ name: 'child', parentId: root.id });
     const grandchild = await a.adapters.space.create({ name: 'grandchild', parentId: child.id });
     const alice = await a.adapters.user.create({ email: 'alice@example.com' });
@@ -114,7 +114,17 @@ describe.each(['sqlite', 'postgresql'] as const)('relations golden case on %s', 
     const spaces = byId(await pullAll(t, 'Space'));
     expect(spaces.get(serverId(child))!.parentId).toBe(serverId(root));
     expect(spaces.get(serverId(grandchild))!.parentId).toBe(serverId(child));
+    // Mapped enum (@@map) and values (@map): the database holds the mapped value, the wire the schema value.
+    expect(spaces.get(serverId(root))!.visibility).toBe('PRIVATE');
+    expect(spaces.get(serverId(child))!.visibility).toBe('OPEN');
+    const stored = await served.db.prisma.$queryRawUnsafe<{ visibility: string }[]>(
+      provider === 'postgresql' ? `SELECT "visibility"::text AS visibility FROM "Space" WHERE "id" = $1` : `SELECT "visibility" FROM "Space" WHERE "id" = ?`,
+      serverId(root),
+    );
+    expect(stored).toEqual([{ visibility: 'private' }]);
     const [onServerTask] = await pullAll(t, 'Task');
+    // A required @updatedAt column other than the base field: stamped by the server's SQL.
+    expect(Date.parse(String(onServerTask!.touchedAt))).toBeGreaterThan(Date.now() - 600_000);
     expect(onServerTask).toMatchObject({ assigneeId: serverId(alice), reporterId: serverId(bob), spaceId: serverId(child), collectionId: serverId(list), table: 'kitchen' });
     const [onServerOrg] = await pullAll(t, 'Org');
     const [onServerSettings] = await pullAll(t, 'Settings');

@@ -28,9 +28,10 @@ interface DatamodelField {
   relationName?: string;
   relationFromFields?: string[];
   relationToFields?: string[];
+  nativeType?: [string, string[]] | null;
 }
 interface Datamodel {
-  enums: { name: string; values: { name: string }[] }[];
+  enums: { name: string; dbName?: string | null; values: { name: string; dbName?: string | null }[] }[];
   models: { name: string; dbName: string | null; primaryKey?: { fields: string[] } | null; fields: DatamodelField[] }[];
 }
 
@@ -92,6 +93,7 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
           location,
           typeLocation: located?.typeLocation ?? location,
           implicit: false,
+          ...(field.nativeType ? { nativeType: `${field.nativeType[0]}${field.nativeType[1].length ? `(${field.nativeType[1].join(', ')})` : ''}` } : {}),
         };
       }),
     };
@@ -99,6 +101,8 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
   const enums: EnumFacts[] = datamodel.enums.map((e) => ({
     name: e.name,
     values: e.values.map((v) => v.name),
+    ...(e.dbName ? { dbName: e.dbName } : {}),
+    ...(e.values.some((v) => v.dbName) ? { dbValues: Object.fromEntries(e.values.flatMap((v) => (v.dbName ? [[v.name, v.dbName]] : []))) } : {}),
     location: blocks.get(e.name)?.location ?? fallback,
   }));
   return { models, enums, diagnostics, sources };

@@ -9,7 +9,7 @@ export const spaceMeta: EntityMeta = {
   strategy: 'lastWriteWins',
   direction: 'bidirectional',
   scope: 'tenantId',
-  layoutHash: '1498ed04',
+  layoutHash: '681b647b',
   fields: [
     { name: 'clientId', column: 'client_id', kind: 'string', optional: true, push: 'never' },
     { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never', default: 1 },
@@ -17,6 +17,7 @@ export const spaceMeta: EntityMeta = {
     { name: 'deletedAt', column: 'deleted_at', kind: 'date', optional: true, push: 'never' },
     { name: 'tenantId', column: 'tenant_id', kind: 'string', optional: true, push: 'never' },
     { name: 'name', column: 'name', kind: 'string', optional: false, push: 'always' },
+    { name: 'visibility', column: 'visibility', kind: 'string', optional: false, push: 'always', default: 'OPEN' },
     { name: 'parentId', column: 'parent_id', kind: 'string', optional: true, push: 'always' },
   ],
   belongsTo: [{ field: 'parentId', target: 'Space' }],
@@ -87,7 +88,7 @@ export const taskMeta: EntityMeta = {
   strategy: 'serverMerge',
   direction: 'bidirectional',
   scope: 'tenantId',
-  layoutHash: '32c3345e',
+  layoutHash: '3e5424ff',
   fields: [
     { name: 'clientId', column: 'client_id', kind: 'string', optional: true, push: 'never' },
     { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never', default: 1 },
@@ -97,6 +98,7 @@ export const taskMeta: EntityMeta = {
     { name: 'tenantId', column: 'tenant_id', kind: 'string', optional: true, push: 'never' },
     { name: 'title', column: 'title', kind: 'string', optional: false, push: 'always' },
     { name: 'table', column: 'table', kind: 'string', optional: true, push: 'always' },
+    { name: 'touchedAt', column: 'touched_at', kind: 'date', optional: false, push: 'never' },
     { name: 'assigneeId', column: 'assignee_id', kind: 'string', optional: true, push: 'always' },
     { name: 'reporterId', column: 'reporter_id', kind: 'string', optional: false, push: 'always' },
     { name: 'collectionId', column: 'collection_id', kind: 'string', optional: true, push: 'always' },

@@ -19,7 +19,7 @@ export const SpaceEntity: SyncEntityDescriptor = {
   direction: 'bidirectional',
   scope: 'tenantId',
   pageSize: 1000,
-  versionHash: '0dca7425096a62ad',
+  versionHash: '5dc3ff2b4a67d975',
   fields: [
     { name: 'id', column: 'id', type: 'String', isList: false, isRequired: true, access: 'server', merge: 'lww', default: { kind: 'function', name: 'uuid' } },
     { name: 'clientId', column: 'clientId', type: 'String', isList: false, isRequired: false, access: 'server', merge: 'lww', default: null },
@@ -29,6 +29,7 @@ export const SpaceEntity: SyncEntityDescriptor = {
     { name: 'tenantId', column: 'tenantId', type: 'String', isList: false, isRequired: false, access: 'server', merge: 'lww', default: null },
     { name: 'syncSeq', column: 'syncSeq', type: 'BigInt', isList: false, isRequired: true, access: 'ignored', merge: 'lww', default: { kind: 'value', value: '0' } },
     { name: 'name', column: 'name', type: 'String', isList: false, isRequired: true, access: 'writable', merge: 'lww', default: null },
+    { name: 'visibility', column: 'visibility', type: 'Enum', enumName: 'space_visibility', enumValues: { OPEN: 'open', PRIVATE: 'private' }, isList: false, isRequired: true, access: 'writable', merge: 'lww', default: { kind: 'value', value: 'OPEN' } },
     { name: 'parentId', column: 'parentId', type: 'String', isList: false, isRequired: false, access: 'writable', merge: 'lww', default: null },
   ],
   relations: [{ field: 'parentId', target: 'Space' }],
@@ -117,7 +118,7 @@ export const TaskEntity: SyncEntityDescriptor = {
   direction: 'bidirectional',
   scope: 'tenantId',
   pageSize: 1000,
-  versionHash: 'c557366de2703a77',
+  versionHash: 'c7558af6eed23fe8',
   fields: [
     { name: 'id', column: 'id', type: 'String', isList: false, isRequired: true, access: 'server', merge: 'lww', default: { kind: 'function', name: 'uuid' } },
     { name: 'clientId', column: 'clientId', type: 'String', isList: false, isRequired: false, access: 'server', merge: 'lww', default: null },
@@ -129,6 +130,7 @@ export const TaskEntity: SyncEntityDescriptor = {
     { name: 'syncSeq', column: 'syncSeq', type: 'BigInt', isList: false, isRequired: true, access: 'ignored', merge: 'lww', default: { kind: 'value', value: '0' } },
     { name: 'title', column: 'title', type: 'String', isList: false, isRequired: true, access: 'writable', merge: 'lww', default: null },
     { name: 'table', column: 'table', type: 'String', isList: false, isRequired: false, access: 'writable', merge: 'lww', default: null },
+    { name: 'touchedAt', column: 'touchedAt', type: 'DateTime', stampedOnWrite: true, isList: false, isRequired: true, access: 'server', merge: 'lww', default: null },
     { name: 'assigneeId', column: 'assigneeId', type: 'String', isList: false, isRequired: false, access: 'writable', merge: 'lww', default: null },
     { name: 'reporterId', column: 'reporterId', type: 'String', isList: false, isRequired: true, access: 'writable', merge: 'lww', default: null },
     { name: 'collectionId', column: 'collectionId', type: 'String', isList: false, isRequired: false, access: 'writable', merge: 'lww', default: null },

@@ -6,6 +6,8 @@ import { type SyncPullArgs, type SyncPullResponse, type SyncResultItem } from 't
 /** A JSON value (`JSON` scalar). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+export type Visibility = 'OPEN' | 'PRIVATE';
+
 /** Space as pulled (wire form, ignored fields removed). */
 export interface SpaceRecord {
   id: string;
@@ -15,12 +17,14 @@ export interface SpaceRecord {
   deletedAt: string | null;
   tenantId: string | null;
   name: string;
+  visibility: Visibility;
   parentId: string | null;
 }
 
 /** Space push data: create carries every writable field, update the changed ones. */
 export interface SpaceData {
   name?: string | null;
+  visibility?: Visibility | null;
   parentId?: string | null;
 }
 
@@ -129,6 +133,7 @@ export interface TaskRecord {
   tenantId: string | null;
   title: string;
   table: string | null;
+  touchedAt: string;
   assigneeId: string | null;
   reporterId: string;
   collectionId: string | null;

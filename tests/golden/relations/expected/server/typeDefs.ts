@@ -14,6 +14,11 @@ enum SyncOp {
   delete
 }
 
+enum Visibility {
+  OPEN
+  PRIVATE
+}
+
 type Query {
   "Changes of one entity after the cursor; page until hasMore is false."
   syncPull(entity: String!, since: DateTime, cursor: String, limit: Int): SyncPullResponse!
@@ -77,6 +82,7 @@ type Space {
   deletedAt: DateTime
   tenantId: String
   name: String!
+  visibility: Visibility!
   parentId: String
 }
 
@@ -91,6 +97,7 @@ type SpacePullResponse {
 
 input SpaceData {
   name: String
+  visibility: Visibility
   parentId: String
 }
 
@@ -223,6 +230,7 @@ type Task {
   tenantId: String
   title: String!
   table: String
+  touchedAt: DateTime!
   assigneeId: String
   reporterId: String!
   collectionId: String

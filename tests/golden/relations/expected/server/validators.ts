@@ -5,12 +5,14 @@ import { z } from 'zod';
 /** Space create data: every required field, nothing the client may not write. */
 export const SpaceCreate = z.strictObject({
   name: z.string(),
+  visibility: z.enum(['OPEN', 'PRIVATE']).optional(),
   parentId: z.string().nullable().optional(),
 });
 
 /** Space update data: the changed fields only. */
 export const SpaceUpdate = z.strictObject({
   name: z.string().optional(),
+  visibility: z.enum(['OPEN', 'PRIVATE']).optional(),
   parentId: z.string().nullable().optional(),
 });
 

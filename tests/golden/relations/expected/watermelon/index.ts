@@ -14,6 +14,7 @@ export { schema, SCHEMA_VERSION } from './schema';
 export { migrations, repullAfterMigration } from './migrations';
 export { Space, User, Profile, TaskCollection, Task, Org, Settings, Model };
 export { SyncOperation, SyncStateEntry, SyncConflict, SyncUpload } from './models/system';
+export * from './enums';
 
 /** Every model class, entity tables first, then the system tables: pass to `new Database({ modelClasses })`. */
 export const modelClasses = [Space, User, Profile, TaskCollection, Task, Org, Settings, Model, ...systemModelClasses];

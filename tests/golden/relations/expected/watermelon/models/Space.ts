@@ -3,6 +3,7 @@
 import { Model, Q, type Query, type Relation } from '@nozbe/watermelondb';
 import { children, date, field, readonly, relation } from '@nozbe/watermelondb/decorators';
 import type { Associations } from '@nozbe/watermelondb/Model';
+import type { Visibility } from '../enums';
 import type { Task } from './Task';
 
 /** Space: lastWriteWins, bidirectional. */
@@ -21,6 +22,7 @@ export class Space extends Model {
   @readonly @date('deleted_at') deletedAt!: Date | null;
   @field('tenant_id') tenantId!: string | null;
   @field('name') name!: string;
+  @field('visibility') visibility!: Visibility;
   @field('parent_id') parentId!: string | null;
   @relation('spaces', 'parent_id') parent!: Relation<Space>;
   /** Space records whose `parent_id` is this record (a query: spaces is related more than once). */

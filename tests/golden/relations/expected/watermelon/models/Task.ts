@@ -27,6 +27,7 @@ export class Task extends Model {
   @field('title') title!: string;
   /** `table` in the schema; renamed because WatermelonDB's Model has `table` (README "Names"). */
   @field('table') tableField!: string | null;
+  @readonly @date('touched_at') touchedAt!: Date;
   @field('assignee_id') assigneeId!: string | null;
   @field('reporter_id') reporterId!: string;
   @field('collection_id') collectionId!: string | null;
