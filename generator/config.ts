@@ -80,6 +80,11 @@ export const configSchema = z
         files: z.array(z.string()).default([]),
         /** Entity name -> message name, when they differ. */
         messages: z.record(z.string(), z.string()).default({}),
+        /**
+         * Entities that have no message in the user's proto files: none is looked for or
+         * edited (they still travel in the generated sync.proto). Default none.
+         */
+        withoutMessage: z.array(z.string()).default([]),
         /** Timestamp type when a file does not import google.protobuf.Timestamp. Default `int64` (ms). */
         timestampType: z.string().default('int64'),
         /** Package of the emitted sync.proto, also its folder under `proto/`. Default `trackhub.sync.v1`. */
