@@ -30,6 +30,19 @@ export const configSchema = z
      * Default `generated`.
      */
     out: z.string().default('generated'),
+    /**
+     * Custom GraphQL scalars and the type each is synced as, e.g. `{ "Date": "DateTime" }`.
+     * Values: String, Boolean, Int, BigInt, Float, Decimal, DateTime, Json, Bytes. Default none:
+     * a synced field of an unmapped custom scalar is refused (TS109).
+     */
+    scalars: z
+      .record(z.string(), z.enum(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes']))
+      .default({}),
+    /**
+     * Suffix of the key an SDL relation field implies: `project: Project` is held by
+     * `projectId` (README "Relations"). Default `Id`.
+     */
+    relationKeySuffix: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _').default('Id'),
     /** Module specifier generated code imports the runtime from. Default `trackhub-sync/runtime`. */
     runtimeImport: z.string().default('trackhub-sync/runtime'),
     /** Which targets to emit. All default to true (proto only runs when `proto.files` is set). */
@@ -79,6 +92,11 @@ export const configSchema = z
         files: z.array(z.string()).default([]),
         /** Entity name -> message name, when they differ. */
         messages: z.record(z.string(), z.string()).default({}),
+        /**
+         * Entities that have no message in the user's proto files: none is looked for or
+         * edited (they still travel in the generated sync.proto). Default none.
+         */
+        withoutMessage: z.array(z.string()).default([]),
         /** Timestamp type when a file does not import google.protobuf.Timestamp. Default `int64` (ms). */
         timestampType: z.string().default('int64'),
         /** Package of the emitted sync.proto, also its folder under `proto/`. Default `trackhub.sync.v1`. */

@@ -33,7 +33,7 @@ export interface PipelineResult {
 
 /** Read the inputs and build the validated IR; throws DiagnosticsError on bad input. */
 export function loadIr(config: ResolvedConfig): { ir: Ir; warnings: Diagnostic[] } {
-  const facts = readInputs(config.schema, config.baseDir);
+  const facts = readInputs(config.schema, config.baseDir, { scalars: config.scalars, keySuffix: config.relationKeySuffix });
   const { ir, diagnostics } = buildIr(facts);
   if (hasErrors(diagnostics)) throw new DiagnosticsError(diagnostics);
   return { ir, warnings: diagnostics };

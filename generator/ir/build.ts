@@ -1,6 +1,6 @@
 import { DiagnosticCode, diagnostic, suggest, type Diagnostic } from '../diagnostics';
 import type { Annotation, FieldFacts, ModelFacts, SchemaFacts } from '../readers/facts';
-import { camelFromConstant, snakeCase, tableName } from './names';
+import { camelFromConstant, lowerFirst, snakeCase, tableName } from './names';
 import {
   BASE_FIELDS,
   MERGE_RULES,
@@ -16,6 +16,7 @@ import {
   type IrRelation,
   type MergeRule,
   type ScalarType,
+  type SourceLocation,
   type SyncDirection,
   type SyncStrategy,
 } from './types';
@@ -94,8 +95,22 @@ export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
     .sort()
     .flatMap((name) => {
       const e = enums.get(name);
-      return e ? [{ name: e.name, values: [...e.values], location: e.location }] : [];
+      return e
+        ? [{ name: e.name, values: [...e.values], ...(e.dbName ? { dbName: e.dbName } : {}), ...(e.dbValues ? { dbValues: { ...e.dbValues } } : {}), location: e.location }]
+        : [];
     });
+  for (const e of irEnums) {
+    if (e.values.length === 0) {
+      diagnostics.push(
+        diagnostic(
+          DiagnosticCode.emptyEnum,
+          e.location,
+          `enum ${e.name} has no values`,
+          `A synced field needs at least one value to hold: add the values, or mark the fields that use it ${isSdl(e.location) ? '@syncIgnore' : '@sync.ignore'}.`,
+        ),
+      );
+    }
+  }
   const ir: Ir = { entities, enums: irEnums, sources: inputs.flatMap((i) => i.sources) };
   diagnostics.push(...validateIr(ir));
   return { ir: deepFreeze(ir), diagnostics };
@@ -180,6 +195,19 @@ function buildEntity(
     );
   }
 
+  const idField = model.fields.find((f) => f.name === 'id');
+  if (model.compoundId || (idField && !idField.isId && !idField.implicit && !isSdl(idField.location))) {
+    const compound = model.compoundId ? `compound primary key (${model.compoundId.join(', ')})` : `primary key is not \`id\``;
+    out.push(
+      diagnostic(
+        DiagnosticCode.unsupportedId,
+        model.location,
+        `model ${model.name}: ${compound}; the device needs one String key named id`,
+        `Make \`id String @id @default(uuid())\` the primary key${model.compoundId ? ` and keep the pair unique with @@unique([${model.compoundId.join(', ')}])` : ' and keep the old key with @unique'}.`,
+      ),
+    );
+  }
+
   const scalarFacts = model.fields.filter((f) => f.kind !== 'object');
   const fields = scalarFacts
     .map((f) => buildField(model, f, out))
@@ -237,12 +265,16 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     type = { kind: 'scalar', scalar: f.typeName as ScalarType };
   }
   if (!type) {
+    // An ignored field never reaches the device or the wire: any server type is fine.
+    if (f.annotations.some((a) => a.name === 'sync.ignore')) return null;
     out.push(
       diagnostic(
         DiagnosticCode.unsupportedType,
         f.typeLocation,
         `${where}: unsupported type '${f.typeName}'`,
-        `Synced fields use ${SCALAR_TYPES.join(', ')}, an enum, or a relation to a synced entity; mark server-only fields @sync.ignore.`,
+        isSdl(f.location) && /^\w+$/.test(f.typeName)
+          ? `Synced fields use ${SCALAR_TYPES.join(', ')}, an enum, or a relation to a synced type; map a custom scalar in the config (\`"scalars": { "${f.typeName}": "String" }\`) or mark server-only fields @syncIgnore.`
+          : `Synced fields use ${SCALAR_TYPES.join(', ')}, an enum, or a relation to a synced entity; mark server-only fields ${isSdl(f.location) ? '@syncIgnore' : '@sync.ignore'}.`,
       ),
     );
     return null;
@@ -263,7 +295,9 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
           DiagnosticCode.baseFieldType,
           f.typeLocation,
           `${where}: base field '${f.name}' must be ${expected === 'enumOrString' ? 'an enum or String' : (expected ?? 'String')}, not ${f.typeName}${f.isList ? '[]' : ''}`,
-          'Base fields follow CrtBaseEntity (schema/base-fields.prisma).',
+          f.name === 'id'
+            ? 'The device keys every record by one String id: make it `id String @id @default(uuid())` and keep the old key under another name with @unique.'
+            : 'Base fields follow CrtBaseEntity (schema/base-fields.prisma).',
         ),
       );
     }
@@ -332,6 +366,8 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     readonly,
     merge,
     index,
+    ...(f.nativeType ? { nativeType: f.nativeType } : {}),
+    ...(f.isUpdatedAt && f.name !== 'updatedAt' ? { stampedOnWrite: true as const } : {}),
     location: f.location,
   };
 }
@@ -395,17 +431,28 @@ function buildRelation(
     return null;
   }
   const target = models.get(f.typeName)!;
+  const sdl = isSdl(f.location);
   const fromFields = f.relation?.fromFields ?? [];
-  if (!f.isList) {
-    if (fromFields.length !== 1) {
-      // The other side of a one-to-one holds no key; only the owning side is a relation locally.
-      if (fromFields.length === 0) return null;
+  if (fromFields.length > 1) {
+    out.push(
+      diagnostic(
+        DiagnosticCode.unsupportedRelation,
+        f.location,
+        `${where}: composite foreign key (${fromFields.join(', ')})`,
+        `The device relates records by one String id: add \`${lowerFirst(f.name)}Id String\` and relate with @relation(fields: [${lowerFirst(f.name)}Id], references: [id]); keep the composite pair as plain fields (or @@unique) if the server needs it.`,
+      ),
+    );
+    return null;
+  }
+  if (fromFields.length === 1) {
+    const toFields = f.relation?.toFields ?? [];
+    if (toFields.length > 0 && (toFields.length !== 1 || toFields[0] !== 'id')) {
       out.push(
         diagnostic(
           DiagnosticCode.unsupportedRelation,
           f.location,
-          `${where}: composite foreign keys are not supported`,
-          'Relate synced entities through a single id field.',
+          `${where}: the key refers to ${f.typeName}.${toFields.join(', ')}, not to its id`,
+          `Synced keys hold the related record's id (translated between local and server ids): use references: [id].`,
         ),
       );
       return null;
@@ -421,33 +468,68 @@ function buildRelation(
       location: f.location,
     };
   }
-  const inverse = target.fields.find(
-    (t) =>
-      t.kind === 'object' &&
-      t.typeName === model.name &&
-      (t.relation?.fromFields.length ?? 0) > 0 &&
-      (f.relation?.relationName == null || t.relation?.relationName === f.relation.relationName),
+  // No key here: the key is on the other side (has-many, or the back side of a one-to-one).
+  const back = target.fields.filter(
+    (t) => t !== f && t.kind === 'object' && t.typeName === model.name && !t.annotations.some((a) => a.name === 'sync.ignore'),
   );
-  if (!inverse) {
+  const name = f.relation?.relationName ?? null;
+  const inverse = name === null ? undefined : back.find((t) => t.relation?.relationName === name && (t.relation?.fromFields.length ?? 0) === 1);
+  if (inverse) {
+    return {
+      name: f.name,
+      kind: 'hasMany',
+      target: f.typeName,
+      foreignKey: inverse.relation!.fromFields[0]!,
+      immutable: false,
+      isRequired: false,
+      location: f.location,
+    };
+  }
+  // The other side's key is composite: reported there (TS114) once.
+  if (name !== null && back.some((t) => t.relation?.relationName === name && (t.relation?.fromFields.length ?? 0) > 1)) return null;
+  const list = back.find((t) => t.isList && (name === null || t.relation?.relationName === name));
+  if (f.isList && list) {
     out.push(
       diagnostic(
         DiagnosticCode.unsupportedRelation,
         f.location,
-        `${where}: ${f.typeName} has no field pointing back to ${model.name} (many-to-many relations are not synced)`,
-        `Add \`${model.name.charAt(0).toLowerCase()}${model.name.slice(1)}Id String\` and a relation field on ${f.typeName}, or use an explicit join entity.`,
+        `${where}: implicit many-to-many relation between ${model.name} and ${f.typeName} (lists on both sides) is not synced`,
+        `Write the join entity and sync it: ${joinModelHint(model.name, f.typeName, sdl)}`,
       ),
     );
     return null;
   }
-  return {
-    name: f.name,
-    kind: 'hasMany',
-    target: f.typeName,
-    foreignKey: inverse.relation!.fromFields[0]!,
-    immutable: false,
-    isRequired: false,
-    location: f.location,
-  };
+  const singles = back.filter((t) => !t.isList);
+  out.push(
+    diagnostic(
+      DiagnosticCode.unsupportedRelation,
+      f.location,
+      singles.length > 1
+        ? `${where}: ${f.typeName} has several fields pointing to ${model.name} (${singles.map((t) => t.name).join(', ')}); which one this list follows is ambiguous`
+        : `${where}: no key relates ${model.name} and ${f.typeName}`,
+      sdl
+        ? singles.length > 1
+          ? `Name the field this list follows: \`${f.name}: [${f.typeName}!]! @syncRelation(field: "${singles[0]!.name}")\`.`
+          : `Add \`${lowerFirst(model.name)}: ${model.name}\` to ${f.typeName}, or mark the list @syncIgnore.`
+        : `Declare the key on one side: \`${lowerFirst(model.name)}Id String\` with \`${lowerFirst(model.name)} ${model.name} @relation(fields: [${lowerFirst(model.name)}Id], references: [id])\` on ${f.typeName}.`,
+    ),
+  );
+  return null;
+}
+
+/** The explicit join entity to write instead of an implicit many-to-many. */
+function joinModelHint(a: string, b: string, sdl: boolean): string {
+  const [first, second] = [a, b].sort();
+  const join = `${first}${second}`;
+  const ka = lowerFirst(first!);
+  const kb = lowerFirst(second!);
+  return sdl
+    ? `\`type ${join} implements CrtBaseEntity @sync { ${ka}: ${first}! ${kb}: ${second}! }\` and \`${lowerFirst(join)}s: [${join}!]!\` on ${first} and ${second} instead of the lists.`
+    : `\`/// @sync model ${join} { <base fields> ${ka}Id String ${ka} ${first} @relation(fields: [${ka}Id], references: [id]) ${kb}Id String ${kb} ${second} @relation(fields: [${kb}Id], references: [id]) @@unique([${ka}Id, ${kb}Id]) }\` and \`${lowerFirst(join)}s ${join}[]\` on ${first} and ${second} instead of the lists.`;
+}
+
+function isSdl(at: SourceLocation): boolean {
+  return at.file.endsWith('.graphql') || at.file.endsWith('.gql');
 }
 
 function deepFreeze<T>(value: T): T {

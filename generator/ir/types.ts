@@ -69,6 +69,10 @@ export interface IrField {
   merge: MergeRule;
   /** Indexed local column (`@sync.index`, relation keys). */
   index: boolean;
+  /** Prisma native database type (`Uuid`, `Timestamptz(6)`), when declared: the server's SQL casts to it. */
+  nativeType?: string;
+  /** `@updatedAt` on a field other than the base `updatedAt`: the server stamps it on every write. */
+  stampedOnWrite?: true;
   location: SourceLocation;
 }
 
@@ -108,6 +112,10 @@ export interface IrEntity {
 export interface IrEnum {
   name: string;
   values: string[];
+  /** Database enum name (`@@map`), when mapped. */
+  dbName?: string;
+  /** Database value of each mapped value (`@map`), by schema value. */
+  dbValues?: Record<string, string>;
   location: SourceLocation;
 }
 

@@ -26,6 +26,8 @@ export interface RelationFacts {
   /** Scalar fields on this model holding the foreign key (empty on the other side). */
   fromFields: string[];
   relationName: string | null;
+  /** Fields of the related model the key refers to (Prisma `references`); absent in SDL (the related `id`). */
+  toFields?: string[];
 }
 
 export interface FieldFacts {
@@ -47,11 +49,15 @@ export interface FieldFacts {
   typeLocation: SourceLocation;
   /** Declared through `implements CrtBaseEntity` rather than written out. */
   implicit: boolean;
+  /** Prisma native database type (`@db.Uuid` -> `Uuid`, `@db.VarChar(40)` -> `VarChar(40)`), when declared. */
+  nativeType?: string;
 }
 
 export interface ModelFacts {
   name: string;
   dbName: string | null;
+  /** A compound primary key (Prisma `@@id([a, b])`), else absent. */
+  compoundId?: string[];
   annotations: Annotation[];
   fields: FieldFacts[];
   location: SourceLocation;
@@ -60,6 +66,10 @@ export interface ModelFacts {
 export interface EnumFacts {
   name: string;
   values: string[];
+  /** Database enum name (`@@map`), when mapped. */
+  dbName?: string;
+  /** Database value of each mapped value (`@map`), by schema value. */
+  dbValues?: Record<string, string>;
   location: SourceLocation;
 }
 

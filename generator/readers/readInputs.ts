@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { DiagnosticCode, diagnostic } from '../diagnostics';
 import type { SchemaFacts } from './facts';
-import { readGraphql } from './graphql/readGraphql';
+import { readGraphql, type GraphqlFile, type GraphqlReadOptions } from './graphql/readGraphql';
 import { readPrisma, type SourceFile } from './prisma/readPrisma';
 
 /** Path as shown in diagnostics and headers: relative to the base folder, POSIX separators. */
@@ -12,10 +12,14 @@ export function displayPath(baseDir: string, path: string): string {
 
 /**
  * Read every `--schema` input: a `.prisma` file, a folder of `.prisma` files
- * (one multi-file schema), or a `.graphql` / `.gql` file.
+ * (one multi-file schema), or a `.graphql` / `.gql` file. Every SDL file of
+ * the set is read as one schema, so a type may use types of another file.
  */
-export function readInputs(paths: readonly string[], baseDir: string): SchemaFacts[] {
-  return paths.map((path) => {
+export function readInputs(paths: readonly string[], baseDir: string, options: GraphqlReadOptions = {}): SchemaFacts[] {
+  const isSdl = (path: string) => (path.endsWith('.graphql') || path.endsWith('.gql')) && existsSync(path) && !statSync(path).isDirectory();
+  const sdl: GraphqlFile[] = paths.filter(isSdl).map((path) => ({ path: displayPath(baseDir, path), text: readFileSync(path, 'utf8') }));
+  return paths.flatMap((path, index) => {
+    if (isSdl(path)) return paths.findIndex(isSdl) === index ? [readGraphql(sdl, options)] : [];
     const shown = displayPath(baseDir, path);
     const missing = (message: string, hint: string): SchemaFacts => ({
       models: [],
@@ -31,7 +35,6 @@ export function readInputs(paths: readonly string[], baseDir: string): SchemaFac
     }
     const text = readFileSync(path, 'utf8');
     if (path.endsWith('.prisma')) return readPrisma([{ path: shown, text }]);
-    if (path.endsWith('.graphql') || path.endsWith('.gql')) return readGraphql(shown, text);
     return missing('unknown schema file type', 'Inputs are .prisma files, folders of .prisma files, or .graphql / .gql files.');
   });
 }

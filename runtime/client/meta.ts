@@ -44,6 +44,12 @@ export interface BelongsToMeta {
   field: string;
   /** Parent entity name. */
   target: string;
+  /**
+   * The parent comes later in the registry (a cycle of keys, README
+   * "Relations"): a create is pushed with this key unset while the parent has
+   * no server id, and the key follows in an update queued behind it.
+   */
+  deferred?: true;
 }
 
 export interface EntityMeta {
@@ -70,14 +76,21 @@ export interface SyncRegistry {
 
 /**
  * Validate and freeze a registry: entity names unique, relations pointing at
- * known entities, parents listed before their children.
+ * known entities, parents listed before their children unless the key is
+ * `deferred` (a cycle).
  */
 export function defineRegistry(registry: SyncRegistry): SyncRegistry {
   const seen = new Set<string>();
+  const all = new Set(registry.entities.map((e) => e.name));
   for (const entity of registry.entities) {
     for (const rel of entity.belongsTo) {
+      if (rel.deferred && all.has(rel.target)) continue;
       if (rel.target !== entity.name && !seen.has(rel.target)) {
-        throw new Error(`registry: ${entity.name}.${rel.field} refers to ${rel.target}, which is not listed before it`);
+        throw new Error(
+          all.has(rel.target)
+            ? `registry: ${entity.name}.${rel.field} refers to ${rel.target}, which is not listed before it (mark the key deferred: true in a cycle)`
+            : `registry: ${entity.name}.${rel.field} refers to ${rel.target}, which is not in the registry`,
+        );
       }
     }
     if (seen.has(entity.name)) throw new Error(`registry: duplicate entity ${entity.name}`);

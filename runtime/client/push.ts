@@ -4,7 +4,8 @@ import { serverIdsOf } from './ids';
 import type { RawColumns, WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import type { Platform } from './platform';
-import { QUEUE_TABLE, fetchQueue, readEntry, type QueueEntry } from './queue';
+import { uuidv7 } from 'uuidv7';
+import { QUEUE_TABLE, fetchQueue, prepareQueueEntry, readEntry, type QueueEntry } from './queue';
 import { TransportError, type PushItem, type PushResult, type SyncTransport } from './transport';
 
 /** SPEC §6: batches of at most 100 items per entity. */
@@ -145,9 +146,11 @@ async function buildItems(database: Database, registry: SyncRegistry, meta: Enti
     }),
   );
   const out: Prepared[] = [];
-  for (const { row, entry } of batch) {
-    const record = records.get(entry.entityId);
+  const splits: Model[] = [];
+  for (const { row, entry: stored } of batch) {
+    const record = records.get(stored.entityId);
     if (!record) continue;
+    const entry = stored.operation === 'insert' ? deferKeys(database, parents, row, stored, splits) : stored;
     const raw = record._raw as unknown as RawColumns;
     const translate = (values: WireRecord): WireRecord | null => {
       const copy = { ...values };
@@ -178,7 +181,45 @@ async function buildItems(database: Database, registry: SyncRegistry, meta: Enti
     }
     out.push({ row, entry, record, item });
   }
+  if (splits.length > 0) await database.batch(splits);
   return out;
+}
+
+/**
+ * A create whose deferred key (a cycle, README "Relations") points at a parent
+ * without a server id yet is sent with the key unset; the key moves to an
+ * update queued right behind the create, sent once both records exist on the
+ * server. Rewritten durably in the writer that prepares the push, so a retry
+ * or a restart sends the same two operations.
+ */
+function deferKeys(
+  database: Database,
+  parents: { rel: EntityMeta['belongsTo'][number]; map: Map<string, string | null> }[],
+  row: Model,
+  entry: QueueEntry,
+  out: Model[],
+): QueueEntry {
+  const moved: WireRecord = {};
+  for (const { rel, map } of parents) {
+    const local = entry.payload[rel.field];
+    if (rel.deferred && typeof local === 'string' && map.has(local) && !map.get(local)) moved[rel.field] = local;
+  }
+  if (Object.keys(moved).length === 0) return entry;
+  const payload = { ...entry.payload, ...Object.fromEntries(Object.keys(moved).map((k) => [k, null])) };
+  out.push(row.prepareUpdate((r) => r._setRaw('payload', JSON.stringify(payload))));
+  out.push(
+    prepareQueueEntry(database, {
+      id: uuidv7(),
+      entity: entry.entity,
+      operation: 'update',
+      entityId: entry.entityId,
+      payload: moved,
+      base: Object.fromEntries(Object.keys(moved).map((k) => [k, null])),
+      // Ordered right behind the create (same time, a later UUID v7 id), before later edits.
+      now: entry.createdAt,
+    }),
+  );
+  return { ...entry, payload };
 }
 
 /** Send one batch and apply its results; false when the whole request failed. */

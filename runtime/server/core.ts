@@ -89,7 +89,8 @@ function entityRuntime(def: SyncEntityDefinition): EntityRuntime {
   if (!d.sequence) {
     throw new Error(
       `trackhub-sync: entity ${d.name} has no change-sequence field. Add \`/// @sync.ignore\` \`syncSeq BigInt @default(0)\` ` +
-        `and \`@@index([${d.scope}, syncSeq])\` to the model, then regenerate (see server/prisma/sync.prisma).`,
+        `and \`@@index([${d.scope}, syncSeq])\` to the model, then regenerate (see server/prisma/sync.prisma). ` +
+        `In GraphQL SDL: add \`syncSeq: BigInt @syncIgnore\` to type ${d.name}, with a BigInt column (default 0) behind it in the database.`,
     );
   }
   const pulled = pulledFields(d);

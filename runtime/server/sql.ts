@@ -27,8 +27,9 @@ export class Params {
  * PostgreSQL type of a column, as Prisma creates it by default. Parameters
  * are cast explicitly because CASE and VALUES give them no type context.
  */
-export function pgType(field: Pick<SyncFieldDescriptor, 'type' | 'enumName' | 'isList'>): string {
+export function pgType(field: Pick<SyncFieldDescriptor, 'type' | 'enumName' | 'isList' | 'dbType'>): string {
   const base = ((): string => {
+    if (field.dbType) return field.dbType;
     switch (field.type) {
       case 'String':
         return 'text';

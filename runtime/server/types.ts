@@ -27,8 +27,14 @@ export interface SyncFieldDescriptor {
   /** Server column (`@map`) name. */
   column: string;
   type: SyncScalar;
-  /** Database enum type name, for `type: 'Enum'`. */
+  /** Database enum type name (`@@map`), for `type: 'Enum'`. */
   enumName?: string;
+  /** Database value of each mapped enum value (`@map`), by wire value; unmapped values are stored as sent. */
+  enumValues?: Record<string, string>;
+  /** PostgreSQL column type when the schema names one (`@db.Uuid` -> `uuid`); else Prisma's default for `type`. */
+  dbType?: string;
+  /** `@updatedAt` (other than the base `updatedAt`): set to the server time on every create and update. */
+  stampedOnWrite?: true;
   isList: boolean;
   isRequired: boolean;
   access: FieldAccess;

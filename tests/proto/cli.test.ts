@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { diffChars } from 'diff';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateCommand, type GenerateFlags } from '../../generator/cli/generateCommand';
+import { buf, bufModule, copyInto, removeModules } from './support/buf';
 import { EDIT_CASE } from './support/protoCase';
 
 // `generate` edits the .proto files in place and is idempotent; `--check`
@@ -24,7 +25,10 @@ describe('trackhub-sync generate with .proto inputs', () => {
     const config = JSON.parse(readFileSync(join(EDIT_CASE, 'trackhub-sync.config.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, 'trackhub-sync.config.json'), JSON.stringify({ ...config, out: 'generated' }));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    removeModules();
+  });
 
   it('edits the protos in place, and a second run changes no byte', async () => {
     const before = readFileSync(task(), 'utf8');
@@ -101,6 +105,31 @@ describe('trackhub-sync generate with .proto inputs', () => {
     expect(result.output).toContain("input/schema.graphql:10:6 TS400 entity Task: no message 'Task' in the proto files");
     expect(result.output).toMatch(/4 error\(s\); nothing written\.$/);
     expect(readFileSync(join(notes, 'v1/note.proto'), 'utf8')).toBe(before);
+  });
+
+  it('proto.withoutMessage: entities with no message are not looked for; the rest passes buf lint and breaking as before', async () => {
+    const notes = join(dir, 'input/proto/acme/notes');
+    const original = bufModule();
+    copyInto(original, join(dir, 'input/proto'));
+    expect(buf(['build', '-o', 'original.binpb'], original).output).toBe('');
+    const config = JSON.parse(readFileSync(join(dir, 'trackhub-sync.config.json'), 'utf8')) as { proto: Record<string, unknown> };
+    const messages = config.proto.messages as Record<string, string>;
+    // Only the notes folder: the task entities have no message there.
+    const without = ['Comment', 'Label', 'Project', 'Task'].filter((e) => messages[e] === undefined);
+    writeFileSync(join(dir, 'trackhub-sync.config.json'), JSON.stringify({ ...config, proto: { ...config.proto, withoutMessage: without } }));
+    const result = await generate({ proto: [notes] });
+    expect(result.output).not.toContain('TS400');
+    expect(result.code).toBe(0);
+    const edited = bufModule();
+    copyInto(edited, join(dir, 'input/proto'));
+    expect(buf(['lint'], edited)).toEqual({ status: 0, output: '' });
+    expect(buf(['breaking', '--against', join(original, 'original.binpb')], edited)).toEqual({ status: 0, output: '' });
+    const sync = bufModule();
+    copyInto(sync, join(dir, 'generated/proto'));
+    expect(buf(['lint'], sync)).toEqual({ status: 0, output: '' });
+
+    writeFileSync(join(dir, 'trackhub-sync.config.json'), JSON.stringify({ ...config, proto: { ...config.proto, withoutMessage: ['Nope'] } }));
+    expect((await generate({ proto: [notes] })).output).toContain("proto.withoutMessage names 'Nope', which is not a synced entity");
   });
 });
 

@@ -69,14 +69,28 @@ it('round-trips mapped columns, scalar lists and Json, and merges a union list f
   const merged = await gql<Pull>(PULL, { cursor: first.syncPullBoard.cursor }, t);
   expect(merged.syncPullBoard.items[0]).toMatchObject({ tags: ['b', 'c', 'd'], hits: 7, version: 3 });
 
-  const cards = await gql<{ syncPushCard: { success: boolean; id: string }[] }>(
-    `mutation($items: [CardPushItem!]!) { syncPushCard(items: $items) { success id } }`,
-    { items: [item('create', { data: { body: 'hi', boardId: created!.id } })] },
+  const CARD_PUSH = `mutation($items: [CardPushItem!]!) { syncPushCard(items: $items) { success id version errorMessage } }`;
+  const cards = await gql<{ syncPushCard: { success: boolean; id: string; version: number; errorMessage: string | null }[] }>(
+    CARD_PUSH,
+    { items: [item('create', { data: { body: 'hi', boardId: created!.id, dueOn: '2025-06-07T08:09:10.123Z', code: 'A-1' } })] },
     t,
   );
-  expect(cards.syncPushCard[0]!.success).toBe(true);
-  const card = await db.prisma.$queryRawUnsafe<{ board_ref: string }[]>(`SELECT "board_ref" FROM "cards" WHERE "tenantId" = $1`, t);
-  expect(card).toEqual([{ board_ref: created!.id }]);
+  expect(cards.syncPushCard[0]!.success, cards.syncPushCard[0]!.errorMessage ?? '').toBe(true);
+  const cardId = cards.syncPushCard[0]!.id;
+  // uuid, timestamptz and varchar columns take the set-based update too.
+  const edited = await gql<{ syncPushCard: { success: boolean; errorMessage: string | null }[] }>(
+    CARD_PUSH,
+    { items: [item('update', { id: cardId, baseVersion: 1, updatedAt: isoIn(0), data: { dueOn: '2026-01-02T03:04:05.678Z', code: 'B-2' }, base: { dueOn: '2025-06-07T08:09:10.123Z', code: 'A-1' } })] },
+    t,
+  );
+  expect(edited.syncPushCard[0]!.success, edited.syncPushCard[0]!.errorMessage ?? '').toBe(true);
+  const card = await db.prisma.$queryRawUnsafe<{ board_ref: string; id: string; due_on: Date; code: string; type: string }[]>(
+    `SELECT "board_ref", "id"::text AS id, "due_on", "code", pg_typeof("id")::text AS type FROM "cards" WHERE "tenantId" = $1`,
+    t,
+  );
+  expect(card).toEqual([{ board_ref: created!.id, id: cardId, due_on: new Date('2026-01-02T03:04:05.678Z'), code: 'B-2', type: 'uuid' }]);
+  const pulledCards = await gql<{ syncPullCard: { items: Record<string, unknown>[] } }>(`query { syncPullCard { items { id dueOn code } } }`, {}, t);
+  expect(pulledCards.syncPullCard.items).toEqual([{ id: cardId, dueOn: '2026-01-02T03:04:05.678Z', code: 'B-2' }]);
   const board = await db.prisma.$queryRawUnsafe<{ board_title: string; sync_seq: bigint }[]>(`SELECT "board_title", "sync_seq" FROM "boards" WHERE "tenant_id" = $1`, t);
   expect(board[0]!.board_title).toBe('board');
   expect(BigInt(board[0]!.sync_seq)).toBe(3n);

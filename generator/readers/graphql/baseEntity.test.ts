@@ -16,7 +16,7 @@ describe('CrtBaseEntity', () => {
   it('matches the interface in schema/directives.graphql', () => {
     const sdl = readFileSync(new URL('../../../schema/directives.graphql', import.meta.url), 'utf8')
       .replace(`interface ${BASE_ENTITY_INTERFACE}`, 'type Probe');
-    const probe = readGraphql('directives.graphql', sdl).models.find((m) => m.name === 'Probe')!;
+    const probe = readGraphql([{ path: 'directives.graphql', text: sdl }]).models.find((m) => m.name === 'Probe')!;
     expect(probe.fields.map(shape)).toEqual(implicit);
   });
 

@@ -27,10 +27,12 @@ interface DatamodelField {
   default?: unknown;
   relationName?: string;
   relationFromFields?: string[];
+  relationToFields?: string[];
+  nativeType?: [string, string[]] | null;
 }
 interface Datamodel {
-  enums: { name: string; values: { name: string }[] }[];
-  models: { name: string; dbName: string | null; fields: DatamodelField[] }[];
+  enums: { name: string; dbName?: string | null; values: { name: string; dbName?: string | null }[] }[];
+  models: { name: string; dbName: string | null; primaryKey?: { fields: string[] } | null; fields: DatamodelField[] }[];
 }
 
 /**
@@ -60,6 +62,7 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
     return {
       name: model.name,
       dbName: model.dbName,
+      ...(model.primaryKey ? { compoundId: [...model.primaryKey.fields] } : {}),
       annotations: modelDocs.annotations,
       location: block?.location ?? fallback,
       fields: model.fields.map((field): FieldFacts => {
@@ -80,12 +83,17 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
           dbName: field.dbName ?? null,
           relation:
             field.kind === 'object'
-              ? { fromFields: field.relationFromFields ?? [], relationName: field.relationName ?? null }
+              ? {
+                  fromFields: field.relationFromFields ?? [],
+                  relationName: field.relationName ?? null,
+                  toFields: field.relationToFields ?? [],
+                }
               : null,
           annotations: docs.annotations,
           location,
           typeLocation: located?.typeLocation ?? location,
           implicit: false,
+          ...(field.nativeType ? { nativeType: `${field.nativeType[0]}${field.nativeType[1].length ? `(${field.nativeType[1].join(', ')})` : ''}` } : {}),
         };
       }),
     };
@@ -93,6 +101,8 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
   const enums: EnumFacts[] = datamodel.enums.map((e) => ({
     name: e.name,
     values: e.values.map((v) => v.name),
+    ...(e.dbName ? { dbName: e.dbName } : {}),
+    ...(e.values.some((v) => v.dbName) ? { dbValues: Object.fromEntries(e.values.flatMap((v) => (v.dbName ? [[v.name, v.dbName]] : []))) } : {}),
     location: blocks.get(e.name)?.location ?? fallback,
   }));
   return { models, enums, diagnostics, sources };

@@ -6,7 +6,7 @@ import { render } from '../../emit/render';
 import type { Ir } from '../../ir/types';
 import { adapterView } from './adapterView';
 import { fieldLiteral, layoutHash, lowerFirst, metaFields, metaName } from './metaView';
-import { dependencyOrder } from './order';
+import { deferredKeys, dependencyOrder } from './order';
 
 export interface ClientContext {
   ir: Ir;
@@ -22,6 +22,7 @@ export function generateClient(context: ClientContext): GeneratedFile[] {
     contents: formatSource(render(`client/${template}`, { header: head, ...view })),
   });
   const ordered = dependencyOrder(ir.entities);
+  const deferred = deferredKeys(ir.entities);
   const files: GeneratedFile[] = [];
   files.push(
     file('registry.ts', 'registry', {
@@ -37,7 +38,7 @@ export function generateClient(context: ClientContext): GeneratedFile[] {
         fields: metaFields(e).map((f) => fieldLiteral(e, f)),
         belongsTo: e.relations
           .filter((r) => r.kind === 'belongsTo')
-          .map((r) => `{ field: '${r.foreignKey}', target: '${r.target}' }`),
+          .map((r) => `{ field: '${r.foreignKey}', target: '${r.target}'${deferred.get(e.name)?.has(r.foreignKey) ? ', deferred: true' : ''} }`),
       })),
       order: ordered.map(metaName).join(', '),
     }),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { IrEntity, IrField, IrRelation } from '../../ir/types';
 import { layoutHash, pushMode } from './metaView';
-import { dependencyOrder } from './order';
+import { defineRegistry, type EntityMeta } from '../../../runtime/client/meta';
+import { deferredKeys, dependencyOrder } from './order';
 
 const loc = { file: 'x', line: 1, column: 1 };
 const field = (name: string, extra: Partial<IrField> = {}): IrField => ({
@@ -26,6 +27,22 @@ describe('client registry', () => {
     const a = entity('A', [belongsTo('B', 'bId')]);
     const b = entity('B', [belongsTo('A', 'aId')]);
     expect(dependencyOrder([a, b]).map((e) => e.name)).toEqual(['A', 'B']);
+  });
+
+  it('breaks a cycle at an optional key, marks it deferred, and the runtime registry accepts it', () => {
+    const org = entity('Org', [belongsTo('Settings', 'settingsId')], [field('settingsId', { isRequired: false })]);
+    const settings = entity('Settings', [belongsTo('Org', 'orgId')], [field('orgId', { isRequired: true })]);
+    // Settings' key is required: the cycle is broken at Org's optional one, whatever the schema order.
+    expect(dependencyOrder([settings, org]).map((e) => e.name)).toEqual(['Org', 'Settings']);
+    expect(deferredKeys([settings, org])).toEqual(new Map([['Org', new Set(['settingsId'])]]));
+    const meta = (name: string, belongsTo: EntityMeta['belongsTo']): EntityMeta => ({
+      name, table: name, strategy: 'lastWriteWins', direction: 'bidirectional', scope: 'tenantId', layoutHash: '0', fields: [], belongsTo,
+    });
+    const orgMeta = meta('Org', [{ field: 'settingsId', target: 'Settings', deferred: true }]);
+    const settingsMeta = meta('Settings', [{ field: 'orgId', target: 'Org' }]);
+    expect(defineRegistry({ entities: [orgMeta, settingsMeta] }).entities).toHaveLength(2);
+    expect(() => defineRegistry({ entities: [meta('Org', [{ field: 'settingsId', target: 'Settings' }]), settingsMeta] })).toThrow(/not listed before it/);
+    expect(() => defineRegistry({ entities: [meta('Org', [{ field: 'x', target: 'Nope', deferred: true }])] })).toThrow(/not in the registry/);
   });
 
   it('decides what a client may push', () => {

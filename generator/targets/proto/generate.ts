@@ -34,7 +34,25 @@ export interface ProtoContext {
 export function generateProto(context: ProtoContext): GeneratedFile[] {
   const { ir, config, protos } = context;
   const configFile = config.configFile ? displayPath(config.baseDir, config.configFile) : '<flags>';
-  const { matches, diagnostics } = matchMessages(ir.entities, protos, config.proto.messages, configFile);
+  const without = new Set(config.proto.withoutMessage);
+  const { matches, diagnostics } = matchMessages(
+    ir.entities.filter((e) => !without.has(e.name)),
+    protos,
+    config.proto.messages,
+    configFile,
+  );
+  for (const name of [...without].sort()) {
+    const problem = !ir.entities.some((e) => e.name === name)
+      ? `proto.withoutMessage names '${name}', which is not a synced entity`
+      : config.proto.messages[name] !== undefined
+        ? `proto.withoutMessage names '${name}', which proto.messages maps to a message`
+        : null;
+    if (problem) {
+      diagnostics.push(
+        diagnostic(DiagnosticCode.proto, { file: configFile, line: 1, column: 1 }, problem, `Entity names: ${ir.entities.map((e) => e.name).join(', ') || '(none)'}.`),
+      );
+    }
+  }
   const editsByFile = new Map<ProtoFileFacts, MessageEdit[]>();
   for (const { file, message } of matches) {
     const plan = planFields(message, file, config.proto.timestampType);

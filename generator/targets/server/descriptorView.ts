@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../../config';
 import type { Ir, IrEntity, IrField } from '../../ir/types';
 import { fieldAccess, isPushable, pulledFields, pushableFields, sequenceField } from './fieldAccess';
+import { postgresType } from './nativeType';
 import { fieldMapping, runtimeType } from './typeMapping';
 
 export interface EntityFileView {
@@ -33,7 +34,7 @@ export function entityFileView(ir: Ir, entity: IrEntity, config: Pick<ResolvedCo
     scope: entity.scope,
     pageSize: Math.min(config.server.pageSize.perEntity[entity.name] ?? config.server.pageSize.default, config.server.pageSize.max),
     versionHash: versionHash(ir, entity),
-    fields: entity.fields.map((f) => fieldLiteral(entity, f)),
+    fields: entity.fields.map((f) => fieldLiteral(ir, entity, f)),
     relations: entity.relations
       .filter((r) => r.kind === 'belongsTo' && synced.has(r.target))
       .map((r) => `{ field: '${r.foreignKey}', target: '${r.target}' }`),
@@ -42,12 +43,18 @@ export function entityFileView(ir: Ir, entity: IrEntity, config: Pick<ResolvedCo
   };
 }
 
-function fieldLiteral(entity: IrEntity, f: IrField): string {
+function fieldLiteral(ir: Ir, entity: IrEntity, f: IrField): string {
+  const enumType = f.type.kind === 'enum' ? f.type.enum : null;
+  const irEnum = ir.enums.find((e) => e.name === enumType);
   const parts = [
     `name: '${f.name}'`,
     `column: '${f.dbName ?? f.name}'`,
     `type: '${runtimeType(f)}'`,
-    ...(f.type.kind === 'enum' ? [`enumName: '${f.type.enum}'`] : []),
+    // The database names: `@@map` on the enum, `@map` on its values, `@db.*` on the column.
+    ...(enumType ? [`enumName: '${irEnum?.dbName ?? enumType}'`] : []),
+    ...(irEnum?.dbValues ? [`enumValues: { ${Object.entries(irEnum.dbValues).map(([k, v]) => `${k}: '${v}'`).join(', ')} }`] : []),
+    ...(f.nativeType ? [`dbType: '${postgresType(f.nativeType)}'`] : []),
+    ...(f.stampedOnWrite ? ['stampedOnWrite: true'] : []),
     `isList: ${f.isList}`,
     `isRequired: ${f.isRequired}`,
     `access: '${fieldAccess(entity, f)}'`,

@@ -1,9 +1,13 @@
 import type { Ir, IrEntity } from '../../ir/types';
+import { propertyNames } from './propertyNames';
 import { mapField } from './typeMapping';
 import { isOptionalColumn, localFields, type PropertyView } from './view';
 
 export interface ModelView {
   className: string;
+  /** WatermelonDB's `Model`, aliased when the entity itself is named `Model`. */
+  baseClass: string;
+  associationsType: string;
   table: string;
   doc: string;
   imports: string[];
@@ -21,6 +25,14 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
   const runtime = new Set<string>();
   const related = new Set<string>();
   const enums = new Set<string>();
+  const watermelon = new Set<string>();
+
+  const props = propertyNames(entity);
+  const renamed = (name: string): string | null =>
+    props.get(name) !== name ? `\`${name}\` in the schema; renamed because WatermelonDB's Model has \`${name}\` (README "Names").` : null;
+  // Generated code names entities; WatermelonDB's own names are aliased where an entity takes them.
+  const localNames = new Set([entity.name, ...entity.relations.map((r) => r.target)]);
+  const wm = (name: string) => (localNames.has(name) ? `Watermelon${name}` : name);
 
   const properties: PropertyView[] = [
     { line: "@readonly @field('server_id') serverId!: string | null;", doc: 'Server id; null until the first push is acknowledged.' },
@@ -36,37 +48,59 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
     const readOnly = pullOnly || field.readonly || field.serverManaged;
     const nullable = isOptionalColumn(field) && !field.isList ? ' | null' : '';
     properties.push({
-      line: `${readOnly ? '@readonly ' : ''}@${m.decorator}(${args}) ${field.name}!: ${m.tsType}${nullable};`,
-      doc: null,
+      line: `${readOnly ? '@readonly ' : ''}@${m.decorator}(${args}) ${props.get(field.name)}!: ${m.tsType}${nullable};`,
+      doc: renamed(field.name),
     });
   }
 
+  // WatermelonDB keys `associations` by table (one entry per related table), and `@children`
+  // reads its key from there. A table reached by one relation gets the association; a table
+  // reached by several (two keys to one model, a tree) gets `@relation` with the explicit
+  // column and lazy queries instead (README "Relations").
+  const perTable = new Map<string, number>();
+  for (const relation of entity.relations) {
+    const table = tables.get(relation.target)!;
+    perTable.set(table, (perTable.get(table) ?? 0) + (relation.target === entity.name ? 2 : 1));
+  }
   const associations: string[] = [];
   for (const relation of entity.relations) {
     const table = tables.get(relation.target)!;
+    const unambiguous = perTable.get(table) === 1;
+    const property = props.get(relation.name)!;
     related.add(relation.target);
     if (relation.kind === 'belongsTo') {
       const key = columns.get(entity.name)!.get(relation.foreignKey)!;
       const decorator = relation.immutable || pullOnly ? 'immutableRelation' : 'relation';
       decorators.add(decorator);
       watermelonTypes.add('Relation');
-      associations.push(`${table}: { type: 'belongs_to', key: '${key}' },`);
-      properties.push({ line: `@${decorator}('${table}', '${key}') ${relation.name}!: Relation<${relation.target}>;`, doc: null });
+      if (unambiguous) associations.push(`${table}: { type: 'belongs_to', key: '${key}' },`);
+      properties.push({ line: `@${decorator}('${table}', '${key}') ${property}!: ${wm('Relation')}<${relation.target}>;`, doc: renamed(relation.name) });
     } else {
       const key = columns.get(relation.target)!.get(relation.foreignKey)!;
-      decorators.add('children');
       watermelonTypes.add('Query');
-      associations.push(`${table}: { type: 'has_many', foreignKey: '${key}' },`);
-      properties.push({ line: `@children('${table}') ${relation.name}!: Query<${relation.target}>;`, doc: null });
+      if (unambiguous) {
+        decorators.add('children');
+        associations.push(`${table}: { type: 'has_many', foreignKey: '${key}' },`);
+        properties.push({ line: `@children('${table}') ${property}!: ${wm('Query')}<${relation.target}>;`, doc: renamed(relation.name) });
+      } else {
+        watermelon.add('Q');
+        properties.push({
+          line: `get ${property}(): ${wm('Query')}<${relation.target}> {\n    return this.collections.get<${relation.target}>('${table}').query(${wm('Q')}.where('${key}', this.id));\n  }`,
+          doc: renamed(relation.name) ?? `${relation.target} records whose \`${key}\` is this record (a query: ${table} is related more than once).`,
+        });
+      }
     }
   }
 
+  const alias = (name: string) => (wm(name) === name ? name : `${name} as ${wm(name)}`);
+  const values = ['Model', ...[...watermelon].sort()].map(alias);
+  const types = [...watermelonTypes].sort().map((t) => `type ${alias(t)}`);
   const imports = [
-    `import { Model${[...watermelonTypes].sort().map((t) => `, type ${t}`).join('')} } from '@nozbe/watermelondb';`,
+    `import { ${[...values, ...types].join(', ')} } from '@nozbe/watermelondb';`,
     // WatermelonDB has no `exports` map: subpaths name their file, as Node's ESM loader and NodeNext need.
     `import { ${[...decorators].sort().join(', ')} } from '@nozbe/watermelondb/decorators/index.js';`,
   ];
-  if (associations.length > 0) imports.push(`import type { Associations } from '@nozbe/watermelondb/Model/index.js';`);
+  if (associations.length > 0) imports.push(`import type { ${alias('Associations')} } from '@nozbe/watermelondb/Model/index.js';`);
   if (runtime.size > 0) {
     const names = [...runtime].sort((a, b) => a.replace('type ', '').localeCompare(b.replace('type ', '')));
     imports.push(`import { ${names.join(', ')} } from '${runtimeImport}/watermelon';`);
@@ -78,6 +112,8 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
 
   return {
     className: entity.name,
+    baseClass: wm('Model'),
+    associationsType: wm('Associations'),
     table: entity.table,
     doc: `${entity.name}: ${entity.strategy}, ${entity.direction}${pullOnly ? ' (read-only: the server owns these records)' : ''}.`,
     imports,

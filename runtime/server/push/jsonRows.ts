@@ -31,11 +31,13 @@ function scalarCell(dialect: SqlDialect, field: SyncFieldDescriptor, value: unkn
     case 'BigInt':
     case 'Decimal':
       return String(value);
+    case 'Enum':
+      // Written with raw SQL: the database value (`@map`), not the schema value Prisma would translate.
+      return field.enumValues?.[String(value)] ?? value;
     case 'String':
     case 'Boolean':
     case 'Int':
     case 'Float':
-    case 'Enum':
       return value;
   }
 }

@@ -242,7 +242,7 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
 
   const entries = [...working.values()];
   await insertRows(tx, dialect, entity, entries.filter((w) => w.isNew).map((w) => w.record), now);
-  await updateRows(tx, dialect, entity, entries.filter((w) => !w.isNew && Object.keys(w.changed).length > 0).map((w) => ({ id: String(w.record.id), values: w.changed })));
+  await updateRows(tx, dialect, entity, entries.filter((w) => !w.isNew && Object.keys(w.changed).length > 0).map((w) => ({ id: String(w.record.id), values: w.changed })), now);
   await recordOperations(tx, dialect, auth.tenantId, d.name, terminal, now);
   return out;
 }

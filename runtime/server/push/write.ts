@@ -11,6 +11,7 @@ const UNSET = Symbol('unset');
 
 /** The value a create that omits `field` gets (raw inserts bypass Prisma's client-side defaults). */
 function defaultValue(field: SyncFieldDescriptor, now: Date): unknown {
+  if (field.stampedOnWrite) return now.toISOString();
   const d = field.default;
   if (!d) return field.isList ? [] : null;
   if (d.kind === 'value') return d.value;
@@ -57,9 +58,13 @@ export async function updateRows(
   dialect: SqlDialect,
   entity: EntityRuntime,
   rows: readonly { id: string; values: WireRecord }[],
+  now: Date = new Date(),
 ): Promise<void> {
   const groups = new Map<string, { id: string; values: WireRecord }[]>();
-  for (const row of rows) {
+  // Prisma sets `@updatedAt` in its client; raw SQL must stamp those columns itself.
+  const stamped = entity.descriptor.fields.filter((f) => f.stampedOnWrite);
+  for (const original of rows) {
+    const row = stamped.length === 0 ? original : { id: original.id, values: { ...original.values, ...Object.fromEntries(stamped.map((f) => [f.name, now.toISOString()])) } };
     const key = Object.keys(row.values).sort().join('\u0000');
     const group = groups.get(key);
     if (group) group.push(row);

@@ -56,12 +56,16 @@ export interface CardRecord {
   deletedAt: string | null;
   tenantId: string | null;
   body: string;
+  dueOn: string | null;
+  code: string | null;
   boardId: string;
 }
 
 /** Card push data: create carries every writable field, update the changed ones. */
 export interface CardData {
   body?: string | null;
+  dueOn?: string | null;
+  code?: string | null;
   boardId?: string | null;
 }
 

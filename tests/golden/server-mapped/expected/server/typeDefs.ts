@@ -117,6 +117,8 @@ type Card {
   deletedAt: DateTime
   tenantId: String
   body: String!
+  dueOn: DateTime
+  code: String
   boardId: String!
 }
 
@@ -131,6 +133,8 @@ type CardPullResponse {
 
 input CardData {
   body: String
+  dueOn: DateTime
+  code: String
   boardId: String
 }
 

@@ -27,11 +27,15 @@ export const BoardUpdate = z.strictObject({
 /** Card create data: every required field, nothing the client may not write. */
 export const CardCreate = z.strictObject({
   body: z.string(),
+  dueOn: z.iso.datetime({ offset: true }).nullable().optional(),
+  code: z.string().nullable().optional(),
   boardId: z.string(),
 });
 
 /** Card update data: the changed fields only. */
 export const CardUpdate = z.strictObject({
   body: z.string().optional(),
+  dueOn: z.iso.datetime({ offset: true }).nullable().optional(),
+  code: z.string().nullable().optional(),
   boardId: z.string().optional(),
 });
