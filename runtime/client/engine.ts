@@ -1,13 +1,17 @@
 import type { Database } from '@nozbe/watermelondb';
+import { adoptLocalWrites, type AdoptReport } from './adoptLocalWrites';
 import { listConflicts, resolveConflict, type ConflictEntry, type Resolution } from './conflicts';
+import type { SyncEvent } from './events';
 import { exportState, forceSyncFromServer, resetFailed, wipeSpace, type ExportedState } from './admin';
 import type { SyncRegistry } from './meta';
-import { ValueStore } from './observable';
+import { EventStream, ValueStore, type Subscribable } from './observable';
 import { resolvePlatform, type Platform } from './platform';
 import { pullEntity, type PullReport } from './pull';
-import { pushQueue, type PushReport } from './push';
+import { pushQueue, type PushBatchOutcome, type PushReport } from './push';
 import { listQueue, pendingCount, type QueueEntry } from './queue';
-import type { SyncTransport } from './transport';
+import { readRecordSyncStates, watchRecordSyncStates, type RecordSyncState } from './recordState';
+import { NON_RETRYABLE_CODES, type SyncTransport } from './transport';
+import { entityMeta } from './meta';
 
 /** What started a sync (SPEC §6). */
 export type SyncTrigger = 'manual' | 'appOpen' | 'interval' | 'networkRegained';
@@ -60,6 +64,18 @@ export interface SyncEngineOptions {
 
 const running = new WeakMap<Database, Promise<unknown>>();
 
+/** `checkpoint()` could not complete now; `entries` are the writes that stand in the way. */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+  constructor(
+    message: string,
+    readonly report: SyncReport,
+    readonly entries: QueueEntry[],
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The sync engine of one tenant database: push then pull, one sync at a time
  * per database (also across engines sharing it), triggers, status, conflicts
@@ -67,6 +83,8 @@ const running = new WeakMap<Database, Promise<unknown>>();
  */
 export class SyncEngine {
   readonly status: ValueStore<SyncStatus>;
+  /** Sync start/finish, push batches, retries, conflicts, failures, re-pulls (see `SyncEvent`). */
+  readonly events = new EventStream<SyncEvent>();
   private readonly platform: Platform;
   private queued: Promise<SyncReport> | null = null;
   private queuedForce = false;
@@ -134,9 +152,75 @@ export class SyncEngine {
     await this.refreshCounts();
   }
 
-  /** Queue and open conflicts as JSON-ready data (nothing is ever dropped without a way to see it). */
-  exportState(): Promise<ExportedState> {
+  /**
+   * Queue and open conflicts as JSON-ready data (nothing is ever dropped
+   * without a way to see it). App writes made the WatermelonDB way are queued
+   * first, so they are in the export.
+   */
+  async exportState(): Promise<ExportedState> {
+    await this.adopt();
     return exportState(this.database, this.registry, this.platform.clock.now());
+  }
+
+  /**
+   * Queue the app's writes made the WatermelonDB way (`record.update`,
+   * `collection.create`, `markAsDeleted`, `@writer` methods). Every sync,
+   * export and force sync does it first; call it to see such writes in
+   * `listPending` right away.
+   */
+  async adopt(): Promise<AdoptReport> {
+    const report = await this.database.write(
+      () => adoptLocalWrites(this.database, this.registry.entities, { now: this.platform.clock.now() }),
+      'trackhub-sync adopt local writes',
+    );
+    if (report.inserts + report.updates + report.deletes > 0) this.events.emit({ type: 'adopted', ...report });
+    return report;
+  }
+
+  /** The sync state of one record (by local id). */
+  async recordSyncState(entity: string, id: string): Promise<RecordSyncState> {
+    return (await readRecordSyncStates(this.database, entityMeta(this.registry, entity), [id])).get(id)!;
+  }
+
+  /** Watch one record's sync state; the listener gets the current state first. */
+  observeRecordSyncState(entity: string, id: string): Subscribable<RecordSyncState> {
+    const states = this.observeSyncStates(entity, () => [id]);
+    return { subscribe: (listener) => states.subscribe((map) => listener(map.get(id)!)) };
+  }
+
+  /**
+   * Watch the sync states of many records (e.g. the ids of a query's result:
+   * `ids` is read again on every change). The listener gets a new Map when a
+   * state changed.
+   */
+  observeSyncStates(entity: string, ids: () => readonly string[]): Subscribable<ReadonlyMap<string, RecordSyncState>> {
+    return watchRecordSyncStates(this.database, entityMeta(this.registry, entity), ids, this.sendingSignal);
+  }
+
+  /**
+   * Resolve once every write queued before the call is acknowledged by the
+   * server and every entity is pulled up to the server's state at the moment
+   * of the call (docs/PROTOCOL.md "Checkpoint"). It runs a sync that starts
+   * after the call (never one already running, whose pull may have read the
+   * server before a write it must include), so a server write committed
+   * before the call is pulled. Rejects with `CheckpointError` when that
+   * cannot happen now: offline, a request failed, or one of those writes is
+   * in conflict or failed (it needs a decision, not time).
+   */
+  async checkpoint(options: { maxRounds?: number } = {}): Promise<SyncReport> {
+    await this.adopt();
+    const owed = new Set((await listQueue(this.database)).map((e) => e.id));
+    const rounds = options.maxRounds ?? 5;
+    for (let round = 1; ; round++) {
+      const report = await this.sync('manual');
+      if (!report.ok) throw new CheckpointError(`checkpoint: sync failed: ${report.error}`, report, []);
+      const left = (await listQueue(this.database)).filter((e) => owed.has(e.id));
+      if (left.length === 0) return report;
+      const stuck = left.filter((e) => e.status === 'conflict' || e.status === 'failed');
+      if (stuck.length > 0) throw new CheckpointError(`checkpoint: ${stuck.length} change(s) need a decision (conflict or failed)`, report, stuck);
+      // Children wait for their parents' server ids within a sync; a retryable error waits for backoff.
+      if (round >= rounds) throw new CheckpointError(`checkpoint: ${left.length} change(s) still unacknowledged after ${rounds} syncs`, report, left);
+    }
   }
 
   /** Every queued change not yet acknowledged, oldest first (`sending` while in a request). */
@@ -155,6 +239,8 @@ export class SyncEngine {
    */
   async forceSyncFromServer(entities?: string[]): Promise<ExportedState> {
     return this.exclusive(async () => {
+      // Writes made the WatermelonDB way are queued first: the export holds them, nothing is dropped unseen.
+      await this.adopt();
       const exported = await this.exportState();
       const metas = this.registry.entities.filter((e) => !entities || entities.includes(e.name));
       await forceSyncFromServer(this.database, metas);
@@ -200,7 +286,9 @@ export class SyncEngine {
       return report;
     }
     this.status.update({ state: 'syncing', progress: null });
+    this.events.emit({ type: 'syncStart', trigger, at: started });
     try {
+      await this.adopt();
       report.push = await pushQueue({
         database: this.database,
         registry: this.registry,
@@ -211,9 +299,16 @@ export class SyncEngine {
         backoff: this.options.backoff,
         ignoreBackoff,
         onProgress: ({ entity, sent }) => this.status.update({ progress: { phase: 'push', entity, done: sent } }),
+        onSending: () => this.sendingSignal.emit(null),
+        onBatch: (batch) => this.emitBatch(batch),
       });
       for (const meta of this.registry.entities) {
-        report.pull[meta.name] = await pullEntity(this.pullOptions(), meta);
+        const pullStarted = this.platform.clock.now();
+        const pulled = await pullEntity(this.pullOptions(), meta);
+        report.pull[meta.name] = pulled;
+        if (pulled.full !== 'no') {
+          this.events.emit({ type: 'resync', entity: meta.name, reason: pulled.full, pages: pulled.pages, durationMs: this.platform.clock.now() - pullStarted });
+        }
       }
       report.ok = true;
     } catch (error) {
@@ -227,7 +322,43 @@ export class SyncEngine {
       ...(report.ok ? { lastSyncAt: this.platform.clock.now() } : {}),
     });
     await this.refreshCounts();
+    const pulled = Object.values(report.pull).reduce((n, p) => n + p.created + p.updated + p.deleted, 0);
+    const push = report.push ?? { acknowledged: 0, conflicts: 0, failed: 0, retrying: 0 };
+    this.events.emit({ type: 'syncFinish', trigger, ok: report.ok, error: report.error, durationMs: report.durationMs, ...push, pulled });
     return report;
+  }
+
+  /** Fires when entries go into a push request (their records turn `sending`). */
+  private readonly sendingSignal = new EventStream<null>();
+
+  /** One push request as events: the batch, then its conflicts, parked items and retries. */
+  private emitBatch({ entity, items, results, error, durationMs }: PushBatchOutcome): void {
+    const counts = { acknowledged: 0, conflicts: 0, failed: 0, retrying: 0 };
+    const retry: string[] = [];
+    const parked: string[] = [];
+    let lastError = error?.message ?? '';
+    items.forEach((item, i) => {
+      const result = results?.[i];
+      if (!result) {
+        (error?.retryable ? retry : parked).push(item.opId);
+        return;
+      }
+      const code = result.errorCode ?? 'INTERNAL';
+      if (result.success || (code === 'NOT_FOUND' && item.op === 'delete') || result.conflict?.conflictType === 'SERVER_NEWER') {
+        counts.acknowledged += 1;
+      } else if (code === 'CONFLICT' || (code === 'NOT_FOUND' && item.op === 'update')) {
+        counts.conflicts += 1;
+        this.events.emit({ type: 'conflict', entity, entityId: item.clientId, opId: item.opId, conflictType: result.conflict?.conflictType ?? (code === 'NOT_FOUND' ? 'DELETED' : 'VERSION_MISMATCH') });
+      } else {
+        lastError = `${code}: ${result.errorMessage ?? 'rejected'}`;
+        (NON_RETRYABLE_CODES.has(code) ? parked : retry).push(item.opId);
+      }
+    });
+    counts.failed = parked.length;
+    counts.retrying = retry.length;
+    this.events.emit({ type: 'pushBatch', entity, opIds: items.map((i) => i.opId), ...counts, durationMs, error: error?.message ?? null });
+    if (parked.length > 0) this.events.emit({ type: 'failure', entity, opIds: parked, error: lastError });
+    if (retry.length > 0) this.events.emit({ type: 'retryScheduled', entity, opIds: retry, error: lastError });
   }
 
   private pullOptions() {

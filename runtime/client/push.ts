@@ -22,6 +22,19 @@ export interface PushOptions {
   /** Batches of one entity in flight at once. Default 2. */
   concurrency?: number;
   onProgress?: (progress: { entity: string; sent: number; remaining: number }) => void;
+  /** Entries about to be sent (their record's state is `sending`). */
+  onSending?: (entity: string, opIds: string[]) => void;
+  /** One request done and its results applied (`results` null when the whole request failed). */
+  onBatch?: (batch: PushBatchOutcome) => void;
+}
+
+/** What `onBatch` reports of one push request. */
+export interface PushBatchOutcome {
+  entity: string;
+  items: PushItem[];
+  results: PushResult[] | null;
+  error: TransportError | null;
+  durationMs: number;
 }
 
 export interface PushReport {
@@ -72,6 +85,7 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
         if (failed) return;
         const prepared = await prepareItems(database, registry, meta, chunk);
         if (prepared.length === 0) return;
+        options.onSending?.(meta.name, prepared.map((p) => p.entry.id));
         const ok = await sendBatch(options, meta, prepared, report);
         for (const p of prepared) triedThisRun.add(p.entry.id);
         sent += prepared.length;
@@ -155,6 +169,7 @@ async function buildItems(database: Database, registry: SyncRegistry, meta: Enti
 async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepared[], report: PushReport): Promise<boolean> {
   const { database, platform } = options;
   const inFlight = inFlightOps(database);
+  const started = platform.clock.now();
   let results: PushResult[] | null = null;
   let failure: TransportError | null = null;
   try {
@@ -200,6 +215,7 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
     release();
     throw error;
   });
+  options.onBatch?.({ entity: meta.name, items: prepared.map((p) => p.item), results, error: failure, durationMs: platform.clock.now() - started });
   return failure === null;
 }
 
