@@ -2,6 +2,8 @@ import type { Database } from '@nozbe/watermelondb';
 import { adoptLocalWrites, type AdoptReport } from './adoptLocalWrites';
 import { listConflicts, resolveConflict, type ConflictEntry, type Resolution } from './conflicts';
 import type { SyncEvent } from './events';
+import { conflictDiff, type ConflictDiff } from './conflictDiff';
+import { serverIdsOf } from './ids';
 import { exportState, forceSyncFromServer, resetFailed, wipeSpace, type ExportedState } from './admin';
 import type { SyncRegistry } from './meta';
 import { EventStream, ValueStore, type Subscribable } from './observable';
@@ -231,6 +233,30 @@ export class SyncEngine {
   /** Open conflicts, oldest first. */
   listConflicts(): Promise<ConflictEntry[]> {
     return listConflicts(this.database);
+  }
+
+  /**
+   * What a diff view needs for one conflict: the differing fields (local,
+   * server and base values, display strings) and the three resolutions.
+   */
+  async conflictDiff(conflictId: string): Promise<ConflictDiff> {
+    const conflict = (await listConflicts(this.database, true)).find((c) => c.id === conflictId);
+    if (!conflict) throw new Error(`no conflict ${conflictId}`);
+    const entries = (await listQueue(this.database)).filter((e) => e.entity === conflict.entity && e.entityId === conflict.entityId);
+    const base = entries.reduce<Record<string, unknown> | null>((acc, e) => (e.base ? { ...e.base, ...(acc ?? {}) } : acc), null);
+    const meta = entityMeta(this.registry, conflict.entity);
+    // The local side holds local ids in foreign keys, the server side server ids: compare like with like.
+    const localData = { ...conflict.localData };
+    for (const rel of meta.belongsTo) {
+      const value = localData[rel.field];
+      if (typeof value !== 'string') continue;
+      localData[rel.field] = (await serverIdsOf(this.database, entityMeta(this.registry, rel.target), [value])).get(value) ?? value;
+      if (base && typeof base[rel.field] === 'string') {
+        const b = base[rel.field] as string;
+        base[rel.field] = (await serverIdsOf(this.database, entityMeta(this.registry, rel.target), [b])).get(b) ?? b;
+      }
+    }
+    return conflictDiff(meta, { ...conflict, localData }, base);
   }
 
   /**

@@ -5,6 +5,7 @@ export { LocalWriteError } from './localWrites';
 export { listQueue, pendingCount, type QueueEntry, type QueueOperation, type QueueStatus } from './queue';
 export { listConflicts, resolveConflict, type ConflictEntry, type ConflictType, type Resolution } from './conflicts';
 export { exportState, type ExportedState } from './admin';
+export { conflictDiff, displayValue, type ConflictDiff, type ConflictFieldDiff } from './conflictDiff';
 export { CheckpointError, SyncEngine, type SyncEngineOptions, type SyncProgress, type SyncReport, type SyncStatus, type SyncTrigger } from './engine';
 export type { PullReport } from './pull';
 export type { PushBatchOutcome, PushReport } from './push';

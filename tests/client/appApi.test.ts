@@ -178,7 +178,13 @@ describe('per-record sync state', () => {
     await until(watch, (s) => s === 'conflict');
     expect(perQuery.at(-1)).toEqual(new Map([[task.id, 'conflict'], [other.id, 'synced']]));
     const [conflict] = await a.engine.listConflicts();
-    await a.engine.resolveConflict(conflict!.id, { kind: 'keepLocal' });
+    // The headless diff: only the field both sides changed, with its base, and the resolutions.
+    const diff = await a.engine.conflictDiff(conflict!.id);
+    expect(diff.fields.map(({ field, local, server, base, localChanged, serverChanged }) => ({ field, local, server, base, localChanged, serverChanged }))).toEqual([
+      { field: 'title', local: 'A is late', server: 'B wins the race', base: 'v0', localChanged: true, serverChanged: true },
+    ]);
+    expect(diff.deletedOnServer).toBe(false);
+    await a.engine.resolveConflict(conflict!.id, diff.resolutions.keepLocal);
     await a.engine.sync();
     await until(watch, (s) => s === 'synced');
     expect(states.filter((s) => s !== 'sending')).toEqual(['synced', 'pending', 'conflict', 'pending', 'synced']);
