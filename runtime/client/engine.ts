@@ -1,6 +1,6 @@
 import type { Database } from '@nozbe/watermelondb';
 import { adoptLocalWrites, type AdoptReport } from './adoptLocalWrites';
-import { listConflicts, resolveConflict, type ConflictEntry, type Resolution } from './conflicts';
+import { CONFLICT_TABLE, listConflicts, resolveConflict, type ConflictEntry, type Resolution } from './conflicts';
 import type { SyncEvent } from './events';
 import { conflictDiff, type ConflictDiff } from './conflictDiff';
 import { serverIdsOf } from './ids';
@@ -10,8 +10,8 @@ import { EventStream, ValueStore, type Subscribable } from './observable';
 import { resolvePlatform, type Platform } from './platform';
 import { pullEntity, type PullReport } from './pull';
 import { pushQueue, type PushBatchOutcome, type PushReport } from './push';
-import { listQueue, pendingCount, type QueueEntry } from './queue';
-import { readRecordSyncStates, watchRecordSyncStates, type RecordSyncState } from './recordState';
+import { QUEUE_TABLE, listQueue, pendingCount, type QueueEntry } from './queue';
+import { readRecordSyncStates, watchQuery, watchRecordSyncStates, type RecordSyncState } from './recordState';
 import { NON_RETRYABLE_CODES, type SyncTransport } from './transport';
 import { entityMeta } from './meta';
 
@@ -177,6 +177,16 @@ export class SyncEngine {
     );
     if (report.inserts + report.updates + report.deletes > 0) this.events.emit({ type: 'adopted', ...report });
     return report;
+  }
+
+  /** Watch the number of queued changes not yet acknowledged (every queue change recounts it). */
+  observePendingCount(): Subscribable<number> {
+    return watchQuery(this.database, [QUEUE_TABLE], () => pendingCount(this.database), (a, b) => a === b);
+  }
+
+  /** Watch the open conflicts, oldest first (every change of the conflicts table reads them again). */
+  observeConflicts(): Subscribable<ConflictEntry[]> {
+    return watchQuery(this.database, [CONFLICT_TABLE], () => listConflicts(this.database), (a, b) => JSON.stringify(a) === JSON.stringify(b));
   }
 
   /** The sync state of one record (by local id). */

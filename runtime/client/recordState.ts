@@ -85,6 +85,34 @@ export function watchRecordSyncStates(
   };
 }
 
+/**
+ * Watch a value read from the database: read again (serialised) whenever one
+ * of `tables` changes; the listener gets the first value and every different one.
+ */
+export function watchQuery<T>(database: Database, tables: string[], read: () => Promise<T>, same: (a: T, b: T) => boolean): Subscribable<T> {
+  return {
+    subscribe(listener) {
+      let last: { value: T } | null = null;
+      let closed = false;
+      let running: Promise<void> = Promise.resolve();
+      const refresh = () => {
+        running = running.then(async () => {
+          if (closed) return;
+          const value = await read();
+          if (closed || (last && same(last.value, value))) return;
+          last = { value };
+          listener(value);
+        }).catch(() => {});
+      };
+      const subscription = database.withChangesForTables(tables).subscribe(() => refresh());
+      return () => {
+        closed = true;
+        subscription.unsubscribe();
+      };
+    },
+  };
+}
+
 function sameStates(a: Map<string, RecordSyncState>, b: Map<string, RecordSyncState>): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) if (b.get(k) !== v) return false;
