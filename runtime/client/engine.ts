@@ -93,6 +93,13 @@ export class SyncEngine {
   private stopHooks: (() => void)[] = [];
 
   constructor(private readonly options: SyncEngineOptions) {
+    // Record and operation ids are UUID v7; without Web Crypto the uuidv7 package silently uses
+    // Math.random (Hermes has none): refuse, and say how to fix it.
+    if (typeof (globalThis as { crypto?: { getRandomValues?: unknown } }).crypto?.getRandomValues !== 'function') {
+      throw new Error(
+        "trackhub-sync: crypto.getRandomValues is missing, so ids would come from Math.random. On React Native import 'react-native-get-random-values' first, or call requireSecureRandom(getRandomValues) from 'trackhub-sync/react-native'",
+      );
+    }
     this.platform = resolvePlatform(options.platform);
     this.status = new ValueStore<SyncStatus>({ state: 'idle', pending: 0, conflicts: 0, lastSyncAt: null, lastError: null, progress: null });
   }
