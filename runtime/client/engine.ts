@@ -8,7 +8,7 @@ import { exportState, forceSyncFromServer, resetFailed, wipeSpace, type Exported
 import type { SyncRegistry } from './meta';
 import { EventStream, ValueStore, type Subscribable } from './observable';
 import { resolvePlatform, type Platform } from './platform';
-import { pullEntity, type PullReport } from './pull';
+import { pullEntity, type LocalSchemaInfo, type PullReport } from './pull';
 import { pushQueue, type PushBatchOutcome, type PushReport } from './push';
 import { QUEUE_TABLE, listQueue, pendingCount, type QueueEntry } from './queue';
 import { readRecordSyncStates, watchQuery, watchRecordSyncStates, type RecordSyncState } from './recordState';
@@ -62,6 +62,13 @@ export interface SyncEngineOptions {
   pushConcurrency?: number;
   /** Retry backoff. Default 1 s doubling to 5 min, with jitter. */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * The generated local schema facts (`{ version: SCHEMA_VERSION, repullAfterMigration }`
+   * from `generated/watermelon`): after a migration, exactly the entities the
+   * map lists for the versions passed are re-pulled. Without it, an entity
+   * is re-pulled whenever its local layout hash changes.
+   */
+  schema?: LocalSchemaInfo;
 }
 
 const running = new WeakMap<Database, Promise<unknown>>();
@@ -411,6 +418,7 @@ export class SyncEngine {
       transport: this.options.transport,
       platform: this.platform,
       limit: this.options.pullLimit,
+      schema: this.options.schema,
       onPage: ({ entity, items }: { entity: string; items: number }) => this.status.update({ progress: { phase: 'pull' as const, entity, done: items } }),
     };
   }

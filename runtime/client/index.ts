@@ -7,7 +7,7 @@ export { listConflicts, resolveConflict, type ConflictEntry, type ConflictType, 
 export { exportState, type ExportedState } from './admin';
 export { conflictDiff, displayValue, type ConflictDiff, type ConflictFieldDiff } from './conflictDiff';
 export { CheckpointError, SyncEngine, type SyncEngineOptions, type SyncProgress, type SyncReport, type SyncStatus, type SyncTrigger } from './engine';
-export type { PullReport } from './pull';
+export type { LocalSchemaInfo, PullReport } from './pull';
 export type { PushBatchOutcome, PushReport } from './push';
 export { GraphqlTransport, type GraphqlTransportOptions } from './graphqlTransport';
 export { ResyncRequiredError, TransportError, type ConflictPayload, type PullPage, type PushItem, type PushResult, type SyncTransport } from './transport';

@@ -1,12 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Database, Model } from '@nozbe/watermelondb';
+import { appSchema, tableSchema } from '@nozbe/watermelondb/Schema';
+import { addColumns, schemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
 import { writer } from '@nozbe/watermelondb/decorators';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interopDefault } from '../../runtime/client/interop';
-import { CheckpointError, type PullPage, type RecordSyncState, type Subscribable, type SyncEvent, type SyncTransport } from '../../runtime/client/index';
+import { CheckpointError, SyncEngine, defineRegistry, type LocalSchemaInfo, type PullPage, type RecordSyncState, type Subscribable, type SyncEvent, type SyncTransport } from '../../runtime/client/index';
 import type { OperationEvent } from '../../runtime/server/index';
 import { migrations, modelClasses, schema, Space, Task } from '../../examples/trackhub-core/generated/watermelon/index';
-import { openDevice, type Device } from './support/device';
+import { openDevice, registry, type Device } from './support/device';
 import { startTestServer, type TestServer } from './support/server';
 
 // The app-facing API (README "Client sync") on real WatermelonDB (SQLite adapter) against
@@ -267,5 +272,55 @@ describe('events and traces', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'pushBatch', entity: 'Space', opIds: [traceId], acknowledged: 1, error: null }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'resync', entity: 'Space', reason: 'first' }));
     expect(events.at(-1)).toMatchObject({ type: 'syncFinish', ok: true, acknowledged: 1, conflicts: 0, failed: 0, pulled: 1 });
+  });
+});
+
+describe('re-pull after a migration', () => {
+  it('is driven by the generated repullAfterMigration map, not by the layout hash', async () => {
+    const tenant = newTenant();
+    const seed = device('seed', tenant);
+    const space = await seed.adapters.space.create({ name: 'with description', description: 'hello' });
+    await seed.adapters.task.create({ title: 't', spaceId: space.id });
+    await seed.engine.sync();
+
+    // Release 1: schema version 1 without spaces.description; release 2 adds the column.
+    const tables = Object.values(schema.tables);
+    const v1 = appSchema({
+      version: 1,
+      tables: tables.map((t) => tableSchema({ name: t.name, columns: t.columnArray.filter((c) => !(t.name === 'spaces' && c.name === 'description')) })),
+    });
+    const v2 = appSchema({ version: 2, tables: tables.map((t) => tableSchema({ name: t.name, columns: t.columnArray })) });
+    const toV2 = schemaMigrations({ migrations: [{ toVersion: 2, steps: [addColumns({ table: 'spaces', columns: [{ name: 'description', type: 'string', isOptional: true }] })] }] });
+    const oldRegistry = defineRegistry({
+      entities: registry.entities.map((e) => (e.name === 'Space' ? { ...e, fields: e.fields.filter((f) => f.name !== 'description'), layoutHash: 'release-1' } : e)),
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'trackhub-repull-'));
+    const upgrade = async (file: string, map: LocalSchemaInfo['repullAfterMigration']) => {
+      const oldDb = new Database({ adapter: new SQLiteAdapter({ schema: v1, dbName: file, jsi: false }), modelClasses });
+      const old = new SyncEngine({ database: oldDb, registry: oldRegistry, transport: server.transport(tenant), intervalMs: 0, schema: { version: 1, repullAfterMigration: {} } });
+      expect((await old.sync()).error).toBeNull();
+      const newDb = new Database({ adapter: new SQLiteAdapter({ schema: v2, migrations: toV2, dbName: file, jsi: false }), modelClasses });
+      const engine = new SyncEngine({ database: newDb, registry, transport: server.transport(tenant), intervalMs: 0, schema: { version: 2, repullAfterMigration: map } });
+      const events: SyncEvent[] = [];
+      engine.events.subscribe((e) => events.push(e));
+      const report = await engine.sync();
+      expect(report.error).toBeNull();
+      const [local] = await newDb.get<Space>('spaces').query().fetch();
+      return { report, events, description: local!.description, again: await engine.sync() };
+    };
+    try {
+      const listed = await upgrade(join(dir, 'listed'), { 2: ['Space'] });
+      expect(listed.report.pull.Space).toMatchObject({ full: 'migration', updated: 1 });
+      expect(listed.report.pull.Task).toMatchObject({ full: 'no' });
+      expect(listed.description).toBe('hello');
+      expect(listed.events).toContainEqual(expect.objectContaining({ type: 'resync', entity: 'Space', reason: 'migration' }));
+      expect(listed.again.pull.Space).toMatchObject({ full: 'no', updated: 0 });
+      // The layout hash changed here too, but the map lists nothing for version 2: no re-pull.
+      const unlisted = await upgrade(join(dir, 'unlisted'), {});
+      expect(unlisted.report.pull.Space).toMatchObject({ full: 'no' });
+      expect(unlisted.description).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
