@@ -10,6 +10,7 @@ export { CheckpointError, SyncEngine, type SyncEngineOptions, type SyncProgress,
 export type { LocalSchemaInfo, PullReport } from './pull';
 export type { PushBatchOutcome, PushReport } from './push';
 export { GraphqlTransport, type GraphqlTransportOptions } from './graphqlTransport';
+export { typedOperations, type TypedOperations } from './typedOperations';
 export { ResyncRequiredError, TransportError, type ConflictPayload, type PullPage, type PushItem, type PushResult, type SyncTransport } from './transport';
 export { ManualNetwork, alwaysOnline, backoffDelay, noAppState, systemClock, systemTimers, type AppStateMonitor, type Clock, type NetworkMonitor, type Platform, type Timers } from './platform';
 export { EventStream, ValueStore, type Subscribable } from './observable';

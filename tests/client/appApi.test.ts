@@ -257,7 +257,13 @@ describe('checkpoint', () => {
 describe('events and traces', () => {
   it('one operation id follows a write from the queue through the push to the server hook', async () => {
     const tenant = newTenant();
-    const a = device('A', tenant);
+    // The typed per-entity operations are what travels (GraphqlTransport given the registry).
+    const operationsSent: string[] = [];
+    const spy: typeof fetch = (input, init) => {
+      operationsSent.push(/(syncP\w+)\(/.exec(JSON.parse(String(init?.body)).query)![1]!);
+      return fetch(input, init);
+    };
+    const a = device('A', tenant, server.transport(tenant, spy));
     const events: SyncEvent[] = [];
     a.engine.events.subscribe((e) => events.push(e));
     const space = await a.adapters.space.create({ name: 'traced' });
@@ -272,6 +278,7 @@ describe('events and traces', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'pushBatch', entity: 'Space', opIds: [traceId], acknowledged: 1, error: null }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'resync', entity: 'Space', reason: 'first' }));
     expect(events.at(-1)).toMatchObject({ type: 'syncFinish', ok: true, acknowledged: 1, conflicts: 0, failed: 0, pulled: 1 });
+    expect(operationsSent).toEqual(['syncPushSpace', 'syncPullSpace', 'syncPullGroup', 'syncPullTask', 'syncPullComment', 'syncPullLabel']);
   });
 });
 
