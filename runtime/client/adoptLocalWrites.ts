@@ -2,7 +2,7 @@ import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { uuidv7 } from 'uuidv7';
 import { columnToWire, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta } from './meta';
-import { fetchQueue, prepareQueueEntry, type QueueOperation } from './queue';
+import { fetchQueue, inFlightOps, prepareQueueEntry, type QueueOperation } from './queue';
 
 /**
  * Writes made the WatermelonDB way (`collection.create`, `record.update`,
@@ -95,6 +95,7 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
     const referenced = deleted.length > 0 ? (await fetchQueue(database)).map((e) => rawOf(e).payload as string) : [];
     // From here on only synchronous prepare* calls until batch(): WatermelonDB requires
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
+    const inFlight = inFlightOps(database);
     const ops: Model[] = [];
     const queue = (operation: QueueOperation, record: Model, payload: WireRecord, base: WireRecord | null) => {
       const at = typeof rawOf(record).updated_at === 'number' ? (rawOf(record).updated_at as number) : options.now;
@@ -131,7 +132,9 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
       const raw = { ...rawOf(record) };
       const mine = entries.get(record.id) ?? [];
       const isReferenced = referenced.some((payload) => payload.includes(record.id));
-      const unsent = raw.server_id === null && !isReferenced && mine.every((e) => rawOf(e).operation === 'insert' && rawOf(e).attempts === 0);
+      // Never one in a push request right now: the server may be creating it (see queue.ts).
+      const unsent =
+        raw.server_id === null && !isReferenced && mine.every((e) => rawOf(e).operation === 'insert' && rawOf(e).attempts === 0 && !inFlight.has(e.id));
       ops.push(record.prepareDestroyPermanently());
       report.deletes += 1;
       if (unsent) {

@@ -123,6 +123,25 @@ describe('writes made the WatermelonDB way', () => {
     expect((await server.records(tenant, 'Space')).map((r) => r.name).sort()).toEqual(['from B', 'renamed by @writer']);
   });
 
+  it('a plain create deleted before any sync leaves nothing to push; an adapter write adopts a plain one first', async () => {
+    const tenant = newTenant();
+    const database = openWriterDatabase();
+    const a = device('A', tenant, undefined, database);
+    const spaces = database.get<WriterSpace>('spaces');
+    const gone = await database.write(() => spaces.create((s) => void (s.name = 'never synced')));
+    await database.write(() => gone.markAsDeleted());
+    expect(await a.engine.adopt()).toEqual({ inserts: 0, updates: 0, deletes: 1 });
+    expect(await a.engine.listPending()).toEqual([]);
+    expect(await database.adapter.getDeletedRecords('spaces')).toEqual([]);
+    // A plain create, then an adapter update of the same record: adopted as an insert first,
+    // into which the update folds (as into any unsent insert).
+    const plain = await database.write(() => spaces.create((s) => void (s.name = 'plain')));
+    await a.adapters.space.update(plain.id, { description: 'via adapter' });
+    expect((await a.engine.listPending()).map((e) => [e.operation, e.payload.name, e.payload.description])).toEqual([['insert', 'plain', 'via adapter']]);
+    expect((await a.engine.sync()).error).toBeNull();
+    expect(await server.records(tenant, 'Space')).toEqual([expect.objectContaining({ name: 'plain', description: 'via adapter' })]);
+  });
+
   it('forceSyncFromServer exports a plain write before dropping it', async () => {
     const tenant = newTenant();
     const database = openWriterDatabase();
