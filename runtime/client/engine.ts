@@ -1,4 +1,4 @@
-import type { Database } from '@nozbe/watermelondb';
+import type { Database, Model, Query } from '@nozbe/watermelondb';
 import { adoptLocalWrites, type AdoptReport } from './adoptLocalWrites';
 import { CONFLICT_TABLE, listConflicts, resolveConflict, type ConflictEntry, type Resolution } from './conflicts';
 import type { SyncEvent } from './events';
@@ -221,6 +221,39 @@ export class SyncEngine {
    */
   observeSyncStates(entity: string, ids: () => readonly string[]): Subscribable<ReadonlyMap<string, RecordSyncState>> {
     return watchRecordSyncStates(this.database, entityMeta(this.registry, entity), ids, this.sendingSignal);
+  }
+
+  /**
+   * Watch the sync states of a WatermelonDB query's records (e.g.
+   * `adapters.task.query(Q.where('done', false))`): follows the query's result
+   * as it changes. The listener gets a Map by local id.
+   */
+  observeQuerySyncStates<M extends Model>(entity: string, query: Query<M>): Subscribable<ReadonlyMap<string, RecordSyncState>> {
+    return {
+      subscribe: (listener) => {
+        let ids: string[] = [];
+        const changed = new EventStream<null>();
+        const records = query.observe().subscribe((list) => {
+          ids = list.map((r) => r.id);
+          changed.emit(null);
+        });
+        const signal: Subscribable<unknown> = {
+          subscribe: (l) => {
+            const offSending = this.sendingSignal.subscribe(l);
+            const offChanged = changed.subscribe(l);
+            return () => {
+              offSending();
+              offChanged();
+            };
+          },
+        };
+        const off = watchRecordSyncStates(this.database, entityMeta(this.registry, entity), () => ids, signal).subscribe(listener);
+        return () => {
+          off();
+          records.unsubscribe();
+        };
+      },
+    };
   }
 
   /**

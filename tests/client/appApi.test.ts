@@ -201,6 +201,9 @@ describe('per-record sync state', () => {
     await a.engine.sync();
     await until(watch, (s) => s === 'conflict');
     expect(perQuery.at(-1)).toEqual(new Map([[task.id, 'conflict'], [other.id, 'synced']]));
+    // Per WatermelonDB query: the states of the records the query returns.
+    const byQuery = await until(a.engine.observeQuerySyncStates('Task', a.adapters.task.query()), (m) => m.size === 2);
+    expect(byQuery).toEqual(new Map([[task.id, 'conflict'], [other.id, 'synced']]));
     const [conflict] = await a.engine.listConflicts();
     // The headless diff: only the field both sides changed, with its base, and the resolutions.
     const diff = await a.engine.conflictDiff(conflict!.id);
