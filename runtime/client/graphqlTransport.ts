@@ -81,17 +81,23 @@ export class GraphqlTransport implements SyncTransport {
   private async request<T>(query: string, variables: object, entity: string): Promise<T> {
     const doFetch = this.options.fetch ?? fetch;
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...((await this.options.headers?.()) ?? {}) };
-    let response: Response;
-    try {
-      response = await doFetch(this.options.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new TransportError(`network: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, true);
+    let response: Response | null = null;
+    for (let attempt = 1; !response; attempt++) {
+      try {
+        response = await doFetch(this.options.url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ query, variables }),
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        // A kept-alive connection the server closed while idle resets on reuse (a busy event loop
+        // misses the server's keep-alive deadline): send once more on a fresh connection. Safe to
+        // repeat: pulls read, pushes are deduplicated by operation id (docs/PROTOCOL.md "Push").
+        if (attempt === 1 && cause?.code === 'ECONNRESET') continue;
+        throw new TransportError(`network: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, true);
+      }
     }
     if (response.status >= 500) throw new TransportError(`HTTP ${response.status}`, true, 'HTTP');
     let body: GraphqlResponse<T>;
