@@ -18,6 +18,8 @@ export const entries = {
   'runtime/client/sqlite/index': 'runtime/client/sqlite/index.ts',
   'runtime/client/loki/index': 'runtime/client/loki/index.ts',
   'runtime/client/browser/index': 'runtime/client/browser/index.ts',
+  'runtime/react/index': 'runtime/react/index.ts',
+  'runtime/react-native/index': 'runtime/react-native/index.ts',
   'runtime/server/index': 'runtime/server/index.ts',
   'runtime/watermelon/index': 'runtime/watermelon/index.ts',
   'bin/trackhub-sync': 'bin/main.ts',

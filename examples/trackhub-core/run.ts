@@ -41,7 +41,7 @@ function device(name: string, user: string): Device {
   const switcher = new TenantSwitcher(sqliteDatabaseFactory({ schema, migrations, modelClasses, directory: mkdtempSync(join(work, `${name}-`)) }));
   const database = switcher.switchTo(TENANT);
   const network = new ManualNetwork(true);
-  const transport = new GraphqlTransport({ url: server.url, headers: () => ({ authorization: `Bearer dev:${TENANT}:${user}` }) });
+  const transport = new GraphqlTransport({ url: server.url, registry, headers: () => ({ authorization: `Bearer dev:${TENANT}:${user}` }) });
   const engine = new SyncEngine({ database, registry, transport, platform: { network }, intervalMs: 0 });
   return { name, network, engine, adapters: createAdapters({ database, scopeValue: TENANT }), databaseName: `trackhub_db_${TENANT}` };
 }

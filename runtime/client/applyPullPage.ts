@@ -1,4 +1,5 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
@@ -53,6 +54,8 @@ export async function applyPullPage(
   const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, removed: 0 };
   const collection = database.get<Model>(meta.table);
   await database.write(async () => {
+    // App writes made the WatermelonDB way become pending first, so the page rebases under them.
+    await adoptLocalWrites(database, [meta], { now });
     const serverIds = page.items.map((i) => String(i.id));
     if (seen) for (const id of serverIds) seen.add(id);
     const byServerId = new Map<string, Model>();
@@ -99,7 +102,7 @@ export async function applyPullPage(
       }
       const entries = pending.get(existing.id);
       if (!entries) {
-        ops.push(existing.prepareUpdate((r) => setColumns(r, raw)));
+        ops.push(prepareEngineUpdate(existing, (r) => setColumns(r, raw)));
         outcome.updated += 1;
         continue;
       }
@@ -112,7 +115,7 @@ export async function applyPullPage(
           if (!touched.has(field.name) && !SERVER_COLUMNS.has(field.column) && field.column in raw) keep[field.column] = raw[field.column]!;
         }
       }
-      ops.push(existing.prepareUpdate((r) => setColumns(r, keep)));
+      ops.push(prepareEngineUpdate(existing, (r) => setColumns(r, keep)));
       // Remember what the server holds: if the oldest pending change is already committed there
       // (its response lost), its acknowledgement will name this version (see push.ts).
       const oldest = entries[0]!;

@@ -1,4 +1,5 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import { prepareEngineUpdate } from './adoptLocalWrites';
 import { CONFLICT_TABLE, localSnapshot, prepareConflict, setAll, toLocalRaw, type ConflictType } from './conflicts';
 import type { RawColumns, WireRecord } from './mapping';
 import type { EntityMeta } from './meta';
@@ -43,7 +44,7 @@ export async function planResult(options: PushOptions, meta: EntityMeta, p: Prep
     }
     return () => [
       row.prepareDestroyPermanently(),
-      record.prepareUpdate((r) => {
+      prepareEngineUpdate(record, (r) => {
         if (serverRaw) setAll(r, serverRaw);
         if (result.id) r._setRaw('server_id', result.id);
         if (result.version != null) r._setRaw('version', result.version);
@@ -83,7 +84,7 @@ export async function planResult(options: PushOptions, meta: EntityMeta, p: Prep
       return () => [
         prepareConflict(options.database, conflict, true),
         row.prepareDestroyPermanently(),
-        record.prepareUpdate((r) => {
+        prepareEngineUpdate(record, (r) => {
           setAll(r, serverRaw);
           r._setRaw('version', serverVersion);
         }),
@@ -147,7 +148,7 @@ async function dropLaterEdits(options: PushOptions, meta: EntityMeta, entry: Que
  * local id -> server id mapping is still needed by children queued with it.
  */
 export function markDeleted(record: Model, updatedAt: string | null): Model {
-  return record.prepareUpdate((r) => {
+  return prepareEngineUpdate(record, (r) => {
     const raw = r._raw as unknown as { deleted_at: number | null; updated_at: number };
     r._setRaw('deleted_at', raw.deleted_at ?? Date.now());
     if (updatedAt) r._setRaw('updated_at', Date.parse(updatedAt));

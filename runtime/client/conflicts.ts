@@ -1,4 +1,5 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import { prepareEngineUpdate } from './adoptLocalWrites';
 import { uuidv7 } from 'uuidv7';
 import { localIdsOf } from './ids';
 import { columnToWire, rawToWire, sameValue, wireToRaw, type RawColumns, type WireRecord } from './mapping';
@@ -133,7 +134,7 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
       case 'useServer': {
         ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
         if (record) {
-          if (serverRaw && server?.deletedAt == null) ops.push(record.prepareUpdate((r) => setAll(r, serverRaw)));
+          if (serverRaw && server?.deletedAt == null) ops.push(prepareEngineUpdate(record, (r) => setAll(r, serverRaw)));
           else if ((record._raw as unknown as { server_id: string | null }).server_id) ops.push(markDeleted(record, null));
           else ops.push(record.prepareDestroyPermanently());
         }
@@ -159,7 +160,7 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
         }
         const base = Object.fromEntries(Object.keys(payload).map((k) => [k, server[k] ?? null]));
         ops.push(
-          record.prepareUpdate((r) => {
+          prepareEngineUpdate(record, (r) => {
             if (mergedRaw) setAll(r, mergedRaw);
             r._setRaw('version', conflict.serverVersion);
             r._setRaw('updated_at', now);

@@ -1,13 +1,19 @@
-import type { Database } from '@nozbe/watermelondb';
-import { listConflicts, resolveConflict, type ConflictEntry, type Resolution } from './conflicts';
+import type { Database, Model, Query } from '@nozbe/watermelondb';
+import { adoptLocalWrites, type AdoptReport } from './adoptLocalWrites';
+import { CONFLICT_TABLE, listConflicts, resolveConflict, type ConflictEntry, type Resolution } from './conflicts';
+import type { SyncEvent } from './events';
+import { conflictDiff, type ConflictDiff } from './conflictDiff';
+import { serverIdsOf } from './ids';
 import { exportState, forceSyncFromServer, resetFailed, wipeSpace, type ExportedState } from './admin';
 import type { SyncRegistry } from './meta';
-import { ValueStore } from './observable';
+import { EventStream, ValueStore, type Subscribable } from './observable';
 import { resolvePlatform, type Platform } from './platform';
-import { pullEntity, type PullReport } from './pull';
-import { pushQueue, type PushReport } from './push';
-import { listQueue, pendingCount, type QueueEntry } from './queue';
-import type { SyncTransport } from './transport';
+import { pullEntity, type LocalSchemaInfo, type PullReport } from './pull';
+import { pushQueue, type PushBatchOutcome, type PushReport } from './push';
+import { QUEUE_TABLE, listQueue, pendingCount, type QueueEntry } from './queue';
+import { readRecordSyncStates, watchQuery, watchRecordSyncStates, type RecordSyncState } from './recordState';
+import { NON_RETRYABLE_CODES, type SyncTransport } from './transport';
+import { entityMeta } from './meta';
 
 /** What started a sync (SPEC §6). */
 export type SyncTrigger = 'manual' | 'appOpen' | 'interval' | 'networkRegained';
@@ -56,9 +62,28 @@ export interface SyncEngineOptions {
   pushConcurrency?: number;
   /** Retry backoff. Default 1 s doubling to 5 min, with jitter. */
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * The generated local schema facts (`{ version: SCHEMA_VERSION, repullAfterMigration }`
+   * from `generated/watermelon`): after a migration, exactly the entities the
+   * map lists for the versions passed are re-pulled. Without it, an entity
+   * is re-pulled whenever its local layout hash changes.
+   */
+  schema?: LocalSchemaInfo;
 }
 
 const running = new WeakMap<Database, Promise<unknown>>();
+
+/** `checkpoint()` could not complete now; `entries` are the writes that stand in the way. */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+  constructor(
+    message: string,
+    readonly report: SyncReport,
+    readonly entries: QueueEntry[],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The sync engine of one tenant database: push then pull, one sync at a time
@@ -67,12 +92,21 @@ const running = new WeakMap<Database, Promise<unknown>>();
  */
 export class SyncEngine {
   readonly status: ValueStore<SyncStatus>;
+  /** Sync start/finish, push batches, retries, conflicts, failures, re-pulls (see `SyncEvent`). */
+  readonly events = new EventStream<SyncEvent>();
   private readonly platform: Platform;
   private queued: Promise<SyncReport> | null = null;
   private queuedForce = false;
   private stopHooks: (() => void)[] = [];
 
   constructor(private readonly options: SyncEngineOptions) {
+    // Record and operation ids are UUID v7; without Web Crypto the uuidv7 package silently uses
+    // Math.random (Hermes has none): refuse, and say how to fix it.
+    if (typeof (globalThis as { crypto?: { getRandomValues?: unknown } }).crypto?.getRandomValues !== 'function') {
+      throw new Error(
+        "trackhub-sync: crypto.getRandomValues is missing, so ids would come from Math.random. On React Native import 'react-native-get-random-values' first, or call requireSecureRandom(getRandomValues) from 'trackhub-sync/react-native'",
+      );
+    }
     this.platform = resolvePlatform(options.platform);
     this.status = new ValueStore<SyncStatus>({ state: 'idle', pending: 0, conflicts: 0, lastSyncAt: null, lastError: null, progress: null });
   }
@@ -134,9 +168,118 @@ export class SyncEngine {
     await this.refreshCounts();
   }
 
-  /** Queue and open conflicts as JSON-ready data (nothing is ever dropped without a way to see it). */
-  exportState(): Promise<ExportedState> {
+  /**
+   * Queue and open conflicts as JSON-ready data (nothing is ever dropped
+   * without a way to see it). App writes made the WatermelonDB way are queued
+   * first, so they are in the export.
+   */
+  async exportState(): Promise<ExportedState> {
+    await this.adopt();
     return exportState(this.database, this.registry, this.platform.clock.now());
+  }
+
+  /**
+   * Queue the app's writes made the WatermelonDB way (`record.update`,
+   * `collection.create`, `markAsDeleted`, `@writer` methods). Every sync,
+   * export and force sync does it first; call it to see such writes in
+   * `listPending` right away.
+   */
+  async adopt(): Promise<AdoptReport> {
+    const report = await this.database.write(
+      () => adoptLocalWrites(this.database, this.registry.entities, { now: this.platform.clock.now() }),
+      'trackhub-sync adopt local writes',
+    );
+    if (report.inserts + report.updates + report.deletes > 0) this.events.emit({ type: 'adopted', ...report });
+    return report;
+  }
+
+  /** Watch the number of queued changes not yet acknowledged (every queue change recounts it). */
+  observePendingCount(): Subscribable<number> {
+    return watchQuery(this.database, [QUEUE_TABLE], () => pendingCount(this.database), (a, b) => a === b);
+  }
+
+  /** Watch the open conflicts, oldest first (every change of the conflicts table reads them again). */
+  observeConflicts(): Subscribable<ConflictEntry[]> {
+    return watchQuery(this.database, [CONFLICT_TABLE], () => listConflicts(this.database), (a, b) => JSON.stringify(a) === JSON.stringify(b));
+  }
+
+  /** The sync state of one record (by local id). */
+  async recordSyncState(entity: string, id: string): Promise<RecordSyncState> {
+    return (await readRecordSyncStates(this.database, entityMeta(this.registry, entity), [id])).get(id)!;
+  }
+
+  /** Watch one record's sync state; the listener gets the current state first. */
+  observeRecordSyncState(entity: string, id: string): Subscribable<RecordSyncState> {
+    const states = this.observeSyncStates(entity, () => [id]);
+    return { subscribe: (listener) => states.subscribe((map) => listener(map.get(id)!)) };
+  }
+
+  /**
+   * Watch the sync states of many records (e.g. the ids of a query's result:
+   * `ids` is read again on every change). The listener gets a new Map when a
+   * state changed.
+   */
+  observeSyncStates(entity: string, ids: () => readonly string[]): Subscribable<ReadonlyMap<string, RecordSyncState>> {
+    return watchRecordSyncStates(this.database, entityMeta(this.registry, entity), ids, this.sendingSignal);
+  }
+
+  /**
+   * Watch the sync states of a WatermelonDB query's records (e.g.
+   * `adapters.task.query(Q.where('done', false))`): follows the query's result
+   * as it changes. The listener gets a Map by local id.
+   */
+  observeQuerySyncStates<M extends Model>(entity: string, query: Query<M>): Subscribable<ReadonlyMap<string, RecordSyncState>> {
+    return {
+      subscribe: (listener) => {
+        let ids: string[] = [];
+        const changed = new EventStream<null>();
+        const records = query.observe().subscribe((list) => {
+          ids = list.map((r) => r.id);
+          changed.emit(null);
+        });
+        const signal: Subscribable<unknown> = {
+          subscribe: (l) => {
+            const offSending = this.sendingSignal.subscribe(l);
+            const offChanged = changed.subscribe(l);
+            return () => {
+              offSending();
+              offChanged();
+            };
+          },
+        };
+        const off = watchRecordSyncStates(this.database, entityMeta(this.registry, entity), () => ids, signal).subscribe(listener);
+        return () => {
+          off();
+          records.unsubscribe();
+        };
+      },
+    };
+  }
+
+  /**
+   * Resolve once every write queued before the call is acknowledged by the
+   * server and every entity is pulled up to the server's state at the moment
+   * of the call (docs/PROTOCOL.md "Checkpoint"). It runs a sync that starts
+   * after the call (never one already running, whose pull may have read the
+   * server before a write it must include), so a server write committed
+   * before the call is pulled. Rejects with `CheckpointError` when that
+   * cannot happen now: offline, a request failed, or one of those writes is
+   * in conflict or failed (it needs a decision, not time).
+   */
+  async checkpoint(options: { maxRounds?: number } = {}): Promise<SyncReport> {
+    await this.adopt();
+    const owed = new Set((await listQueue(this.database)).map((e) => e.id));
+    const rounds = options.maxRounds ?? 5;
+    for (let round = 1; ; round++) {
+      const report = await this.sync('manual');
+      if (!report.ok) throw new CheckpointError(`checkpoint: sync failed: ${report.error}`, report, []);
+      const left = (await listQueue(this.database)).filter((e) => owed.has(e.id));
+      if (left.length === 0) return report;
+      const stuck = left.filter((e) => e.status === 'conflict' || e.status === 'failed');
+      if (stuck.length > 0) throw new CheckpointError(`checkpoint: ${stuck.length} change(s) need a decision (conflict or failed)`, report, stuck);
+      // Children wait for their parents' server ids within a sync; a retryable error waits for backoff.
+      if (round >= rounds) throw new CheckpointError(`checkpoint: ${left.length} change(s) still unacknowledged after ${rounds} syncs`, report, left);
+    }
   }
 
   /** Every queued change not yet acknowledged, oldest first (`sending` while in a request). */
@@ -150,11 +293,37 @@ export class SyncEngine {
   }
 
   /**
+   * What a diff view needs for one conflict: the differing fields (local,
+   * server and base values, display strings) and the three resolutions.
+   */
+  async conflictDiff(conflictId: string): Promise<ConflictDiff> {
+    const conflict = (await listConflicts(this.database, true)).find((c) => c.id === conflictId);
+    if (!conflict) throw new Error(`no conflict ${conflictId}`);
+    const entries = (await listQueue(this.database)).filter((e) => e.entity === conflict.entity && e.entityId === conflict.entityId);
+    const base = entries.reduce<Record<string, unknown> | null>((acc, e) => (e.base ? { ...e.base, ...(acc ?? {}) } : acc), null);
+    const meta = entityMeta(this.registry, conflict.entity);
+    // The local side holds local ids in foreign keys, the server side server ids: compare like with like.
+    const localData = { ...conflict.localData };
+    for (const rel of meta.belongsTo) {
+      const value = localData[rel.field];
+      if (typeof value !== 'string') continue;
+      localData[rel.field] = (await serverIdsOf(this.database, entityMeta(this.registry, rel.target), [value])).get(value) ?? value;
+      if (base && typeof base[rel.field] === 'string') {
+        const b = base[rel.field] as string;
+        base[rel.field] = (await serverIdsOf(this.database, entityMeta(this.registry, rel.target), [b])).get(b) ?? b;
+      }
+    }
+    return conflictDiff(meta, { ...conflict, localData }, base);
+  }
+
+  /**
    * Drop local changes of the given entities (default: all) and reload them
    * from the server. Returns the export taken first.
    */
   async forceSyncFromServer(entities?: string[]): Promise<ExportedState> {
     return this.exclusive(async () => {
+      // Writes made the WatermelonDB way are queued first: the export holds them, nothing is dropped unseen.
+      await this.adopt();
       const exported = await this.exportState();
       const metas = this.registry.entities.filter((e) => !entities || entities.includes(e.name));
       await forceSyncFromServer(this.database, metas);
@@ -200,7 +369,9 @@ export class SyncEngine {
       return report;
     }
     this.status.update({ state: 'syncing', progress: null });
+    this.events.emit({ type: 'syncStart', trigger, at: started });
     try {
+      await this.adopt();
       report.push = await pushQueue({
         database: this.database,
         registry: this.registry,
@@ -211,9 +382,16 @@ export class SyncEngine {
         backoff: this.options.backoff,
         ignoreBackoff,
         onProgress: ({ entity, sent }) => this.status.update({ progress: { phase: 'push', entity, done: sent } }),
+        onSending: () => this.sendingSignal.emit(null),
+        onBatch: (batch) => this.emitBatch(batch),
       });
       for (const meta of this.registry.entities) {
-        report.pull[meta.name] = await pullEntity(this.pullOptions(), meta);
+        const pullStarted = this.platform.clock.now();
+        const pulled = await pullEntity(this.pullOptions(), meta);
+        report.pull[meta.name] = pulled;
+        if (pulled.full !== 'no') {
+          this.events.emit({ type: 'resync', entity: meta.name, reason: pulled.full, pages: pulled.pages, durationMs: this.platform.clock.now() - pullStarted });
+        }
       }
       report.ok = true;
     } catch (error) {
@@ -227,7 +405,43 @@ export class SyncEngine {
       ...(report.ok ? { lastSyncAt: this.platform.clock.now() } : {}),
     });
     await this.refreshCounts();
+    const pulled = Object.values(report.pull).reduce((n, p) => n + p.created + p.updated + p.deleted, 0);
+    const push = report.push ?? { acknowledged: 0, conflicts: 0, failed: 0, retrying: 0 };
+    this.events.emit({ type: 'syncFinish', trigger, ok: report.ok, error: report.error, durationMs: report.durationMs, ...push, pulled });
     return report;
+  }
+
+  /** Fires when entries go into a push request (their records turn `sending`). */
+  private readonly sendingSignal = new EventStream<null>();
+
+  /** One push request as events: the batch, then its conflicts, parked items and retries. */
+  private emitBatch({ entity, items, results, error, durationMs }: PushBatchOutcome): void {
+    const counts = { acknowledged: 0, conflicts: 0, failed: 0, retrying: 0 };
+    const retry: string[] = [];
+    const parked: string[] = [];
+    let lastError = error?.message ?? '';
+    items.forEach((item, i) => {
+      const result = results?.[i];
+      if (!result) {
+        (error?.retryable ? retry : parked).push(item.opId);
+        return;
+      }
+      const code = result.errorCode ?? 'INTERNAL';
+      if (result.success || (code === 'NOT_FOUND' && item.op === 'delete') || result.conflict?.conflictType === 'SERVER_NEWER') {
+        counts.acknowledged += 1;
+      } else if (code === 'CONFLICT' || (code === 'NOT_FOUND' && item.op === 'update')) {
+        counts.conflicts += 1;
+        this.events.emit({ type: 'conflict', entity, entityId: item.clientId, opId: item.opId, conflictType: result.conflict?.conflictType ?? (code === 'NOT_FOUND' ? 'DELETED' : 'VERSION_MISMATCH') });
+      } else {
+        lastError = `${code}: ${result.errorMessage ?? 'rejected'}`;
+        (NON_RETRYABLE_CODES.has(code) ? parked : retry).push(item.opId);
+      }
+    });
+    counts.failed = parked.length;
+    counts.retrying = retry.length;
+    this.events.emit({ type: 'pushBatch', entity, opIds: items.map((i) => i.opId), ...counts, durationMs, error: error?.message ?? null });
+    if (parked.length > 0) this.events.emit({ type: 'failure', entity, opIds: parked, error: lastError });
+    if (retry.length > 0) this.events.emit({ type: 'retryScheduled', entity, opIds: retry, error: lastError });
   }
 
   private pullOptions() {
@@ -237,6 +451,7 @@ export class SyncEngine {
       transport: this.options.transport,
       platform: this.platform,
       limit: this.options.pullLimit,
+      schema: this.options.schema,
       onPage: ({ entity, items }: { entity: string; items: number }) => this.status.update({ progress: { phase: 'pull' as const, entity, done: items } }),
     };
   }

@@ -1,4 +1,6 @@
+import type { SyncRegistry } from './meta';
 import type { PullPage, PushItem, PushResult, SyncTransport } from './transport';
+import { typedOperationsOf, type TypedOperations } from './typedOperations';
 import { ResyncRequiredError, TransportError } from './transport';
 
 export interface GraphqlTransportOptions {
@@ -10,6 +12,12 @@ export interface GraphqlTransportOptions {
   fetch?: typeof fetch;
   /** Abort a request after this many ms. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * The generated registry: requests then use the typed `syncPull<Entity>` /
+   * `syncPush<Entity>` operations (checked by the server's GraphQL schema).
+   * Without it, the generic `syncPull` / `syncPush` pair.
+   */
+  registry?: SyncRegistry;
 }
 
 const PULL = `query SyncPull($entity: String!, $cursor: String, $limit: Int) {
@@ -21,6 +29,9 @@ const PUSH = `mutation SyncPush($entity: String!, $items: [JSON!]!) {
     conflict { serverData clientData serverVersion resolutionSuggested conflictType }
   }
 }`;
+
+/** Codes of a GraphQL request refused before execution (graphql-js sets none for variable errors). */
+const REQUEST_INVALID = new Set<string | null>([null, 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION']);
 
 interface GraphqlResponse<T> {
   data?: T | null;
@@ -34,14 +45,35 @@ interface GraphqlResponse<T> {
  * (`BATCH_TOO_LARGE`, validation of the request) are not retryable.
  */
 export class GraphqlTransport implements SyncTransport {
-  constructor(private readonly options: GraphqlTransportOptions) {}
+  private readonly typed: Map<string, TypedOperations> | null;
+
+  constructor(private readonly options: GraphqlTransportOptions) {
+    this.typed = options.registry ? typedOperationsOf(options.registry) : null;
+  }
 
   async pull(request: { entity: string; cursor: string | null; limit?: number }): Promise<PullPage> {
+    const typed = this.typed?.get(request.entity);
+    if (typed) {
+      const data = await this.request<Record<string, PullPage>>(typed.pull, { cursor: request.cursor, limit: request.limit }, request.entity);
+      return data[`syncPull${request.entity}`]!;
+    }
     const data = await this.request<{ syncPull: PullPage }>(PULL, request, request.entity);
     return data.syncPull;
   }
 
   async push(request: { entity: string; items: PushItem[] }): Promise<PushResult[]> {
+    const typed = this.typed?.get(request.entity)?.push;
+    if (typed) {
+      try {
+        const data = await this.request<Record<string, PushResult[]>>(typed, { items: request.items }, request.entity);
+        return data[`syncPush${request.entity}`]!;
+      } catch (error) {
+        // The typed schema refused the variables before anything ran (a value of the wrong type,
+        // e.g. queued by an older release): the generic operation reports it per item (VALIDATION)
+        // instead of failing the whole batch.
+        if (!(error instanceof TransportError) || !REQUEST_INVALID.has(error.code)) throw error;
+      }
+    }
     const data = await this.request<{ syncPush: PushResult[] }>(PUSH, request, request.entity);
     return data.syncPush;
   }
@@ -49,17 +81,23 @@ export class GraphqlTransport implements SyncTransport {
   private async request<T>(query: string, variables: object, entity: string): Promise<T> {
     const doFetch = this.options.fetch ?? fetch;
     const headers = { 'content-type': 'application/json', accept: 'application/json', ...((await this.options.headers?.()) ?? {}) };
-    let response: Response;
-    try {
-      response = await doFetch(this.options.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new TransportError(`network: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, true);
+    let response: Response | null = null;
+    for (let attempt = 1; !response; attempt++) {
+      try {
+        response = await doFetch(this.options.url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ query, variables }),
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        // A kept-alive connection the server closed while idle resets on reuse (a busy event loop
+        // misses the server's keep-alive deadline): send once more on a fresh connection. Safe to
+        // repeat: pulls read, pushes are deduplicated by operation id (docs/PROTOCOL.md "Push").
+        if (attempt === 1 && cause?.code === 'ECONNRESET') continue;
+        throw new TransportError(`network: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, true);
+      }
     }
     if (response.status >= 500) throw new TransportError(`HTTP ${response.status}`, true, 'HTTP');
     let body: GraphqlResponse<T>;

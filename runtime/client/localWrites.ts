@@ -1,4 +1,5 @@
 import type { Database, Model } from '@nozbe/watermelondb';
+import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta, FieldMeta } from './meta';
 import type { Clock } from './platform';
@@ -54,7 +55,7 @@ export async function createManyLocal(ctx: WriteContext, inputs: Record<string, 
 function buildCreate(ctx: WriteContext, input: Record<string, unknown>, now: number): { raw: RawColumns; payload: WireRecord } {
   const { meta } = ctx;
   const id = ctx.newId();
-  const raw: RawColumns = { id, _status: 'created', _changed: '', server_id: null, client_id: id, version: 0, updated_at: now, deleted_at: null };
+  const raw: RawColumns = { id, _status: 'synced', _changed: '', server_id: null, client_id: id, version: 0, updated_at: now, deleted_at: null };
   for (const key of Object.keys(input)) {
     const field = meta.fields.find((f) => f.name === key);
     if (!field || field.push === 'never') throw new LocalWriteError(`${meta.name}: '${key}' cannot be set by the client`);
@@ -95,6 +96,8 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
     if (!byName.has(key)) throw new LocalWriteError(`${meta.name}: '${key}' cannot be changed by the client`);
   }
   return database.write(async () => {
+    // An app write to this record made the WatermelonDB way is queued first (adoptLocalWrites.ts).
+    await adoptLocalWrites(database, [meta], { ids: [id], now: clock.now(), newId: ctx.newId });
     const record = await database.get<Model>(meta.table).find(id);
     const raw = rawOf(record);
     if (raw.deleted_at !== null) throw new LocalWriteError(`${meta.name} ${id} is deleted`);
@@ -117,7 +120,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
     const last = (await foldable(database, meta.name, id)).at(-1);
     if (last && rawOf(last).operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
     const ops: Model[] = [
-      record.prepareUpdate((r) => {
+      prepareEngineUpdate(record, (r) => {
         for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
         r._setRaw('updated_at', now);
       }),
@@ -157,6 +160,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
 export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> {
   const { database, meta, clock } = ctx;
   await database.write(async () => {
+    await adoptLocalWrites(database, [meta], { ids: [id], now: clock.now(), newId: ctx.newId });
     const record = await database.get<Model>(meta.table).find(id);
     if (rawOf(record).deleted_at !== null) return;
     const entries = await foldable(database, meta.name, id);
@@ -172,7 +176,7 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     }
     const now = clock.now();
     const ops: Model[] = [
-      record.prepareUpdate((r) => {
+      prepareEngineUpdate(record, (r) => {
         r._setRaw('deleted_at', now);
         r._setRaw('updated_at', now);
       }),

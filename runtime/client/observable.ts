@@ -21,3 +21,30 @@ export class ValueStore<T> {
     for (const l of this.listeners) l(this.current);
   }
 }
+
+/** Something a UI can subscribe to: the listener is called on every value; returns an unsubscribe function. */
+export interface Subscribable<T> {
+  subscribe(listener: (value: T) => void): () => void;
+}
+
+/** A minimal event stream: listeners called synchronously, in subscription order. */
+export class EventStream<T> implements Subscribable<T> {
+  private listeners = new Set<(event: T) => void>();
+
+  /** Calls `listener` on every later event; returns an unsubscribe function. */
+  subscribe(listener: (event: T) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Deliver `event`; a throwing listener never breaks the sync that emitted it. */
+  emit(event: T): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A listener's bug is the app's to see in its own code; the sync goes on.
+      }
+    }
+  }
+}

@@ -21,12 +21,43 @@ export interface PullOptions {
   /** Page size asked of the server (capped there). Default `DEFAULT_PULL_LIMIT`. */
   limit?: number;
   onPage?: (progress: { entity: string; pages: number; items: number }) => void;
+  /** The app's local schema and the generated re-pull map; without it, a layout hash change re-pulls. */
+  schema?: LocalSchemaInfo;
+}
+
+/**
+ * What the generated `watermelon/` code says about the local schema:
+ * `SCHEMA_VERSION` and `repullAfterMigration` (version -> entities whose
+ * local data a migration to that version made incomplete).
+ */
+export interface LocalSchemaInfo {
+  version: number;
+  repullAfterMigration: Readonly<Record<number, readonly string[]>>;
+}
+
+/** Prefix of the schema version stored in `sync_state.version_hash` (a layout hash never has it). */
+const VERSION_MARK = 'v:';
+
+/**
+ * Whether the entity must be re-pulled from scratch because of a local
+ * migration: with the schema info, the stored schema version of the last full
+ * pull against the generated map (every version after it, up to the current
+ * one); without it (or for a position stored by an older release), the
+ * layout hash.
+ */
+function migrationRepull(stored: string | null, meta: EntityMeta, schema: LocalSchemaInfo | undefined): 'layout' | 'migration' | null {
+  // Cleared by the first page of a full pull that did not finish: pull again from scratch.
+  if (stored === null) return 'layout';
+  if (!schema || !stored.startsWith(VERSION_MARK)) return stored !== meta.layoutHash ? 'layout' : null;
+  const from = Number(stored.slice(VERSION_MARK.length));
+  for (let v = from + 1; v <= schema.version; v++) if (schema.repullAfterMigration[v]?.includes(meta.name)) return 'migration';
+  return null;
 }
 
 export interface PullReport extends ApplyOutcome {
   pages: number;
   /** Whether the entity was re-pulled from scratch, and why. */
-  full: 'no' | 'first' | 'layout' | 'resync' | 'forced';
+  full: 'no' | 'first' | 'layout' | 'migration' | 'resync' | 'forced';
   /** Local records dropped after a full re-pull because the server no longer has them. */
   removed: number;
   /** Whether the pull restarted from a rewind point (see `SyncStateValue.rewind`). */
@@ -43,7 +74,8 @@ export interface PullReport extends ApplyOutcome {
 export async function pullEntity(options: PullOptions, meta: EntityMeta, force = false): Promise<PullReport> {
   const { database, registry, transport, platform } = options;
   const state = await readSyncState(database, meta.name);
-  let full: PullReport['full'] = force ? 'forced' : state.cursor === null ? 'first' : state.versionHash !== meta.layoutHash ? 'layout' : 'no';
+  const marker = options.schema ? `${VERSION_MARK}${options.schema.version}` : meta.layoutHash;
+  let full: PullReport['full'] = force ? 'forced' : state.cursor === null ? 'first' : (migrationRepull(state.versionHash, meta, options.schema) ?? 'no');
   let cursor = full === 'no' ? state.cursor : null;
   let seen = full === 'no' ? undefined : new Set<string>();
   let rewind = full === 'no' ? state.rewind : null;
@@ -75,7 +107,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     }
     const { row } = await readSyncState(database, meta.name);
     // During a full pull the hash is cleared first and set by the last page: a crash in between restarts it.
-    const versionHash = page.hasMore ? (seen && firstPage ? null : undefined) : meta.layoutHash;
+    const versionHash = page.hasMore ? (seen && firstPage ? null : undefined) : marker;
     const requested = cursor;
     const outcome = await applyPullPage(
       database,

@@ -23,6 +23,19 @@ export interface PushOptions {
   /** Batches of one entity in flight at once. Default 2. */
   concurrency?: number;
   onProgress?: (progress: { entity: string; sent: number; remaining: number }) => void;
+  /** Entries about to be sent (their record's state is `sending`). */
+  onSending?: (entity: string, opIds: string[]) => void;
+  /** One request done and its results applied (`results` null when the whole request failed). */
+  onBatch?: (batch: PushBatchOutcome) => void;
+}
+
+/** What `onBatch` reports of one push request. */
+export interface PushBatchOutcome {
+  entity: string;
+  items: PushItem[];
+  results: PushResult[] | null;
+  error: TransportError | null;
+  durationMs: number;
 }
 
 export interface PushReport {
@@ -75,6 +88,7 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
         if (failed) return;
         const prepared = await prepareItems(database, registry, meta, chunk);
         if (prepared.length === 0) return;
+        options.onSending?.(meta.name, prepared.map((p) => p.entry.id));
         const ok = await sendBatch(options, meta, prepared, report);
         for (const p of prepared) triedThisRun.add(p.entry.id);
         sent += prepared.length;
@@ -225,6 +239,7 @@ function deferKeys(
 /** Send one batch and apply its results; false when the whole request failed. */
 async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepared[], report: PushReport): Promise<boolean> {
   const { database, platform } = options;
+  const started = platform.clock.now();
   let results: PushResult[] | null = null;
   let failure: TransportError | null = null;
   try {
@@ -259,6 +274,7 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
     }
     await database.batch(steps.flatMap((step) => step()));
   }, `trackhub-sync push ${meta.name}`);
+  options.onBatch?.({ entity: meta.name, items: prepared.map((p) => p.item), results, error: failure, durationMs: platform.clock.now() - started });
   return failure === null;
 }
 

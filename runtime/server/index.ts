@@ -14,7 +14,7 @@ export { appendMerge, resolveUpdate, unionMerge } from './push/merge';
 export { MAX_JSON_DEPTH } from './push/values';
 export { OPERATION_TABLE } from './push/write';
 export { markServerWrites } from './serverWrites';
-export { createSyncHandlers, type GetAuth, type SyncHandlers, type SyncServerOptions } from './resolvers';
+export { createSyncHandlers, type GetAuth, type OperationEvent, type SyncHandlers, type SyncServerOptions } from './resolvers';
 export { DateTimeScalar, JSONScalar } from './scalars';
 export { COUNTER_TABLE } from './sequence';
 export type * from './types';

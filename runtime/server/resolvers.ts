@@ -1,6 +1,6 @@
 import { createSyncCore, type SyncCore, type SyncCoreOptions } from './core';
 import { requestError } from './errors';
-import type { SyncAuth, SyncPullArgs, SyncPullResponse, WireRecord } from './types';
+import type { SyncAuth, SyncPullArgs, SyncPullResponse, SyncResultItem, WireRecord } from './types';
 
 /** How the runtime finds the authenticated caller in the GraphQL context. */
 export type GetAuth<TContext> = (context: TContext) => SyncAuth | null | undefined;
@@ -10,6 +10,26 @@ export interface SyncServerOptions<TContext> extends Partial<Omit<SyncCoreOption
   prisma: SyncCoreOptions['prisma'];
   /** The caller from the context; default `context.auth`. No caller: `UNAUTHENTICATED`. */
   getAuth?: GetAuth<TContext>;
+  /**
+   * Called once per pushed item after its batch is decided (and committed),
+   * with the item's `opId`: the client's operation id, which doubles as its
+   * trace id (docs/PROTOCOL.md "Traces"). Log it with the result to follow a
+   * write from the device to the row. Runs after the response is settled; a
+   * throwing hook does not fail the push.
+   */
+  onOperation?: (event: OperationEvent<TContext>) => void;
+}
+
+/** One pushed item and its outcome, for `onOperation`. */
+export interface OperationEvent<TContext> {
+  /** The client's operation id (its trace id); null when the item had none (refused as invalid). */
+  opId: string | null;
+  entity: string;
+  op: string | null;
+  /** The GraphQL context of the request (e.g. a request-scoped logger). */
+  context: TContext;
+  auth: SyncAuth;
+  result: SyncResultItem;
 }
 
 /**
@@ -38,6 +58,36 @@ export function createSyncHandlers<TContext>(
     core,
     pull: <T>(context: TContext, entity: string, args: SyncPullArgs) =>
       core.pull(authOf(context), entity, args) as Promise<SyncPullResponse<unknown>> as Promise<SyncPullResponse<T>>,
-    push: (context, entity, items) => core.push(authOf(context), entity, items),
+    push: async (context, entity, items) => {
+      const auth = authOf(context);
+      const results = await core.push(auth, entity, items);
+      if (options.onOperation) reportOperations(options.onOperation, context, auth, entity, items, results);
+      return results;
+    },
   };
+}
+
+function reportOperations<TContext>(
+  hook: (event: OperationEvent<TContext>) => void,
+  context: TContext,
+  auth: SyncAuth,
+  entity: string,
+  items: readonly unknown[],
+  results: SyncResultItem[],
+): void {
+  items.forEach((item, index) => {
+    const fields = (item ?? {}) as { opId?: unknown; op?: unknown };
+    try {
+      hook({
+        opId: typeof fields.opId === 'string' ? fields.opId : null,
+        entity,
+        op: typeof fields.op === 'string' ? fields.op : null,
+        context,
+        auth,
+        result: results[index]!,
+      });
+    } catch {
+      // Logging must never turn a committed push into an error for the client.
+    }
+  });
 }

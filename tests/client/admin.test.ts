@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TenantSwitcher, listQueue, tenantDatabaseName, type SyncTransport } from '../../runtime/client/index';
+import { TenantSwitcher, UnsyncedWorkError, listQueue, tenantDatabaseName, type SyncTransport } from '../../runtime/client/index';
 import { sqliteDatabaseFactory } from '../../runtime/client/sqlite/index';
 import { createAdapters, registry } from '../../examples/trackhub-core/generated/client/index';
 import { migrations, modelClasses, schema } from '../../examples/trackhub-core/generated/watermelon/index';
@@ -32,7 +32,12 @@ describe('tenant databases', () => {
     expect(switcher.switchTo('acme')).toBe(acme);
     expect(readdirSync(dir).filter((f) => f.endsWith('.db')).sort()).toEqual(['trackhub_db_acme.db', 'trackhub_db_globex.db']);
 
-    const exported = await switcher.drop('acme', registry);
+    // Logout cannot lose work: a drop with a pending change is refused until it is exported (or forced).
+    const refused = await switcher.drop('acme', registry).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UnsyncedWorkError);
+    expect((refused as UnsyncedWorkError).message).toMatch(/1 pending/);
+    expect(await acme.get('spaces').query().fetchCount()).toBe(1);
+    const exported = await switcher.drop('acme', registry, { exported: (refused as UnsyncedWorkError).exported });
     expect(exported.queue).toHaveLength(1);
     expect(exported.queue[0]).toMatchObject({ entity: 'Space', operation: 'insert', payload: expect.objectContaining({ name: 'acme space' }) });
     expect(switcher.tenantId).toBeNull();

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { syncDocumentLimits, type AuthorizeFn, type SqlDialect, type SyncAuth } from 'trackhub-sync/runtime/server';
+import { syncDocumentLimits, type AuthorizeFn, type OperationEvent, type SqlDialect, type SyncAuth } from 'trackhub-sync/runtime/server';
 import { createResolvers, typeDefs } from '../generated/server';
 import type { ExamplePrisma } from './database';
 import { devAuthenticator } from './devAuth';
@@ -21,6 +21,8 @@ export interface SyncAppOptions {
   pageSizeMax?: number;
   tombstoneHorizonDays?: number;
   now?: () => Date;
+  /** Per pushed item, with its trace id (`opId`): log it to follow a write from the device to the row. */
+  onOperation?: (event: OperationEvent<SyncContext>) => void;
 }
 
 /** graphql-yoga serving the generated sync API at `/graphql`. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startSyncServer, type SyncAppOptions } from '../../../examples/trackhub-core/server/app';
 import { openDatabase } from '../../../examples/trackhub-core/server/database';
 import { GraphqlTransport, type SyncTransport, type WireRecord } from '../../../runtime/client/index';
+import { registry } from '../../../examples/trackhub-core/generated/client/index';
 
 /** The real example server (generated resolvers over Prisma on SQLite) on 127.0.0.1. */
 export interface TestServer {
@@ -23,7 +24,8 @@ export async function startTestServer(options: Partial<SyncAppOptions> & { datab
   const database = await openDatabase(databaseUrl ? { url: databaseUrl } : { file: join(dir, 'server.db') });
   const server = await startSyncServer({ prisma: database.prisma, dialect: database.dialect, ...appOptions });
   const transport = (tenantId: string, fetchImpl?: typeof fetch) =>
-    new GraphqlTransport({ url: server.url, headers: () => ({ authorization: `Bearer dev:${tenantId}:tester` }), fetch: fetchImpl });
+    // The typed per-entity operations, as apps use them (GraphqlTransport's `registry`).
+    new GraphqlTransport({ url: server.url, headers: () => ({ authorization: `Bearer dev:${tenantId}:tester` }), fetch: fetchImpl, registry });
   return {
     url: server.url,
     dir,
