@@ -125,6 +125,29 @@ describe('backend from the packed tarball: tsc, plain node, graphql-yoga', () =>
   });
 });
 
+/** The slice of playwright-core used here (the package is the test project's, not this repository's). */
+interface BrowserPage {
+  on(event: 'pageerror', listener: (error: Error) => void): void;
+  on(event: 'console', listener: (message: { type(): string; text(): string }) => void): void;
+  waitForSelector(selector: string, options: object): Promise<unknown>;
+  evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  goto(url: string): Promise<unknown>;
+  reload(): Promise<unknown>;
+}
+interface Chromium {
+  launchPersistentContext(
+    userDataDir: string,
+    options: object,
+  ): Promise<{
+    pages(): BrowserPage[];
+    newPage(): Promise<BrowserPage>;
+    setOffline(offline: boolean): Promise<void>;
+    route(url: string, handler: (route: { abort(code?: string): Promise<void> }) => void): Promise<void>;
+    unroute(url: string): Promise<void>;
+    close(): Promise<void>;
+  }>;
+}
+
 /** Serve a built static site on 127.0.0.1 (port 0). */
 async function serveStatic(root: string): Promise<{ url: string; server: Server }> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
@@ -152,7 +175,7 @@ describe('web app from the packed tarball: vite build, headless Chromium', () =>
     const url = await startServer(['sqlite', join(dir, 'web-server.db')]);
     const site = await serveStatic(join(dir, 'web-dist'));
     // playwright-core from the project, driving Debian's chromium (no browser download).
-    const { chromium } = (await import(pathToFileURL(join(packageApp(), 'node_modules/playwright-core/index.mjs')).href)) as typeof import('playwright-core');
+    const { chromium } = (await import(pathToFileURL(join(packageApp(), 'node_modules/playwright-core/index.mjs')).href)) as { chromium: Chromium };
     const profile = mkdtempSync(join(tmpdir(), 'trackhub-chromium-'));
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
