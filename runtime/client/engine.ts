@@ -139,7 +139,7 @@ export class SyncEngine {
     return exportState(this.database, this.registry, this.platform.clock.now());
   }
 
-  /** Every queued change not yet acknowledged, oldest first (`sending` while in a request). */
+  /** Every queued change not yet acknowledged, oldest first (`sending`: handed to the transport, the server may have it). */
   listPending(): Promise<QueueEntry[]> {
     return listQueue(this.database);
   }
