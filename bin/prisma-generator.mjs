@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Prisma generator entry: `generator sync { provider = "trackhub-sync-prisma" }`
-// (or `provider = "node ./node_modules/trackhub-sync/bin/prisma-generator.mjs"`).
-// The package ships TypeScript sources, run through tsx.
+// Development entry of the Prisma generator: runs the TypeScript sources
+// through tsx (this repository's tests). The published bin is
+// dist/bin/prisma-generator.js, built from bin/prisma-generator.ts.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../generator/integrations/prisma/handler.ts');
+await import('./prisma-generator.ts');

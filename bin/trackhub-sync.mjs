@@ -1,13 +1,8 @@
 #!/usr/bin/env node
-// Entry point: the package ships TypeScript sources, run through tsx.
-import { setFlagsFromString } from 'node:v8';
+// Development entry point: runs the TypeScript sources through tsx (this
+// repository's tests and scripts). The published bin is dist/bin/trackhub-sync.js,
+// built from bin/main.ts (README "Development").
 import { register } from 'tsx/esm/api';
 
-// Prisma's schema engine is WebAssembly called a few times per run; in a
-// short-lived process V8's optimising tier costs more than it saves (measured:
-// first get_datamodel on a 200-model schema ~300 ms with tier-up, ~60 ms with
-// the baseline compiler only). Set before the engine module is loaded.
-setFlagsFromString('--liftoff-only');
-
 register();
-await import('./trackhub-sync.ts');
+await import('./main.ts');

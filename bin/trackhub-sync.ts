@@ -34,6 +34,7 @@ program
   .option('--check', 'exit 1 and print a diff if anything is stale')
   .option('--dry-run', 'show what would change; write nothing')
   .option('--allow-destructive', 'allow destructive local migrations')
+  .option('--allow-foreign', 'write beside files trackhub-sync did not write in the output folder (never touching them)')
   .option('--json', 'machine-readable report')
   .action(async (flags) => {
     process.exitCode = await generateCommand(flags, io);

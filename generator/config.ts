@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { DiagnosticCode, DiagnosticsError, diagnostic } from './diagnostics';
@@ -23,7 +23,12 @@ export const configSchema = z
   .object({
     /** Prisma files, folders of Prisma files, or `.graphql` files. Required (here or with --schema). */
     schema: z.union([z.string(), z.array(z.string())]).optional(),
-    /** Output folder, owned by trackhub-sync. Default `generated`. */
+    /**
+     * Output folder. trackhub-sync deletes or replaces only the files it wrote
+     * there (listed in its `.trackhub-sync-manifest.json`); it may not be the
+     * config file's folder, the working folder, or a folder above them.
+     * Default `generated`.
+     */
     out: z.string().default('generated'),
     /** Module specifier generated code imports the runtime from. Default `trackhub-sync/runtime`. */
     runtimeImport: z.string().default('trackhub-sync/runtime'),
@@ -40,6 +45,13 @@ export const configSchema = z
     /** Local schema migrations (SPEC §3). */
     migrations: z
       .object({
+        /**
+         * The migration history: one snapshot per local schema version
+         * (`0001.json`, ...), append-only and committed like `prisma/migrations`.
+         * Source, not output: it may not be inside the output folder.
+         * Default `trackhub-sync/migrations`.
+         */
+        history: z.string().min(1).default('trackhub-sync/migrations'),
         /** Emit destructive changes (dropped tables or columns, type changes) as SQL steps. Default false. */
         allowDestructive: z.boolean().default(false),
         /** Destructive changes allowed one by one: `"table"` or `"table.column"`. Default none. */
@@ -92,6 +104,8 @@ export interface ResolvedConfig extends Omit<z.output<typeof configSchema>, 'sch
   schema: string[];
   /** Absolute output folder. */
   out: string;
+  /** `migrations.history` is absolute. */
+  migrations: z.output<typeof configSchema>['migrations'];
 }
 
 export interface CliOverrides {
@@ -142,14 +156,42 @@ export async function resolveConfig(flags: CliOverrides, cwd = process.cwd()): P
       ),
     ]);
   }
+  const out = flags.out ? fromCwd(flags.out) : fromFile(config.out);
+  const history = fromFile(config.migrations.history);
+  const shownFile = file ? relative(cwd, file) : '<flags>';
+  const located = (key: string) =>
+    key === 'out' && flags.out ? { file: '<flags>', line: 1, column: 1 } : { file: shownFile, ...(file ? locateKey(file, [key]) : { line: 1, column: 1 }) };
+  const placement = [
+    ...outPlacementProblems({ out, baseDir, cwd, flag: Boolean(flags.out), configFile: Boolean(file) }).map((message) =>
+      diagnostic(
+        DiagnosticCode.outputFolder,
+        located('out'),
+        message,
+        'Point it at a folder of its own, such as generated/: trackhub-sync replaces the files it generates there.',
+      ),
+    ),
+  ];
+  // An overlap is only worth reporting for an output folder that is otherwise acceptable.
+  if (placement.length === 0 && (inside(history, out) || inside(out, history))) {
+    placement.push(
+      diagnostic(
+        DiagnosticCode.config,
+        located('history'),
+        `config migrations.history: the migration history (${displayPath(cwd, history)}) and the output folder (${displayPath(cwd, out)}) overlap`,
+        'The history is source, like prisma/migrations: keep it outside the output folder (default trackhub-sync/migrations beside the config).',
+      ),
+    );
+  }
+  if (placement.length > 0) throw new DiagnosticsError(placement);
   return {
     ...config,
     baseDir,
     configFile: file ?? null,
     schema: schemaList,
-    out: flags.out ? fromCwd(flags.out) : fromFile(config.out),
+    out,
     migrations: {
       ...config.migrations,
+      history,
       allowDestructive: flags.allowDestructive || config.migrations.allowDestructive,
     },
     proto: {
@@ -157,6 +199,33 @@ export async function resolveConfig(flags: CliOverrides, cwd = process.cwd()): P
       files: flags.proto?.length ? flags.proto.map(fromCwd) : config.proto.files.map(fromFile),
     },
   };
+}
+
+/**
+ * Why an output folder may not be used: it is the config file's folder or the
+ * working folder, or contains one of them. The generator replaces files there,
+ * so such a folder would put the project itself in its hands.
+ */
+function outPlacementProblems(where: { out: string; baseDir: string; cwd: string; flag: boolean; configFile: boolean }): string[] {
+  const named = `${where.flag ? '--out' : 'out'} ${displayPath(where.cwd, where.out)}`;
+  const folders = [
+    ...(where.configFile ? [{ dir: where.baseDir, name: 'the config folder' }] : []),
+    ...(!where.configFile || where.cwd !== where.baseDir ? [{ dir: where.cwd, name: 'the working folder' }] : []),
+  ];
+  return folders
+    .filter((f) => inside(f.dir, where.out))
+    .map((f) => `${named} is ${where.out === f.dir ? f.name : `above ${f.name}`}: the output folder must be a folder of its own`);
+}
+
+/** `path` is `folder` or lies under it. */
+function inside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** A path as messages show it: relative to `from`, `.` for `from` itself. */
+function displayPath(from: string, path: string): string {
+  return relative(from, path).split(sep).join('/') || '.';
 }
 
 async function loadConfigFile(file: string, cwd: string): Promise<unknown> {
@@ -174,8 +243,37 @@ async function loadConfigFile(file: string, cwd: string): Promise<unknown> {
       ]);
     }
   }
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const mod = (file.endsWith('.ts') ? await importTypeScript(file, cwd) : await import(pathToFileURL(file).href)) as { default?: unknown };
   return mod.default ?? mod;
+}
+
+/**
+ * A `.ts` config: Node 20 runs no TypeScript, and the published CLI is plain
+ * JavaScript (README "Configuration"), so such a file is loaded through tsx,
+ * an optional peer dependency imported only here. Under a loader that already
+ * handles `.ts` (tsx, vitest) the plain import works and tsx is not needed.
+ */
+async function importTypeScript(file: string, cwd: string): Promise<unknown> {
+  const url = pathToFileURL(file).href;
+  try {
+    return await import(url);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+  }
+  let tsx: { tsImport(specifier: string, parentURL: string): Promise<unknown> };
+  try {
+    tsx = (await import('tsx/esm/api')) as typeof tsx;
+  } catch {
+    throw new DiagnosticsError([
+      diagnostic(
+        DiagnosticCode.config,
+        { file: relative(cwd, file), line: 1, column: 1 },
+        'a TypeScript config needs tsx to load it',
+        'Install it (`npm install --save-dev tsx`), or use trackhub-sync.config.mjs or .json.',
+      ),
+    ]);
+  }
+  return tsx.tsImport(url, import.meta.url);
 }
 
 /** Best-effort position of a config key in the file, for located config errors. */

@@ -20,8 +20,10 @@ export const DiagnosticCode = {
   duplicateEntity: 'TS115',
   inputNotFound: 'TS116',
   config: 'TS200',
+  outputFolder: 'TS201',
   snapshot: 'TS300',
   destructiveChange: 'TS301',
+  regression: 'TS302',
   proto: 'TS400',
 } as const;
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];

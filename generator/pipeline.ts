@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from './config';
 import { DiagnosticsError, hasErrors, type Diagnostic } from './diagnostics';
 import type { GeneratedFile } from './emit/generatedFile';
+import { manifestFile } from './emit/manifest';
 import { buildIr } from './ir/build';
 import type { SchemaChange } from './ir/diff';
 import type { Ir } from './ir/types';
@@ -12,16 +13,22 @@ import { generateProto } from './targets/proto/generate';
 import { generateServer } from './targets/server/generate';
 import { generateWatermelon } from './targets/watermelon/generate';
 import { keepSnapshots, planMigrations } from './targets/watermelon/migrations/planMigrations';
-import { readDeclaredVersion, readSnapshotFiles } from './targets/watermelon/migrations/readSnapshotFiles';
+import { readHistory } from './targets/watermelon/migrations/history';
 
 export interface PipelineResult {
   ir: Ir;
-  /** Every file of the output, sorted by path: what `generate` writes and `--check` compares. */
+  /**
+   * Every file of the output, sorted by path, then the output folder's
+   * manifest: what `generate` writes and `--check` compares. Includes the
+   * migration history's snapshots (`history`), committed and new.
+   */
   files: GeneratedFile[];
   /** Warnings worth printing (errors throw). */
   warnings: Diagnostic[];
   /** Local schema version and the changes of the step this run adds (none: empty); null without the WatermelonDB target. */
   migration: { schemaVersion: number; changes: SchemaChange[] } | null;
+  /** Output paths of an earlier release's snapshots (`snapshots/0001.json`) this run moves to the history folder. */
+  movedSnapshots: string[];
 }
 
 /** Read the inputs and build the validated IR; throws DiagnosticsError on bad input. */
@@ -37,22 +44,20 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
   const { ir, warnings } = loadIr(config);
   const files: GeneratedFile[] = [];
   let migration: PipelineResult['migration'] = null;
-  // Local migrations: diff the IR against the committed snapshot chain (read from the output folder).
-  const migrationInput = {
-    ir,
-    options: config.migrations,
-    snapshots: readSnapshotFiles(config.out),
-    declaredVersion: readDeclaredVersion(config.out),
-    shownOut: displayPath(config.baseDir, config.out),
-  };
+  // Local migrations: diff the IR against the migration history, an input
+  // beside the config (README "Migrations"); its new snapshot is a file to write.
+  const { history, diagnostics: historyProblems } = readHistory(config.migrations.history, config.out, config.baseDir);
+  if (historyProblems.length > 0) throw new DiagnosticsError(historyProblems);
+  const migrationInput = { ir, options: config.migrations, snapshots: history.files, shownHistory: history.shown, declared: history.declared };
+  const inHistory = (file: GeneratedFile): GeneratedFile => ({ path: `${displayPath(config.baseDir, config.migrations.history)}/${file.path}`, contents: file.contents, history: true });
   if (config.targets.watermelon) {
     const plan = planMigrations(migrationInput);
     warnings.push(...plan.warnings);
     migration = { schemaVersion: plan.schemaVersion, changes: plan.changes };
     files.push(...generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
-    files.push(...plan.files);
+    files.push(...plan.files.map(inHistory));
   } else {
-    files.push(...keepSnapshots(migrationInput));
+    files.push(...keepSnapshots(migrationInput).map(inHistory));
   }
   if (config.targets.client) files.push(...generateClient({ ir, config }));
   if (config.targets.server) files.push(...generateServer({ ir, config }));
@@ -62,5 +67,6 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
     files.push(...generateProto({ ir, config, protos, previousSyncProto: readPreviousSyncProto(config.out, config.proto.package) }));
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { ir, files, warnings, migration };
+  files.push(manifestFile(files));
+  return { ir, files, warnings, migration, movedSnapshots: history.moved };
 }

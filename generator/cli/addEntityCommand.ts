@@ -37,8 +37,6 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
   if (nameError) return fail(nameError);
   const strategy = parseStrategy(flags.strategy);
   if (!strategy.ok) return fail(strategy.error);
-  const fields = parseFieldSpecs(flags.fields ?? '');
-  if (!fields.ok) return fail(fields.error);
 
   const cwd = io.cwd;
   const bar = progress(io.progress);
@@ -46,17 +44,22 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
     const config = await optionalConfig({ config: flags.config, schema: flags.schema ? [flags.schema] : undefined }, cwd);
     const project = pickProject(config, flags.schema, cwd);
     if (project.kind === 'none') return fail('no Prisma or GraphQL schema found; run `trackhub-sync init` first or pass --schema');
-    if (declaredNames(project).has(name)) return fail(`'${name}' is already declared in ${relative(cwd, project.path)}`);
-    const change = planAddEntity(project, { name, strategy: strategy.value, fields: fields.value }, false);
+    const declared = declaredNames(project);
+    if (declared.has(name)) return fail(`'${name}' is already declared in ${relative(cwd, project.path)}`);
+    // A field typed with a declared name is a relation to that entity.
+    const fields = parseFieldSpecs(flags.fields ?? '', declared);
+    if (!fields.ok) return fail(fields.error);
+    const changes = planAddEntity(project, { name, strategy: strategy.value, fields: fields.value }, false);
+    const change = changes.at(-1)!;
     if (project.kind === 'prisma') {
-      const errors = validatePrismaAfter(project.path, project.folder, [change], config?.baseDir ?? cwd);
+      const errors = validatePrismaAfter(project.path, project.folder, changes, config?.baseDir ?? cwd);
       if (errors.length) {
         if (flags.json) io.stdout(JSON.stringify({ status: 'error', diagnostics: errors }, null, 2));
         else printDiagnostics(errors, io);
         return fail('the schema would not validate; nothing written');
       }
     }
-    applyChanges([change]);
+    applyChanges(changes);
     const shownSchema = relative(cwd, change.path).split(sep).join('/');
 
     let generated: { out: string; written: number; unchanged: number; removed: number } | null = null;
@@ -75,7 +78,7 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
     }
     bar.done();
     if (flags.json) {
-      io.stdout(JSON.stringify({ status: 'added', entity: name, strategy: strategy.value, changes: changesJson([change], cwd), generated }, null, 2));
+      io.stdout(JSON.stringify({ status: 'added', entity: name, strategy: strategy.value, changes: changesJson(changes, cwd), generated }, null, 2));
     } else {
       io.stdout(`${p.green('added')} ${p.bold(name)} (${strategy.value}) to ${shownSchema}`);
       if (generated) io.stdout(`${generated.out}: ${generated.written} written, ${generated.unchanged} unchanged` + (generated.removed ? `, ${generated.removed} removed` : ''));

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { resolveConfig, type CliOverrides } from '../config';
 import { DiagnosticsError, type Diagnostic } from '../diagnostics';
-import { compareTree } from '../emit/compare';
+import { compareTree, counted } from '../emit/compare';
 import { writeOutput } from '../emit/write';
 import { changeTarget } from '../ir/diff';
 import { runPipeline } from '../pipeline';
@@ -12,6 +12,8 @@ export interface GenerateFlags extends CliOverrides {
   check?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  /** Generate beside files trackhub-sync did not write in the output folder (never replacing or deleting them). */
+  allowForeign?: boolean;
 }
 
 /** Exit codes of SPEC §8. */
@@ -32,12 +34,12 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
     warnings = result.warnings;
     const out = relative(io.cwd, config.out) || '.';
     if (flags.check || flags.dryRun) {
-      const cmp = compareTree(result.files, config.out, config.baseDir);
+      const cmp = compareTree(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign });
       const upToDate = cmp.stale.length + cmp.missing.length + cmp.orphans.length === 0;
       if (flags.json) {
         io.stdout(
           JSON.stringify(
-            { status: upToDate ? 'up-to-date' : 'stale', out, stale: cmp.stale, missing: cmp.missing, orphans: cmp.orphans, unchanged: cmp.unchanged.length, warnings },
+            { status: upToDate ? 'up-to-date' : 'stale', out, stale: cmp.stale, missing: cmp.missing, orphans: cmp.orphans, foreign: cmp.foreign, unchanged: cmp.unchanged.length, warnings },
             null,
             2,
           ),
@@ -47,22 +49,27 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
         if (!upToDate) io.stdout(cmp.diff);
         io.stdout(
           upToDate
-            ? `${out}: ${result.files.length} files up to date`
+            ? `${out}: ${result.files.filter(counted).length} files up to date`
             : `${out}: ${cmp.stale.length} stale, ${cmp.missing.length} missing, ${cmp.orphans.length} orphan file(s)` +
                 (flags.check ? ' — run `trackhub-sync generate`' : ' (dry run: nothing written)'),
         );
       }
       return flags.check && !upToDate ? ExitCode.stale : ExitCode.ok;
     }
-    const summary = writeOutput(result.files, config.out, config.baseDir);
+    const summary = writeOutput(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign });
+    const moved = result.movedSnapshots;
     if (flags.json) {
-      io.stdout(JSON.stringify({ status: 'written', out, ...summary, warnings, migration: result.migration }, null, 2));
+      io.stdout(JSON.stringify({ status: 'written', out, ...summary, movedSnapshots: moved, warnings, migration: result.migration }, null, 2));
     } else {
       printDiagnostics(warnings, io);
       io.stdout(
         `${out}: ${summary.written.length} written, ${summary.unchanged.length} unchanged` +
           (summary.removed.length ? `, ${summary.removed.length} removed` : ''),
       );
+      if (moved.length > 0) {
+        const history = relative(io.cwd, config.migrations.history) || '.';
+        io.stdout(`migration history: moved ${moved.length} snapshot(s) from ${out}/snapshots/ to ${history}/ (commit it; see README "Migrations")`);
+      }
       if (result.migration?.changes.length) {
         const steps = result.migration.changes.map((c) => `${c.kind} ${changeTarget(c)}`).join(', ');
         io.stdout(`local schema: version ${result.migration.schemaVersion}, new migration step: ${steps}`);

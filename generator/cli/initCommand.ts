@@ -72,7 +72,7 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     changes.push(planCreate(project.path, newSchemaText(project.kind, body, vocabularyRef)));
   } else {
     project = detected;
-    if (!flags.skipEntity && !hasSyncedEntity(project)) changes.push(planAddEntity(project, entity, true));
+    if (!flags.skipEntity && !hasSyncedEntity(project)) changes.push(...planAddEntity(project, entity, true));
   }
 
   const schemaRel = relative(cwd, project.path).split(sep).join('/');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { packagePath } from '../packageRoot';
 
-const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+const TEMPLATES = packagePath('templates/');
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 /**

@@ -4,11 +4,33 @@ import { alignFields } from './prismaText';
 import { SEQUENCE_DOCS, SEQUENCE_FIELD_LINE, prismaVocabulary, sequenceIndexFields, syncIndexFields } from './vocabulary';
 
 /** One `--fields` entry: `name:Type`, `name:Type?` (optional) or `name:Type[]` (list). */
-export interface FieldSpec {
+export interface ScalarFieldSpec {
   name: string;
   type: (typeof SCALAR_TYPES)[number];
   optional: boolean;
   list: boolean;
+}
+
+/**
+ * `name:Entity` / `name:Entity?`: a belongs-to relation to an entity of the
+ * schema, held by the key column `<name>Id` (the device stores the parent's
+ * local id there and the client engine translates it; README "Type mapping").
+ */
+export interface RelationFieldSpec {
+  name: string;
+  relation: string;
+  optional: boolean;
+}
+
+export type FieldSpec = ScalarFieldSpec | RelationFieldSpec;
+
+export function isRelationSpec(spec: FieldSpec): spec is RelationFieldSpec {
+  return 'relation' in spec;
+}
+
+/** The key column of a relation field: `task` is held by `taskId`. */
+export function relationKey(spec: RelationFieldSpec): string {
+  return `${spec.name}Id`;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -16,21 +38,35 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 const FIELD_SPEC = /^([a-z][A-Za-z0-9]*):([A-Za-z]+)(\?|\[\])?$/;
 const ENTITY_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
-/** Parse `--fields "title:String done:Boolean dueAt:DateTime?"` (spaces or commas between entries). */
-export function parseFieldSpecs(text: string): Parsed<FieldSpec[]> {
+/**
+ * Parse `--fields "title:String done:Boolean dueAt:DateTime? task:Task?"`
+ * (spaces or commas between entries). A type naming one of `entities` is a
+ * relation to it.
+ */
+export function parseFieldSpecs(text: string, entities: ReadonlySet<string> = new Set()): Parsed<FieldSpec[]> {
   const specs: FieldSpec[] = [];
   const base = new Set(prismaVocabulary().baseFields.map((f) => f.name));
+  const taken = (name: string) => specs.some((s) => s.name === name || (isRelationSpec(s) && relationKey(s) === name));
   for (const entry of text.split(/[\s,]+/).filter(Boolean)) {
     const match = FIELD_SPEC.exec(entry);
-    if (!match) return { ok: false, error: `bad field '${entry}': write name:Type, name:Type? or name:Type[] (camelCase name)` };
+    if (!match) return { ok: false, error: `bad field '${entry}': write name:Type, name:Type?, name:Type[] or name:Entity? (camelCase name)` };
     const [, name, type, suffix] = match;
+    if (base.has(name!)) return { ok: false, error: `field '${name}' is a base field; every entity has it already` };
+    if (taken(name!)) return { ok: false, error: `field '${name}' is given twice` };
+    if (entities.has(type!)) {
+      const spec: RelationFieldSpec = { name: name!, relation: type!, optional: suffix === '?' };
+      if (suffix === '[]') return { ok: false, error: `field '${name}': a list of ${type} is the other side of ${type}'s own relation; declare it there as 'x:${'<this entity>'}'` };
+      if (base.has(relationKey(spec)) || taken(relationKey(spec))) return { ok: false, error: `field '${name}': its key column ${relationKey(spec)} is already a field; name the relation differently` };
+      if (specs.some((s) => isRelationSpec(s) && s.relation === type)) return { ok: false, error: `field '${name}': a second relation to ${type} is not supported (TS114)` };
+      specs.push(spec);
+      continue;
+    }
     const known = SCALAR_TYPES.find((t) => t === type);
     if (!known) {
-      const near = nearest(type!, SCALAR_TYPES);
-      return { ok: false, error: `field '${name}': unknown type '${type}'${near ? ` (did you mean '${near}'?)` : ''}; types: ${SCALAR_TYPES.join(', ')}` };
+      const choices = [...SCALAR_TYPES, ...entities];
+      const near = nearest(type!, choices);
+      return { ok: false, error: `field '${name}': unknown type '${type}'${near ? ` (did you mean '${near}'?)` : ''}; types: ${SCALAR_TYPES.join(', ')}, or an entity of the schema` };
     }
-    if (base.has(name!)) return { ok: false, error: `field '${name}' is a base field; every entity has it already` };
-    if (specs.some((s) => s.name === name)) return { ok: false, error: `field '${name}' is given twice` };
     specs.push({ name: name!, type: known, optional: suffix === '?', list: suffix === '[]' });
   }
   return { ok: true, value: specs };
@@ -55,7 +91,14 @@ export function parseStrategy(value: string | undefined): Parsed<SyncStrategy> {
  */
 export function prismaModel(name: string, strategy: SyncStrategy, fields: readonly FieldSpec[]): string {
   const indent = '  ';
-  const own = fields.map((f) => ({ name: f.name, type: `${f.type}${f.list ? '[]' : f.optional ? '?' : ''}`, rest: '' }));
+  const own = fields.flatMap((f) =>
+    isRelationSpec(f)
+      ? [
+          { name: relationKey(f), type: `String${f.optional ? '?' : ''}`, rest: '' },
+          { name: f.name, type: `${f.relation}${f.optional ? '?' : ''}`, rest: `@relation(fields: [${relationKey(f)}], references: [id])` },
+        ]
+      : [{ name: f.name, type: `${f.type}${f.list ? '[]' : f.optional ? '?' : ''}`, rest: '' }],
+  );
   const base = prismaVocabulary().baseFields.map((f) => ({ name: f.name, type: f.type, rest: f.rest }));
   const lines = alignFields([...base, SEQUENCE_FIELD_LINE, ...own], indent);
   return [
@@ -78,7 +121,7 @@ const SDL_STRATEGY: Record<SyncStrategy, string> = {
   manual: 'MANUAL',
 };
 
-const SDL_SCALAR: Record<FieldSpec['type'], string> = {
+const SDL_SCALAR: Record<ScalarFieldSpec['type'], string> = {
   String: 'String',
   Int: 'Int',
   Float: 'Float',
@@ -92,7 +135,9 @@ const SDL_SCALAR: Record<FieldSpec['type'], string> = {
 
 /** An annotated SDL type: `implements CrtBaseEntity` brings the base fields. */
 export function sdlType(name: string, strategy: SyncStrategy, fields: readonly FieldSpec[]): string {
-  const lines = fields.map((f) => {
+  const lines = fields.flatMap((f) => {
+    // SDL relations by convention: `task: Task` is held by `taskId` (readers/graphql).
+    if (isRelationSpec(f)) return [`  ${relationKey(f)}: ID${f.optional ? '' : '!'}`, `  ${f.name}: ${f.relation}${f.optional ? '' : '!'}`];
     const scalar = SDL_SCALAR[f.type];
     return `  ${f.name}: ${f.list ? `[${scalar}!]!` : f.optional ? scalar : `${scalar}!`}`;
   });

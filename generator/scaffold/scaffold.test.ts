@@ -25,6 +25,20 @@ describe('field specs', () => {
   });
 });
 
+describe('relation field specs', () => {
+  it('a type naming an entity is a relation held by <name>Id; the model gets the key and the @relation', () => {
+    const parsed = parseFieldSpecs('body:String task:Task?', new Set(['Task']));
+    expect(parsed).toEqual({ ok: true, value: [{ name: 'body', type: 'String', optional: false, list: false }, { name: 'task', relation: 'Task', optional: true }] });
+    const model = prismaModel('Comment', 'lastWriteWins', parsed.ok ? parsed.value : []);
+    expect(model).toMatch(/\n  taskId +String\?\n  task +Task\? +@relation\(fields: \[taskId\], references: \[id\]\)\n/);
+    expect(parseFieldSpecs('task:Task', new Set())).toMatchObject({ ok: false, error: expect.stringContaining('unknown type') });
+    expect(parseFieldSpecs('task:Tsk', new Set(['Task']))).toMatchObject({ ok: false, error: expect.stringContaining("did you mean 'Task'") });
+    expect(parseFieldSpecs('tasks:Task[]', new Set(['Task']))).toMatchObject({ ok: false });
+    expect(parseFieldSpecs('taskId:String task:Task', new Set(['Task']))).toMatchObject({ ok: false, error: expect.stringContaining('taskId') });
+    expect(parseFieldSpecs('space:Space', new Set(['Space']))).toMatchObject({ ok: false, error: expect.stringContaining('spaceId') });
+  });
+});
+
 describe('Prisma text edits', () => {
   it('a new model carries every base field, the change sequence, aligned like prisma format, and both indexes', () => {
     const model = prismaModel('Task', 'manual', [{ name: 'title', type: 'String', optional: false, list: false }]);

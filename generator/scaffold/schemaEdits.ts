@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { lowerFirst, pluralize } from '../ir/names';
 import type { SyncStrategy } from '../ir/types';
 import { displayPath } from '../readers/readInputs';
 import { readPrisma } from '../readers/prisma/readPrisma';
 import { type Diagnostic } from '../diagnostics';
-import { prismaModel, sdlType, type FieldSpec } from './entityTemplate';
+import { isRelationSpec, prismaModel, sdlType, type FieldSpec } from './entityTemplate';
 import { prismaFiles, type ProjectSchema } from './project';
-import { scanPrisma, syncAnnotation } from './prismaText';
+import { alignFields, applyEdits, scanPrisma, syncAnnotation, type TextEdit } from './prismaText';
 import { planEdit, type FileChange } from './userFiles';
 import { STATUS_ENUM_NAME, prismaVocabulary } from './vocabulary';
 
@@ -54,15 +55,31 @@ export function hasSyncedEntity(project: ProjectSchema): boolean {
  * end of the user's schema: the single Prisma file, a new `<name>.prisma` in a
  * schema folder, or the SDL file. The status enum is appended when missing;
  * with `withSupport`, so are the server's support models (replay log, counter).
+ * In Prisma each relation also gets its other side in the parent model
+ * (`comments Comment[]` in `Task`), inserted after the parent's last field.
  */
-export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>, entity: NewEntity, withSupport: boolean): FileChange {
-  if (project.kind === 'graphql') return planEdit(project.path, (text) => appendBlocks(text, [sdlType(entity.name, entity.strategy, entity.fields)]));
+export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>, entity: NewEntity, withSupport: boolean): FileChange[] {
+  if (project.kind === 'graphql') return [planEdit(project.path, (text) => appendBlocks(text, [sdlType(entity.name, entity.strategy, entity.fields)]))];
   const names = declaredNames(project);
   const blocks = [prismaModel(entity.name, entity.strategy, entity.fields)];
   if (!names.has(STATUS_ENUM_NAME)) blocks.unshift(prismaVocabulary().statusEnum);
   if (withSupport) for (const [model, text] of prismaVocabulary().supportModels) if (!names.has(model)) blocks.push(text);
   const file = project.folder ? join(project.path, `${entity.name.charAt(0).toLowerCase()}${entity.name.slice(1)}.prisma`) : project.path;
-  return planEdit(file, (text) => appendBlocks(text, blocks));
+  const backEdits = new Map<string, TextEdit[]>();
+  for (const spec of entity.fields.filter(isRelationSpec)) {
+    const parent = prismaFiles(project.path)
+      .flatMap((path) => scanPrisma(path, safeRead(path)).map((block) => ({ path, block })))
+      .find((b) => b.block.keyword === 'model' && b.block.name === spec.relation);
+    if (!parent) continue; // validated afterwards by Prisma's engine
+    const last = parent.block.fields.at(-1);
+    const [line] = alignFields([{ name: pluralize(lowerFirst(entity.name)), type: `${entity.name}[]`, rest: '' }], parent.block.indent, parent.block.fields);
+    const edits = backEdits.get(parent.path) ?? [];
+    edits.push({ offset: last ? last.lineEnd + 1 : parent.block.bodyStart, text: `${line}\n` });
+    backEdits.set(parent.path, edits);
+  }
+  const changes = [...backEdits].filter(([path]) => path !== file).map(([path, edits]) => planEdit(path, (text) => applyEdits(text, edits)));
+  changes.push(planEdit(file, (text) => appendBlocks(applyEdits(text, backEdits.get(file) ?? []), blocks)));
+  return changes;
 }
 
 /**

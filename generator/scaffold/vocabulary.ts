@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { OPERATION_TABLE } from '../../runtime/server/push/write';
 import { COUNTER_TABLE } from '../../runtime/server/sequence';
 import { REQUIRED_BASE_FIELDS } from '../ir/types';
+import { packagePath } from '../packageRoot';
 import { SEQUENCE_FIELD } from '../targets/server/fieldAccess';
 import { scanPrisma, type FieldLine } from './prismaText';
 
@@ -12,7 +12,7 @@ import { scanPrisma, type FieldLine } from './prismaText';
  * that init, add-entity and doctor write into user schemas.
  */
 
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+export const SCHEMA_DIR = packagePath('schema/');
 export const BASE_FIELDS_FILE = `${SCHEMA_DIR}base-fields.prisma`;
 export const DIRECTIVES_FILE = `${SCHEMA_DIR}directives.graphql`;
 export const SUPPORT_MODELS_FILE = `${SCHEMA_DIR}sync-models.prisma`;

@@ -12,4 +12,4 @@ export { GraphqlTransport, type GraphqlTransportOptions } from './graphqlTranspo
 export { ResyncRequiredError, TransportError, type ConflictPayload, type PullPage, type PushItem, type PushResult, type SyncTransport } from './transport';
 export { ManualNetwork, alwaysOnline, backoffDelay, noAppState, systemClock, systemTimers, type AppStateMonitor, type Clock, type NetworkMonitor, type Platform, type Timers } from './platform';
 export { ValueStore } from './observable';
-export { TenantSwitcher, sqliteDatabaseFactory, tenantDatabaseName, type DatabaseFactory, type SqliteFactoryOptions } from './tenantDatabase';
+export { TenantSwitcher, tenantDatabaseName, type DatabaseFactory } from './tenantDatabase';

@@ -1,6 +1,6 @@
 import { Q, type Collection, type Database, type Model, type Query } from '@nozbe/watermelondb';
-import type { Clause } from '@nozbe/watermelondb/QueryDescription';
-import type { Observable } from '@nozbe/watermelondb/utils/rx';
+import type { Clause } from '@nozbe/watermelondb/QueryDescription/index.js';
+import type { Observable } from '@nozbe/watermelondb/utils/rx/index.js';
 import { uuidv7 } from 'uuidv7';
 import { createLocal, createManyLocal, deleteLocal, updateLocal, type WriteContext } from './localWrites';
 import type { EntityMeta } from './meta';

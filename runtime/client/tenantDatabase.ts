@@ -1,12 +1,6 @@
-import { Database, type Model } from '@nozbe/watermelondb';
-import type { AppSchema } from '@nozbe/watermelondb/Schema';
-import type { SchemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
-import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
+import type { Database } from '@nozbe/watermelondb';
 import { exportState, type ExportedState } from './admin';
-import { interopDefault } from './interop';
 import type { SyncRegistry } from './meta';
-
-const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 
 /** SPEC §3: one database per tenant, `trackhub_db_{tenantId}`. */
 export function tenantDatabaseName(tenantId: string): string {
@@ -14,32 +8,12 @@ export function tenantDatabaseName(tenantId: string): string {
   return `trackhub_db_${tenantId}`;
 }
 
-/** Opens the database of a name (the platform decides where it lives). */
+/**
+ * Opens the database of a name (the platform decides where it lives):
+ * `sqliteDatabaseFactory` (`trackhub-sync/runtime/client/sqlite`) or
+ * `lokiDatabaseFactory` (`trackhub-sync/runtime/client/loki`, the web).
+ */
 export type DatabaseFactory = (databaseName: string) => Database;
-
-export interface SqliteFactoryOptions {
-  schema: AppSchema;
-  migrations?: SchemaMigrations;
-  modelClasses: (typeof Model)[];
-  /** Folder of the database files (Node); on a device the adapter's default location is used. */
-  directory?: string;
-  /** JSI on React Native (default true there); Node uses better-sqlite3 either way. */
-  jsi?: boolean;
-}
-
-/** WatermelonDB's SQLite adapter (React Native; better-sqlite3 on Node). */
-export function sqliteDatabaseFactory(options: SqliteFactoryOptions): DatabaseFactory {
-  return (name) =>
-    new Database({
-      adapter: new SQLiteAdapter({
-        schema: options.schema,
-        migrations: options.migrations,
-        dbName: options.directory ? `${options.directory.replace(/\/$/, '')}/${name}` : name,
-        jsi: options.jsi ?? false,
-      }),
-      modelClasses: options.modelClasses,
-    });
-}
 
 /**
  * Holds the database of the signed-in tenant and switches on sign-in or

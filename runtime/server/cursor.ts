@@ -22,17 +22,19 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ e: cursor.entity, s: cursor.seq.toString(), t: cursor.issuedAt })).toString('base64url');
 }
 
-/** Decode a cursor a client sent back; a malformed one or one for another entity is `BAD_CURSOR`. */
+/** Decode a cursor a client sent back; anything but one this server issued for `entity` is `BAD_CURSOR` (never another error). */
 export function decodeCursor(text: string, entity: string): Cursor {
-  let parsed: { e?: unknown; s?: unknown; t?: unknown };
+  const bad = () => requestError('BAD_CURSOR', 'cursor is not one this server issued');
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as typeof parsed;
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    throw requestError('BAD_CURSOR', 'cursor is not one this server issued');
+    throw bad();
   }
-  if (typeof parsed.e !== 'string' || typeof parsed.s !== 'string' || !/^\d+$/.test(parsed.s) || typeof parsed.t !== 'number') {
-    throw requestError('BAD_CURSOR', 'cursor is not one this server issued');
-  }
-  if (parsed.e !== entity) throw requestError('BAD_CURSOR', `cursor belongs to ${parsed.e}, not ${entity}`);
-  return { entity: parsed.e, seq: BigInt(parsed.s), issuedAt: parsed.t };
+  // `null`, a number, a string or an array decode as JSON too.
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw bad();
+  const { e, s, t } = parsed as { e?: unknown; s?: unknown; t?: unknown };
+  if (typeof e !== 'string' || typeof s !== 'string' || !/^\d{1,19}$/.test(s) || typeof t !== 'number' || !Number.isFinite(t)) throw bad();
+  if (e !== entity) throw requestError('BAD_CURSOR', `cursor belongs to another entity, not ${entity}`);
+  return { entity: e, seq: BigInt(s), issuedAt: t };
 }

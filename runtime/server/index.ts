@@ -6,9 +6,12 @@
 export { tenantIsolation } from './authorize';
 export { createSyncCore, type EntityRuntime, type SyncCore, type SyncCoreOptions } from './core';
 export { decodeCursor, encodeCursor, type Cursor } from './cursor';
+export { nestingDepth, syncDocumentLimits, type DocumentLimits, type DocumentLimitsPlugin } from './documentLimits';
 export { requestError, type RequestErrorCode } from './errors';
 export { purgeSyncOperations, purgeTombstones } from './maintenance';
+export { classifyDatabaseError, type DatabaseErrorClass } from './push/databaseErrors';
 export { appendMerge, resolveUpdate, unionMerge } from './push/merge';
+export { MAX_JSON_DEPTH } from './push/values';
 export { OPERATION_TABLE } from './push/write';
 export { markServerWrites } from './serverWrites';
 export { createSyncHandlers, type GetAuth, type SyncHandlers, type SyncServerOptions } from './resolvers';

@@ -50,14 +50,21 @@ describe('trackhub-sync generate', () => {
     expect(check.stdout).toMatch(/0 stale, 1 missing, 0 orphan/);
 
     writeFileSync(model, original);
-    writeFileSync(join(out(), 'watermelon/notes.txt'), 'hand-written\n');
+    const notes = join(out(), 'watermelon/notes.txt');
+    writeFileSync(notes, 'hand-written\n');
+    // A file trackhub-sync did not write: --check refuses the folder exactly as generate does.
     check = cli(['generate', '--check', '--json'], dir);
-    expect(check.status).toBe(1);
-    expect(JSON.parse(check.stdout)).toMatchObject({ status: 'stale', orphans: ['watermelon/notes.txt'], stale: [], missing: [] });
-
-    // generate owns the folder: it removes the orphan and --check is green again.
-    const fix = cli(['generate'], dir);
-    expect(fix.stdout).toMatch(/1 removed/);
+    expect(check.status).toBe(2);
+    expect(JSON.parse(check.stdout)).toMatchObject({ status: 'error', diagnostics: [{ code: 'TS201', file: 'generated/watermelon/notes.txt' }] });
+    const refused = cli(['generate'], dir);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^generated\/watermelon\/notes\.txt:1:1 TS201 the output folder holds a file trackhub-sync did not write$/m);
+    // --allow-foreign generates beside it and never touches it.
+    const beside = cli(['generate', '--allow-foreign'], dir);
+    expect(beside.status, beside.stderr).toBe(0);
+    expect(readFileSync(notes, 'utf8')).toBe('hand-written\n');
+    expect(cli(['generate', '--check', '--allow-foreign'], dir).status).toBe(0);
+    rmSync(notes);
     expect(cli(['generate', '--check'], dir).status).toBe(0);
   });
 

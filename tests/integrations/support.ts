@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -26,9 +26,12 @@ export function scratchInput(goldenCase: string, prefix: string): string {
 }
 
 /**
- * Make `dir` look like a project with trackhub-sync installed: node_modules
- * links every dependency of this repository, `trackhub-sync` to the repository,
- * and `.bin/trackhub-sync-prisma` as npm links a package's "bin" entry.
+ * Make `dir` look like a project with trackhub-sync installed from this
+ * repository's sources (development mode: the published build is tested from
+ * the packed tarball in tests/package): node_modules links every dependency of
+ * this repository, `trackhub-sync` is a folder whose package.json maps the
+ * subpaths to the sources run through tsx, and `.bin/trackhub-sync-prisma` is
+ * linked as npm links a package's "bin" entry.
  */
 export function installInto(dir: string): void {
   const modules = join(dir, 'node_modules');
@@ -36,7 +39,14 @@ export function installInto(dir: string): void {
   for (const entry of readdirSync(join(REPO, 'node_modules'))) {
     if (!entry.startsWith('.')) symlinkSync(join(REPO, 'node_modules', entry), join(modules, entry));
   }
-  symlinkSync(REPO.replace(/\/$/, ''), join(modules, 'trackhub-sync'), 'dir');
+  const self = join(modules, 'trackhub-sync');
+  mkdirSync(self);
+  for (const folder of ['bin', 'generator', 'runtime', 'templates', 'schema']) symlinkSync(join(REPO, folder), join(self, folder), 'dir');
+  const preset = './generator/integrations/codegen/preset.mjs';
+  writeFileSync(
+    join(self, 'package.json'),
+    JSON.stringify({ name: 'trackhub-sync', type: 'module', exports: { './codegen': preset, './codegen-preset': preset, './runtime/*': './runtime/*/index.ts' } }),
+  );
   symlinkSync(join(REPO, 'bin/prisma-generator.mjs'), join(modules, '.bin/trackhub-sync-prisma'));
 }
 

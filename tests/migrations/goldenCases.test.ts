@@ -12,8 +12,8 @@ import { migrationCases, replayCase } from './support/goldenCase';
 import { readTable, schemaDefinition, seedEveryTable, seedRows } from './support/rows';
 
 // The migration golden cases, replayed: generating previous/schema.prisma and
-// then input/schema.prisma reproduces the committed expected/ tree byte for
-// byte (so the step shown there is what the tool emits for that change), and
+// then input/schema.prisma reproduces the committed expected/ tree and
+// migration history byte for byte (so the step shown there is what the tool emits for that change), and
 // the emitted step migrates a filled database of version 1 on the real SQLite
 // adapter to exactly the definitions of a fresh version 2.
 
@@ -47,6 +47,10 @@ describe.each(migrationCases())('migration golden case %s', (name) => {
     const replayed = listTree(replay.out).map((path) => ({ path, contents: readFileSync(join(replay.out, path), 'utf8') }));
     const cmp = compareTree(replayed, join(GOLDEN_ROOT, name, 'expected'), work);
     expect(cmp.diff, 'replayed output differs from expected/').toBe('');
+    // The history the two runs appended to is the case's committed history, byte for byte.
+    const committed = join(GOLDEN_ROOT, name, 'trackhub-sync/migrations');
+    expect(listTree(replay.history)).toEqual(listTree(committed));
+    for (const path of listTree(committed)) expect(readFileSync(join(replay.history, path), 'utf8'), path).toBe(readFileSync(join(committed, path), 'utf8'));
 
     const v1 = await load(join(work, 'code-v1'));
     const v2 = await load(join(work, 'code-v2'));

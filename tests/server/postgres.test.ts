@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import type { ExamplePrisma } from '../../examples/trackhub-core/server/database';
 import { item, startHarness, tenant, type Harness } from './harness';
+import { defineHardeningTests } from './hardeningCases';
 import { defineSyncApiTests } from './syncApiCases';
 
 // One throw-away PostgreSQL server for this file: started here, stopped here.
@@ -14,6 +15,7 @@ const database = async () => {
 afterAll(() => server?.stop());
 
 defineSyncApiTests('PostgreSQL (pg adapter)', async () => ({ kind: 'postgresql', url: await database() }));
+defineHardeningTests('PostgreSQL (pg adapter)', async () => ({ kind: 'postgresql', url: await database() }));
 
 describe('pull cursor under concurrent writers (PostgreSQL)', () => {
   let h: Harness;

@@ -4,6 +4,7 @@ import { resolveConfig } from '../../generator/config';
 import { DiagnosticsError, formatDiagnostic, sortDiagnostics } from '../../generator/diagnostics';
 import { compareTree } from '../../generator/emit/compare';
 import type { GeneratedFile } from '../../generator/emit/generatedFile';
+import { MANIFEST_PATH, manifestFile } from '../../generator/emit/manifest';
 import { writeOutput } from '../../generator/emit/write';
 import { runPipeline } from '../../generator/pipeline';
 
@@ -26,13 +27,13 @@ export type GoldenOutcome =
  * Run a case through the same pipeline as the CLI. With UPDATE_GOLDEN=1 the
  * expected tree (or diagnostics.txt, ir.json) is rewritten instead.
  */
-export async function runGoldenCase(name: string): Promise<GoldenOutcome> {
-  const dir = join(GOLDEN_ROOT, name);
+export async function runGoldenCase(name: string, root = GOLDEN_ROOT): Promise<GoldenOutcome> {
+  const dir = join(root, name);
   const config = await resolveConfig({ config: join(dir, 'trackhub-sync.config.json') }, dir);
   const diagnosticsFile = join(dir, 'diagnostics.txt');
   try {
     const result = runPipeline(config);
-    const files = result.files.map(inExpectedTree);
+    const files = expectedTree(result.files);
     const irJson = `${JSON.stringify(result.ir, null, 2)}\n`;
     if (UPDATE) {
       writeOutput(files, config.out, config.baseDir);
@@ -52,8 +53,13 @@ export async function runGoldenCase(name: string): Promise<GoldenOutcome> {
 /**
  * External files (user `.proto` files edited in place) would overwrite the
  * case's inputs; in a golden case they are compared inside the expected tree
- * instead, under `external/<path relative to the case>`.
+ * instead, under `external/<path relative to the case>`, and the manifest
+ * lists them there. Migration history files stay where they are: the case's
+ * `trackhub-sync/migrations/` is its committed history.
  */
-function inExpectedTree(file: GeneratedFile): GeneratedFile {
-  return file.external ? { path: `external/${file.path}`, contents: file.contents } : file;
+function expectedTree(generated: readonly GeneratedFile[]): GeneratedFile[] {
+  const files = generated
+    .filter((f) => f.path !== MANIFEST_PATH)
+    .map((file) => (file.external ? { path: `external/${file.path}`, contents: file.contents } : file));
+  return [...files, manifestFile(files)];
 }

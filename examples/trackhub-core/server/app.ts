@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
-import type { AuthorizeFn, SqlDialect, SyncAuth } from 'trackhub-sync/runtime/server';
+import { syncDocumentLimits, type AuthorizeFn, type SqlDialect, type SyncAuth } from 'trackhub-sync/runtime/server';
 import { createResolvers, typeDefs } from '../generated/server';
 import type { ExamplePrisma } from './database';
 import { devAuthenticator } from './devAuth';
@@ -31,6 +31,8 @@ export function createSyncApp(options: SyncAppOptions) {
     schema: createSchema<SyncContext>({ typeDefs, resolvers }),
     context: ({ request }) => ({ auth: authenticate(request) }),
     graphqlEndpoint: '/graphql',
+    // Pathological documents (a 50,000-deep literal) get a GraphQL error, not a stack overflow.
+    plugins: [syncDocumentLimits()],
     logging: false,
   });
 }

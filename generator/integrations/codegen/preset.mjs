@@ -1,5 +1,6 @@
-// graphql-codegen loads presets named in codegen.yml with import(); the
-// package ships TypeScript sources, so this entry registers tsx first.
+// Development entry of the preset (this repository's tests, which run the
+// sources): registers tsx, then loads preset.ts. The published
+// `trackhub-sync/codegen` and `trackhub-sync/codegen-preset` are dist/codegen.js.
 import { register } from 'tsx/esm/api';
 
 register();

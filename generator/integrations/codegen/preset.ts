@@ -1,7 +1,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import { resolveConfig } from '../../config';
-import { diskPath } from '../../emit/compare';
+import { DiagnosticsError } from '../../diagnostics';
+import { diskPath, shownPath } from '../../emit/compare';
+import { inventoryOutput, ownershipDiagnostics } from '../../emit/ownership';
 import { runPipeline } from '../../pipeline';
 import { sdlSourceFiles } from './sdlSources';
 
@@ -9,6 +11,8 @@ import { sdlSourceFiles } from './sdlSources';
 export interface TrackhubSyncPresetConfig {
   /** trackhub-sync config file (relative to the working directory); default: looked up like the CLI does. */
   config?: string;
+  /** Generate beside files trackhub-sync did not write in the output folder (as `generate --allow-foreign`). Default false. */
+  allowForeign?: boolean;
 }
 
 /**
@@ -36,6 +40,8 @@ export const preset: Types.OutputPreset<TrackhubSyncPresetConfig> = {
       cwd,
     );
     const { files } = runPipeline(config);
+    const refused = ownershipDiagnostics(inventoryOutput(files, config.out), shownPath(config.baseDir, config.out), options.presetConfig.allowForeign ?? false);
+    if (refused.length > 0) throw new DiagnosticsError(refused);
     return files.map((file) => {
       const path = diskPath(file, config.out, config.baseDir);
       const pluginName = `trackhub-sync:${file.path}`;

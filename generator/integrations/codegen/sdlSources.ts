@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse, type DocumentNode, type GraphQLSchema, type Source } from 'graphql';
+import { packagePath } from '../../packageRoot';
 
 /** The vocabulary file users add to codegen's `schema` so the SDL builds (it declares CrtBaseEntity). */
-const VOCABULARY_FILE = fileURLToPath(new URL('../../../schema/directives.graphql', import.meta.url));
+const VOCABULARY_FILE = packagePath('schema/directives.graphql');
 
 /** Names declared by schema/directives.graphql: a source declaring only these is ours, not an input. */
 const vocabularyNames: ReadonlySet<string> = new Set(definitionNames(parse(readFileSync(VOCABULARY_FILE, 'utf8'))));

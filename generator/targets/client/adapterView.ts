@@ -35,8 +35,8 @@ export function adapterView(entity: IrEntity, runtimeImport: string): AdapterVie
   const runtimeNames = writable ? ['type AdapterContext', 'WritableSyncAdapter'] : ['type AdapterContext', 'SyncAdapter'];
   const imports = [`import { ${runtimeNames.sort((a, b) => a.replace('type ', '').localeCompare(b.replace('type ', ''))).join(', ')} } from '${runtimeImport}/client';`];
   if (json) imports.push(`import type { JsonValue } from '${runtimeImport}/watermelon';`);
-  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../watermelon/enums';`);
-  imports.push(`import type { ${entity.name} } from '../watermelon/models/${entity.name}';`);
-  imports.push(`import { ${metaName(entity)} } from './registry';`);
+  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../watermelon/enums.js';`);
+  imports.push(`import type { ${entity.name} } from '../watermelon/models/${entity.name}.js';`);
+  imports.push(`import { ${metaName(entity)} } from './registry.js';`);
   return { entity: entity.name, imports, writable, inputFields, patchFields, meta: metaName(entity), strategy: entity.strategy };
 }

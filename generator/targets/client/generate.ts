@@ -46,13 +46,13 @@ export function generateClient(context: ClientContext): GeneratedFile[] {
   files.push(
     file('index.ts', 'index', {
       runtimeImport: config.runtimeImport,
-      imports: ir.entities.map((e) => `import { ${e.name}Adapter } from './${e.name}Adapter';`),
+      imports: ir.entities.map((e) => `import { ${e.name}Adapter } from './${e.name}Adapter.js';`),
       reexports: [
-        `export { registry, ${ir.entities.map(metaName).join(', ')} } from './registry';`,
+        `export { registry, ${ir.entities.map(metaName).join(', ')} } from './registry.js';`,
         ...ir.entities.map((e) =>
           e.direction === 'pullOnly'
-            ? `export { ${e.name}Adapter } from './${e.name}Adapter';`
-            : `export { ${e.name}Adapter, type ${e.name}Input, type ${e.name}Patch } from './${e.name}Adapter';`,
+            ? `export { ${e.name}Adapter } from './${e.name}Adapter.js';`
+            : `export { ${e.name}Adapter, type ${e.name}Input, type ${e.name}Patch } from './${e.name}Adapter.js';`,
         ),
       ],
       members: ir.entities.map((e) => ({ property: lowerFirst(e.name), className: `${e.name}Adapter` })),

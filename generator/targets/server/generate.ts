@@ -44,7 +44,7 @@ export function generateServer(context: ServerContext): GeneratedFile[] {
     file('entities.ts', 'entities', {
       imports: importLines({
         [runtime]: ['type SyncEntityDefinition', 'type SyncEntityDescriptor'],
-        ...(pushable.length > 0 ? { './validators': pushable.flatMap((e) => [`${e.name}Create`, `${e.name}Update`]) } : {}),
+        ...(pushable.length > 0 ? { './validators.js': pushable.flatMap((e) => [`${e.name}Create`, `${e.name}Update`]) } : {}),
       }),
       settings: {
         maxBatch: config.server.maxBatch,
@@ -71,9 +71,9 @@ export function generateServer(context: ServerContext): GeneratedFile[] {
     file('resolvers.ts', 'resolvers', {
       imports: importLines({
         [runtime]: ['createSyncHandlers', 'DateTimeScalar', 'JSONScalar', 'type SyncServerOptions'],
-        './authorize': ['authorize'],
-        './entities': ['entities', 'settings'],
-        './resolverTypes': ['type SyncResolvers', ...ir.entities.map((e) => `type ${e.name}Record`)],
+        './authorize.js': ['authorize'],
+        './entities.js': ['entities', 'settings'],
+        './resolverTypes.js': ['type SyncResolvers', ...ir.entities.map((e) => `type ${e.name}Record`)],
       }),
       entities: ir.entities.map((e) => ({ name: e.name })),
       pushableEntities: tsEntities.filter((e) => e.pushable),

@@ -27,11 +27,13 @@ export function scalarMapping(field: IrField, enums: ReadonlyMap<string, readonl
     case 'Float':
       return { graphql: 'Float', ts: 'number', zod: 'z.number()' };
     case 'BigInt':
-      // Decimal digits within the signed 64-bit range of a BigInt column.
+      // Decimal digits within the signed 64-bit range of a BigInt column. zod runs
+      // the refinement even after the pattern failed, and BigInt('1.5') throws:
+      // the refinement checks the pattern itself first.
       return {
         graphql: 'String',
         ts: 'string',
-        zod: "z.string().regex(/^-?\\d{1,19}$/).refine((v) => BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n, 'out of the 64-bit range')",
+        zod: "z.string().regex(/^-?\\d{1,19}$/).refine((v) => !/^-?\\d{1,19}$/.test(v) || (BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n), 'out of the 64-bit range')",
       };
     case 'Decimal':
       return { graphql: 'String', ts: 'string', zod: 'z.string().regex(/^-?\\d+(\\.\\d+)?$/)' };

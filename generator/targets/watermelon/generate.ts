@@ -71,13 +71,13 @@ export function generateWatermelon(context: WatermelonContext): GeneratedFile[] 
   files.push(
     file('index.ts', 'index', {
       imports: [
-        ...names.map((n) => `import { ${n} } from './models/${n}';`),
-        `import { systemModelClasses } from './models/system';`,
+        ...names.map((n) => `import { ${n} } from './models/${n}.js';`),
+        `import { systemModelClasses } from './models/system.js';`,
       ],
       reexports: [
         ...(names.length > 0 ? [`export { ${names.join(', ')} };`] : []),
-        `export { ${SYSTEM_TABLES.map((t) => t.className).join(', ')} } from './models/system';`,
-        ...(ir.enums.length > 0 ? [`export * from './enums';`] : []),
+        `export { ${SYSTEM_TABLES.map((t) => t.className).join(', ')} } from './models/system.js';`,
+        ...(ir.enums.length > 0 ? [`export * from './enums.js';`] : []),
       ],
       classList: [...names, '...systemModelClasses'].join(', '),
     }),

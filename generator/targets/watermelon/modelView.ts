@@ -63,16 +63,17 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
 
   const imports = [
     `import { Model${[...watermelonTypes].sort().map((t) => `, type ${t}`).join('')} } from '@nozbe/watermelondb';`,
-    `import { ${[...decorators].sort().join(', ')} } from '@nozbe/watermelondb/decorators';`,
+    // WatermelonDB has no `exports` map: subpaths name their file, as Node's ESM loader and NodeNext need.
+    `import { ${[...decorators].sort().join(', ')} } from '@nozbe/watermelondb/decorators/index.js';`,
   ];
-  if (associations.length > 0) imports.push(`import type { Associations } from '@nozbe/watermelondb/Model';`);
+  if (associations.length > 0) imports.push(`import type { Associations } from '@nozbe/watermelondb/Model/index.js';`);
   if (runtime.size > 0) {
     const names = [...runtime].sort((a, b) => a.replace('type ', '').localeCompare(b.replace('type ', '')));
     imports.push(`import { ${names.join(', ')} } from '${runtimeImport}/watermelon';`);
   }
-  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../enums';`);
+  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../enums.js';`);
   for (const name of [...related].filter((r) => r !== entity.name).sort()) {
-    imports.push(`import type { ${name} } from './${name}';`);
+    imports.push(`import type { ${name} } from './${name}.js';`);
   }
 
   return {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EntityRuntime } from '../core';
 import type { PushItem, SyncAuth, SyncResultItem, WireRecord } from '../types';
 import { failure } from './result';
+import { fieldValueProblem, MAX_JSON_DEPTH, scanValue, stringProblem } from './values';
 
 const envelopeSchema = z
   .object({
@@ -19,17 +20,31 @@ const envelopeSchema = z
 /** Base fields the server sets; a client value is dropped (SPEC §4: only a base for conflict detection). */
 const SERVER_SET = new Set(['id', 'clientId', 'version', 'updatedAt', 'deletedAt']);
 
+/** An item refused before it reached the database; `opId` is null when the item has no usable one (nothing to replay it by). */
+export interface Refused {
+  refused: SyncResultItem;
+  opId: string | null;
+}
+
 /**
  * Check a push item's envelope (docs/PROTOCOL.md "Push") and its data
- * against the generated validators and the field access rules. Returns the
- * item, or the failure result for it; one bad item never affects another.
+ * against what the columns store, the generated validators and the field
+ * access rules. Returns the item, or its failure result; one bad item never
+ * affects another, and nothing here throws on any JSON input.
  */
-export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): PushItem | SyncResultItem {
-  const rawObj = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const clientId = typeof rawObj.clientId === 'string' ? rawObj.clientId : null;
-  const rawId = typeof rawObj.id === 'string' ? rawObj.id : null;
+export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): PushItem | Refused {
+  const rawObj = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' && stringProblem(v) === null ? v : null);
+  const clientId = text(rawObj.clientId);
+  const rawId = text(rawObj.id);
+  const refuse = (message: string, opId: string | null = null): Refused => ({ refused: failure(clientId, rawId, 'VALIDATION', message), opId });
+  for (const key of ['opId', 'clientId', 'id'] as const) {
+    const value = rawObj[key];
+    const problem = typeof value === 'string' ? stringProblem(value) : null;
+    if (problem) return refuse(`${key}: ${problem}`);
+  }
   const parsed = envelopeSchema.safeParse(stripNulls(rawObj));
-  if (!parsed.success) return failure(clientId, rawId, 'VALIDATION', formatIssues(parsed.error.issues));
+  if (!parsed.success) return refuse(formatIssues(parsed.error.issues));
   const env = parsed.data;
   const item: PushItem = {
     opId: env.opId,
@@ -41,7 +56,7 @@ export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): 
     data: env.data ?? {},
     base: env.base ?? null,
   };
-  const fail = (code: 'VALIDATION' | 'FORBIDDEN', message: string) => failure(item.clientId, item.id, code, message);
+  const fail = (code: 'VALIDATION' | 'FORBIDDEN', message: string): Refused => ({ refused: failure(item.clientId, item.id, code, message), opId: item.opId });
   if (!entity.validators) return fail('VALIDATION', `${entity.descriptor.name} is pull-only: it accepts no push`);
   switch (item.op) {
     case 'create':
@@ -57,11 +72,18 @@ export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): 
       return item;
   }
 
+  if (item.base) {
+    // Only compared and merged, never stored; the same limits keep that work bounded.
+    const problem = scanValue(item.base, 'base', MAX_JSON_DEPTH + 1);
+    if (problem) return fail('VALIDATION', problem);
+  }
   const d = entity.descriptor;
   const data: WireRecord = {};
   for (const [key, value] of Object.entries(item.data)) {
     const field = entity.fields.get(key);
-    if (!field) return fail('VALIDATION', `unknown field '${key}'`);
+    if (!field) return fail('VALIDATION', `unknown field '${stringProblem(key) ? '(unprintable name)' : key.slice(0, 100)}'`);
+    const problem = fieldValueProblem(field, value);
+    if (problem) return fail('VALIDATION', problem);
     if (key === d.scope) {
       if (value !== null && value !== auth.tenantId) return fail('FORBIDDEN', `${key} names another tenant`);
       continue;
@@ -81,7 +103,13 @@ export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): 
     }
   }
   const validator = item.op === 'create' ? entity.validators.create : entity.validators.update;
-  const checked = validator.safeParse(data);
+  let checked: ReturnType<typeof validator.safeParse>;
+  try {
+    checked = validator.safeParse(data);
+  } catch {
+    // A validator must not throw; if one does, the item is still refused alone.
+    return fail('VALIDATION', 'data: refused by the validator');
+  }
   if (!checked.success) return fail('VALIDATION', formatIssues(checked.error.issues));
   item.data = data;
   return item;

@@ -5,27 +5,34 @@ import { reserveSequence } from '../sequence';
 import type { PrismaTx, PushItem, SyncAuth, SyncResultItem, WireRecord } from '../types';
 import { delegateOf } from '../delegate';
 import { rowToWire, wireEqual } from '../wire';
+import { classifyDatabaseError } from './databaseErrors';
 import { parseItem } from './envelope';
 import { resolveUpdate } from './merge';
 import { failure, success } from './result';
+import { mergedValueProblem } from './values';
 import { insertRows, readOperations, recordOperations, updateRows } from './write';
 
+/** An item with an operation id: decided (or refused earlier) inside the transaction, and its result stored. */
 interface Indexed {
   index: number;
-  item: PushItem;
+  opId: string;
+  /** The parsed item, or null when it was refused before the transaction. */
+  item: PushItem | null;
+  refused: SyncResultItem | null;
 }
 
 /**
  * `syncPush` for one entity (SPEC §4–§5, docs/PROTOCOL.md "Push").
  *
- * Items are validated first; the valid ones go through one transaction:
- * reserve sequence numbers (which serialises concurrent pushes of the same
- * tenant and entity), one read for the records, the replay log and the
- * parents of foreign keys, decisions in memory, then one INSERT, one UPDATE
- * and one replay-log INSERT. Validation, conflicts and refusals are decided
- * per item and never touch the others. If the database rejects the batch
- * (a constraint the runtime could not foresee), each item is retried in its
- * own transaction so that only the offending one fails (`INTERNAL`).
+ * Items are validated first (nothing there throws, whatever the JSON); then
+ * every item with an operation id goes through one transaction: reserve
+ * sequence numbers (which serialises concurrent pushes of the same tenant and
+ * entity), one read for the records, the replay log and the parents of
+ * foreign keys, decisions in memory, then one INSERT, one UPDATE and one
+ * replay-log write of every terminal result. Validation, conflicts and
+ * refusals are decided per item and never touch the others. If the database
+ * rejects the batch, each item is retried in its own transaction so that
+ * only the offending one fails, with a code from `classifyDatabaseError`.
  */
 export async function pushBatch(core: SyncCore, auth: SyncAuth, entity: EntityRuntime, rawItems: readonly unknown[]): Promise<SyncResultItem[]> {
   if (rawItems.length > core.options.maxBatch) {
@@ -34,30 +41,41 @@ export async function pushBatch(core: SyncCore, auth: SyncAuth, entity: EntityRu
     });
   }
   const results: SyncResultItem[] = new Array(rawItems.length);
-  const valid: Indexed[] = [];
+  const batch: Indexed[] = [];
   rawItems.forEach((raw, index) => {
     const parsed = parseItem(entity, auth, raw);
-    if ('opId' in parsed) valid.push({ index, item: parsed });
-    else results[index] = parsed;
+    if ('opId' in parsed && !('refused' in parsed)) batch.push({ index, opId: parsed.opId, item: parsed, refused: null });
+    else if (parsed.opId !== null) batch.push({ index, opId: parsed.opId, item: null, refused: parsed.refused });
+    else results[index] = parsed.refused;
   });
-  if (valid.length === 0) return results;
-  const run = (batch: Indexed[]) => core.options.prisma.$transaction((tx) => applyBatch(core, tx, auth, entity, batch), { maxWait: 10_000, timeout: 30_000 });
+  if (batch.length === 0) return results;
+  const run = (part: Indexed[]) => core.options.prisma.$transaction((tx) => applyBatch(core, tx, auth, entity, part), { maxWait: 10_000, timeout: 30_000 });
   try {
-    for (const [index, result] of await run(valid)) results[index] = result;
+    for (const [index, result] of await run(batch)) results[index] = result;
   } catch (error) {
-    for (const one of valid) {
+    for (const one of batch) {
       try {
         for (const [index, result] of await run([one])) results[index] = result;
       } catch (itemError) {
-        results[one.index] = failure(one.item.clientId, one.item.id, 'INTERNAL', describe(valid.length === 1 ? error : itemError));
+        const { code, message } = classifyDatabaseError(batch.length === 1 ? error : itemError);
+        const result = failure(one.item?.clientId ?? one.refused?.clientId ?? null, one.item?.id ?? one.refused?.id ?? null, code, message);
+        results[one.index] = result;
+        if (code !== 'INTERNAL') await storeRefusal(core, auth, entity, one, result);
       }
     }
   }
   return results;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n').filter(Boolean).slice(-1)[0] ?? error.name : String(error);
+/** A refusal by the database is terminal too: store it for later copies (best effort, in its own transaction). */
+async function storeRefusal(core: SyncCore, auth: SyncAuth, entity: EntityRuntime, one: Indexed, result: SyncResultItem): Promise<void> {
+  try {
+    await core.options.prisma.$transaction((tx) =>
+      recordOperations(tx, core.dialect, auth.tenantId, entity.descriptor.name, [{ opId: one.opId, result }], core.now()),
+    );
+  } catch {
+    // Not stored: a later copy is decided again, and refused again.
+  }
 }
 
 interface Working {
@@ -74,12 +92,13 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
   const nowIso = now.toISOString();
   let seq = await reserveSequence(tx, dialect, auth.tenantId, d.name, batch.length);
 
-  const replays = await readOperations(tx, dialect, auth.tenantId, batch.map((b) => b.item.opId));
-  const ids = batch.flatMap((b) => (b.item.id ? [b.item.id] : []));
-  const clientIds = batch.flatMap((b) => (b.item.clientId ? [b.item.clientId] : []));
+  const replays = await readOperations(tx, dialect, auth.tenantId, d.name, batch.map((b) => b.opId));
+  const items = batch.flatMap((b) => (b.item ? [b.item] : []));
+  const ids = items.flatMap((item) => (item.id ? [item.id] : []));
+  const clientIds = items.flatMap((item) => (item.clientId ? [item.clientId] : []));
   // Only non-empty lists: `id IN () OR clientId IN (…)` makes SQLite scan the table instead of using both indexes.
   const lookups = [...(ids.length > 0 ? [{ id: { in: ids } }] : []), ...(clientIds.length > 0 ? [{ clientId: { in: clientIds } }] : [])];
-  const rows = await delegateOf(tx, d).findMany({ where: lookups.length === 1 ? lookups[0]! : { OR: lookups }, select: entity.readSelect });
+  const rows = lookups.length === 0 ? [] : await delegateOf(tx, d).findMany({ where: lookups.length === 1 ? lookups[0]! : { OR: lookups }, select: entity.readSelect });
   const byId = new Map<string, WireRecord>();
   const byClientId = new Map<string, WireRecord>();
   for (const row of rows) {
@@ -87,10 +106,10 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
     byId.set(String(record.id), record);
     if (record.clientId != null) byClientId.set(String(record.clientId), record);
   }
-  const parents = await readParents(core, tx, entity, batch);
+  const parents = await readParents(core, tx, entity, items);
 
   const working = new Map<string, Working>();
-  const applied: { opId: string; result: SyncResultItem }[] = [];
+  const terminal: { opId: string; result: SyncResultItem }[] = [];
   const out = new Map<number, SyncResultItem>();
   const pulledNames = entity.pulled.map((f) => f.name);
   const pulledOf = (record: WireRecord) => Object.fromEntries(pulledNames.map((n) => [n, record[n] ?? null]));
@@ -116,6 +135,8 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
 
   const decide = (item: PushItem): SyncResultItem => {
     const found = item.id ? byId.get(item.id) : item.clientId ? byClientId.get(item.clientId) : undefined;
+    // Results about a record the caller may see echo the item's clientId, else the record's (docs/PROTOCOL.md "Push").
+    const echo = (record: WireRecord) => item.clientId ?? (record.clientId as string | null) ?? null;
     switch (item.op) {
       case 'create': {
         const existing = byClientId.get(item.clientId!);
@@ -149,11 +170,11 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
         const changes: WireRecord = {};
         for (const [name, value] of Object.entries(item.data)) {
           if (entity.fields.get(name)!.access === 'createOnly') {
-            if (!wireEqual(value, found[name])) return failure(item.clientId, item.id, 'VALIDATION', `'${name}' cannot change after create`);
+            if (!wireEqual(value, found[name])) return failure(echo(found), String(found.id), 'VALIDATION', `'${name}' cannot change after create`);
           } else changes[name] = value;
         }
         const refused = checkForeignKeys(changes, item);
-        if (refused) return refused;
+        if (refused) return { ...refused, clientId: echo(found), id: String(found.id) };
         const resolution = resolveUpdate({
           strategy: d.strategy,
           fields: entity.fields,
@@ -166,9 +187,9 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
         });
         switch (resolution.kind) {
           case 'invalid':
-            return failure(item.clientId, item.id, 'VALIDATION', resolution.message);
+            return failure(echo(found), String(found.id), 'VALIDATION', resolution.message);
           case 'conflict':
-            return failure(item.clientId, String(found.id), 'CONFLICT', resolution.message, {
+            return failure(echo(found), String(found.id), 'CONFLICT', resolution.message, {
               serverData: pulledOf(found),
               clientData: item.data,
               serverVersion: Number(found.version),
@@ -178,14 +199,18 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
           case 'apply':
             break;
         }
+        for (const [name, value] of Object.entries(resolution.values)) {
+          const problem = mergedValueProblem(entity.fields.get(name)!, value);
+          if (problem) return failure(echo(found), String(found.id), 'VALIDATION', problem);
+        }
         const version = Number(found.version) + 1;
         write(found, { ...resolution.values, version, updatedAt: nowIso, [entity.sequence.field]: String(seq++) });
-        return success(item.clientId ?? (found.clientId as string | null), String(found.id), version, nowIso);
+        return success(echo(found), String(found.id), version, nowIso);
       }
       case 'delete': {
         if (!found) return failure(item.clientId, item.id, 'NOT_FOUND', `no ${d.name} ${item.id ?? item.clientId}`);
         if (!core.authorize(auth, d, 'delete', found)) return failure(item.clientId, item.id, 'FORBIDDEN', 'not allowed to delete this record');
-        const clientId = item.clientId ?? (found.clientId as string | null);
+        const clientId = echo(found);
         if (found.deletedAt != null) return success(clientId, String(found.id), Number(found.version), found.updatedAt as string | null);
         if (d.strategy === 'manual' && item.baseVersion !== null && item.baseVersion !== Number(found.version)) {
           return failure(clientId, String(found.id), 'CONFLICT', `version ${item.baseVersion} is stale (server has ${String(found.version)})`, {
@@ -203,30 +228,31 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
     }
   };
 
-  for (const { index, item } of batch) {
-    // The same operation twice in one batch is a replay of the first.
-    const earlier = replays.get(item.opId);
-    const result = earlier ?? decide(item);
-    out.set(index, result);
-    if (!earlier) {
-      replays.set(item.opId, result);
-      if (result.success) applied.push({ opId: item.opId, result });
+  for (const entry of batch) {
+    // Any copy of an operation that already has a terminal result gets that result, whatever it
+    // carries now (docs/PROTOCOL.md "Replay"); the same operation twice in one batch is a replay of the first.
+    const replay = replays.get(entry.opId) ?? null;
+    const result = replay ?? entry.refused ?? decide(entry.item!);
+    out.set(entry.index, result);
+    if (!replay && result.errorCode !== 'INTERNAL') {
+      replays.set(entry.opId, result);
+      terminal.push({ opId: entry.opId, result });
     }
   }
 
   const entries = [...working.values()];
   await insertRows(tx, dialect, entity, entries.filter((w) => w.isNew).map((w) => w.record), now);
   await updateRows(tx, dialect, entity, entries.filter((w) => !w.isNew && Object.keys(w.changed).length > 0).map((w) => ({ id: String(w.record.id), values: w.changed })));
-  await recordOperations(tx, dialect, auth.tenantId, d.name, applied, now);
+  await recordOperations(tx, dialect, auth.tenantId, d.name, terminal, now);
   return out;
 }
 
 /** Scope value of every parent a batch's foreign keys name, by target entity and id (one read per target). */
-async function readParents(core: SyncCore, tx: PrismaTx, entity: EntityRuntime, batch: Indexed[]): Promise<Map<string, Map<string, unknown>>> {
+async function readParents(core: SyncCore, tx: PrismaTx, entity: EntityRuntime, batch: readonly PushItem[]): Promise<Map<string, Map<string, unknown>>> {
   const out = new Map<string, Map<string, unknown>>();
   for (const rel of entity.descriptor.relations) {
     const wanted = new Set<string>();
-    for (const { item } of batch) {
+    for (const item of batch) {
       const value = item.data[rel.field];
       if (typeof value === 'string') wanted.add(value);
     }

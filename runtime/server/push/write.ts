@@ -80,7 +80,13 @@ export async function updateRows(
   }
 }
 
-/** Record successful results by operation id, so a replay returns them without writing. */
+/**
+ * Store terminal results (success, conflict, validation, forbidden, not
+ * found) by (tenant, entity, operation id), in the transaction that decided
+ * them, so any later copy of the operation is answered from here without
+ * being applied (docs/PROTOCOL.md "Replay"). A stored result is never
+ * replaced.
+ */
 export async function recordOperations(
   tx: PrismaTx,
   dialect: SqlDialect,
@@ -92,9 +98,9 @@ export async function recordOperations(
   if (ops.length === 0) return;
   const text: SyncFieldDescriptor = { name: 'x', column: 'x', type: 'String', isList: false, isRequired: true, access: 'server', merge: 'lww', default: null };
   const p = new Params(dialect);
-  const head = [p.add(tenantId), cellExpr(dialect, text, 0), p.add(entity), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
+  const head = [p.add(tenantId), p.add(entity), cellExpr(dialect, text, 0), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
   const json = p.add(JSON.stringify(ops.map((o) => [o.opId, compact(o.result)])));
-  const cols = ['tenantId', 'opId', 'entity', 'result', 'createdAt'].map(quote).join(', ');
+  const cols = ['tenantId', 'entity', 'opId', 'result', 'createdAt'].map(quote).join(', ');
   // `WHERE true`: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
   const sql = `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, json)} WHERE true ON CONFLICT DO NOTHING`;
   await tx.$executeRawUnsafe(sql, ...p.values);
@@ -120,14 +126,17 @@ function compact(result: SyncResultItem): string {
   return JSON.stringify(out);
 }
 
-/** Original results of operations already applied, by operation id. */
-export async function readOperations(tx: PrismaTx, dialect: SqlDialect, tenantId: string, opIds: readonly string[]): Promise<Map<string, SyncResultItem>> {
+/** Stored results of operation ids of this tenant and entity. */
+export async function readOperations(tx: PrismaTx, dialect: SqlDialect, tenantId: string, entity: string, opIds: readonly string[]): Promise<Map<string, SyncResultItem>> {
   const found = new Map<string, SyncResultItem>();
   if (opIds.length === 0) return found;
   const p = new Params(dialect);
   const tenant = p.add(tenantId);
-  const list = opIds.map((id) => p.add(id)).join(', ');
-  const sql = `SELECT ${quote('opId')}, ${quote('result')} FROM ${quote(OPERATION_TABLE)} WHERE ${quote('tenantId')} = ${tenant} AND ${quote('opId')} IN (${list})`;
+  const kind = p.add(entity);
+  const list = [...new Set(opIds)].map((id) => p.add(id)).join(', ');
+  const sql =
+    `SELECT ${quote('opId')}, ${quote('result')} FROM ${quote(OPERATION_TABLE)} ` +
+    `WHERE ${quote('tenantId')} = ${tenant} AND ${quote('entity')} = ${kind} AND ${quote('opId')} IN (${list})`;
   const rows = await tx.$queryRawUnsafe<{ opId: string; result: string }[]>(sql, ...p.values);
   for (const row of rows) found.set(row.opId, { ...EMPTY_RESULT, ...(JSON.parse(row.result) as Partial<SyncResultItem>) });
   return found;

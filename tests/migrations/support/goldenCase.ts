@@ -7,10 +7,11 @@ import { GOLDEN_ROOT } from '../../support/golden';
 
 /**
  * The migration golden cases (tests/golden/migrate-*) hold two schemas:
- * `previous/schema.prisma`, whose snapshot (0001.json) sits in the expected
- * tree as the committed state, and `input/schema.prisma`, the changed schema.
- * The golden runner checks the expected tree is stable; this replays how it
- * came about: generate `previous`, then generate `input` on top of it.
+ * `previous/schema.prisma`, whose snapshot (0001.json) sits in the case's
+ * migration history (`trackhub-sync/migrations/`) as the committed state, and
+ * `input/schema.prisma`, the changed schema. The golden runner checks the
+ * expected tree is stable; this replays how it came about: generate
+ * `previous`, then generate `input` on top of it.
  */
 export function migrationCases(): string[] {
   return readdirSync(GOLDEN_ROOT)
@@ -21,6 +22,8 @@ export function migrationCases(): string[] {
 export interface Replay {
   /** The output folder after both runs. */
   out: string;
+  /** The migration history folder after both runs. */
+  history: string;
   renames: Record<string, string>;
   /** The DiagnosticsError of the second run, if it failed. */
   error: unknown;
@@ -43,8 +46,8 @@ export async function replayCase(name: string, workDir: string): Promise<Replay>
   try {
     writeOutput(runPipeline(current).files, current.out, current.baseDir);
   } catch (error) {
-    return { out: current.out, renames: current.migrations.renames, error };
+    return { out: current.out, history: current.migrations.history, renames: current.migrations.renames, error };
   }
   cpSync(join(current.out, 'watermelon'), join(workDir, 'code-v2/watermelon'), { recursive: true });
-  return { out: current.out, renames: current.migrations.renames, error: null };
+  return { out: current.out, history: current.migrations.history, renames: current.migrations.renames, error: null };
 }

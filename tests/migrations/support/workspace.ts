@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCommand } from '../../../generator/cli/generateCommand';
 import type { GeneratedWatermelon } from '../../support/watermelon';
@@ -15,8 +15,8 @@ export interface RunResult {
 }
 
 /**
- * A mini-app repository in a temp folder: `schema.prisma` and the generated
- * `gen/` output, regenerated version after version through the real CLI
+ * A mini-app repository in a temp folder: `schema.prisma`, the generated
+ * `gen/` output and the migration history `trackhub-sync/migrations/`, regenerated version after version through the real CLI
  * command. After each successful run the `watermelon/` folder is copied to
  * `code-v<N>/` so several app releases can be loaded side by side.
  */
@@ -34,6 +34,11 @@ export class MigrationWorkspace {
 
   get out(): string {
     return join(this.root, 'gen');
+  }
+
+  /** The migration history folder (the default, beside the working folder: there is no config file). */
+  get history(): string {
+    return join(this.root, 'trackhub-sync/migrations');
   }
 
   /** Write release `index` (0-based in SCHEMAS) of the schema and run `trackhub-sync generate`. */
@@ -67,14 +72,25 @@ export class MigrationWorkspace {
 
   /** Every file under the output folder with its bytes, to prove a failed run wrote nothing. */
   outputBytes(): Record<string, string> {
-    const walk = (dir: string, prefix: string): [string, string][] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? walk(join(dir, e.name), `${prefix}${e.name}/`) : [[`${prefix}${e.name}`, readFileSync(join(dir, e.name), 'utf8')] as [string, string]],
-      );
-    return Object.fromEntries(walk(this.out, ''));
+    return folderBytes(this.out);
+  }
+
+  /** Every file of the migration history with its bytes. */
+  historyBytes(): Record<string, string> {
+    return folderBytes(this.history);
   }
 
   dispose(): void {
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+function folderBytes(root: string): Record<string, string> {
+  const walk = (dir: string, prefix: string): [string, string][] =>
+    existsSync(dir)
+      ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? walk(join(dir, e.name), `${prefix}${e.name}/`) : [[`${prefix}${e.name}`, readFileSync(join(dir, e.name), 'utf8')] as [string, string]],
+        )
+      : [];
+  return Object.fromEntries(walk(root, ''));
 }

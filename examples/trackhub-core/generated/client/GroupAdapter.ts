@@ -2,9 +2,9 @@
 
 import { type AdapterContext, WritableSyncAdapter } from 'trackhub-sync/runtime/client';
 import type { JsonValue } from 'trackhub-sync/runtime/watermelon';
-import type { E_COMMON_STATUS } from '../watermelon/enums';
-import type { Group } from '../watermelon/models/Group';
-import { groupMeta } from './registry';
+import type { E_COMMON_STATUS } from '../watermelon/enums.js';
+import type { Group } from '../watermelon/models/Group.js';
+import { groupMeta } from './registry.js';
 
 /** Fields of a new Group. Omitted fields take the server's default (or null). */
 export interface GroupInput {

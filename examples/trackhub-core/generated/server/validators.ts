@@ -87,7 +87,7 @@ export const TaskCreate = z.strictObject({
   priority: z.enum(['LOW', 'MEDIUM', 'HIGH']).optional(),
   dueAt: z.iso.datetime({ offset: true }).nullable().optional(),
   estimate: z.string().regex(/^-?\d+(\.\d+)?$/).nullable().optional(),
-  bigCount: z.string().regex(/^-?\d{1,19}$/).refine((v) => BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n, 'out of the 64-bit range').nullable().optional(),
+  bigCount: z.string().regex(/^-?\d{1,19}$/).refine((v) => !/^-?\d{1,19}$/.test(v) || (BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n), 'out of the 64-bit range').nullable().optional(),
   attachment: z.base64().nullable().optional(),
   ratio: z.number().nullable().optional(),
 });
@@ -107,7 +107,7 @@ export const TaskUpdate = z.strictObject({
   priority: z.enum(['LOW', 'MEDIUM', 'HIGH']).optional(),
   dueAt: z.iso.datetime({ offset: true }).nullable().optional(),
   estimate: z.string().regex(/^-?\d+(\.\d+)?$/).nullable().optional(),
-  bigCount: z.string().regex(/^-?\d{1,19}$/).refine((v) => BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n, 'out of the 64-bit range').nullable().optional(),
+  bigCount: z.string().regex(/^-?\d{1,19}$/).refine((v) => !/^-?\d{1,19}$/.test(v) || (BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n), 'out of the 64-bit range').nullable().optional(),
   attachment: z.base64().nullable().optional(),
   ratio: z.number().nullable().optional(),
 });

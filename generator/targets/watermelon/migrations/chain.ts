@@ -2,7 +2,7 @@ import { DiagnosticCode, diagnostic, type Diagnostic } from '../../../diagnostic
 import { applyChanges, sameLocalSchema } from '../../../ir/diff';
 import { snapshotHash, snapshotPath, snapshotSchema, versionOfPath, type Snapshot } from './snapshot';
 
-/** A file found under `<out>/snapshots/`, path relative to the output folder. */
+/** A file found in the migration history folder, path relative to it (`0003.json`). */
 export interface SnapshotFile {
   path: string;
   text: string;
@@ -15,7 +15,7 @@ export interface ChainResult {
 }
 
 const RESTORE_HINT =
-  'Restore the snapshots from version control. If two branches each added a version, keep one branch\'s snapshots ' +
+  'Restore the history from version control. If two branches each added a version, keep one branch\'s snapshot files ' +
   'and migrations.ts, delete the other\'s newer snapshot files, and run `trackhub-sync generate`: the remaining ' +
   'differences become one new version.';
 
@@ -26,19 +26,22 @@ const RESTORE_HINT =
  * version), and each snapshot's tables must follow from its parent's tables
  * and its recorded changes.
  *
- * `shownOut` is the output folder as diagnostics show it.
+ * `shownHistory` is the history folder as diagnostics show it. Diagnostics
+ * point at the key of the snapshot that breaks the chain (`"parent"`,
+ * `"version"`, ...), or at the file's start.
  */
-export function readChain(files: readonly SnapshotFile[], shownOut: string): ChainResult {
+export function readChain(files: readonly SnapshotFile[], shownHistory: string): ChainResult {
   const diagnostics: Diagnostic[] = [];
-  const at = (path: string) => ({ file: `${shownOut}/${path}`, line: 1, column: 1 });
-  const fail = (path: string, message: string, hint = RESTORE_HINT) =>
-    diagnostics.push(diagnostic(DiagnosticCode.snapshot, at(path), message, hint));
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const at = (path: string, key?: string) => ({ file: `${shownHistory}/${path}`, ...keyPosition(texts.get(path), key) });
+  const fail = (path: string, message: string, hint = RESTORE_HINT, key?: string) =>
+    diagnostics.push(diagnostic(DiagnosticCode.snapshot, at(path, key), message, hint));
 
   const byVersion = new Map<number, Snapshot>();
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     const version = versionOfPath(file.path);
     if (version === null) {
-      fail(file.path, 'unexpected file in the snapshot folder', 'Snapshot files are named snapshots/NNNN.json; move other files out of the output folder.');
+      fail(file.path, 'unexpected file in the migration history', 'Snapshot files are named NNNN.json; keep other files out of the history folder.');
       continue;
     }
     let json: unknown;
@@ -55,7 +58,7 @@ export function readChain(files: readonly SnapshotFile[], shownOut: string): Cha
       continue;
     }
     if (parsed.data.version !== version) {
-      fail(file.path, `snapshot says version ${parsed.data.version} but its file name says ${version}`);
+      fail(file.path, `snapshot says version ${parsed.data.version} but its file name says ${version}`, RESTORE_HINT, 'version');
       continue;
     }
     if (byVersion.has(version)) {
@@ -83,19 +86,29 @@ export function readChain(files: readonly SnapshotFile[], shownOut: string): Cha
         parent
           ? `snapshot version ${version} does not follow ${snapshotPath(version - 1)} (parent hash differs): the chain is broken or forked`
           : 'snapshot version 1 names a parent: the chain is broken',
+        RESTORE_HINT,
+        'parent',
       );
       break;
     }
     // Version 1 is created from its tables directly (WatermelonDB's setUpWithSchema): it has no changes.
     if (!parent && snapshot.changes.length > 0) {
-      fail(path, 'snapshot version 1 records changes: the chain is broken');
+      fail(path, 'snapshot version 1 records changes: the chain is broken', RESTORE_HINT, 'changes');
       break;
     }
     if (parent && !sameLocalSchema(applyChanges(parent.tables, snapshot.changes), snapshot.tables)) {
-      fail(path, `snapshot version ${version}: its tables do not follow from ${snapshotPath(version - 1)} and its changes (edited by hand?)`);
+      fail(path, `snapshot version ${version}: its tables do not follow from ${snapshotPath(version - 1)} and its changes (edited by hand?)`, RESTORE_HINT, 'tables');
       break;
     }
     chain.push(snapshot);
   }
   return { chain: diagnostics.length > 0 ? [] : chain, diagnostics };
+}
+
+/** Line and column of `"key":` in a snapshot's text; the file's start when absent. */
+function keyPosition(text: string | undefined, key: string | undefined): { line: number; column: number } {
+  if (text === undefined || key === undefined) return { line: 1, column: 1 };
+  const lines = text.split('\n');
+  const index = lines.findIndex((l) => l.trimStart().startsWith(`"${key}":`));
+  return index < 0 ? { line: 1, column: 1 } : { line: index + 1, column: lines[index]!.search(/\S/) + 1 };
 }

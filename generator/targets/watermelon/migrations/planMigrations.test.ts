@@ -21,6 +21,7 @@ function ir(body: string) {
 }
 
 const options = (extra: Partial<MigrationInput['options']> = {}): MigrationInput['options'] => ({
+  history: '/app/trackhub-sync/migrations',
   allowDestructive: false,
   allow: [],
   renames: {},
@@ -29,9 +30,9 @@ const options = (extra: Partial<MigrationInput['options']> = {}): MigrationInput
 
 /** Generate version 1 from `v1`, then plan `v2` against its snapshot. */
 function twoVersions(v1: string, v2: string, opts = options()) {
-  const first = planMigrations({ ir: ir(v1), options: opts, snapshots: [], shownOut: 'gen' });
+  const first = planMigrations({ ir: ir(v1), options: opts, snapshots: [], shownHistory: 'hist' });
   const snapshots: SnapshotFile[] = first.files.map((f) => ({ path: f.path, text: f.contents }));
-  return { snapshots, plan: () => planMigrations({ ir: ir(v2), options: opts, snapshots, shownOut: 'gen' }) };
+  return { snapshots, plan: () => planMigrations({ ir: ir(v2), options: opts, snapshots, shownHistory: 'hist' }) };
 }
 
 function diagnosticsOf(fn: () => unknown): string[] {
@@ -47,7 +48,7 @@ function diagnosticsOf(fn: () => unknown): string[] {
 describe('planMigrations', () => {
   it('starts the chain at version 1 and adds no version when nothing changed', () => {
     const { snapshots, plan } = twoVersions('title String', 'title String');
-    expect(snapshots.map((s) => s.path)).toEqual(['snapshots/0001.json']);
+    expect(snapshots.map((s) => s.path)).toEqual(['0001.json']);
     const result = plan();
     expect(result.schemaVersion).toBe(1);
     expect(result.files.map((f) => f.contents)).toEqual(snapshots.map((s) => s.text));
@@ -61,7 +62,7 @@ describe('planMigrations', () => {
   it('bumps the version and appends a step when a column is added', () => {
     const result = twoVersions('title String', 'title String\n  note String?').plan();
     expect(result.schemaVersion).toBe(2);
-    expect(result.files.map((f) => f.path)).toEqual(['snapshots/0001.json', 'snapshots/0002.json']);
+    expect(result.files.map((f) => f.path)).toEqual(['0001.json', '0002.json']);
     expect(result.changes.map((c) => c.kind)).toEqual(['addColumns']);
     expect(result.migrationsSource).toContain('toVersion: 2');
     expect(result.migrationsSource).toContain("2: ['Task']");
@@ -92,10 +93,10 @@ describe('planMigrations', () => {
 describe('snapshot chain', () => {
   const chainOf = () => {
     const { snapshots } = twoVersions('title String', 'title String');
-    const second = planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownOut: 'gen' });
+    const second = planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownHistory: 'hist' });
     return second.files.map((f) => ({ path: f.path, text: f.contents }));
   };
-  const plan = (snapshots: SnapshotFile[]) => () => planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownOut: 'gen' });
+  const plan = (snapshots: SnapshotFile[]) => () => planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownHistory: 'hist' });
 
   it('accepts an intact chain', () => {
     expect(plan(chainOf())().schemaVersion).toBe(2);
@@ -103,14 +104,14 @@ describe('snapshot chain', () => {
 
   it('fails on a missing version', () => {
     const [, second] = chainOf();
-    expect(diagnosticsOf(plan([second!]))).toEqual(['TS300 gen/snapshots/0001.json snapshot version 1 is missing: the chain from version 1 to 2 is broken']);
+    expect(diagnosticsOf(plan([second!]))).toEqual(['TS300 hist/0001.json snapshot version 1 is missing: the chain from version 1 to 2 is broken']);
   });
 
   it('fails when a parent was edited or the chain forked', () => {
     const [first, second] = chainOf();
     const edited = { ...first!, text: first!.text.replace('"title", "type": "string", "isOptional": false', '"title", "type": "string", "isOptional": true') };
     expect(edited.text).not.toBe(first!.text);
-    expect(diagnosticsOf(plan([edited, second!]))[0]).toMatch(/0002\.json snapshot version 2 does not follow snapshots\/0001\.json .*broken or forked/);
+    expect(diagnosticsOf(plan([edited, second!]))[0]).toMatch(/hist\/0002\.json snapshot version 2 does not follow 0001\.json .*broken or forked/);
   });
 
   it('fails when a snapshot does not follow from its parent and changes', () => {
@@ -124,24 +125,35 @@ describe('snapshot chain', () => {
   it('fails on malformed snapshots and stray files, validating with zod', () => {
     const [first] = chainOf();
     expect(diagnosticsOf(plan([{ ...first!, text: first!.text.replace('"format": 1', '"format": 9') }]))[0]).toMatch(/malformed at format/);
-    expect(diagnosticsOf(plan([{ path: 'snapshots/0001.json', text: '{' }]))[0]).toMatch(/not valid JSON/);
-    expect(diagnosticsOf(plan([first!, { path: 'snapshots/notes.txt', text: '' }]))[0]).toMatch(/unexpected file/);
-    expect(diagnosticsOf(plan([{ ...first!, path: 'snapshots/0002.json' }]))[0]).toMatch(/says version 1 but its file name says 2/);
+    expect(diagnosticsOf(plan([{ path: '0001.json', text: '{' }]))[0]).toMatch(/not valid JSON/);
+    expect(diagnosticsOf(plan([first!, { path: 'notes.txt', text: '' }]))[0]).toMatch(/unexpected file/);
+    expect(diagnosticsOf(plan([{ ...first!, path: '0002.json' }]))[0]).toMatch(/says version 1 but its file name says 2/);
   });
 
-  it('fails when snapshots were deleted while the generated schema is at a later version', () => {
+  it('fails when the output declares a later version than the history holds (the regression guard)', () => {
     const [first] = chainOf();
-    const run = (snapshots: SnapshotFile[]) => () =>
-      planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownOut: 'gen', declaredVersion: 2 });
+    const at = { file: 'gen/watermelon/migrations.ts', line: 40, column: 7 };
+    const run = (snapshots: SnapshotFile[], version = 2) => () =>
+      planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownHistory: 'hist', declared: [{ version, at }] });
     expect(diagnosticsOf(run([]))).toEqual([
-      'TS300 gen/watermelon/schema.ts the generated schema is at version 2 but the snapshots end at none: snapshot files were deleted',
+      'TS302 gen/watermelon/migrations.ts the generated code is at local schema version 2 but the migration history hist/ holds no snapshot: devices may hold version 2',
     ]);
-    expect(diagnosticsOf(run([first!]))[0]).toMatch(/snapshots end at version 1/);
+    expect(diagnosticsOf(run([first!]))[0]).toMatch(/history hist\/ ends at version 1: devices may hold version 2/);
+    // Version 1 in the output with no history is a first run, not a regression.
+    expect(run([], 1)().schemaVersion).toBe(1);
     expect(run(chainOf())().schemaVersion).toBe(2);
+  });
+
+  it('keeps the bytes of committed snapshots: the history is append-only', () => {
+    const [first, second] = chainOf();
+    const reformatted = { ...first!, text: `${first!.text}\n` };
+    const result = planMigrations({ ir: ir('title String\n  note String?\n  due Float?'), options: options(), snapshots: [reformatted, second!], shownHistory: 'hist' });
+    expect(result.files.map((f) => f.path)).toEqual(['0001.json', '0002.json', '0003.json']);
+    expect(result.files[0]!.contents).toBe(reformatted.text);
   });
 
   it('keeps the chain unchanged when the WatermelonDB target is off', () => {
     const chain = chainOf();
-    expect(keepSnapshots({ snapshots: chain, shownOut: 'gen' })).toEqual(chain.map((f) => ({ path: f.path, contents: f.text })));
+    expect(keepSnapshots({ snapshots: chain, shownHistory: 'hist' })).toEqual(chain.map((f) => ({ path: f.path, contents: f.text })));
   });
 });

@@ -4,6 +4,7 @@ import type { GeneratedFile } from '../../../emit/generatedFile';
 import { applyChanges, changeTarget, diffLocalSchema, isDestructive, sameLocalSchema, type SchemaChange } from '../../../ir/diff';
 import type { Ir, SourceLocation } from '../../../ir/types';
 import { readChain, type SnapshotFile } from './chain';
+import { regressionDiagnostics, type DeclaredVersion } from './history';
 import { localSchema } from './localSchema';
 import { renderMigrations } from './renderMigrations';
 import { SNAPSHOT_FORMAT, serializeSnapshot, snapshotHash, snapshotPath, type Snapshot } from './snapshot';
@@ -11,12 +12,12 @@ import { SNAPSHOT_FORMAT, serializeSnapshot, snapshotHash, snapshotPath, type Sn
 export interface MigrationInput {
   ir: Ir;
   options: ResolvedConfig['migrations'];
-  /** The committed snapshot files (see readSnapshotFiles). */
+  /** The history's snapshot files, paths relative to the history folder (see readHistory). */
   snapshots: readonly SnapshotFile[];
-  /** The output folder as diagnostics show it (relative to the config folder). */
-  shownOut: string;
-  /** `SCHEMA_VERSION` of the `watermelon/schema.ts` already in the output folder, if any. */
-  declaredVersion?: number | null;
+  /** The history folder as diagnostics show it (relative to the config folder). */
+  shownHistory: string;
+  /** Local schema versions the output folder's generated code declares (the regression guard). */
+  declared?: readonly DeclaredVersion[];
 }
 
 export interface MigrationPlan {
@@ -24,7 +25,11 @@ export interface MigrationPlan {
   schemaVersion: number;
   /** Body of `watermelon/migrations.ts` (after the header). */
   migrationsSource: string;
-  /** Every snapshot file of the chain, the new one included. */
+  /**
+   * Every snapshot file of the history, paths relative to its folder: the
+   * committed ones with their bytes as read (the history is append-only), then
+   * the new one.
+   */
   files: GeneratedFile[];
   /** The changes of the new version (empty when nothing changed). */
   changes: SchemaChange[];
@@ -56,7 +61,7 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
       if (!sameLocalSchema(applyChanges(latest.tables, changes), current)) {
         throw new Error('internal: schema diff does not reproduce the current schema');
       }
-      const at = (change: SchemaChange) => locate(ir, change, `${input.shownOut}/${snapshotPath(latest.version)}`);
+      const at = (change: SchemaChange) => locate(ir, change, `${input.shownHistory}/${snapshotPath(latest.version)}`);
       const refused = changes.filter((c) => isDestructive(c) && !allowed(c, options));
       if (refused.length > 0) {
         throw new DiagnosticsError(
@@ -74,37 +79,35 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
   return {
     schemaVersion: next.at(-1)!.version,
     migrationsSource: renderMigrations(next),
-    files: next.map((s: Snapshot) => ({ path: snapshotPath(s.version), contents: serializeSnapshot(s) })),
+    files: historyFiles(input, next),
     changes,
     warnings,
   };
 }
 
 /**
- * The committed snapshots, unchanged, for a run without the WatermelonDB
- * target: the output folder is owned by trackhub-sync and would otherwise lose
- * the chain, and a restarted chain would make released apps reset their data.
+ * The history's snapshot files, unchanged, for a run without the WatermelonDB
+ * target: the chain is still validated (and moved out of an old output
+ * folder), and the regression guard still holds.
  */
-export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownOut'>): GeneratedFile[] {
-  return validChain(input).map((s) => ({ path: snapshotPath(s.version), contents: serializeSnapshot(s) }));
+export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownHistory' | 'declared'>): GeneratedFile[] {
+  return historyFiles(input, validChain(input));
 }
 
-function validChain(input: Pick<MigrationInput, 'snapshots' | 'shownOut' | 'declaredVersion'>): Snapshot[] {
-  const { chain, diagnostics } = readChain(input.snapshots, input.shownOut);
+/** Committed snapshots keep the bytes they were read with; a new one is serialized. */
+function historyFiles(input: Pick<MigrationInput, 'snapshots'>, chain: readonly Snapshot[]): GeneratedFile[] {
+  const read = new Map(input.snapshots.map((f) => [f.path, f.text]));
+  return chain.map((s) => {
+    const path = snapshotPath(s.version);
+    return { path, contents: read.get(path) ?? serializeSnapshot(s) };
+  });
+}
+
+function validChain(input: Pick<MigrationInput, 'snapshots' | 'shownHistory' | 'declared'>): Snapshot[] {
+  const { chain, diagnostics } = readChain(input.snapshots, input.shownHistory);
   if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics);
-  const latest = chain.at(-1)?.version ?? 0;
-  const declared = input.declaredVersion ?? null;
-  if (declared !== null && declared > Math.max(latest, 1)) {
-    // WatermelonDB resets a database whose version is above the app's schema version.
-    throw new DiagnosticsError([
-      diagnostic(
-        DiagnosticCode.snapshot,
-        { file: `${input.shownOut}/watermelon/schema.ts`, line: 1, column: 1 },
-        `the generated schema is at version ${declared} but the snapshots end at ${latest === 0 ? 'none' : `version ${latest}`}: snapshot files were deleted`,
-        'Restore the snapshots from version control. Starting the chain again would make every installed app reset its local database.',
-      ),
-    ]);
-  }
+  const regression = regressionDiagnostics(chain.at(-1)?.version ?? 0, { declared: [...(input.declared ?? [])], shown: input.shownHistory });
+  if (regression.length > 0) throw new DiagnosticsError(regression);
   return chain;
 }
 

@@ -3,6 +3,7 @@ import { render } from '../../../emit/render';
 import { columnLiteral } from '../view';
 import { snapshotPath, type Snapshot } from './snapshot';
 import { createIndexSql, dropIndexSql, emptyValueSql, quote, rebuildTableSql, renameTableSql } from './sql';
+import { webStepLiteral, webStepsFor } from './webSteps';
 
 /** One entry of a migration's `steps` array: comment lines and the step call (none for a no-op). */
 interface StepView {
@@ -65,6 +66,10 @@ export function renderMigrations(chain: readonly Snapshot[]): string {
       .slice(1)
       .map((s) => ({ version: s.version, entities: repullEntities(s).map((e) => `'${e}'`).join(', ') }))
       .filter((r) => r.entities !== ''),
+    web: chain
+      .slice(1)
+      .map((s) => ({ version: s.version, steps: s.changes.flatMap(webStepsFor).map(webStepLiteral) }))
+      .filter((w) => w.steps.length > 0),
     versions,
   });
 }

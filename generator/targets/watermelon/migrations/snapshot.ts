@@ -3,8 +3,11 @@ import { z } from 'zod';
 import type { LocalTable, SchemaChange } from '../../../ir/diff';
 
 /**
- * The committed migration snapshots (SPEC §3), one file per local schema
- * version under `<out>/snapshots/`: `0001.json`, `0002.json`, ...
+ * The migration history (SPEC §3, README "Migrations"): one snapshot file per
+ * local schema version in the folder `migrations.history` names (default
+ * `trackhub-sync/migrations/` beside the config): `0001.json`, `0002.json`, ...
+ * It is source, like `prisma/migrations`: append-only, committed, never inside
+ * the output folder.
  *
  * Each snapshot records the whole local schema at its version, the typed
  * changes from its parent (so `migrations.ts` is rebuilt from the chain alone,
@@ -12,17 +15,22 @@ import type { LocalTable, SchemaChange } from '../../../ir/diff';
  * parent's hash. The hash chain is what detects a hand edit, a lost file or
  * two branches that each added the same version.
  */
-export const SNAPSHOT_DIR = 'snapshots';
 export const SNAPSHOT_FORMAT = 1;
 
-/** `snapshots/0003.json`. */
+/**
+ * Where releases before the history moved out kept the snapshots: `<out>/snapshots/`.
+ * Read once to move them to the history folder (README "Migrations").
+ */
+export const LEGACY_SNAPSHOT_DIR = 'snapshots';
+
+/** `0003.json`: a snapshot's file name in the history folder. */
 export function snapshotPath(version: number): string {
-  return `${SNAPSHOT_DIR}/${String(version).padStart(4, '0')}.json`;
+  return `${String(version).padStart(4, '0')}.json`;
 }
 
 /** The version a snapshot file name claims, or null for a name that is not a snapshot's. */
 export function versionOfPath(path: string): number | null {
-  const match = /^snapshots\/(\d{4,})\.json$/.exec(path);
+  const match = /^(\d{4,})\.json$/.exec(path);
   return match ? Number(match[1]) : null;
 }
 

@@ -2,9 +2,9 @@
 
 import { type AdapterContext, WritableSyncAdapter } from 'trackhub-sync/runtime/client';
 import type { JsonValue } from 'trackhub-sync/runtime/watermelon';
-import type { E_COMMON_STATUS, Kind } from '../watermelon/enums';
-import type { Space } from '../watermelon/models/Space';
-import { spaceMeta } from './registry';
+import type { E_COMMON_STATUS, Kind } from '../watermelon/enums.js';
+import type { Space } from '../watermelon/models/Space.js';
+import { spaceMeta } from './registry.js';
 
 /** Fields of a new Space. Omitted fields take the server's default (or null). */
 export interface SpaceInput {

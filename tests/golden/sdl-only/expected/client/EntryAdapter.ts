@@ -2,9 +2,9 @@
 
 import { type AdapterContext, WritableSyncAdapter } from 'trackhub-sync/runtime/client';
 import type { JsonValue } from 'trackhub-sync/runtime/watermelon';
-import type { E_COMMON_STATUS, Mood } from '../watermelon/enums';
-import type { Entry } from '../watermelon/models/Entry';
-import { entryMeta } from './registry';
+import type { E_COMMON_STATUS, Mood } from '../watermelon/enums.js';
+import type { Entry } from '../watermelon/models/Entry.js';
+import { entryMeta } from './registry.js';
 
 /** Fields of a new Entry. Omitted fields take the server's default (or null). */
 export interface EntryInput {

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The published `trackhub-sync` bin (built to dist/bin/trackhub-sync.js).
+import { setFlagsFromString } from 'node:v8';
+
+// Prisma's schema engine is WebAssembly called a few times per run; in a
+// short-lived process V8's optimising tier costs more than it saves (measured:
+// first get_datamodel on a 200-model schema ~300 ms with tier-up, ~60 ms with
+// the baseline compiler only). Set before the engine module is loaded, hence
+// the dynamic import.
+setFlagsFromString('--liftoff-only');
+
+await import('./trackhub-sync');
