@@ -282,7 +282,7 @@ export class SyncEngine {
     }
   }
 
-  /** Every queued change not yet acknowledged, oldest first (`sending` while in a request). */
+  /** Every queued change not yet acknowledged, oldest first (`sending`: handed to the transport, the server may have it). */
   listPending(): Promise<QueueEntry[]> {
     return listQueue(this.database);
   }

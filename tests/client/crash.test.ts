@@ -122,7 +122,7 @@ describe('the "may have reached the server" mark', () => {
 });
 
 /** Seeds run by `npm test`; `npm run soak:crash -- --seeds N` runs many more. */
-const SEEDS = [101, 102, 103];
+const SEEDS = [101, 102];
 
 describe('crash safety on the server over SQLite', () => {
   let server: TestServer;
@@ -144,6 +144,7 @@ describe('crash safety on the server over SQLite', () => {
     expect(total.duplicated).toBe(0);
     expect(total.kills).toBeGreaterThanOrEqual(SEEDS.length * 2);
     expect(total.killsByHook['push:answered']).toBeGreaterThan(0);
+    expect(total.killsByPhase.resolve).toBeGreaterThan(0);
     expect(total.writesChecked).toBeGreaterThan(20);
   }, 400_000);
 });

@@ -8,7 +8,7 @@
  */
 import { Database, Model, appSchema, tableSchema } from '@nozbe/watermelondb';
 import { lokiDatabaseFactory } from 'trackhub-sync/runtime/client/loki';
-import snapshot1 from '../../golden/migrate-rename/expected/snapshots/0001.json';
+import snapshot1 from '../../golden/migrate-rename/trackhub-sync/migrations/0001.json';
 import { migrations, modelClasses, schema, webMigrationSteps } from '../../golden/migrate-rename/expected/watermelon';
 
 const params = new URLSearchParams(location.search);
