@@ -1,13 +1,18 @@
 import { DiagnosticCode, diagnostic, suggest, type Diagnostic } from '../diagnostics';
 import type { Annotation, FieldFacts, ModelFacts, SchemaFacts } from '../readers/facts';
-import { camelFromConstant, snakeCase, tableName } from './names';
+import { camelFromConstant, lowerFirst, snakeCase, tableName } from './names';
 import {
   BASE_FIELDS,
+  MERGE_RULE_TABLE,
   MERGE_RULES,
   REQUIRED_BASE_FIELDS,
   SCALAR_TYPES,
+  SERVER_MANAGED_FIELDS,
   SYNC_DIRECTIONS,
   SYNC_STRATEGIES,
+  baseField,
+} from '../../protocol/index';
+import {
   type FieldType,
   type Ir,
   type IrEntity,
@@ -16,35 +21,11 @@ import {
   type IrRelation,
   type MergeRule,
   type ScalarType,
-  type SyncDirection,
-  type SyncStrategy,
 } from './types';
 import { validateIr } from './validate';
 
 const ENTITY_ARGS = ['strategy', 'direction', 'table', 'scope'] as const;
 const FIELD_ANNOTATIONS = ['ignore', 'readonly', 'merge', 'index'] as const;
-
-/** Base fields the server owns: clients never set them (SPEC §4). */
-const SERVER_MANAGED = new Set(['id', 'version', 'updatedAt', 'deletedAt']);
-
-/** Expected IR type of each base field. `status` may be any enum or a String. */
-const BASE_TYPES: Record<string, ScalarType | 'enumOrString'> = {
-  id: 'String',
-  clientId: 'String',
-  version: 'Int',
-  updatedAt: 'DateTime',
-  deletedAt: 'DateTime',
-  status: 'enumOrString',
-  createdAt: 'DateTime',
-};
-
-const REQUIRED_BASE_HINTS: Record<(typeof REQUIRED_BASE_FIELDS)[number], string> = {
-  id: 'id String @id @default(uuid())',
-  clientId: 'clientId String? @unique',
-  version: 'version Int @default(1)',
-  updatedAt: 'updatedAt DateTime? @updatedAt',
-  deletedAt: 'deletedAt DateTime?',
-};
 
 export interface BuildResult {
   ir: Ir;
@@ -162,7 +143,7 @@ function buildEntity(
           DiagnosticCode.missingBaseField,
           model.location,
           `model ${model.name}: missing required base field '${required}'`,
-          `Add \`${REQUIRED_BASE_HINTS[required]}\` (see schema/base-fields.prisma) or implement CrtBaseEntity in SDL.`,
+          `Add \`${baseField(required)!.prisma}\` (see schema/base-fields.prisma) or implement CrtBaseEntity in SDL.`,
         ),
       );
     }
@@ -248,13 +229,11 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     return null;
   }
   const isBase = (BASE_FIELDS as readonly string[]).includes(f.name);
-  const expected = BASE_TYPES[f.name];
+  const expected = baseField(f.name)?.type;
   if (isBase && !f.implicit) {
     const actual = type.kind === 'enum' ? 'enum' : type.scalar;
     const ok =
-      expected === undefined
-        ? actual === 'String'
-        : expected === 'enumOrString'
+      expected === 'enumOrString'
           ? actual === 'enum' || actual === 'String'
           : actual === expected;
     if (!ok || f.isList) {
@@ -262,7 +241,7 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
         diagnostic(
           DiagnosticCode.baseFieldType,
           f.typeLocation,
-          `${where}: base field '${f.name}' must be ${expected === 'enumOrString' ? 'an enum or String' : (expected ?? 'String')}, not ${f.typeName}${f.isList ? '[]' : ''}`,
+          `${where}: base field '${f.name}' must be ${expected === 'enumOrString' ? 'an enum or String' : expected}, not ${f.typeName}${f.isList ? '[]' : ''}`,
           'Base fields follow CrtBaseEntity (schema/base-fields.prisma).',
         ),
       );
@@ -327,7 +306,7 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     isUnique: f.isUnique,
     isBase,
     default: f.default,
-    serverManaged: SERVER_MANAGED.has(f.name) || f.isUpdatedAt,
+    serverManaged: SERVER_MANAGED_FIELDS.has(f.name) || f.isUpdatedAt,
     ignore,
     readonly,
     merge,
@@ -336,9 +315,7 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
   };
 }
 
-const NUMERIC = new Set<string>(['Int', 'Float', 'BigInt', 'Decimal']);
-const ORDERED = new Set<string>(['Int', 'Float', 'BigInt', 'Decimal', 'DateTime', 'String']);
-
+/** A merge rule must fit the field's wire type (protocol/mergeRules.ts); the runtime executes it exactly. */
 function checkRuleType(
   where: string,
   rule: MergeRule,
@@ -347,27 +324,13 @@ function checkRuleType(
   a: Annotation,
   out: Diagnostic[],
 ): void {
-  const scalar = type.kind === 'scalar' ? type.scalar : 'enum';
-  const fits =
-    rule === 'counter'
-      ? NUMERIC.has(scalar) && !f.isList
-      : rule === 'append' || rule === 'union'
-        ? f.isList || scalar === 'Json'
-        : rule === 'max' || rule === 'min'
-          ? ORDERED.has(scalar) && !f.isList
-          : true;
-  if (!fits) {
-    const needs =
-      rule === 'counter'
-        ? 'a number (Int, Float, BigInt, Decimal)'
-        : rule === 'append' || rule === 'union'
-          ? 'a list or Json array'
-          : 'an ordered scalar (number, DateTime, String)';
+  const spec = MERGE_RULE_TABLE[rule];
+  if (!spec.fits({ scalar: type.kind === 'scalar' ? type.scalar : 'Enum', isList: f.isList })) {
     out.push(
       diagnostic(
         DiagnosticCode.mergeRuleType,
         a.location,
-        `${where}: merge rule '${rule}' needs ${needs}, not ${f.typeName}${f.isList ? '[]' : ''}`,
+        `${where}: merge rule '${rule}' needs ${spec.fitsText}, not ${f.typeName}${f.isList ? '[]' : ''}`,
         'Pick a rule that fits the type, or lww.',
       ),
     );
@@ -434,7 +397,7 @@ function buildRelation(
         DiagnosticCode.unsupportedRelation,
         f.location,
         `${where}: ${f.typeName} has no field pointing back to ${model.name} (many-to-many relations are not synced)`,
-        `Add \`${model.name.charAt(0).toLowerCase()}${model.name.slice(1)}Id String\` and a relation field on ${f.typeName}, or use an explicit join entity.`,
+        `Add \`${lowerFirst(model.name)}Id String\` and a relation field on ${f.typeName}, or use an explicit join entity.`,
       ),
     );
     return null;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { lowerFirst } from '../ir/names';
 import type { SyncStrategy } from '../ir/types';
 import { displayPath } from '../readers/readInputs';
 import { readPrisma } from '../readers/prisma/readPrisma';
@@ -61,7 +62,7 @@ export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>,
   const blocks = [prismaModel(entity.name, entity.strategy, entity.fields)];
   if (!names.has(STATUS_ENUM_NAME)) blocks.unshift(prismaVocabulary().statusEnum);
   if (withSupport) for (const [model, text] of prismaVocabulary().supportModels) if (!names.has(model)) blocks.push(text);
-  const file = project.folder ? join(project.path, `${entity.name.charAt(0).toLowerCase()}${entity.name.slice(1)}.prisma`) : project.path;
+  const file = project.folder ? join(project.path, `${lowerFirst(entity.name)}.prisma`) : project.path;
   return planEdit(file, (text) => appendBlocks(text, blocks));
 }
 

@@ -7,8 +7,9 @@
  * and the relations used for id translation and push order.
  */
 
-export type SyncStrategy = 'lastWriteWins' | 'serverMerge' | 'manual';
-export type SyncDirection = 'bidirectional' | 'pullOnly';
+import type { PushMode, SyncDirection, SyncStrategy } from '../../protocol/index';
+
+export type { PushMode, SyncDirection, SyncStrategy } from '../../protocol/index';
 
 /**
  * How a value is stored locally and carried on the wire.
@@ -32,7 +33,7 @@ export interface FieldMeta {
    * relation key: sent on create only) or `never` (server-managed, readonly,
    * the scope field).
    */
-  push: 'always' | 'create' | 'never';
+  push: PushMode;
   /** A scalar list (stored as a JSON array); an omitted list is created empty. */
   list?: true;
   /** Value applied locally on create when the input omits the field (the server default). */

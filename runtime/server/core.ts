@@ -93,7 +93,7 @@ function entityRuntime(def: SyncEntityDefinition): EntityRuntime {
     );
   }
   const pulled = pulledFields(d);
-  const readable = d.fields.filter((f) => f.access !== 'ignored');
+  const readable = pulled;
   return {
     descriptor: d,
     validators: def.validators,

@@ -4,19 +4,22 @@
  * context, and the wire types of SPEC §4.
  */
 
-export type SyncScalar = 'String' | 'Boolean' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'DateTime' | 'Json' | 'Bytes' | 'Enum';
-export type SyncStrategy = 'lastWriteWins' | 'serverMerge' | 'manual';
-export type SyncMergeRule = 'lww' | 'counter' | 'append' | 'union' | 'max' | 'min' | 'manual';
+import type {
+  ConflictType,
+  FieldAccess,
+  MergeRule,
+  PushOperation,
+  SyncDirection,
+  SyncErrorCode,
+  SyncOperation,
+  SyncStrategy,
+  WireScalar,
+} from '../../protocol/index';
 
-/**
- * What a client may do with a field in a push.
- * - `writable`: create and update.
- * - `createOnly`: set on create, never changed (a `@sync.readonly` relation key).
- * - `readonly`: pulled, never pushed (`@sync.readonly`).
- * - `server`: set by the server (`id`, `version`, `updatedAt`, `deletedAt`, the scope field).
- * - `ignored`: never leaves the server (`@sync.ignore`).
- */
-export type FieldAccess = 'writable' | 'createOnly' | 'readonly' | 'server' | 'ignored';
+// The vocabularies are the protocol module's (protocol/vocabulary.ts); re-exported under the runtime's names.
+export type { ConflictType, FieldAccess, SyncDirection, SyncErrorCode, SyncOperation, SyncStrategy };
+export type SyncScalar = WireScalar;
+export type SyncMergeRule = MergeRule;
 
 /** A default applied when a create omits the field (raw inserts bypass Prisma's defaults). */
 export type SyncFieldDefault = { kind: 'value'; value: string | number | boolean } | { kind: 'function'; name: string };
@@ -50,7 +53,7 @@ export interface SyncEntityDescriptor {
   /** Server table (`@@map`) name. */
   table: string;
   strategy: SyncStrategy;
-  direction: 'bidirectional' | 'pullOnly';
+  direction: SyncDirection;
   /** Isolation field (tenant). */
   scope: string;
   /** Default pull page size for this entity. */
@@ -85,8 +88,6 @@ export interface SyncAuth {
   userId: string | null;
 }
 
-export type SyncOperation = 'read' | 'create' | 'update' | 'delete';
-
 /**
  * Authorization hook called for every record read or written. The default
  * (`tenantIsolation`) allows a record only when its scope field is the
@@ -117,11 +118,6 @@ export interface SyncPullResponse<T = WireRecord> {
   versionHash: string | null;
 }
 
-export type SyncErrorCode = 'VALIDATION' | 'CONFLICT' | 'FORBIDDEN' | 'NOT_FOUND' | 'INTERNAL';
-
-/** Why a push item conflicts; stored by clients as `conflicts.conflict_type`. */
-export type ConflictType = 'VERSION_MISMATCH' | 'SERVER_NEWER' | 'EQUAL_TIMESTAMP' | 'FIELD_CONFLICT' | 'DELETED';
-
 export interface ConflictPayload {
   serverData: WireRecord | null;
   clientData: WireRecord | null;
@@ -144,7 +140,7 @@ export interface SyncResultItem {
 /** One push item (docs/PROTOCOL.md "Push"), after envelope validation. */
 export interface PushItem {
   opId: string;
-  op: 'create' | 'update' | 'delete';
+  op: PushOperation;
   clientId: string | null;
   id: string | null;
   baseVersion: number | null;

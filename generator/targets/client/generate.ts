@@ -5,7 +5,8 @@ import { header } from '../../emit/header';
 import { render } from '../../emit/render';
 import type { Ir } from '../../ir/types';
 import { adapterView } from './adapterView';
-import { fieldLiteral, layoutHash, lowerFirst, metaFields, metaName } from './metaView';
+import { lowerFirst } from '../../ir/names';
+import { fieldLiteral, layoutHash, metaFields, metaName } from './metaView';
 import { dependencyOrder } from './order';
 
 export interface ClientContext {

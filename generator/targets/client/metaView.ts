@@ -1,4 +1,6 @@
+import { pushMode as protocolPushMode, type PushMode } from '../../../protocol/index';
 import { fieldAccess } from '../../ir/fieldAccess';
+import { lowerFirst } from '../../ir/names';
 import type { IrEntity, IrField } from '../../ir/types';
 import { mapField } from '../watermelon/typeMapping';
 import { entityColumns, localFields } from '../watermelon/view';
@@ -11,10 +13,9 @@ export function valueKind(field: IrField): 'string' | 'number' | 'boolean' | 'da
   return m.columnType;
 }
 
-/** What a client sends for a field, from the shared access rule (`ir/fieldAccess.ts`). */
-export function pushMode(entity: IrEntity, field: IrField): 'always' | 'create' | 'never' {
-  const access = fieldAccess(entity, field);
-  return access === 'writable' ? 'always' : access === 'createOnly' ? 'create' : 'never';
+/** What a client sends for a field, from the protocol's access rule (protocol/fieldAccess.ts). */
+export function pushMode(entity: IrEntity, field: IrField): PushMode {
+  return protocolPushMode(fieldAccess(entity, field));
 }
 
 /** Fields the runtime knows about: local fields (no `id`, no ignored field). */
@@ -59,8 +60,4 @@ export function layoutHash(entity: IrEntity): string {
 /** `Space` -> `spaceMeta`, `TaskItem` -> `taskItemMeta`. */
 export function metaName(entity: IrEntity): string {
   return `${lowerFirst(entity.name)}Meta`;
-}
-
-export function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
 }

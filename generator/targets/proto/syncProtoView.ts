@@ -1,3 +1,4 @@
+import { lowerFirst } from '../../ir/names';
 import type { Ir, IrEntity, IrField } from '../../ir/types';
 import { isPushable, pulledFields, pushableFields } from '../server/fieldAccess';
 import { FIELD_MASK_IMPORT, STRUCT_IMPORT, TIMESTAMP_IMPORT, enumValuePrefix, protoEnumName, protoEnumValue, protoFieldName, protoType } from './typeMapping';
@@ -177,6 +178,3 @@ function fieldDecls(fields: readonly IrField[], partial: boolean): FieldDecl[] {
   });
 }
 
-function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
-}

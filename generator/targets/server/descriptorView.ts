@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../../config';
+import { lowerFirst } from '../../ir/names';
 import type { Ir, IrEntity, IrField } from '../../ir/types';
 import { fieldAccess, isPushable, pulledFields, pushableFields, sequenceField } from './fieldAccess';
 import { fieldMapping, runtimeType } from './typeMapping';
@@ -26,7 +27,7 @@ export function entityFileView(ir: Ir, entity: IrEntity, config: Pick<ResolvedCo
   const synced = new Set(ir.entities.map((e) => e.name));
   return {
     name: entity.name,
-    delegate: entity.name.charAt(0).toLowerCase() + entity.name.slice(1),
+    delegate: lowerFirst(entity.name),
     table: entity.dbName ?? entity.name,
     strategy: entity.strategy,
     direction: entity.direction,
