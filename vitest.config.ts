@@ -12,7 +12,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['generator/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['protocol/**/*.test.ts', 'generator/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

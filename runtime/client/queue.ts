@@ -1,10 +1,11 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import type { QueueOperation, QueueStatus } from '../../protocol/index';
 import type { WireRecord } from './mapping';
 
 /** Table of the outbox (generated as the `SyncOperation` model). */
 export const QUEUE_TABLE = 'operation_queue';
 
-export type QueueOperation = 'insert' | 'update' | 'delete';
+export type { QueueOperation, QueueStatus } from '../../protocol/index';
 
 /** What a new queue entry holds; everything else starts fresh (pending, no attempts). */
 export interface NewQueueEntry {
@@ -36,14 +37,6 @@ export function prepareQueueEntry(database: Database, entry: NewQueueEntry): Mod
   });
 }
 
-/**
- * - `pending`: waiting to be pushed (possibly after `nextAttemptAt`, when retrying).
- * - `sending`: in a push request right now (held in memory, see `inFlightOps`).
- * - `failed`: parked after a non-retryable error (`lastError` says why); edited again, it is retried.
- * - `conflict`: the server refused it as a conflict; waits for `resolveConflict`.
- * - `success`: acknowledged. Acknowledged entries are deleted, so listings never show it.
- */
-export type QueueStatus = 'pending' | 'sending' | 'failed' | 'success' | 'conflict';
 
 /** One queued local write, as stored in `operation_queue`. */
 export interface QueueEntry {

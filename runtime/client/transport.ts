@@ -1,4 +1,5 @@
 import type { WireRecord } from './mapping';
+import { NON_RETRYABLE_ERROR_CODES } from '../../protocol/index';
 
 /** One page of `syncPull` (SPEC §4). */
 export interface PullPage {
@@ -69,5 +70,5 @@ export class ResyncRequiredError extends TransportError {
   }
 }
 
-/** Error codes a push item must not be retried with (docs/PROTOCOL.md). */
-export const NON_RETRYABLE_CODES = new Set(['VALIDATION', 'FORBIDDEN']);
+/** Error codes a push item must not be retried with (docs/PROTOCOL.md, protocol/vocabulary.ts). */
+export const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set(NON_RETRYABLE_ERROR_CODES);
