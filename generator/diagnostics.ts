@@ -19,10 +19,13 @@ export const DiagnosticCode = {
   unsupportedRelation: 'TS114',
   duplicateEntity: 'TS115',
   inputNotFound: 'TS116',
+  mergeRuleUnused: 'TS117',
+  missingSequence: 'TS118',
   config: 'TS200',
   snapshot: 'TS300',
   destructiveChange: 'TS301',
   proto: 'TS400',
+  internalSyntax: 'TS900',
 } as const;
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
 

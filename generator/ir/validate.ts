@@ -1,104 +1,27 @@
+import { MERGING_STRATEGIES, isOneOf } from '../../protocol/index';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../diagnostics';
-import { SYSTEM_TABLE_NAMES } from '../targets/watermelon/systemTables';
-import { RESERVED_COLUMNS, type Ir } from './types';
+import type { Ir } from './types';
 
 /**
- * Members of WatermelonDB's `Model` that a generated property would shadow
- * (model.js in @nozbe/watermelondb 0.28).
+ * Rules that look across fields and entities, after each entity is built and
+ * before any target validates (targets check what their output needs).
  */
-const MODEL_MEMBERS = new Set([
-  'table',
-  'associations',
-  'collection',
-  'collections',
-  'database',
-  'db',
-  'asModel',
-  'syncStatus',
-  'update',
-  'prepareUpdate',
-  'cancelPrepareUpdate',
-  'prepareMarkAsDeleted',
-  'prepareDestroyPermanently',
-  'markAsDeleted',
-  'destroyPermanently',
-  'experimentalMarkAsDeleted',
-  'experimentalDestroyPermanently',
-  'observe',
-  'batch',
-  'callWriter',
-  'callReader',
-  'subAction',
-  'serverId',
-]);
-
-/** Rules that look across fields and entities, after each entity is built. */
 export function validateIr(ir: Ir): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const tables = new Map<string, string>(SYSTEM_TABLE_NAMES.map((t) => [t, 'the sync runtime (system table)']));
-  const byName = new Map(ir.entities.map((e) => [e.name, e]));
   for (const entity of ir.entities) {
-    const previous = tables.get(entity.table);
-    if (previous) {
+    if (isOneOf(MERGING_STRATEGIES, entity.strategy)) continue;
+    for (const field of entity.fields) {
+      if (field.merge === 'lww') continue;
+      // Only serverMerge merges per field (docs/PROTOCOL.md "Conflicts"); elsewhere the rule would silently do nothing.
       out.push(
         diagnostic(
-          DiagnosticCode.duplicateTable,
-          entity.location,
-          `model ${entity.name}: local table '${entity.table}' is already used by ${previous}`,
-          `Give one of them another name with @sync(table: "...").`,
+          DiagnosticCode.mergeRuleUnused,
+          field.location,
+          `model ${entity.name} › field ${field.name}: merge rule '${field.merge}' has no effect under strategy ${entity.strategy}`,
+          `Under ${entity.strategy} the whole record is resolved at once. Use @sync(strategy: serverMerge) on ${entity.name} to merge this field, or remove @sync.merge(${field.merge}).`,
+          'warning',
         ),
       );
-    } else {
-      tables.set(entity.table, entity.name);
-    }
-    // WatermelonDB keys associations by table: two relations to one table cannot both be declared.
-    const associated = new Map<string, string>();
-    for (const relation of entity.relations) {
-      const table = byName.get(relation.target)?.table ?? relation.target;
-      const other = associated.get(table);
-      if (other) {
-        out.push(
-          diagnostic(
-            DiagnosticCode.unsupportedRelation,
-            relation.location,
-            `model ${entity.name} › field ${relation.name}: a second relation to table '${table}' (also ${other})`,
-            'WatermelonDB associations are keyed by table; keep one relation per related entity and mark the other @sync.ignore.',
-          ),
-        );
-      }
-      associated.set(table, relation.name);
-    }
-    const columns = new Map<string, string>();
-    for (const field of entity.fields) {
-      if (field.isId) continue;
-      const where = `model ${entity.name} › field ${field.name}`;
-      const member = MODEL_MEMBERS.has(field.name);
-      if (member || (RESERVED_COLUMNS as readonly string[]).includes(field.column)) {
-        out.push(
-          diagnostic(
-            DiagnosticCode.reservedColumn,
-            field.location,
-            member
-              ? `${where}: '${field.name}' is already a member of WatermelonDB's Model`
-              : `${where}: column '${field.column}' is reserved on local tables`,
-            member
-              ? 'Rename the field; the generated model class would shadow it.'
-              : `Rename the field; ${RESERVED_COLUMNS.join(', ')} are kept by WatermelonDB and trackhub-sync.`,
-          ),
-        );
-      }
-      const clash = columns.get(field.column);
-      if (clash) {
-        out.push(
-          diagnostic(
-            DiagnosticCode.reservedColumn,
-            field.location,
-            `${where}: column '${field.column}' is also the column of field ${clash}`,
-            'Rename one of the fields.',
-          ),
-        );
-      }
-      columns.set(field.column, field.name);
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import type { IrEntity } from '../../ir/types';
-import { mapField } from '../watermelon/typeMapping';
+import { mapField } from '../watermelon/index';
 import { metaFields, metaName, pushMode } from './metaView';
 
 export interface AdapterView {

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../../config';
+import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import { formatSource } from '../../emit/format';
 import type { GeneratedFile } from '../../emit/generatedFile';
 import { header } from '../../emit/header';
@@ -12,6 +13,32 @@ import { dependencyOrder } from './order';
 export interface ClientContext {
   ir: Ir;
   config: Pick<ResolvedConfig, 'runtimeImport'>;
+}
+
+/**
+ * What the client runtime needs: parents listed before their children
+ * (`defineRegistry` refuses otherwise), so belongsTo relations between
+ * entities must not form a cycle.
+ */
+export function validateClient(context: ClientContext): Diagnostic[] {
+  const ordered = dependencyOrder(context.ir.entities);
+  const placed = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const entity of ordered) {
+    for (const relation of entity.relations) {
+      if (relation.kind !== 'belongsTo' || relation.target === entity.name || placed.has(relation.target)) continue;
+      out.push(
+        diagnostic(
+          DiagnosticCode.unsupportedRelation,
+          relation.location,
+          `model ${entity.name} › field ${relation.name}: belongsTo relations form a cycle through ${relation.target}`,
+          'Clients push parents before children; mark one relation of the cycle @sync.ignore.',
+        ),
+      );
+    }
+    placed.add(entity.name);
+  }
+  return out;
 }
 
 /** The client target: `client/registry.ts`, one `<Entity>Adapter.ts` per entity, `client/index.ts`. */

@@ -2,8 +2,7 @@ import { pushMode as protocolPushMode, type PushMode } from '../../../protocol/i
 import { fieldAccess } from '../../ir/fieldAccess';
 import { lowerFirst } from '../../ir/names';
 import type { IrEntity, IrField } from '../../ir/types';
-import { mapField } from '../watermelon/typeMapping';
-import { entityColumns, localFields } from '../watermelon/view';
+import { entityColumns, localFields, mapField } from '../watermelon/index';
 
 /** How the client runtime maps a field (runtime/client/meta.ts `ValueKind`). */
 export function valueKind(field: IrField): 'string' | 'number' | 'boolean' | 'date' | 'json' {

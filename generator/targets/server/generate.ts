@@ -1,17 +1,33 @@
 import type { ResolvedConfig } from '../../config';
+import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import { formatSource } from '../../emit/format';
 import type { GeneratedFile } from '../../emit/generatedFile';
 import { header } from '../../emit/header';
 import { render } from '../../emit/render';
 import type { Ir } from '../../ir/types';
 import { entityFileView, validatorView } from './descriptorView';
-import { isPushable, sequenceField } from './fieldAccess';
+import { SEQUENCE_FIELD, isPushable, sequenceField } from './fieldAccess';
 import { sdlView } from './sdl';
 import { tsEntityView } from './tsTypes';
 
 export interface ServerContext {
   ir: Ir;
   config: Pick<ResolvedConfig, 'runtimeImport' | 'server'>;
+}
+
+/** The server runtime serves an entity only with its change-sequence field (runtime/server/core.ts). */
+export function validateServer(context: ServerContext): Diagnostic[] {
+  return context.ir.entities
+    .filter((e) => !sequenceField(e))
+    .map((e) =>
+      diagnostic(
+        DiagnosticCode.missingSequence,
+        e.location,
+        `model ${e.name}: no change-sequence field '${SEQUENCE_FIELD}'; the generated sync API refuses to serve it`,
+        `Add \`/// @sync.ignore\` \`${SEQUENCE_FIELD} BigInt @default(0)\` and \`@@index([${e.scope}, ${SEQUENCE_FIELD}])\` (see server/prisma/sync.prisma).`,
+        'warning',
+      ),
+    );
 }
 
 /**

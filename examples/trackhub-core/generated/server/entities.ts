@@ -38,7 +38,7 @@ export const SpaceEntity: SyncEntityDescriptor = {
     { name: 'syncSeq', column: 'syncSeq', type: 'BigInt', isList: false, isRequired: true, access: 'ignored', merge: 'lww', default: { kind: 'value', value: '0' } },
     { name: 'name', column: 'name', type: 'String', isList: false, isRequired: true, access: 'writable', merge: 'lww', default: null },
     { name: 'description', column: 'description', type: 'String', isList: false, isRequired: false, access: 'writable', merge: 'lww', default: null },
-    { name: 'viewCount', column: 'viewCount', type: 'Int', isList: false, isRequired: true, access: 'writable', merge: 'counter', default: { kind: 'value', value: 0 } },
+    { name: 'viewCount', column: 'viewCount', type: 'Int', isList: false, isRequired: true, access: 'writable', merge: 'lww', default: { kind: 'value', value: 0 } },
     { name: 'secret', column: 'secret', type: 'String', isList: false, isRequired: false, access: 'ignored', merge: 'lww', default: null },
     { name: 'memberCount', column: 'memberCount', type: 'Int', isList: false, isRequired: true, access: 'readonly', merge: 'lww', default: { kind: 'value', value: 0 } },
     { name: 'settings', column: 'settings', type: 'Json', isList: false, isRequired: false, access: 'writable', merge: 'lww', default: null },

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../../../config';
-import { DiagnosticCode, DiagnosticsError, diagnostic, type Diagnostic } from '../../../diagnostics';
+import { DiagnosticCode, diagnostic, hasErrors, type Diagnostic } from '../../../diagnostics';
 import type { GeneratedFile } from '../../../emit/generatedFile';
 import { applyChanges, changeTarget, diffLocalSchema, isDestructive, sameLocalSchema, type SchemaChange } from '../../../ir/diff';
 import type { Ir, SourceLocation } from '../../../ir/types';
@@ -28,20 +28,32 @@ export interface MigrationPlan {
   files: GeneratedFile[];
   /** The changes of the new version (empty when nothing changed). */
   changes: SchemaChange[];
-  /** Allowed destructive changes: printed as warnings. */
-  warnings: Diagnostic[];
+  /**
+   * Problems of the chain or of the change: errors (a broken or forked chain,
+   * destructive changes not allowed; then `files` is empty and nothing may be
+   * written) and warnings (allowed destructive changes).
+   */
+  diagnostics: Diagnostic[];
 }
 
 /**
  * Diff the IR's local schema against the latest committed snapshot (SPEC §3).
  * No change: same version, same files. A change: a new version whose snapshot
  * records the changes, and a migration step rebuilt from the chain.
- * Throws DiagnosticsError (nothing is written) on a broken or forked chain and
- * on destructive changes that were not allowed, naming each one.
+ * Returns error diagnostics (and no files) on a broken or forked chain and on
+ * destructive changes that were not allowed, naming each one.
  */
 export function planMigrations(input: MigrationInput): MigrationPlan {
   const { ir, options } = input;
-  const chain = validChain(input);
+  const { chain, diagnostics: chainErrors } = validChain(input);
+  const refusedPlan = (diagnostics: Diagnostic[]): MigrationPlan => ({
+    schemaVersion: chain.at(-1)?.version ?? 1,
+    migrationsSource: '',
+    files: [],
+    changes: [],
+    diagnostics,
+  });
+  if (hasErrors(chainErrors)) return refusedPlan(chainErrors);
 
   const current = localSchema(ir);
   const latest = chain.at(-1);
@@ -59,7 +71,7 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
       const at = (change: SchemaChange) => locate(ir, change, `${input.shownOut}/${snapshotPath(latest.version)}`);
       const refused = changes.filter((c) => isDestructive(c) && !allowed(c, options));
       if (refused.length > 0) {
-        throw new DiagnosticsError(
+        return refusedPlan(
           refused.map((c) => diagnostic(DiagnosticCode.destructiveChange, at(c), `${describe(c)}: ${consequence(c)} on every device`, permissionHint(c))),
         );
       }
@@ -76,7 +88,7 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
     migrationsSource: renderMigrations(next),
     files: next.map((s: Snapshot) => ({ path: snapshotPath(s.version), contents: serializeSnapshot(s) })),
     changes,
-    warnings,
+    diagnostics: warnings,
   };
 }
 
@@ -85,27 +97,31 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
  * target: the output folder is owned by trackhub-sync and would otherwise lose
  * the chain, and a restarted chain would make released apps reset their data.
  */
-export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownOut'>): GeneratedFile[] {
-  return validChain(input).map((s) => ({ path: snapshotPath(s.version), contents: serializeSnapshot(s) }));
+export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownOut'>): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+  const { chain, diagnostics } = validChain(input);
+  return { files: chain.map((s) => ({ path: snapshotPath(s.version), contents: serializeSnapshot(s) })), diagnostics };
 }
 
-function validChain(input: Pick<MigrationInput, 'snapshots' | 'shownOut' | 'declaredVersion'>): Snapshot[] {
+function validChain(input: Pick<MigrationInput, 'snapshots' | 'shownOut' | 'declaredVersion'>): { chain: Snapshot[]; diagnostics: Diagnostic[] } {
   const { chain, diagnostics } = readChain(input.snapshots, input.shownOut);
-  if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics);
+  if (diagnostics.length > 0) return { chain: [], diagnostics };
   const latest = chain.at(-1)?.version ?? 0;
   const declared = input.declaredVersion ?? null;
   if (declared !== null && declared > Math.max(latest, 1)) {
     // WatermelonDB resets a database whose version is above the app's schema version.
-    throw new DiagnosticsError([
+    return {
+      chain: [],
+      diagnostics: [
       diagnostic(
         DiagnosticCode.snapshot,
         { file: `${input.shownOut}/watermelon/schema.ts`, line: 1, column: 1 },
         `the generated schema is at version ${declared} but the snapshots end at ${latest === 0 ? 'none' : `version ${latest}`}: snapshot files were deleted`,
         'Restore the snapshots from version control. Starting the chain again would make every installed app reset its local database.',
       ),
-    ]);
+      ],
+    };
   }
-  return chain;
+  return { chain, diagnostics: [] };
 }
 
 /** `allowDestructive`, or `migrations.allow` naming the table or the `table.column`. */
