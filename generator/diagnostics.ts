@@ -20,7 +20,7 @@ export const DiagnosticCode = {
   duplicateEntity: 'TS115',
   inputNotFound: 'TS116',
   mergeRuleUnused: 'TS117',
-  missingSequence: 'TS118',
+  graphqlNameClash: 'TS118',
   config: 'TS200',
   snapshot: 'TS300',
   destructiveChange: 'TS301',

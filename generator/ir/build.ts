@@ -305,7 +305,11 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     isId: f.isId,
     isUnique: f.isUnique,
     isBase,
-    default: f.default,
+    // BigInt and Decimal travel as exact decimal strings (docs/PROTOCOL.md "Values on the wire"), defaults too.
+    default:
+      f.default?.kind === 'value' && typeof f.default.value === 'number' && type.kind === 'scalar' && (type.scalar === 'BigInt' || type.scalar === 'Decimal')
+        ? { kind: 'value', value: String(f.default.value) }
+        : f.default,
     serverManaged: SERVER_MANAGED_FIELDS.has(f.name) || f.isUpdatedAt,
     ignore,
     readonly,

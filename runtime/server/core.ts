@@ -1,4 +1,5 @@
 import { tenantIsolation } from './authorize';
+import { describeEntity } from './describeEntity';
 import { requestError } from './errors';
 import { pullPage } from './pull';
 import { pushBatch } from './push/push';
@@ -85,7 +86,7 @@ export function createSyncCore(options: SyncCoreOptions): SyncCore {
 }
 
 function entityRuntime(def: SyncEntityDefinition): EntityRuntime {
-  const d = def.descriptor;
+  const d = describeEntity(def.descriptor);
   if (!d.sequence) {
     throw new Error(
       `trackhub-sync: entity ${d.name} has no change-sequence field. Add \`/// @sync.ignore\` \`syncSeq BigInt @default(0)\` ` +

@@ -75,9 +75,36 @@ export interface DataValidator {
   safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
+/**
+ * A field as generated code declares it: what is at its default is left out
+ * (`column`: the name; `isList`, `isRequired`: false; `access`: writable;
+ * `merge`: lww; `default`: null). `describeEntity` fills the defaults in.
+ */
+export interface SyncFieldSpec {
+  name: string;
+  type: SyncScalar;
+  column?: string;
+  enumName?: string;
+  isList?: boolean;
+  isRequired?: boolean;
+  access?: FieldAccess;
+  merge?: SyncMergeRule;
+  default?: SyncFieldDefault | null;
+}
+
+/** An entity descriptor as generated code declares it (`server/entities.ts`); see `SyncFieldSpec`. */
+export interface SyncEntitySpec extends Omit<SyncEntityDescriptor, 'fields' | 'relations' | 'sequence'> {
+  fields: readonly SyncFieldSpec[];
+  /** Default: none. */
+  relations?: readonly SyncRelationDescriptor[];
+  /** `column` defaults to `field`. */
+  sequence: { field: string; column?: string } | null;
+}
+
 /** An entity as the generated code hands it to the runtime. */
 export interface SyncEntityDefinition {
-  descriptor: SyncEntityDescriptor;
+  /** A full descriptor, or the generated spec whose defaults the runtime fills in. */
+  descriptor: SyncEntitySpec;
   /** Absent for `pullOnly` entities. */
   validators: { create: DataValidator; update: DataValidator } | null;
 }

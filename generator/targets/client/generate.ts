@@ -7,7 +7,9 @@ import { render } from '../../emit/render';
 import type { Ir } from '../../ir/types';
 import { adapterView } from './adapterView';
 import { lowerFirst } from '../../ir/names';
-import { fieldLiteral, layoutHash, metaFields, metaName } from './metaView';
+import { Imports } from '../../emit/imports';
+import { printConst, printLiteral, ref } from '../../emit/tsLiteral';
+import { entityMeta, metaName } from './metaView';
 import { dependencyOrder } from './order';
 
 export interface ClientContext {
@@ -53,28 +55,17 @@ export function generateClient(context: ClientContext): GeneratedFile[] {
   const files: GeneratedFile[] = [];
   files.push(
     file('registry.ts', 'registry', {
-      runtimeImport: config.runtimeImport,
-      entities: ir.entities.map((e) => ({
-        name: e.name,
-        metaName: metaName(e),
-        table: e.table,
-        strategy: e.strategy,
-        direction: e.direction,
-        scope: e.scope,
-        layoutHash: layoutHash(e),
-        fields: metaFields(e).map((f) => fieldLiteral(e, f)),
-        belongsTo: e.relations
-          .filter((r) => r.kind === 'belongsTo')
-          .map((r) => `{ field: '${r.foreignKey}', target: '${r.target}' }`),
-      })),
-      order: ordered.map(metaName).join(', '),
+      imports: new Imports().add(`${config.runtimeImport}/client`, 'defineRegistry').addType(`${config.runtimeImport}/client`, 'EntityMeta').lines(),
+      entities: ir.entities.map((e) => printConst(metaName(e), entityMeta(e), 'EntityMeta', `${e.name}: ${e.strategy}, ${e.direction}.`)),
+      order: printLiteral(ordered.map((e) => ref(metaName(e)))),
     }),
   );
   for (const entity of ir.entities) files.push(file(`${entity.name}Adapter.ts`, 'adapter', adapterView(entity, config.runtimeImport)));
   files.push(
     file('index.ts', 'index', {
-      runtimeImport: config.runtimeImport,
-      imports: ir.entities.map((e) => `import { ${e.name}Adapter } from './${e.name}Adapter';`),
+      imports: ir.entities
+        .reduce((imports, e) => imports.add(`./${e.name}Adapter`, `${e.name}Adapter`), new Imports().addType(`${config.runtimeImport}/client`, 'AdapterContext'))
+        .lines(),
       reexports: [
         `export { registry, ${ir.entities.map(metaName).join(', ')} } from './registry';`,
         ...ir.entities.map((e) =>

@@ -1,3 +1,4 @@
+import type { Literal } from '../../emit/tsLiteral';
 import { pushMode as protocolPushMode, type PushMode } from '../../../protocol/index';
 import { fieldAccess } from '../../ir/fieldAccess';
 import { lowerFirst } from '../../ir/names';
@@ -22,21 +23,31 @@ export function metaFields(entity: IrEntity): IrField[] {
   return localFields(entity);
 }
 
-/** The `FieldMeta` literal of a field. */
-export function fieldLiteral(entity: IrEntity, field: IrField): string {
-  const parts = [
-    `name: '${field.name}'`,
-    `column: '${field.column}'`,
-    `kind: '${valueKind(field)}'`,
-    `optional: ${!field.isRequired}`,
-    `push: '${pushMode(entity, field)}'`,
-  ];
-  if (field.isList) parts.push('list: true');
-  if (field.default?.kind === 'value') {
-    const value = field.default.value;
-    parts.push(`default: ${typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(value)}`);
-  }
-  return `{ ${parts.join(', ')} }`;
+/** The `FieldMeta` of a field (runtime/client/meta.ts), as data for the serializer. */
+export function fieldMeta(entity: IrEntity, field: IrField): Literal {
+  return {
+    name: field.name,
+    column: field.column,
+    kind: valueKind(field),
+    optional: !field.isRequired,
+    push: pushMode(entity, field),
+    list: field.isList || undefined,
+    default: field.default?.kind === 'value' ? field.default.value : undefined,
+  };
+}
+
+/** The `EntityMeta` of an entity (runtime/client/meta.ts), as data for the serializer. */
+export function entityMeta(entity: IrEntity): Literal {
+  return {
+    name: entity.name,
+    table: entity.table,
+    strategy: entity.strategy,
+    direction: entity.direction,
+    scope: entity.scope,
+    layoutHash: layoutHash(entity),
+    fields: metaFields(entity).map((f) => fieldMeta(entity, f)),
+    belongsTo: entity.relations.filter((r) => r.kind === 'belongsTo').map((r) => ({ field: r.foreignKey, target: r.target })),
+  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { Imports } from '../../emit/imports';
+import { printLiteral, printString } from '../../emit/tsLiteral';
 import type { Ir, IrEntity } from '../../ir/types';
 import { mapField } from './typeMapping';
 import { isOptionalColumn, localFields, type PropertyView } from './view';
@@ -19,6 +21,7 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
   const decorators = new Set<string>(['field']);
   const watermelonTypes = new Set<string>();
   const runtime = new Set<string>();
+  const runtimeTypes = new Set<string>();
   const related = new Set<string>();
   const enums = new Set<string>();
 
@@ -31,7 +34,7 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
     decorators.add(m.decorator);
     const args = m.sanitizer ? `'${field.column}', ${m.sanitizer}` : `'${field.column}'`;
     if (m.sanitizer) runtime.add(m.sanitizer);
-    if (m.tsType.includes('JsonValue')) runtime.add('type JsonValue');
+    if (m.tsType.includes('JsonValue')) runtimeTypes.add('JsonValue');
     if (field.type.kind === 'enum') enums.add(field.type.enum);
     const readOnly = pullOnly || field.readonly || field.serverManaged;
     const nullable = isOptionalColumn(field) && !field.isList ? ' | null' : '';
@@ -50,36 +53,32 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
       const decorator = relation.immutable || pullOnly ? 'immutableRelation' : 'relation';
       decorators.add(decorator);
       watermelonTypes.add('Relation');
-      associations.push(`${table}: { type: 'belongs_to', key: '${key}' },`);
-      properties.push({ line: `@${decorator}('${table}', '${key}') ${relation.name}!: Relation<${relation.target}>;`, doc: null });
+      associations.push(`${printLiteral({ [table]: { type: 'belongs_to', key } }).slice(2, -2)},`);
+      properties.push({ line: `@${decorator}(${printString(table)}, ${printString(key)}) ${relation.name}!: Relation<${relation.target}>;`, doc: null });
     } else {
       const key = columns.get(relation.target)!.get(relation.foreignKey)!;
       decorators.add('children');
       watermelonTypes.add('Query');
-      associations.push(`${table}: { type: 'has_many', foreignKey: '${key}' },`);
-      properties.push({ line: `@children('${table}') ${relation.name}!: Query<${relation.target}>;`, doc: null });
+      associations.push(`${printLiteral({ [table]: { type: 'has_many', foreignKey: key } }).slice(2, -2)},`);
+      properties.push({ line: `@children(${printString(table)}) ${relation.name}!: Query<${relation.target}>;`, doc: null });
     }
   }
 
-  const imports = [
-    `import { Model${[...watermelonTypes].sort().map((t) => `, type ${t}`).join('')} } from '@nozbe/watermelondb';`,
-    `import { ${[...decorators].sort().join(', ')} } from '@nozbe/watermelondb/decorators';`,
-  ];
-  if (associations.length > 0) imports.push(`import type { Associations } from '@nozbe/watermelondb/Model';`);
-  if (runtime.size > 0) {
-    const names = [...runtime].sort((a, b) => a.replace('type ', '').localeCompare(b.replace('type ', '')));
-    imports.push(`import { ${names.join(', ')} } from '${runtimeImport}/watermelon';`);
-  }
-  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../enums';`);
-  for (const name of [...related].filter((r) => r !== entity.name).sort()) {
-    imports.push(`import type { ${name} } from './${name}';`);
-  }
+  const imports = new Imports()
+    .add('@nozbe/watermelondb', 'Model')
+    .addType('@nozbe/watermelondb', [...watermelonTypes])
+    .add('@nozbe/watermelondb/decorators', [...decorators])
+    .addType('@nozbe/watermelondb/Model', associations.length > 0 ? ['Associations'] : [])
+    .add(`${runtimeImport}/watermelon`, [...runtime])
+    .addType(`${runtimeImport}/watermelon`, [...runtimeTypes])
+    .addType('../enums', [...enums]);
+  for (const name of [...related].filter((r) => r !== entity.name)) imports.addType(`./${name}`, name);
 
   return {
     className: entity.name,
-    table: entity.table,
+    table: printString(entity.table),
     doc: `${entity.name}: ${entity.strategy}, ${entity.direction}${pullOnly ? ' (read-only: the server owns these records)' : ''}.`,
-    imports,
+    imports: imports.lines(),
     associations,
     properties,
   };

@@ -1,3 +1,4 @@
+import { printLiteral } from '../../emit/tsLiteral';
 import type { IrEntity, IrField } from '../../ir/types';
 import { mapField } from './typeMapping';
 import type { SystemColumn } from './systemTables';
@@ -14,10 +15,7 @@ export interface PropertyView {
 }
 
 export function columnLiteral(c: SystemColumn): string {
-  const parts = [`name: '${c.name}'`, `type: '${c.type}'`];
-  if (c.isOptional) parts.push('isOptional: true');
-  if (c.isIndexed) parts.push('isIndexed: true');
-  return `{ ${parts.join(', ')} }`;
+  return printLiteral({ name: c.name, type: c.type, isOptional: c.isOptional || undefined, isIndexed: c.isIndexed || undefined });
 }
 
 /**
