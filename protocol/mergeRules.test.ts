@@ -35,7 +35,7 @@ function expectedFit(rule: MergeRule, { scalar, isList }: WireType): boolean {
 }
 
 /** The exact merge of SAMPLES (or list samples) per rule and type. */
-function expectedMerge(rule: MergeRule, type: WireType, [s, b, c]: [unknown, unknown, unknown]): unknown {
+function expectedMerge(rule: MergeRule, type: WireType, [s, , c]: [unknown, unknown, unknown]): unknown {
   switch (rule) {
     case 'lww':
       return s; // base differs from server and the server's write is later
