@@ -37,7 +37,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Local schema migrations (SPEC §3). */
+    /** Local schema migrations (README "Migrations"). */
     migrations: z
       .object({
         /** Emit destructive changes (dropped tables or columns, type changes) as SQL steps. Default false. */
@@ -49,7 +49,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Server target (SPEC §4). */
+    /** Server target (docs/PROTOCOL.md). */
     server: z
       .object({
         pageSize: pageSize.prefault({}),
@@ -60,7 +60,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Proto target (SPEC §7). */
+    /** Proto target (README "Proto"). */
     proto: z
       .object({
         /** `.proto` files or folders to update. Default none (target off). */

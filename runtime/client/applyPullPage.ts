@@ -22,7 +22,7 @@ export interface ApplyOutcome {
 
 /**
  * Apply one pulled page in one WatermelonDB transaction, together with the
- * new pull position (SPEC §6), so a crash mid-page re-pulls the page.
+ * new pull position (README "Client sync"), so a crash mid-page re-pulls the page.
  *
  * A record with pending local changes is never overwritten: under
  * `lastWriteWins` and `serverMerge` the server's values land in the fields the

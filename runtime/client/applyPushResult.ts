@@ -75,7 +75,7 @@ export async function planResult(options: PushOptions, meta: EntityMeta, p: Prep
       createdAt: now,
     };
     if (type === 'SERVER_NEWER' && serverData) {
-      // SPEC §5 lastWriteWins: the later write wins, here the server's. Take it now (fields
+      // docs/PROTOCOL.md "Conflicts", lastWriteWins: the later write wins, here the server's. Take it now (fields
       // with newer unsent local edits excepted) and keep the overwritten local data as a resolved row.
       report.acknowledged += 1;
       const serverRaw = await toLocalRaw(options.database, options.registry, meta.name, serverData);

@@ -39,7 +39,7 @@ export interface ConflictEntry {
 }
 
 /**
- * How to settle a conflict (SPEC §5):
+ * How to settle a conflict (docs/PROTOCOL.md "Conflicts"):
  * - `keepLocal`: push the local record again, based on the server's version.
  * - `useServer`: drop the local change and take the server's record.
  * - `merge`: take the server's suggested resolution (or its record) with `data` (field name ->

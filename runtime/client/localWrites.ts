@@ -24,7 +24,7 @@ type Raw = Record<string, string | number | boolean | null>;
 const rawOf = (record: Model): Raw => record._raw as unknown as Raw;
 
 /**
- * Create a record and its `insert` queue entry in one transaction (SPEC §6:
+ * Create a record and its `insert` queue entry in one transaction (README "Client sync":
  * a crash can never leave one without the other). Returns the new record.
  */
 export async function createLocal(ctx: WriteContext, input: Record<string, unknown>): Promise<Model> {

@@ -37,7 +37,7 @@ export interface PullReport extends ApplyOutcome {
  * Pull one entity page by page until `hasMore` is false, each page applied in
  * one transaction with its cursor. The entity is re-pulled from scratch when
  * it was never pulled, when its local table layout changed (a migration added
- * columns: SPEC §3), when the server answers `RESYNC_REQUIRED`, or when forced.
+ * columns: README "Migrations"), when the server answers `RESYNC_REQUIRED`, or when forced.
  * Pending local changes survive every kind of re-pull.
  */
 export async function pullEntity(options: PullOptions, meta: EntityMeta, force = false): Promise<PullReport> {

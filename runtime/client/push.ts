@@ -7,7 +7,7 @@ import type { Platform } from './platform';
 import { fetchQueue, inFlightOps, readEntry, type QueueEntry } from './queue';
 import { TransportError, type PushItem, type PushResult, type SyncTransport } from './transport';
 
-/** SPEC §6: batches of at most 100 items per entity. */
+/** README "Client sync": batches of at most 100 items per entity. */
 export const MAX_PUSH_BATCH = 100;
 
 export interface PushOptions {
@@ -167,7 +167,7 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
     results = null;
   }
   if (failure?.code === 'BATCH_TOO_LARGE' && prepared.length > 1) {
-    // The server takes smaller batches than SPEC's 100: split and send the halves (still in flight).
+    // The server takes smaller batches than the 100 of README "Client sync": split and send the halves (still in flight).
     const half = Math.ceil(prepared.length / 2);
     const first = await sendBatch(options, meta, prepared.slice(0, half), report);
     const second = await sendBatch(options, meta, prepared.slice(half), report);

@@ -100,7 +100,7 @@ export function readEntry(record: Model, inFlightSet?: Set<string>): QueueEntry 
   };
 }
 
-/** Key under which `serverSeen` travels inside the `base` column (SPEC §3 fixes the columns). */
+/** Key under which `serverSeen` travels inside the `base` column (the system tables' columns are fixed: README "Output layout"). */
 export const SERVER_SEEN_KEY = '@server';
 
 function splitBase(text: string | null): { base: WireRecord | null; serverSeen: QueueEntry['serverSeen'] } {

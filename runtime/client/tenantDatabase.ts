@@ -8,7 +8,7 @@ import type { SyncRegistry } from './meta';
 
 const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 
-/** SPEC §3: one database per tenant, `trackhub_db_{tenantId}`. */
+/** README "Client sync": one database per tenant, `trackhub_db_{tenantId}`. */
 export function tenantDatabaseName(tenantId: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(tenantId)) throw new Error(`tenant id '${tenantId}' must be letters, digits, '-' or '_' (it names a database file)`);
   return `trackhub_db_${tenantId}`;

@@ -1,7 +1,7 @@
 import type { WireRecord } from './mapping';
 import { NON_RETRYABLE_ERROR_CODES } from '../../protocol/index';
 
-/** One page of `syncPull` (SPEC §4). */
+/** One page of `syncPull` (docs/PROTOCOL.md). */
 export interface PullPage {
   items: WireRecord[];
   deletedIds: string[];

@@ -64,7 +64,7 @@ export interface SyncCore {
   push(auth: SyncAuth, entity: string, items: readonly unknown[]): Promise<SyncResultItem[]>;
 }
 
-/** Build the sync core once per server: pull and push of SPEC §4–§5 over Prisma Client. */
+/** Build the sync core once per server: pull and push of docs/PROTOCOL.md over Prisma Client. */
 export function createSyncCore(options: SyncCoreOptions): SyncCore {
   const byName = new Map<string, EntityRuntime>();
   for (const def of options.entities) byName.set(def.descriptor.name, entityRuntime(def));

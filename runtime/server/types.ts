@@ -1,7 +1,7 @@
 /**
  * Shapes shared by the generated server code and the runtime: entity
  * descriptors (emitted by the server target from the IR), the request
- * context, and the wire types of SPEC §4.
+ * context, and the wire types of docs/PROTOCOL.md.
  */
 
 import type {

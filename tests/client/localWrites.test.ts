@@ -3,7 +3,7 @@ import { listQueue, type SyncTransport } from '../../runtime/client/index';
 import { openDevice } from './support/device';
 
 // Local-first writes on real WatermelonDB (SQLite adapter): the record and its
-// queue entry change together, and the queue coalesces (SPEC §6).
+// queue entry change together, and the queue coalesces (README "Client sync").
 
 const offline: SyncTransport = {
   pull: () => Promise.reject(new Error('offline')),

@@ -53,7 +53,7 @@ export function entityMeta(entity: IrEntity): Literal {
 /**
  * A short hash of the entity's local table layout (FNV-1a, 32 bit). When a
  * migration adds a column, the hash changes and the engine re-pulls the
- * entity from scratch (SPEC §3).
+ * entity from scratch (README "Migrations").
  */
 export function layoutHash(entity: IrEntity): string {
   const text = `${entity.table}|${entityColumns(entity)

@@ -26,7 +26,7 @@ export interface ProtoContext {
 }
 
 /**
- * The proto target (SPEC §7): every user `.proto` file holding a synced
+ * The proto target (README "Proto"): every user `.proto` file holding a synced
  * entity's message, with the missing sync fields inserted (an external file,
  * edited in place), plus `proto/<package as folders>/sync.proto`. Call
  * `validateProto` first: a message that cannot be edited is an error there,

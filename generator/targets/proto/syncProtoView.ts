@@ -33,7 +33,7 @@ export interface SyncProtoView {
 const TS = 'google.protobuf.Timestamp';
 
 /**
- * The view of `sync.proto`: the GraphQL sync API (SPEC §4, docs/PROTOCOL.md)
+ * The view of `sync.proto`: the GraphQL sync API (docs/PROTOCOL.md)
  * as a gRPC service. A generic pull/push pair carries records as
  * google.protobuf.Struct for dynamic clients; each entity gets a typed pair
  * whose items are one message per entity. Which fields are pulled and which

@@ -46,7 +46,7 @@ export function validateServer(context: ServerContext): Diagnostic[] {
 }
 
 /**
- * The server target (SPEC §4–§5): `server/` with the SDL of the sync API,
+ * The server target (docs/PROTOCOL.md): `server/` with the SDL of the sync API,
  * typed resolvers over the shared runtime (`<runtimeImport>/server`), zod
  * validators, entity descriptors and the Prisma models the runtime needs.
  */

@@ -34,7 +34,7 @@ export function localFields(entity: IrEntity): IrField[] {
   return entity.fields.filter((f) => !f.isId && !f.ignore);
 }
 
-/** Local columns of an entity table, `server_id` first (SPEC §3). */
+/** Local columns of an entity table, `server_id` first (README "Migrations"). */
 export function entityColumns(entity: IrEntity): SystemColumn[] {
   return [
     { name: 'server_id', type: 'string', isOptional: true, isIndexed: true },

@@ -16,7 +16,7 @@ interface Indexed {
 }
 
 /**
- * `syncPush` for one entity (SPEC §4–§5, docs/PROTOCOL.md "Push").
+ * `syncPush` for one entity (docs/PROTOCOL.md "Push").
  *
  * Items are validated first; the valid ones go through one transaction:
  * reserve sequence numbers (which serialises concurrent pushes of the same

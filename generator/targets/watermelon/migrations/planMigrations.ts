@@ -37,7 +37,7 @@ export interface MigrationPlan {
 }
 
 /**
- * Diff the IR's local schema against the latest committed snapshot (SPEC §3).
+ * Diff the IR's local schema against the latest committed snapshot (README "Migrations").
  * No change: same version, same files. A change: a new version whose snapshot
  * records the changes, and a migration step rebuilt from the chain.
  * Returns error diagnostics (and no files) on a broken or forked chain and on

@@ -15,7 +15,7 @@ type Helper = 'addColumns' | 'createTable' | 'unsafeExecuteSql';
 
 /**
  * Entities to re-pull in full after migrating to a version: their tables or
- * columns were added, or a column was reset by a type change (SPEC §3).
+ * columns were added, or a column was reset by a type change (README "Migrations").
  */
 export function repullEntities(snapshot: Snapshot): string[] {
   const names = new Set<string>();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { LocalTable, SchemaChange } from '../../../ir/diff';
 
 /**
- * The committed migration snapshots (SPEC §3), one file per local schema
+ * The committed migration snapshots (README "Migrations"), one file per local schema
  * version under `<out>/snapshots/`: `0001.json`, `0002.json`, ...
  *
  * Each snapshot records the whole local schema at its version, the typed
