@@ -3,6 +3,7 @@ import { CONFLICT_TABLE, listConflicts, type ConflictEntry } from './conflicts';
 import type { EntityMeta, SyncRegistry } from './meta';
 import { fetchQueue, listQueue, QUEUE_TABLE, type QueueEntry } from './queue';
 import { STATE_TABLE } from './syncState';
+import { rawOf } from './rawRecord';
 
 /** Everything a destructive operation could lose: the pending queue and the open conflicts. */
 export interface ExportedState {
@@ -77,4 +78,4 @@ export async function wipeSpace(database: Database, registry: SyncRegistry, spac
   }, 'trackhub-sync wipe space');
 }
 
-const raw = (m: Model) => m._raw as unknown as Record<string, unknown>;
+const raw = (m: Model) => rawOf(m);

@@ -1,14 +1,14 @@
+import { SERVER_SET_COLUMNS } from '../../protocol/index';
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import { markDeleted } from './applyPushResult';
-import { fetchQueue, SERVER_SEEN_KEY } from './queue';
+import { decodeBase, encodeBase, fetchQueue } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
+import { queueRowOf, rawOf } from './rawRecord';
 
-/** Columns only the server sets; a rebase never copies them over local pending state. */
-const SERVER_COLUMNS = new Set(['version', 'updated_at', 'deleted_at', 'client_id']);
 
 export interface ApplyOutcome {
   created: number;
@@ -18,6 +18,20 @@ export interface ApplyOutcome {
   rebased: number;
   /** Tombstones left unapplied because the record has pending changes. */
   skipped: number;
+}
+
+export interface ApplyPullPageOptions {
+  database: Database;
+  registry: SyncRegistry;
+  meta: EntityMeta;
+  page: PullPage;
+  /** The entity's `sync_state` row (null before the first pull) and the position this page moves it to. */
+  state: { row: Model | null; patch: (skippedPending: boolean) => Partial<SyncStateValue> };
+  now: number;
+  /** Collects the server ids of a full pull (records not among them are gone). */
+  seen?: Set<string>;
+  /** Set when the table was empty as the pull began: the server ids created since (see below). */
+  fresh?: Set<string>;
 }
 
 /**
@@ -31,17 +45,8 @@ export interface ApplyOutcome {
  * under `manual` the record is left as it is and the push surfaces the
  * conflict. A tombstone for such a record is also left for the push to settle.
  */
-export async function applyPullPage(
-  database: Database,
-  registry: SyncRegistry,
-  meta: EntityMeta,
-  page: PullPage,
-  state: { row: Model | null; patch: (skippedPending: boolean) => Partial<SyncStateValue> },
-  now: number,
-  seen?: Set<string>,
-  /** Set when the table was empty as the pull began: the server ids created since (see below). */
-  fresh?: Set<string>,
-): Promise<ApplyOutcome> {
+export async function applyPullPage(options: ApplyPullPageOptions): Promise<ApplyOutcome> {
+  const { database, registry, meta, page, state, now, seen, fresh } = options;
   const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0 };
   const collection = database.get<Model>(meta.table);
   await database.write(async () => {
@@ -53,7 +58,7 @@ export async function applyPullPage(
     const lookup = fresh ? serverIds.filter((id) => fresh.has(id)) : serverIds;
     if (lookup.length > 0) {
       for (const row of await collection.query(Q.where('server_id', Q.oneOf(lookup))).fetch()) {
-        byServerId.set((row._raw as unknown as { server_id: string }).server_id, row);
+        byServerId.set(rawOf(row).server_id!, row);
       }
     }
     // A create whose response was lost: the server has it under our local id as its clientId,
@@ -65,7 +70,7 @@ export async function applyPullPage(
     }
     const pending = new Map<string, Model[]>();
     for (const entry of await fetchQueue(database, { entity: meta.name })) {
-      const id = (entry._raw as unknown as { entity_id: string }).entity_id;
+      const id = queueRowOf(entry).entity_id;
       pending.set(id, [...(pending.get(id) ?? []), entry]);
     }
     const translate = await foreignKeyTranslator(database, registry, meta, page.items);
@@ -96,22 +101,22 @@ export async function applyPullPage(
       }
       outcome.rebased += 1;
       const touched = new Set<string>();
-      for (const e of entries) for (const key of Object.keys(JSON.parse((e._raw as unknown as { payload: string }).payload) as WireRecord)) touched.add(key);
+      for (const e of entries) for (const key of Object.keys(JSON.parse(queueRowOf(e).payload) as WireRecord)) touched.add(key);
       const keep: RawColumns = { server_id: serverId };
       if (meta.strategy !== 'manual') {
         for (const field of meta.fields) {
-          if (!touched.has(field.name) && !SERVER_COLUMNS.has(field.column) && field.column in raw) keep[field.column] = raw[field.column]!;
+          // Columns only the server sets (protocol/baseFields.ts) are never copied over local pending state.
+          if (!touched.has(field.name) && !SERVER_SET_COLUMNS.has(field.column) && field.column in raw) keep[field.column] = raw[field.column]!;
         }
       }
       ops.push(existing.prepareUpdate((r) => setColumns(r, keep)));
       // Remember what the server holds: if the oldest pending change is already committed there
       // (its response lost), its acknowledgement will name this version (see push.ts).
       const oldest = entries[0]!;
-      const stored = JSON.parse((oldest._raw as unknown as { base: string | null }).base ?? '{}') as WireRecord;
-      const seen = stored[SERVER_SEEN_KEY] as { version: number } | undefined;
-      if (!seen || seen.version <= Number(item.version)) {
-        stored[SERVER_SEEN_KEY] = { version: Number(item.version), record: item };
-        ops.push(oldest.prepareUpdate((e) => e._setRaw('base', JSON.stringify(stored))));
+      const stored = decodeBase(queueRowOf(oldest).base);
+      if (!stored.serverSeen || stored.serverSeen.version <= Number(item.version)) {
+        const text = encodeBase(stored.base, { version: Number(item.version), record: item });
+        ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
       }
     }
     {
@@ -121,13 +126,12 @@ export async function applyPullPage(
           // Left for the push to settle; but if the oldest change is already committed (response
           // lost), its replayed acknowledgement must still end in the deletion (see push.ts).
           const oldest = entries[0]!;
-          const stored = JSON.parse((oldest._raw as unknown as { base: string | null }).base ?? '{}') as WireRecord;
-          stored[SERVER_SEEN_KEY] = { version: Number.MAX_SAFE_INTEGER, record: null, deleted: true };
-          ops.push(oldest.prepareUpdate((e) => e._setRaw('base', JSON.stringify(stored))));
+          const text = encodeBase(decodeBase(queueRowOf(oldest).base).base, { version: Number.MAX_SAFE_INTEGER, record: null, deleted: true });
+          ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
           outcome.skipped += 1;
           continue;
         }
-        if ((row._raw as unknown as { deleted_at: number | null }).deleted_at !== null) continue;
+        if (rawOf(row).deleted_at !== null) continue;
         ops.push(markDeleted(row, null));
         outcome.deleted += 1;
       }
@@ -142,8 +146,8 @@ export async function applyPullPage(
 export async function removeUnseen(database: Database, meta: EntityMeta, seen: Set<string>): Promise<number> {
   return database.write(async () => {
     const rows = await database.get<Model>(meta.table).query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null)).fetch();
-    const pendingIds = new Set((await fetchQueue(database, { entity: meta.name })).map((e) => (e._raw as unknown as { entity_id: string }).entity_id));
-    const gone = rows.filter((r) => !seen.has((r._raw as unknown as { server_id: string }).server_id) && !pendingIds.has(r.id));
+    const pendingIds = new Set((await fetchQueue(database, { entity: meta.name })).map((e) => queueRowOf(e).entity_id));
+    const gone = rows.filter((r) => !seen.has(rawOf(r).server_id!) && !pendingIds.has(r.id));
     if (gone.length > 0) await database.batch(...gone.map((r) => markDeleted(r, null)));
     return gone.length;
   });

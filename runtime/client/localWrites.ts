@@ -1,8 +1,9 @@
-import type { Database, Model } from '@nozbe/watermelondb';
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
-import type { EntityMeta, FieldMeta } from './meta';
+import { childLinks, type EntityMeta, type FieldMeta } from './meta';
 import type { Clock } from './platform';
-import { SERVER_SEEN_KEY, fetchQueue, inFlightOps, prepareQueueEntry, type QueueOperation } from './queue';
+import { decodeBase, encodeBase, fetchQueue, inFlightOps, prepareQueueEntry, type QueueEntry, type QueueOperation } from './queue';
+import { queueRowOf, rawOf } from './rawRecord';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
 export interface WriteContext {
@@ -20,8 +21,6 @@ export class LocalWriteError extends Error {
   override name = 'LocalWriteError';
 }
 
-type Raw = Record<string, string | number | boolean | null>;
-const rawOf = (record: Model): Raw => record._raw as unknown as Raw;
 
 /**
  * Create a record and its `insert` queue entry in one transaction (README "Client sync":
@@ -114,7 +113,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
     const now = clock.now();
     // Read before preparing: prepared records must reach batch() without an await in between.
     const last = (await foldable(database, meta.name, id)).at(-1);
-    if (last && rawOf(last).operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
+    if (last && queueRowOf(last).operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
     const ops: Model[] = [
       record.prepareUpdate((r) => {
         for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
@@ -122,13 +121,15 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
       }),
     ];
     if (last) {
-      const entry = rawOf(last);
+      const entry = queueRowOf(last);
       const merged = { ...(JSON.parse(entry.payload as string) as WireRecord), ...payload };
-      const mergedBase = entry.operation === 'update' ? { ...base, ...(JSON.parse((entry.base as string) ?? '{}') as WireRecord) } : null;
+      const stored = decodeBase(entry.base);
+      // The earliest base value of a field wins; what a pull saw of the server stays.
+      const mergedBase = entry.operation === 'update' ? encodeBase({ ...base, ...stored.base }, stored.serverSeen) : null;
       ops.push(
         last.prepareUpdate((e) => {
           e._setRaw('payload', JSON.stringify(merged));
-          if (mergedBase) e._setRaw('base', JSON.stringify(mergedBase));
+          if (mergedBase) e._setRaw('base', mergedBase);
           e._setRaw('updated_at', now);
           // An edit gives a parked entry another chance; a conflict stays a conflict until resolved.
           if (entry.status === 'failed') {
@@ -156,9 +157,9 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     if (rawOf(record).deleted_at !== null) return;
     const entries = await foldable(database, meta.name, id);
     const all = await fetchQueue(database, { entity: meta.name, entityIds: [id] });
-    // Children queued with this record name it in their payload: then the insert must still reach the server.
-    const referenced = (await fetchQueue(database)).some((e) => rawOf(e).entity_id !== id && (rawOf(e).payload as string).includes(id));
-    const unsent = !referenced && entries.length === all.length && entries.some((e) => rawOf(e).operation === 'insert' && rawOf(e).attempts === 0);
+    // A child with queued changes that points at this record: then the insert must still reach the server.
+    const referenced = await hasQueuedChildren(database, meta, id);
+    const unsent = !referenced && entries.length === all.length && entries.some((e) => queueRowOf(e).operation === 'insert' && queueRowOf(e).attempts === 0);
     if (unsent) {
       await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()));
       return;
@@ -172,16 +173,25 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     ];
     // Pending updates are moot once the record is deleted; a possibly-sent insert stays (it may exist
     // on the server). What a pull told about the server's record moves to the delete (see queue.ts).
-    let seen: WireRecord | undefined;
+    let seen: QueueEntry['serverSeen'] = null;
     for (const e of entries) {
-      if (rawOf(e).operation !== 'update') continue;
-      const stored = rawOf(e).base ? (JSON.parse(rawOf(e).base as string) as WireRecord)[SERVER_SEEN_KEY] : undefined;
-      if (stored && (!seen || (stored as { version: number }).version > (seen as { version: number }).version)) seen = stored as WireRecord;
+      if (queueRowOf(e).operation !== 'update') continue;
+      const stored = decodeBase(queueRowOf(e).base).serverSeen;
+      if (stored && (!seen || stored.version > seen.version)) seen = stored;
       ops.push(e.prepareDestroyPermanently());
     }
-    ops.push(prepareEntry(ctx, 'delete', id, {}, seen ? { [SERVER_SEEN_KEY]: seen } : null, now));
+    ops.push(prepareEntry(ctx, 'delete', id, {}, null, now, seen));
     await database.batch(...ops);
   });
+}
+
+/** Whether a record of an entity referring to `id` (indexed key columns) has queued changes. */
+async function hasQueuedChildren(database: Database, meta: EntityMeta, id: string): Promise<boolean> {
+  for (const link of childLinks(meta)) {
+    const ids = await database.get<Model>(link.table).query(Q.where(link.column, id)).fetchIds();
+    if (ids.length > 0 && (await fetchQueue(database, { entity: link.entity, entityIds: ids })).length > 0) return true;
+  }
+  return false;
 }
 
 /** Fields a client sends for an operation (immutable relation keys only on insert). */
@@ -199,11 +209,19 @@ export function pushable(meta: EntityMeta, op: QueueOperation): FieldMeta[] {
 async function foldable(database: Database, entity: string, id: string): Promise<Model[]> {
   const set = inFlightOps(database);
   return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => {
-    const raw = e._raw as unknown as { status: string; attempts: number };
+    const raw = queueRowOf(e);
     return !set.has(e.id) && !(raw.status === 'pending' && raw.attempts > 0);
   });
 }
 
-function prepareEntry(ctx: WriteContext, operation: QueueOperation, entityId: string, payload: WireRecord, base: WireRecord | null, now: number): Model {
-  return prepareQueueEntry(ctx.database, { id: ctx.newId(), entity: ctx.meta.name, operation, entityId, payload, base, now });
+function prepareEntry(
+  ctx: WriteContext,
+  operation: QueueOperation,
+  entityId: string,
+  payload: WireRecord,
+  base: WireRecord | null,
+  now: number,
+  serverSeen: QueueEntry['serverSeen'] = null,
+): Model {
+  return prepareQueueEntry(ctx.database, { id: ctx.newId(), entity: ctx.meta.name, operation, entityId, payload, base, serverSeen, now });
 }

@@ -75,6 +75,7 @@ export interface SyncRegistry {
  */
 export function defineRegistry(registry: SyncRegistry): SyncRegistry {
   const seen = new Set<string>();
+  for (const entity of registry.entities) children.set(entity, []);
   for (const entity of registry.entities) {
     for (const rel of entity.belongsTo) {
       if (rel.target !== entity.name && !seen.has(rel.target)) {
@@ -83,8 +84,27 @@ export function defineRegistry(registry: SyncRegistry): SyncRegistry {
     }
     if (seen.has(entity.name)) throw new Error(`registry: duplicate entity ${entity.name}`);
     seen.add(entity.name);
+    for (const rel of entity.belongsTo) {
+      const parent = registry.entities.find((e) => e.name === rel.target)!;
+      const column = entity.fields.find((f) => f.name === rel.field)?.column;
+      if (column) children.get(parent)!.push({ entity: entity.name, table: entity.table, column });
+    }
   }
   return Object.freeze({ entities: Object.freeze([...registry.entities]) as EntityMeta[] });
+}
+
+/** A belongsTo relation seen from the parent: the child entity, its table and its (indexed) key column. */
+export interface ChildLink {
+  entity: string;
+  table: string;
+  column: string;
+}
+
+const children = new WeakMap<EntityMeta, ChildLink[]>();
+
+/** The relations pointing at `meta` from entities of its registry (none when it was never registered). */
+export function childLinks(meta: EntityMeta): readonly ChildLink[] {
+  return children.get(meta) ?? [];
 }
 
 /** The entity's metadata by name; throws for an unknown entity. */

@@ -77,12 +77,12 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     // During a full pull the hash is cleared first and set by the last page: a crash in between restarts it.
     const versionHash = page.hasMore ? (seen && firstPage ? null : undefined) : meta.layoutHash;
     const requested = cursor;
-    const outcome = await applyPullPage(
+    const outcome = await applyPullPage({
       database,
       registry,
       meta,
       page,
-      {
+      state: {
         row,
         patch: (skippedPending) => {
           // The first page that leaves a pending record behind fixes the rewind point.
@@ -90,10 +90,10 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
           return { cursor: page.cursor, rewind, lastSyncAt: Date.parse(page.lastSyncAt), ...(versionHash !== undefined ? { versionHash } : {}) };
         },
       },
-      platform.clock.now(),
+      now: platform.clock.now(),
       seen,
       fresh,
-    );
+    });
     firstPage = false;
     report.pages += 1;
     report.created += outcome.created;

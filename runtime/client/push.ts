@@ -6,6 +6,7 @@ import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import type { Platform } from './platform';
 import { fetchQueue, inFlightOps, readEntry, type QueueEntry } from './queue';
 import { TransportError, type PushItem, type PushResult, type SyncTransport } from './transport';
+import { queueRowOf, rawOf } from './rawRecord';
 
 /** README "Client sync": batches of at most 100 items per entity. */
 export const MAX_PUSH_BATCH = 100;
@@ -52,7 +53,7 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
     const now = platform.clock.now();
     const oldestPerRecord = new Map<string, Model>();
     for (const row of rows) {
-      const key = `${(row._raw as unknown as { entity: string }).entity}:${(row._raw as unknown as { entity_id: string }).entity_id}`;
+      const key = `${queueRowOf(row).entity}:${queueRowOf(row).entity_id}`;
       if (!oldestPerRecord.has(key)) oldestPerRecord.set(key, row);
     }
     const ready = [...oldestPerRecord.values()]
@@ -85,7 +86,7 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
     if (sentThisRound === 0) break;
   }
   const left = await fetchQueue(database);
-  report.retrying = left.filter((r) => (r._raw as unknown as { status: string }).status === 'pending').length;
+  report.retrying = left.filter((r) => queueRowOf(r).status === 'pending').length;
   return report;
 }
 
@@ -118,7 +119,7 @@ async function buildItems(database: Database, registry: SyncRegistry, meta: Enti
   for (const { row, entry } of batch) {
     const record = records.get(entry.entityId);
     if (!record) continue;
-    const raw = record._raw as unknown as RawColumns;
+    const raw = rawOf(record);
     const translate = (values: WireRecord): WireRecord | null => {
       const copy = { ...values };
       for (const { rel, map } of parents) {

@@ -1,6 +1,7 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import type { QueueOperation, QueueStatus } from '../../protocol/index';
 import type { WireRecord } from './mapping';
+import { queueRowOf } from './rawRecord';
 
 /** Table of the outbox (generated as the `SyncOperation` model). */
 export const QUEUE_TABLE = 'operation_queue';
@@ -16,6 +17,8 @@ export interface NewQueueEntry {
   entityId: string;
   payload: WireRecord;
   base: WireRecord | null;
+  /** What a pull saw of the server's record (a delete inherits it from the updates it replaces). */
+  serverSeen?: QueueEntry['serverSeen'];
   now: number;
 }
 
@@ -27,7 +30,7 @@ export function prepareQueueEntry(database: Database, entry: NewQueueEntry): Mod
     operation: entry.operation,
     entity_id: entry.entityId,
     payload: JSON.stringify(entry.payload),
-    base: entry.base ? JSON.stringify(entry.base) : null,
+    base: encodeBase(entry.base, entry.serverSeen ?? null),
     status: 'pending',
     attempts: 0,
     next_attempt_at: null,
@@ -82,32 +85,42 @@ export function inFlightOps(database: Database): Set<string> {
 
 /** Column values of a queue row as a typed entry. */
 export function readEntry(record: Model, inFlightSet?: Set<string>): QueueEntry {
-  const raw = record._raw as unknown as Record<string, string | number | null>;
-  const status = raw.status as QueueStatus;
+  const raw = queueRowOf(record);
   return {
     id: record.id,
-    entity: raw.entity as string,
-    operation: raw.operation as QueueOperation,
-    entityId: raw.entity_id as string,
-    payload: JSON.parse(raw.payload as string) as WireRecord,
-    ...splitBase(raw.base as string | null),
-    status: inFlightSet?.has(record.id) ? 'sending' : status,
-    attempts: raw.attempts as number,
-    nextAttemptAt: (raw.next_attempt_at as number | null) ?? null,
-    lastError: (raw.last_error as string | null) ?? null,
-    createdAt: raw.created_at as number,
-    updatedAt: raw.updated_at as number,
+    entity: raw.entity,
+    operation: raw.operation,
+    entityId: raw.entity_id,
+    payload: JSON.parse(raw.payload) as WireRecord,
+    ...decodeBase(raw.base),
+    status: inFlightSet?.has(record.id) ? 'sending' : raw.status,
+    attempts: raw.attempts,
+    nextAttemptAt: raw.next_attempt_at ?? null,
+    lastError: raw.last_error ?? null,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
   };
 }
 
 /** Key under which `serverSeen` travels inside the `base` column (the system tables' columns are fixed: README "Output layout"). */
 export const SERVER_SEEN_KEY = '@server';
 
-function splitBase(text: string | null): { base: WireRecord | null; serverSeen: QueueEntry['serverSeen'] } {
+/**
+ * The `base` column: the base values of the changed fields, plus what a pull
+ * saw of the server's record under `SERVER_SEEN_KEY`. Decoded and encoded
+ * only here.
+ */
+export function decodeBase(text: string | null): { base: WireRecord | null; serverSeen: QueueEntry['serverSeen'] } {
   if (!text) return { base: null, serverSeen: null };
   const { [SERVER_SEEN_KEY]: seen, ...values } = JSON.parse(text) as WireRecord;
   const serverSeen = (seen as QueueEntry['serverSeen'] | undefined) ?? null;
   return { base: Object.keys(values).length > 0 || !serverSeen ? values : null, serverSeen };
+}
+
+/** The `base` column for these base values and server sighting (null when both are empty). */
+export function encodeBase(base: WireRecord | null, serverSeen: QueueEntry['serverSeen']): string | null {
+  if (!base && !serverSeen) return null;
+  return JSON.stringify(serverSeen ? { ...base, [SERVER_SEEN_KEY]: serverSeen } : { ...base });
 }
 
 /** Queue rows, oldest first (optionally of one entity and/or record). */
@@ -121,8 +134,8 @@ export async function fetchQueue(database: Database, filter: { entity?: string; 
 
 /** Oldest first; ids (UUID v7, time-ordered) break ties. */
 export function byAge(a: Model, b: Model): number {
-  const ra = a._raw as unknown as { created_at: number };
-  const rb = b._raw as unknown as { created_at: number };
+  const ra = queueRowOf(a);
+  const rb = queueRowOf(b);
   return ra.created_at - rb.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
