@@ -29,6 +29,10 @@ export type WireScalar = (typeof WIRE_SCALARS)[number];
 export const SYNC_ERROR_CODES = ['VALIDATION', 'CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'INTERNAL'] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
+/** Why a whole request failed (GraphQL error `extensions.code`), as opposed to one push item. */
+export const REQUEST_ERROR_CODES = ['UNAUTHENTICATED', 'BAD_REQUEST', 'BAD_CURSOR', 'RESYNC_REQUIRED', 'BATCH_TOO_LARGE', 'UNKNOWN_ENTITY'] as const;
+export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number];
+
 /** Error codes a client must not retry: resending the same item fails the same way. */
 export const NON_RETRYABLE_ERROR_CODES: readonly SyncErrorCode[] = ['VALIDATION', 'FORBIDDEN'];
 

@@ -6,7 +6,8 @@ import { snakeCase } from '../generator/ir/names';
 import * as protocol from '../protocol/index';
 import type { EntityMeta, FieldMeta } from '../runtime/client/meta';
 import type { QueueEntry } from '../runtime/client/queue';
-import type { PushItem, SyncAuth, SyncEntityDescriptor, SyncFieldDescriptor, SyncResultItem, ConflictPayload, AuthorizeFn } from '../runtime/server/types';
+import type { RequestErrorCode } from '../runtime/server/errors';
+import type { PushItem, SyncEntityDescriptor, SyncFieldDescriptor, SyncResultItem, ConflictPayload, AuthorizeFn } from '../runtime/server/types';
 import { entities as exampleEntities } from '../examples/trackhub-core/generated/server/entities';
 import { registry as exampleRegistry } from '../examples/trackhub-core/generated/client/registry';
 
@@ -74,7 +75,7 @@ describe('protocol module: the single source of the sync vocabulary', () => {
     expectTypeOf<FieldMeta['push']>().toEqualTypeOf<protocol.PushMode>();
     expectTypeOf<QueueEntry['operation']>().toEqualTypeOf<protocol.QueueOperation>();
     expectTypeOf<QueueEntry['status']>().toEqualTypeOf<protocol.QueueStatus>();
-    expectTypeOf<SyncAuth['tenantId']>().toEqualTypeOf<string>();
+    expectTypeOf<RequestErrorCode>().toEqualTypeOf<protocol.RequestErrorCode>();
   });
 
   it('generated descriptors and registries use only protocol words', () => {
