@@ -1,7 +1,7 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { park, planResult, retryLater, type Prepared } from './applyPushResult';
 import { serverIdsOf } from './ids';
-import type { RawColumns, WireRecord } from './mapping';
+import type { WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import type { Platform } from './platform';
 import { fetchQueue, inFlightOps, readEntry, type QueueEntry } from './queue';
