@@ -21,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'repo',
-          include: ['generator/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: ['protocol/**/*.test.ts', 'generator/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
           exclude: ['tests/package/**', '**/node_modules/**'],
           // Generates the example's Prisma Clients (build output) once for the server tests.
           globalSetup: ['tests/server/globalSetup.ts'],

@@ -77,7 +77,7 @@ const bench: BenchModule = {
       let edited = 0;
       const inProcess = stats(
         await sample(RUNS * 4, () => {
-          const protos = readProtoInputs(config.proto.files, config.baseDir, config.out);
+          const protos = readProtoInputs(config.proto.files, config.baseDir, config.out).facts;
           edited = generateProto({ ir, config, protos, previousSyncProto: null }).length - 1;
         }),
       );

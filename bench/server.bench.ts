@@ -121,7 +121,7 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
   const naiveUpdates = stats(naiveUpdateSamples);
   if (conflicts === 0) throw new Error('update benchmark produced no conflicts');
 
-  // End to end through graphql-yoga over HTTP on 127.0.0.1, against the product floors (SPEC §9).
+  // End to end through graphql-yoga over HTTP on 127.0.0.1, against the product floors (README "Performance").
   const server = await startSyncServer({ prisma: db.prisma, dialect: db.dialect });
   const post = async (query: string, variables: object) => {
     const response = await fetch(server.url, {

@@ -55,7 +55,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Local schema migrations (SPEC §3). */
+    /** Local schema migrations (README "Migrations"). */
     migrations: z
       .object({
         /**
@@ -74,7 +74,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Server target (SPEC §4). */
+    /** Server target (docs/PROTOCOL.md). */
     server: z
       .object({
         pageSize: pageSize.prefault({}),
@@ -85,7 +85,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Proto target (SPEC §7). */
+    /** Proto target (README "Proto"). */
     proto: z
       .object({
         /** `.proto` files or folders to update. Default none (target off). */

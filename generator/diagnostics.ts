@@ -22,12 +22,15 @@ export const DiagnosticCode = {
   unsupportedId: 'TS117',
   reservedName: 'TS118',
   emptyEnum: 'TS119',
+  mergeRuleUnused: 'TS120',
+  graphqlNameClash: 'TS121',
   config: 'TS200',
   outputFolder: 'TS201',
   snapshot: 'TS300',
   destructiveChange: 'TS301',
   regression: 'TS302',
   proto: 'TS400',
+  internalSyntax: 'TS900',
 } as const;
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
 

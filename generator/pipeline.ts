@@ -2,16 +2,17 @@ import type { ResolvedConfig } from './config';
 import { DiagnosticsError, hasErrors, type Diagnostic } from './diagnostics';
 import type { GeneratedFile } from './emit/generatedFile';
 import { manifestFile } from './emit/manifest';
+import { parseCheck } from './emit/parseCheck';
 import { buildIr } from './ir/build';
 import type { SchemaChange } from './ir/diff';
 import type { Ir } from './ir/types';
 import { displayPath, readInputs } from './readers/readInputs';
 import { readProtoInputs } from './readers/proto/readProtoInputs';
 import { readPreviousSyncProto } from './readers/proto/readPreviousSyncProto';
-import { generateClient } from './targets/client/generate';
-import { generateProto } from './targets/proto/generate';
-import { generateServer } from './targets/server/generate';
-import { generateWatermelon } from './targets/watermelon/generate';
+import { generateClient, validateClient } from './targets/client/generate';
+import { generateProto, validateProto, type ProtoContext } from './targets/proto/generate';
+import { generateServer, validateServer } from './targets/server/generate';
+import { generateWatermelon, validateWatermelon } from './targets/watermelon/index';
 import { keepSnapshots, planMigrations } from './targets/watermelon/migrations/planMigrations';
 import { readHistory } from './targets/watermelon/migrations/history';
 
@@ -39,34 +40,62 @@ export function loadIr(config: ResolvedConfig): { ir: Ir; warnings: Diagnostic[]
   return { ir, warnings: diagnostics };
 }
 
-/** read -> IR -> validate -> targets -> format. Touches no output file. */
+/**
+ * read -> IR -> every target validates -> targets generate -> parse. Touches
+ * no output file. The diagnostics of the IR and of every enabled target are
+ * collected first, so one run reports every problem; any error throws
+ * DiagnosticsError with all of them (warnings included) and nothing is generated.
+ */
 export function runPipeline(config: ResolvedConfig): PipelineResult {
-  const { ir, warnings } = loadIr(config);
-  const files: GeneratedFile[] = [];
-  let migration: PipelineResult['migration'] = null;
+  const facts = readInputs(config.schema, config.baseDir, { scalars: config.scalars, keySuffix: config.relationKeySuffix });
+  const { ir, diagnostics } = buildIr(facts);
+  const irValid = !hasErrors(diagnostics);
+
   // Local migrations: diff the IR against the migration history, an input
   // beside the config (README "Migrations"); its new snapshot is a file to write.
   const { history, diagnostics: historyProblems } = readHistory(config.migrations.history, config.out, config.baseDir);
-  if (historyProblems.length > 0) throw new DiagnosticsError(historyProblems);
+  diagnostics.push(...historyProblems);
   const migrationInput = { ir, options: config.migrations, snapshots: history.files, shownHistory: history.shown, declared: history.declared };
   const inHistory = (file: GeneratedFile): GeneratedFile => ({ path: `${displayPath(config.baseDir, config.migrations.history)}/${file.path}`, contents: file.contents, history: true });
-  if (config.targets.watermelon) {
-    const plan = planMigrations(migrationInput);
-    warnings.push(...plan.warnings);
-    migration = { schemaVersion: plan.schemaVersion, changes: plan.changes };
-    files.push(...generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
-    files.push(...plan.files.map(inHistory));
-  } else {
-    files.push(...keepSnapshots(migrationInput).map(inHistory));
-  }
-  if (config.targets.client) files.push(...generateClient({ ir, config }));
-  if (config.targets.server) files.push(...generateServer({ ir, config }));
+  const watermelon = config.targets.watermelon;
+  // The client registry describes the same local tables, so their rules apply to it too.
+  if (watermelon || config.targets.client) diagnostics.push(...validateWatermelon(ir));
+  // Diffing an IR that failed to build (or a history that could not be read) would report its gaps as destructive changes.
+  const historyValid = !hasErrors(historyProblems);
+  const plan = watermelon && irValid && historyValid ? planMigrations(migrationInput) : null;
+  const kept = !watermelon && historyValid ? keepSnapshots(migrationInput) : null;
+  diagnostics.push(...(plan?.diagnostics ?? []), ...(kept?.diagnostics ?? []));
+  if (config.targets.client) diagnostics.push(...validateClient({ ir, config }));
+  if (config.targets.server) diagnostics.push(...validateServer({ ir, config }));
+  let proto: ProtoContext | null = null;
   if (config.targets.proto && config.proto.files.length > 0) {
     // The proto target edits the user's .proto files and keeps sync.proto's numbers from the output folder.
-    const protos = readProtoInputs(config.proto.files, config.baseDir, config.out);
-    files.push(...generateProto({ ir, config, protos, previousSyncProto: readPreviousSyncProto(config.out, config.proto.package) }));
+    const inputs = readProtoInputs(config.proto.files, config.baseDir, config.out);
+    diagnostics.push(...inputs.diagnostics);
+    proto = { ir, config, protos: inputs.facts, previousSyncProto: readPreviousSyncProto(config.out, config.proto.package) };
+    diagnostics.push(...validateProto(proto));
   }
+  if (hasErrors(diagnostics)) throw new DiagnosticsError(diagnostics);
+
+  const files: GeneratedFile[] = [];
+  if (plan) {
+    files.push(...generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
+    files.push(...plan.files.map(inHistory));
+  }
+  if (kept) files.push(...kept.files.map(inHistory));
+  if (config.targets.client) files.push(...generateClient({ ir, config }));
+  if (config.targets.server) files.push(...generateServer({ ir, config }));
+  if (proto) files.push(...generateProto(proto));
   files.sort((a, b) => a.path.localeCompare(b.path));
   files.push(manifestFile(files));
-  return { ir, files, warnings, migration, movedSnapshots: history.moved };
+  // A generated file that does not parse is a bug: report it, write nothing.
+  const broken = parseCheck(files);
+  if (broken.length > 0) throw new DiagnosticsError(broken);
+  return {
+    ir,
+    files,
+    warnings: diagnostics,
+    migration: plan ? { schemaVersion: plan.schemaVersion, changes: plan.changes } : null,
+    movedSnapshots: history.moved,
+  };
 }

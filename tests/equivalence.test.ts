@@ -4,7 +4,7 @@ import { resolveConfig } from '../generator/config';
 import { runPipeline } from '../generator/pipeline';
 import { GOLDEN_ROOT } from './support/golden';
 
-// SPEC §2: equivalent Prisma and GraphQL inputs produce byte-identical client outputs.
+// README "Annotations": equivalent Prisma and GraphQL inputs produce byte-identical client outputs.
 const CLIENT_SIDE = /^(watermelon|client)\//;
 
 async function clientFiles(caseName: string): Promise<Map<string, string>> {

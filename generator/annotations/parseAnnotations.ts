@@ -3,7 +3,7 @@ import type { SourceLocation } from '../ir/types';
 import type { Annotation, AnnotationArg } from '../readers/facts';
 
 /**
- * The doc-comment annotation grammar of Prisma inputs (SPEC §2):
+ * The doc-comment annotation grammar of Prisma inputs (README "Annotations"):
  *
  *   @sync                      @sync(strategy: serverMerge, table: "my_spaces")
  *   @sync.ignore               @sync.merge(counter)

@@ -16,7 +16,7 @@ export interface GenerateFlags extends CliOverrides {
   allowForeign?: boolean;
 }
 
-/** Exit codes of SPEC §8. */
+/** Exit codes (README "Command line"). */
 export const ExitCode = { ok: 0, stale: 1, badInput: 2 } as const;
 
 export interface CommandIo {

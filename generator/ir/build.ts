@@ -3,11 +3,16 @@ import type { Annotation, FieldFacts, ModelFacts, SchemaFacts } from '../readers
 import { camelFromConstant, lowerFirst, snakeCase, tableName } from './names';
 import {
   BASE_FIELDS,
+  MERGE_RULE_TABLE,
   MERGE_RULES,
   REQUIRED_BASE_FIELDS,
   SCALAR_TYPES,
+  SERVER_MANAGED_FIELDS,
   SYNC_DIRECTIONS,
   SYNC_STRATEGIES,
+  baseField,
+} from '../../protocol/index';
+import {
   type FieldType,
   type Ir,
   type IrEntity,
@@ -17,35 +22,11 @@ import {
   type MergeRule,
   type ScalarType,
   type SourceLocation,
-  type SyncDirection,
-  type SyncStrategy,
 } from './types';
 import { validateIr } from './validate';
 
 const ENTITY_ARGS = ['strategy', 'direction', 'table', 'scope'] as const;
 const FIELD_ANNOTATIONS = ['ignore', 'readonly', 'merge', 'index'] as const;
-
-/** Base fields the server owns: clients never set them (SPEC §4). */
-const SERVER_MANAGED = new Set(['id', 'version', 'updatedAt', 'deletedAt']);
-
-/** Expected IR type of each base field. `status` may be any enum or a String. */
-const BASE_TYPES: Record<string, ScalarType | 'enumOrString'> = {
-  id: 'String',
-  clientId: 'String',
-  version: 'Int',
-  updatedAt: 'DateTime',
-  deletedAt: 'DateTime',
-  status: 'enumOrString',
-  createdAt: 'DateTime',
-};
-
-const REQUIRED_BASE_HINTS: Record<(typeof REQUIRED_BASE_FIELDS)[number], string> = {
-  id: 'id String @id @default(uuid())',
-  clientId: 'clientId String? @unique',
-  version: 'version Int @default(1)',
-  updatedAt: 'updatedAt DateTime? @updatedAt',
-  deletedAt: 'deletedAt DateTime?',
-};
 
 export interface BuildResult {
   ir: Ir;
@@ -177,7 +158,7 @@ function buildEntity(
           DiagnosticCode.missingBaseField,
           model.location,
           `model ${model.name}: missing required base field '${required}'`,
-          `Add \`${REQUIRED_BASE_HINTS[required]}\` (see schema/base-fields.prisma) or implement CrtBaseEntity in SDL.`,
+          `Add \`${baseField(required)!.prisma}\` (see schema/base-fields.prisma) or implement CrtBaseEntity in SDL.`,
         ),
       );
     }
@@ -280,13 +261,11 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     return null;
   }
   const isBase = (BASE_FIELDS as readonly string[]).includes(f.name);
-  const expected = BASE_TYPES[f.name];
+  const expected = baseField(f.name)?.type;
   if (isBase && !f.implicit) {
     const actual = type.kind === 'enum' ? 'enum' : type.scalar;
     const ok =
-      expected === undefined
-        ? actual === 'String'
-        : expected === 'enumOrString'
+      expected === 'enumOrString'
           ? actual === 'enum' || actual === 'String'
           : actual === expected;
     if (!ok || f.isList) {
@@ -360,8 +339,12 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     isId: f.isId,
     isUnique: f.isUnique,
     isBase,
-    default: f.default,
-    serverManaged: SERVER_MANAGED.has(f.name) || f.isUpdatedAt,
+    // BigInt and Decimal travel as exact decimal strings (docs/PROTOCOL.md "Values on the wire"), defaults too.
+    default:
+      f.default?.kind === 'value' && typeof f.default.value === 'number' && type.kind === 'scalar' && (type.scalar === 'BigInt' || type.scalar === 'Decimal')
+        ? { kind: 'value', value: String(f.default.value) }
+        : f.default,
+    serverManaged: SERVER_MANAGED_FIELDS.has(f.name) || f.isUpdatedAt,
     ignore,
     readonly,
     merge,
@@ -372,9 +355,7 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
   };
 }
 
-const NUMERIC = new Set<string>(['Int', 'Float', 'BigInt', 'Decimal']);
-const ORDERED = new Set<string>(['Int', 'Float', 'BigInt', 'Decimal', 'DateTime', 'String']);
-
+/** A merge rule must fit the field's wire type (protocol/mergeRules.ts); the runtime executes it exactly. */
 function checkRuleType(
   where: string,
   rule: MergeRule,
@@ -383,27 +364,13 @@ function checkRuleType(
   a: Annotation,
   out: Diagnostic[],
 ): void {
-  const scalar = type.kind === 'scalar' ? type.scalar : 'enum';
-  const fits =
-    rule === 'counter'
-      ? NUMERIC.has(scalar) && !f.isList
-      : rule === 'append' || rule === 'union'
-        ? f.isList || scalar === 'Json'
-        : rule === 'max' || rule === 'min'
-          ? ORDERED.has(scalar) && !f.isList
-          : true;
-  if (!fits) {
-    const needs =
-      rule === 'counter'
-        ? 'a number (Int, Float, BigInt, Decimal)'
-        : rule === 'append' || rule === 'union'
-          ? 'a list or Json array'
-          : 'an ordered scalar (number, DateTime, String)';
+  const spec = MERGE_RULE_TABLE[rule];
+  if (!spec.fits({ scalar: type.kind === 'scalar' ? type.scalar : 'Enum', isList: f.isList })) {
     out.push(
       diagnostic(
         DiagnosticCode.mergeRuleType,
         a.location,
-        `${where}: merge rule '${rule}' needs ${needs}, not ${f.typeName}${f.isList ? '[]' : ''}`,
+        `${where}: merge rule '${rule}' needs ${spec.fitsText}, not ${f.typeName}${f.isList ? '[]' : ''}`,
         'Pick a rule that fits the type, or lww.',
       ),
     );

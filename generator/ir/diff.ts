@@ -42,13 +42,13 @@ export type SchemaChange =
 export type SchemaChangeKind = SchemaChange['kind'];
 
 /**
- * Renames stated by the user (SPEC §3: never guessed). Keys are `old_table`
+ * Renames stated by the user (README "Migrations": never guessed). Keys are `old_table`
  * (value: the new table name) or `table.old_column` (value: the new column
  * name; `table` may be the table's old or new name).
  */
 export type Renames = Readonly<Record<string, string>>;
 
-/** Changes that lose data on devices (SPEC §3): refused unless allowed. */
+/** Changes that lose data on devices (README "Migrations"): refused unless allowed. */
 export function isDestructive(change: SchemaChange): boolean {
   switch (change.kind) {
     case 'dropColumn':

@@ -21,6 +21,7 @@ export function tableName(entity: string): string {
   return pluralize(snakeCase(entity));
 }
 
+/** `TaskItem` -> `taskItem`: Prisma Client delegates, GraphQL fields, generated properties. */
 export function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }

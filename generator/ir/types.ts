@@ -6,27 +6,23 @@
  * knows about a particular output.
  */
 
-export const SYNC_STRATEGIES = ['lastWriteWins', 'serverMerge', 'manual'] as const;
-export type SyncStrategy = (typeof SYNC_STRATEGIES)[number];
+import type { MergeRule, ScalarType, SyncDirection, SyncStrategy } from '../../protocol/index';
 
-export const SYNC_DIRECTIONS = ['bidirectional', 'pullOnly'] as const;
-export type SyncDirection = (typeof SYNC_DIRECTIONS)[number];
-
-export const MERGE_RULES = ['lww', 'counter', 'append', 'union', 'max', 'min', 'manual'] as const;
-export type MergeRule = (typeof MERGE_RULES)[number];
-
-export const SCALAR_TYPES = [
-  'String',
-  'Boolean',
-  'Int',
-  'BigInt',
-  'Float',
-  'Decimal',
-  'DateTime',
-  'Json',
-  'Bytes',
-] as const;
-export type ScalarType = (typeof SCALAR_TYPES)[number];
+// The vocabularies and the base-field table live in the protocol module, shared with the runtimes.
+export {
+  BASE_FIELDS,
+  MERGE_RULES,
+  REQUIRED_BASE_FIELDS,
+  RESERVED_COLUMNS,
+  SCALAR_TYPES,
+  SYNC_DIRECTIONS,
+  SYNC_STRATEGIES,
+  type BaseFieldName,
+  type MergeRule,
+  type ScalarType,
+  type SyncDirection,
+  type SyncStrategy,
+} from '../../protocol/index';
 
 /** A position in a user's input file; `line` and `column` are 1-based. */
 export interface SourceLocation {
@@ -57,7 +53,7 @@ export interface IrField {
   isRequired: boolean;
   isId: boolean;
   isUnique: boolean;
-  /** One of the CrtBaseEntity fields (SPEC §2). */
+  /** One of the CrtBaseEntity fields (docs/PROTOCOL.md "Base fields"). */
   isBase: boolean;
   default: FieldDefault | null;
   /** Server-managed value (`@updatedAt`, `version`, ...): pulled, never pushed by clients. */
@@ -127,28 +123,3 @@ export interface Ir {
   /** Input files, as given (relative to the working directory). */
   sources: string[];
 }
-
-/** Base fields every synced entity must declare (SPEC §2). */
-export const REQUIRED_BASE_FIELDS = ['id', 'clientId', 'version', 'updatedAt', 'deletedAt'] as const;
-
-/** Recognised base fields, in the canonical column order. */
-export const BASE_FIELDS = [
-  'id',
-  'clientId',
-  'version',
-  'updatedAt',
-  'deletedAt',
-  'status',
-  'spaceId',
-  'rootSpaceId',
-  'createdAt',
-  'createdBy',
-  'updatedBy',
-  'tenantId',
-  'projectId',
-  'refProjectId',
-] as const;
-export type BaseFieldName = (typeof BASE_FIELDS)[number];
-
-/** Columns WatermelonDB or trackhub-sync reserve on every entity table. */
-export const RESERVED_COLUMNS = ['id', '_status', '_changed', 'server_id'] as const;

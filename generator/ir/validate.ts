@@ -1,53 +1,28 @@
+import { MERGING_STRATEGIES, isOneOf } from '../../protocol/index';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../diagnostics';
-import { SYSTEM_TABLE_NAMES } from '../targets/watermelon/systemTables';
 import { checkReservedNames } from './reservedNames';
-import { RESERVED_COLUMNS, type Ir } from './types';
+import type { Ir } from './types';
 
-/** Rules that look across fields and entities, after each entity is built. */
+/**
+ * Rules that look across fields and entities, after each entity is built and
+ * before any target validates (targets check what their output needs).
+ */
 export function validateIr(ir: Ir): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const tables = new Map<string, string>(SYSTEM_TABLE_NAMES.map((t) => [t, 'the sync runtime (system table)']));
   for (const entity of ir.entities) {
-    const previous = tables.get(entity.table);
-    if (previous) {
+    if (isOneOf(MERGING_STRATEGIES, entity.strategy)) continue;
+    for (const field of entity.fields) {
+      if (field.merge === 'lww') continue;
+      // Only serverMerge merges per field (docs/PROTOCOL.md "Conflicts"); elsewhere the rule would silently do nothing.
       out.push(
         diagnostic(
-          DiagnosticCode.duplicateTable,
-          entity.location,
-          `model ${entity.name}: local table '${entity.table}' is already used by ${previous}`,
-          `Give one of them another name with @sync(table: "...").`,
+          DiagnosticCode.mergeRuleUnused,
+          field.location,
+          `model ${entity.name} › field ${field.name}: merge rule '${field.merge}' has no effect under strategy ${entity.strategy}`,
+          `Under ${entity.strategy} the whole record is resolved at once. Use @sync(strategy: serverMerge) on ${entity.name} to merge this field, or remove @sync.merge(${field.merge}).`,
+          'warning',
         ),
       );
-    } else {
-      tables.set(entity.table, entity.name);
-    }
-    const columns = new Map<string, string>();
-    for (const field of entity.fields) {
-      // The key is `id` locally too; an ignored field never reaches the device.
-      if (field.isId || field.name === 'id' || field.ignore) continue;
-      const where = `model ${entity.name} › field ${field.name}`;
-      if ((RESERVED_COLUMNS as readonly string[]).includes(field.column)) {
-        out.push(
-          diagnostic(
-            DiagnosticCode.reservedColumn,
-            field.location,
-            `${where}: column '${field.column}' is reserved on local tables`,
-            `Rename the field (Prisma keeps its column with @map); ${RESERVED_COLUMNS.join(', ')} are kept by WatermelonDB and trackhub-sync.`,
-          ),
-        );
-      }
-      const clash = columns.get(field.column);
-      if (clash) {
-        out.push(
-          diagnostic(
-            DiagnosticCode.reservedColumn,
-            field.location,
-            `${where}: local column '${field.column}' is also the column of field ${clash}`,
-            'Local columns are the snake_case field names: rename one of the fields (Prisma keeps its column with @map).',
-          ),
-        );
-      }
-      columns.set(field.column, field.name);
     }
   }
   out.push(...checkReservedNames(ir));

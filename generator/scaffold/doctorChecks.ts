@@ -138,7 +138,7 @@ function checkModel(block: BlockText, file: string, scope: string, text: string,
       entity: block.name,
       location: { file, line: clientId.line, column: 1 },
       message: `model ${block.name}: clientId is not unique`,
-      hint: 'Creates are idempotent by clientId (SPEC §4): mark it `@unique`.',
+      hint: 'Creates are idempotent by clientId (docs/PROTOCOL.md): mark it `@unique`.',
       fixable: true,
     });
     const line = text.slice(clientId.lineStart, clientId.lineEnd);

@@ -64,7 +64,7 @@ export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>,
   const blocks = [prismaModel(entity.name, entity.strategy, entity.fields)];
   if (!names.has(STATUS_ENUM_NAME)) blocks.unshift(prismaVocabulary().statusEnum);
   if (withSupport) for (const [model, text] of prismaVocabulary().supportModels) if (!names.has(model)) blocks.push(text);
-  const file = project.folder ? join(project.path, `${entity.name.charAt(0).toLowerCase()}${entity.name.slice(1)}.prisma`) : project.path;
+  const file = project.folder ? join(project.path, `${lowerFirst(entity.name)}.prisma`) : project.path;
   const backEdits = new Map<string, TextEdit[]>();
   for (const spec of entity.fields.filter(isRelationSpec)) {
     const parent = prismaFiles(project.path)

@@ -18,7 +18,7 @@ export const DIRECTIVES_FILE = `${SCHEMA_DIR}directives.graphql`;
 export const SUPPORT_MODELS_FILE = `${SCHEMA_DIR}sync-models.prisma`;
 
 /**
- * The Prisma model that dedupes replayed push operations (SPEC §4: "a replayed
+ * The Prisma model that dedupes replayed push operations (docs/PROTOCOL.md "Push": "a replayed
  * operation returns its original result without writing again"): the table
  * the server runtime writes its replay log to.
  */

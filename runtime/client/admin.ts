@@ -4,6 +4,7 @@ import type { EntityMeta, SyncRegistry } from './meta';
 import { uuidv7 } from 'uuidv7';
 import { fetchQueue, listQueue, prepareRenewedEntry, QUEUE_TABLE, type QueueEntry } from './queue';
 import { STATE_TABLE } from './syncState';
+import { rawOf } from './rawRecord';
 
 /** Everything a destructive operation could lose: the pending queue and the open conflicts. */
 export interface ExportedState {
@@ -81,4 +82,4 @@ export async function wipeSpace(database: Database, registry: SyncRegistry, spac
   }, 'trackhub-sync wipe space');
 }
 
-const raw = (m: Model) => m._raw as unknown as Record<string, unknown>;
+const raw = (m: Model) => rawOf(m);

@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { columnToWire, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta } from './meta';
 import { fetchQueue, maybeCommitted, prepareQueueEntry, type QueueOperation } from './queue';
+import { queueRowOf, rawOf } from './rawRecord';
 
 /**
  * Writes made the WatermelonDB way (`collection.create`, `record.update`,
@@ -13,9 +14,6 @@ import { fetchQueue, maybeCommitted, prepareQueueEntry, type QueueOperation } fr
  * record into queue entries (README "Client sync", docs/PROTOCOL.md "Writes
  * made through WatermelonDB").
  */
-
-type Raw = Record<string, string | number | boolean | null>;
-const rawOf = (record: Model): Raw => record._raw as unknown as Raw;
 
 /** What adoption did, per kind of operation queued. */
 export interface AdoptReport {
@@ -88,23 +86,23 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
     const entries = new Map<string, Model[]>();
     const touched = [...created, ...updated, ...deleted].map((r) => r.id);
     for (const e of await fetchQueue(database, { entity: meta.name, entityIds: touched })) {
-      const id = rawOf(e).entity_id as string;
+      const id = queueRowOf(e).entity_id;
       entries.set(id, [...(entries.get(id) ?? []), e]);
     }
     // Children queued with a record name it in their payload: its insert must still reach the server.
-    const referenced = deleted.length > 0 ? (await fetchQueue(database)).map((e) => rawOf(e).payload as string) : [];
+    const referenced = deleted.length > 0 ? (await fetchQueue(database)).map((e) => queueRowOf(e).payload) : [];
     // From here on only synchronous prepare* calls until batch(): WatermelonDB requires
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
     const ops: Model[] = [];
     const queue = (operation: QueueOperation, record: Model, payload: WireRecord, base: WireRecord | null) => {
-      const at = typeof rawOf(record).updated_at === 'number' ? (rawOf(record).updated_at as number) : options.now;
+      const at = typeof rawOf(record).updated_at === 'number' ? rawOf(record).updated_at : options.now;
       ops.push(prepareQueueEntry(database, { id: newId(), entity: meta.name, operation, entityId: record.id, payload, base, now: at }));
     };
     for (const record of created) {
       const raw = rawOf(record);
       const mine = entries.get(record.id) ?? [];
       // A row the engine created before it kept `_status` clean: already queued or acknowledged.
-      if (raw.server_id !== null || mine.some((e) => rawOf(e).operation === 'insert')) {
+      if (raw.server_id !== null || mine.some((e) => queueRowOf(e).operation === 'insert')) {
         ops.push(markSynced(record, {}));
         continue;
       }
@@ -133,7 +131,7 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
       const isReferenced = referenced.some((payload) => payload.includes(record.id));
       // Never one that may have reached the server: it may be creating it (queue.ts `maybeCommitted`).
       const unsent =
-        raw.server_id === null && !isReferenced && mine.every((e) => rawOf(e).operation === 'insert' && !maybeCommitted(rawOf(e) as { status: string; attempts: number }));
+        raw.server_id === null && !isReferenced && mine.every((e) => queueRowOf(e).operation === 'insert' && !maybeCommitted(queueRowOf(e)));
       ops.push(record.prepareDestroyPermanently());
       report.deletes += 1;
       if (unsent) {
@@ -143,7 +141,7 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
       // The row comes back as the engine's soft delete: its local id -> server id mapping is
       // still needed by the push (and by children queued with it).
       ops.push(collection.prepareCreateFromDirtyRaw({ ...raw, _status: 'synced', _changed: '', deleted_at: options.now }));
-      if (!mine.some((e) => rawOf(e).operation === 'delete')) queue('delete', record, {}, null);
+      if (!mine.some((e) => queueRowOf(e).operation === 'delete')) queue('delete', record, {}, null);
     }
     await database.batch(...ops);
   }

@@ -1,15 +1,15 @@
+import { SERVER_SET_COLUMNS } from '../../protocol/index';
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import { markDeleted } from './applyPushResult';
-import { fetchQueue, SERVER_SEEN_KEY } from './queue';
+import { decodeBase, encodeBase, fetchQueue } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
+import { queueRowOf, rawOf } from './rawRecord';
 
-/** Columns only the server sets; a rebase never copies them over local pending state. */
-const SERVER_COLUMNS = new Set(['version', 'updated_at', 'deleted_at', 'client_id']);
 
 export interface ApplyOutcome {
   created: number;
@@ -23,9 +23,29 @@ export interface ApplyOutcome {
   removed: number;
 }
 
+export interface ApplyPullPageOptions {
+  database: Database;
+  registry: SyncRegistry;
+  meta: EntityMeta;
+  page: PullPage;
+  /** The entity's `sync_state` row (null before the first pull) and the position this page moves it to. */
+  state: { row: Model | null; patch: (skippedPending: boolean) => Partial<SyncStateValue> };
+  now: number;
+  /** Collects the server ids of a full pull (records not among them are gone). */
+  seen?: Set<string>;
+  /** Set when the table was empty as the pull began: the server ids created since (see below). */
+  fresh?: Set<string>;
+  /**
+   * The last page of a full pull (needs `seen`): local records the server no
+   * longer has are marked deleted in this page's transaction, together with
+   * the cursor that ends the full pull, so a crash cannot separate the two.
+   */
+  endsFullPull?: boolean;
+}
+
 /**
  * Apply one pulled page in one WatermelonDB transaction, together with the
- * new pull position (SPEC §6), so a crash mid-page re-pulls the page.
+ * new pull position (README "Client sync"), so a crash mid-page re-pulls the page.
  *
  * A record with pending local changes is never overwritten: under
  * `lastWriteWins` and `serverMerge` the server's values land in the fields the
@@ -34,23 +54,8 @@ export interface ApplyOutcome {
  * under `manual` the record is left as it is and the push surfaces the
  * conflict. A tombstone for such a record is also left for the push to settle.
  */
-export async function applyPullPage(
-  database: Database,
-  registry: SyncRegistry,
-  meta: EntityMeta,
-  page: PullPage,
-  state: { row: Model | null; patch: (skippedPending: boolean) => Partial<SyncStateValue> },
-  now: number,
-  seen?: Set<string>,
-  /** Set when the table was empty as the pull began: the server ids created since (see below). */
-  fresh?: Set<string>,
-  /**
-   * The last page of a full pull (needs `seen`): local records the server no
-   * longer has are marked deleted in this page's transaction, together with
-   * the cursor that ends the full pull, so a crash cannot separate the two.
-   */
-  endsFullPull = false,
-): Promise<ApplyOutcome> {
+export async function applyPullPage(options: ApplyPullPageOptions): Promise<ApplyOutcome> {
+  const { database, registry, meta, page, state, now, seen, fresh, endsFullPull = false } = options;
   const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, removed: 0 };
   const collection = database.get<Model>(meta.table);
   await database.write(async () => {
@@ -64,7 +69,7 @@ export async function applyPullPage(
     const lookup = fresh ? serverIds.filter((id) => fresh.has(id)) : serverIds;
     if (lookup.length > 0) {
       for (const row of await collection.query(Q.where('server_id', Q.oneOf(lookup))).fetch()) {
-        byServerId.set((row._raw as unknown as { server_id: string }).server_id, row);
+        byServerId.set(rawOf(row).server_id!, row);
       }
     }
     // A create whose response was lost: the server has it under our local id as its clientId,
@@ -76,7 +81,7 @@ export async function applyPullPage(
     }
     const pending = new Map<string, Model[]>();
     for (const entry of await fetchQueue(database, { entity: meta.name })) {
-      const id = (entry._raw as unknown as { entity_id: string }).entity_id;
+      const id = queueRowOf(entry).entity_id;
       pending.set(id, [...(pending.get(id) ?? []), entry]);
     }
     const translate = await foreignKeyTranslator(database, registry, meta, page.items);
@@ -108,22 +113,22 @@ export async function applyPullPage(
       }
       outcome.rebased += 1;
       const touched = new Set<string>();
-      for (const e of entries) for (const key of Object.keys(JSON.parse((e._raw as unknown as { payload: string }).payload) as WireRecord)) touched.add(key);
+      for (const e of entries) for (const key of Object.keys(JSON.parse(queueRowOf(e).payload) as WireRecord)) touched.add(key);
       const keep: RawColumns = { server_id: serverId };
       if (meta.strategy !== 'manual') {
         for (const field of meta.fields) {
-          if (!touched.has(field.name) && !SERVER_COLUMNS.has(field.column) && field.column in raw) keep[field.column] = raw[field.column]!;
+          // Columns only the server sets (protocol/baseFields.ts) are never copied over local pending state.
+          if (!touched.has(field.name) && !SERVER_SET_COLUMNS.has(field.column) && field.column in raw) keep[field.column] = raw[field.column]!;
         }
       }
       ops.push(prepareEngineUpdate(existing, (r) => setColumns(r, keep)));
       // Remember what the server holds: if the oldest pending change is already committed there
       // (its response lost), its acknowledgement will name this version (see push.ts).
       const oldest = entries[0]!;
-      const stored = JSON.parse((oldest._raw as unknown as { base: string | null }).base ?? '{}') as WireRecord;
-      const seen = stored[SERVER_SEEN_KEY] as { version: number } | undefined;
-      if (!seen || seen.version <= Number(item.version)) {
-        stored[SERVER_SEEN_KEY] = { version: Number(item.version), record: item };
-        ops.push(oldest.prepareUpdate((e) => e._setRaw('base', JSON.stringify(stored))));
+      const stored = decodeBase(queueRowOf(oldest).base);
+      if (!stored.serverSeen || stored.serverSeen.version <= Number(item.version)) {
+        const text = encodeBase(stored.base, { version: Number(item.version), record: item });
+        ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
       }
     }
     {
@@ -133,13 +138,12 @@ export async function applyPullPage(
           // Left for the push to settle; but if the oldest change is already committed (response
           // lost), its replayed acknowledgement must still end in the deletion (see push.ts).
           const oldest = entries[0]!;
-          const stored = JSON.parse((oldest._raw as unknown as { base: string | null }).base ?? '{}') as WireRecord;
-          stored[SERVER_SEEN_KEY] = { version: Number.MAX_SAFE_INTEGER, record: null, deleted: true };
-          ops.push(oldest.prepareUpdate((e) => e._setRaw('base', JSON.stringify(stored))));
+          const text = encodeBase(decodeBase(queueRowOf(oldest).base).base, { version: Number.MAX_SAFE_INTEGER, record: null, deleted: true });
+          ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
           outcome.skipped += 1;
           continue;
         }
-        if ((row._raw as unknown as { deleted_at: number | null }).deleted_at !== null) continue;
+        if (rawOf(row).deleted_at !== null) continue;
         ops.push(markDeleted(row, null));
         outcome.deleted += 1;
       }
@@ -155,7 +159,7 @@ export async function applyPullPage(
 /** At the end of a full pull: the live local records the server did not send (never those with pending changes). */
 async function unseenRows(database: Database, meta: EntityMeta, seen: Set<string>, pendingIds: Set<string>): Promise<Model[]> {
   const rows = await database.get<Model>(meta.table).query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null)).fetch();
-  return rows.filter((r) => !seen.has((r._raw as unknown as { server_id: string }).server_id) && !pendingIds.has(r.id));
+  return rows.filter((r) => !seen.has(rawOf(r).server_id!) && !pendingIds.has(r.id));
 }
 
 /** Writes server values with `_setRaw`: `prepareUpdate` would otherwise stamp `updated_at` with the local clock. */

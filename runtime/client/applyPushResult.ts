@@ -7,6 +7,7 @@ import { backoffDelay } from './platform';
 import type { PushOptions, PushReport } from './push';
 import { fetchQueue, readEntry, type QueueEntry } from './queue';
 import { NON_RETRYABLE_CODES, type PushItem, type PushResult } from './transport';
+import { rawOf } from './rawRecord';
 
 /** One queue entry as sent in a push batch, with its record. */
 export interface Prepared {
@@ -70,13 +71,13 @@ export async function planResult(options: PushOptions, meta: EntityMeta, p: Prep
       localData: localSnapshot(options.registry, meta.name, record),
       serverData,
       suggested: (result.conflict?.resolutionSuggested as WireRecord | null | undefined) ?? null,
-      localVersion: (record._raw as unknown as { version: number }).version,
+      localVersion: rawOf(record).version,
       serverVersion,
       conflictType: type,
       createdAt: now,
     };
     if (type === 'SERVER_NEWER' && serverData) {
-      // SPEC §5 lastWriteWins: the later write wins, here the server's. Take it now (fields
+      // docs/PROTOCOL.md "Conflicts", lastWriteWins: the later write wins, here the server's. Take it now (fields
       // with newer unsent local edits excepted) and keep the overwritten local data as a resolved row.
       report.acknowledged += 1;
       const serverRaw = await toLocalRaw(options.database, options.registry, meta.name, serverData);
@@ -149,7 +150,7 @@ async function dropLaterEdits(options: PushOptions, meta: EntityMeta, entry: Que
  */
 export function markDeleted(record: Model, updatedAt: string | null): Model {
   return prepareEngineUpdate(record, (r) => {
-    const raw = r._raw as unknown as { deleted_at: number | null; updated_at: number };
+    const raw = rawOf(r);
     r._setRaw('deleted_at', raw.deleted_at ?? Date.now());
     if (updatedAt) r._setRaw('updated_at', Date.parse(updatedAt));
   });

@@ -7,6 +7,7 @@ import { entityMeta, type SyncRegistry } from './meta';
 import { pushable } from './localWrites';
 import { markDeleted } from './applyPushResult';
 import { fetchQueue, prepareQueueEntry, readEntry } from './queue';
+import { queueRowOf, rawOf } from './rawRecord';
 
 /** Table of conflicts (generated as the `SyncConflict` model). */
 export const CONFLICT_TABLE = 'conflicts';
@@ -40,7 +41,7 @@ export interface ConflictEntry {
 }
 
 /**
- * How to settle a conflict (SPEC §5):
+ * How to settle a conflict (docs/PROTOCOL.md "Conflicts"):
  * - `keepLocal`: push the local record again, based on the server's version.
  * - `useServer`: drop the local change and take the server's record.
  * - `merge`: take the server's suggested resolution (or its record) with `data` (field name ->
@@ -50,7 +51,7 @@ export type Resolution = { kind: 'keepLocal' } | { kind: 'useServer' } | { kind:
 
 /** A conflict row as a typed entry. */
 export function readConflict(row: Model): ConflictEntry {
-  const raw = row._raw as unknown as Record<string, string | number | boolean>;
+  const raw = rawOf(row);
   return {
     id: row.id,
     entity: raw.entity as string,
@@ -135,7 +136,7 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
         ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
         if (record) {
           if (serverRaw && server?.deletedAt == null) ops.push(prepareEngineUpdate(record, (r) => setAll(r, serverRaw)));
-          else if ((record._raw as unknown as { server_id: string | null }).server_id) ops.push(markDeleted(record, null));
+          else if (rawOf(record).server_id) ops.push(markDeleted(record, null));
           else ops.push(record.prepareDestroyPermanently());
         }
         break;
@@ -146,7 +147,7 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
         if (!server || server.deletedAt != null) {
           throw new Error(`conflict ${conflictId}: the record was deleted on the server; only 'useServer' applies`);
         }
-        const localRaw = record._raw as unknown as RawColumns;
+        const localRaw = rawOf(record);
         const fields = pushable(meta, 'update');
         let payload: WireRecord;
         let mergedRaw: RawColumns | null = null;
@@ -168,7 +169,7 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
         );
         // A new operation id: the server replays a known id with its original (conflict) result.
         // Keep-local of a refused delete deletes again; a merge keeps the (merged) record alive.
-        const isDelete = kind === 'keepLocal' && entries.some((e) => (e._raw as unknown as { operation: string }).operation === 'delete');
+        const isDelete = kind === 'keepLocal' && entries.some((e) => queueRowOf(e).operation === 'delete');
         ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
         ops.push(
           prepareQueueEntry(database, {
@@ -194,7 +195,7 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
 
 /** The current local record in wire shape (for conflict rows and exports). */
 export function localSnapshot(registry: SyncRegistry, entity: string, record: Model): WireRecord {
-  return rawToWire(entityMeta(registry, entity), record._raw as unknown as RawColumns);
+  return rawToWire(entityMeta(registry, entity), rawOf(record));
 }
 
 /** A server record as local columns, its foreign keys translated to local ids. */

@@ -15,7 +15,7 @@ import { readRecordSyncStates, watchQuery, watchRecordSyncStates, type RecordSyn
 import { NON_RETRYABLE_CODES, type SyncTransport } from './transport';
 import { entityMeta } from './meta';
 
-/** What started a sync (SPEC §6). */
+/** What started a sync (README "Client sync"). */
 export type SyncTrigger = 'manual' | 'appOpen' | 'interval' | 'networkRegained';
 
 export interface SyncProgress {
@@ -52,11 +52,11 @@ export interface SyncEngineOptions {
   transport: SyncTransport;
   /** Clock, timers, network and app state, random (jitter); defaults suit Node and tests. */
   platform?: Partial<Platform>;
-  /** Interval trigger. Default 5 minutes (SPEC §6); 0 disables it. */
+  /** Interval trigger. Default 5 minutes (README "Client sync"); 0 disables it. */
   intervalMs?: number;
   /** Pull page size asked of the server (capped there). Default 5000. */
   pullLimit?: number;
-  /** Push batch size, at most 100 (SPEC §6). */
+  /** Push batch size, at most 100 (README "Client sync"). */
   pushBatchSize?: number;
   /** Push batches of one entity in flight at once. Default 2. */
   pushConcurrency?: number;

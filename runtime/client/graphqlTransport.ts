@@ -39,7 +39,7 @@ interface GraphqlResponse<T> {
 }
 
 /**
- * The generic `syncPull` / `syncPush` operations (SPEC §4) over `fetch`.
+ * The generic `syncPull` / `syncPush` operations (docs/PROTOCOL.md) over `fetch`.
  * Network failures, timeouts and HTTP 5xx are retryable `TransportError`s;
  * `RESYNC_REQUIRED` becomes a `ResyncRequiredError`; other GraphQL errors
  * (`BATCH_TOO_LARGE`, validation of the request) are not retryable.

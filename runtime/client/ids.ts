@@ -1,5 +1,6 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import type { EntityMeta } from './meta';
+import { rawOf } from './rawRecord';
 
 /**
  * Foreign keys hold local ids on the device and server ids on the wire
@@ -13,7 +14,7 @@ export async function serverIdsOf(database: Database, parent: EntityMeta, localI
   const out = new Map<string, string | null>();
   if (localIds.length === 0) return out;
   const rows = await database.get<Model>(parent.table).query(Q.where('id', Q.oneOf(unique(localIds)))).fetch();
-  for (const row of rows) out.set(row.id, (row._raw as unknown as { server_id: string | null }).server_id);
+  for (const row of rows) out.set(row.id, rawOf(row).server_id);
   return out;
 }
 
@@ -22,7 +23,7 @@ export async function localIdsOf(database: Database, parent: EntityMeta, serverI
   const out = new Map<string, string>();
   if (serverIds.length === 0) return out;
   const rows = await database.get<Model>(parent.table).query(Q.where('server_id', Q.oneOf(unique(serverIds)))).fetch();
-  for (const row of rows) out.set((row._raw as unknown as { server_id: string }).server_id, row.id);
+  for (const row of rows) out.set(rawOf(row).server_id!, row.id);
   return out;
 }
 

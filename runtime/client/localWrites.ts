@@ -1,9 +1,10 @@
-import type { Database, Model } from '@nozbe/watermelondb';
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
-import type { EntityMeta, FieldMeta } from './meta';
+import { childLinks, type EntityMeta, type FieldMeta } from './meta';
 import type { Clock } from './platform';
-import { SERVER_SEEN_KEY, fetchQueue, maybeCommitted, prepareQueueEntry, prepareRenewedEntry, type QueueOperation } from './queue';
+import { decodeBase, encodeBase, fetchQueue, maybeCommitted, prepareQueueEntry, prepareRenewedEntry, type QueueEntry, type QueueOperation } from './queue';
+import { queueRowOf, rawOf } from './rawRecord';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
 export interface WriteContext {
@@ -21,11 +22,9 @@ export class LocalWriteError extends Error {
   override name = 'LocalWriteError';
 }
 
-type Raw = Record<string, string | number | boolean | null>;
-const rawOf = (record: Model): Raw => record._raw as unknown as Raw;
 
 /**
- * Create a record and its `insert` queue entry in one transaction (SPEC §6:
+ * Create a record and its `insert` queue entry in one transaction (README "Client sync":
  * a crash can never leave one without the other). Returns the new record.
  */
 export async function createLocal(ctx: WriteContext, input: Record<string, unknown>): Promise<Model> {
@@ -118,7 +117,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
     const now = clock.now();
     // Read before preparing: prepared records must reach batch() without an await in between.
     const last = (await foldable(database, meta.name, id)).at(-1);
-    if (last && rawOf(last).operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
+    if (last && queueRowOf(last).operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
     const ops: Model[] = [
       prepareEngineUpdate(record, (r) => {
         for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
@@ -126,9 +125,11 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
       }),
     ];
     if (last) {
-      const entry = rawOf(last);
-      const merged = { ...(JSON.parse(entry.payload as string) as WireRecord), ...payload };
-      const mergedBase = entry.operation === 'update' ? { ...base, ...(JSON.parse((entry.base as string) ?? '{}') as WireRecord) } : null;
+      const entry = queueRowOf(last);
+      const merged = { ...(JSON.parse(entry.payload) as WireRecord), ...payload };
+      const stored = decodeBase(entry.base);
+      // The earliest base value of a field wins; what a pull saw of the server stays.
+      const mergedBase = entry.operation === 'update' ? { ...base, ...stored.base } : null;
       if (entry.status === 'failed') {
         // An edit gives a parked entry another chance, under a new operation id: the server may
         // keep the refusal of the old id and answer a resend of it with that (docs/PROTOCOL.md).
@@ -138,7 +139,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
         ops.push(
           last.prepareUpdate((e) => {
             e._setRaw('payload', JSON.stringify(merged));
-            if (mergedBase) e._setRaw('base', JSON.stringify(mergedBase));
+            if (mergedBase) e._setRaw('base', encodeBase(mergedBase, stored.serverSeen));
             e._setRaw('updated_at', now);
           }),
         );
@@ -165,11 +166,12 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     if (rawOf(record).deleted_at !== null) return;
     const entries = await foldable(database, meta.name, id);
     const all = await fetchQueue(database, { entity: meta.name, entityIds: [id] });
-    // Children queued with this record name it in their payload: then the insert must still reach the server.
-    const referenced = (await fetchQueue(database)).some((e) => rawOf(e).entity_id !== id && (rawOf(e).payload as string).includes(id));
-    const insert = all.find((e) => rawOf(e).operation === 'insert');
+    // A child with queued changes that points at this record (indexed key columns): then the insert must still reach the server.
+    const referenced = await hasQueuedChildren(database, meta, id);
+    const insert = all.find((e) => queueRowOf(e).operation === 'insert');
     // Never sent, or refused outright (a refused create wrote nothing): the server does not have it.
-    const unsent = !referenced && entries.length === all.length && insert !== undefined && (rawOf(insert).attempts === 0 || rawOf(insert).status === 'failed');
+    const unsent =
+      !referenced && entries.length === all.length && insert !== undefined && (queueRowOf(insert).attempts === 0 || queueRowOf(insert).status === 'failed');
     if (unsent) {
       await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()));
       return;
@@ -183,16 +185,25 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     ];
     // Pending updates are moot once the record is deleted; a possibly-sent insert stays (it may exist
     // on the server). What a pull told about the server's record moves to the delete (see queue.ts).
-    let seen: WireRecord | undefined;
+    let seen: QueueEntry['serverSeen'] = null;
     for (const e of entries) {
-      if (rawOf(e).operation !== 'update') continue;
-      const stored = rawOf(e).base ? (JSON.parse(rawOf(e).base as string) as WireRecord)[SERVER_SEEN_KEY] : undefined;
-      if (stored && (!seen || (stored as { version: number }).version > (seen as { version: number }).version)) seen = stored as WireRecord;
+      if (queueRowOf(e).operation !== 'update') continue;
+      const stored = decodeBase(queueRowOf(e).base).serverSeen;
+      if (stored && (!seen || stored.version > seen.version)) seen = stored;
       ops.push(e.prepareDestroyPermanently());
     }
-    ops.push(prepareEntry(ctx, 'delete', id, {}, seen ? { [SERVER_SEEN_KEY]: seen } : null, now));
+    ops.push(prepareEntry(ctx, 'delete', id, {}, null, now, seen));
     await database.batch(...ops);
   });
+}
+
+/** Whether a record of an entity referring to `id` (indexed key columns) has queued changes. */
+async function hasQueuedChildren(database: Database, meta: EntityMeta, id: string): Promise<boolean> {
+  for (const link of childLinks(meta)) {
+    const ids = await database.get<Model>(link.table).query(Q.where(link.column, id)).fetchIds();
+    if (ids.length > 0 && (await fetchQueue(database, { entity: link.entity, entityIds: ids })).length > 0) return true;
+  }
+  return false;
 }
 
 /** Fields a client sends for an operation (immutable relation keys only on insert). */
@@ -209,9 +220,17 @@ export function pushable(meta: EntityMeta, op: QueueOperation): FieldMeta[] {
  * only under a new operation id.
  */
 async function foldable(database: Database, entity: string, id: string): Promise<Model[]> {
-  return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => !maybeCommitted(e._raw as unknown as { status: string; attempts: number }));
+  return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => !maybeCommitted(queueRowOf(e)));
 }
 
-function prepareEntry(ctx: WriteContext, operation: QueueOperation, entityId: string, payload: WireRecord, base: WireRecord | null, now: number): Model {
-  return prepareQueueEntry(ctx.database, { id: ctx.newId(), entity: ctx.meta.name, operation, entityId, payload, base, now });
+function prepareEntry(
+  ctx: WriteContext,
+  operation: QueueOperation,
+  entityId: string,
+  payload: WireRecord,
+  base: WireRecord | null,
+  now: number,
+  serverSeen: QueueEntry['serverSeen'] = null,
+): Model {
+  return prepareQueueEntry(ctx.database, { id: ctx.newId(), entity: ctx.meta.name, operation, entityId, payload, base, serverSeen, now });
 }

@@ -7,8 +7,9 @@
  * and the relations used for id translation and push order.
  */
 
-export type SyncStrategy = 'lastWriteWins' | 'serverMerge' | 'manual';
-export type SyncDirection = 'bidirectional' | 'pullOnly';
+import type { PushMode, SyncDirection, SyncStrategy } from '../../protocol/index';
+
+export type { PushMode, SyncDirection, SyncStrategy } from '../../protocol/index';
 
 /**
  * How a value is stored locally and carried on the wire.
@@ -32,7 +33,7 @@ export interface FieldMeta {
    * relation key: sent on create only) or `never` (server-managed, readonly,
    * the scope field).
    */
-  push: 'always' | 'create' | 'never';
+  push: PushMode;
   /** A scalar list (stored as a JSON array); an omitted list is created empty. */
   list?: true;
   /** Value applied locally on create when the input omits the field (the server default). */
@@ -82,6 +83,7 @@ export interface SyncRegistry {
 export function defineRegistry(registry: SyncRegistry): SyncRegistry {
   const seen = new Set<string>();
   const all = new Set(registry.entities.map((e) => e.name));
+  for (const entity of registry.entities) children.set(entity, []);
   for (const entity of registry.entities) {
     for (const rel of entity.belongsTo) {
       if (rel.deferred && all.has(rel.target)) continue;
@@ -95,8 +97,27 @@ export function defineRegistry(registry: SyncRegistry): SyncRegistry {
     }
     if (seen.has(entity.name)) throw new Error(`registry: duplicate entity ${entity.name}`);
     seen.add(entity.name);
+    for (const rel of entity.belongsTo) {
+      const parent = registry.entities.find((e) => e.name === rel.target)!;
+      const column = entity.fields.find((f) => f.name === rel.field)?.column;
+      if (column) children.get(parent)!.push({ entity: entity.name, table: entity.table, column });
+    }
   }
   return Object.freeze({ entities: Object.freeze([...registry.entities]) as EntityMeta[] });
+}
+
+/** A belongsTo relation seen from the parent: the child entity, its table and its (indexed) key column. */
+export interface ChildLink {
+  entity: string;
+  table: string;
+  column: string;
+}
+
+const children = new WeakMap<EntityMeta, ChildLink[]>();
+
+/** The relations pointing at `meta` from entities of its registry (none when it was never registered). */
+export function childLinks(meta: EntityMeta): readonly ChildLink[] {
+  return children.get(meta) ?? [];
 }
 
 /** The entity's metadata by name; throws for an unknown entity. */

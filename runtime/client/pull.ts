@@ -68,7 +68,7 @@ export interface PullReport extends ApplyOutcome {
  * Pull one entity page by page until `hasMore` is false, each page applied in
  * one transaction with its cursor. The entity is re-pulled from scratch when
  * it was never pulled, when its local table layout changed (a migration added
- * columns: SPEC §3), when the server answers `RESYNC_REQUIRED`, or when forced.
+ * columns: README "Migrations"), when the server answers `RESYNC_REQUIRED`, or when forced.
  * Pending local changes survive every kind of re-pull.
  */
 export async function pullEntity(options: PullOptions, meta: EntityMeta, force = false): Promise<PullReport> {
@@ -109,12 +109,12 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     // During a full pull the hash is cleared first and set by the last page: a crash in between restarts it.
     const versionHash = page.hasMore ? (seen && firstPage ? null : undefined) : marker;
     const requested = cursor;
-    const outcome = await applyPullPage(
+    const outcome = await applyPullPage({
       database,
       registry,
       meta,
       page,
-      {
+      state: {
         row,
         patch: (skippedPending) => {
           // The first page that leaves a pending record behind fixes the rewind point.
@@ -122,12 +122,12 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
           return { cursor: page.cursor, rewind, lastSyncAt: Date.parse(page.lastSyncAt), ...(versionHash !== undefined ? { versionHash } : {}) };
         },
       },
-      platform.clock.now(),
+      now: platform.clock.now(),
       seen,
       fresh,
       // Also after a first pull: records this device pushed may have been deleted before it ever pulled.
-      !page.hasMore && seen !== undefined && !fresh,
-    );
+      endsFullPull: !page.hasMore && seen !== undefined && !fresh,
+    });
     firstPage = false;
     report.pages += 1;
     report.created += outcome.created;

@@ -1,14 +1,15 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { park, planResult, retryLater, type Prepared } from './applyPushResult';
 import { serverIdsOf } from './ids';
-import type { RawColumns, WireRecord } from './mapping';
+import type { WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import type { Platform } from './platform';
 import { uuidv7 } from 'uuidv7';
 import { QUEUE_TABLE, fetchQueue, prepareQueueEntry, readEntry, type QueueEntry } from './queue';
 import { TransportError, type PushItem, type PushResult, type SyncTransport } from './transport';
+import { queueRowOf, rawOf } from './rawRecord';
 
-/** SPEC §6: batches of at most 100 items per entity. */
+/** README "Client sync": batches of at most 100 items per entity. */
 export const MAX_PUSH_BATCH = 100;
 
 export interface PushOptions {
@@ -68,7 +69,7 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
     const now = platform.clock.now();
     const oldestPerRecord = new Map<string, Model>();
     for (const row of rows) {
-      const key = `${(row._raw as unknown as { entity: string }).entity}:${(row._raw as unknown as { entity_id: string }).entity_id}`;
+      const key = `${queueRowOf(row).entity}:${queueRowOf(row).entity_id}`;
       if (!oldestPerRecord.has(key)) oldestPerRecord.set(key, row);
     }
     const ready = [...oldestPerRecord.values()]
@@ -165,7 +166,7 @@ async function buildItems(database: Database, registry: SyncRegistry, meta: Enti
     const record = records.get(stored.entityId);
     if (!record) continue;
     const entry = stored.operation === 'insert' ? deferKeys(database, parents, row, stored, splits) : stored;
-    const raw = record._raw as unknown as RawColumns;
+    const raw = rawOf(record);
     const translate = (values: WireRecord): WireRecord | null => {
       const copy = { ...values };
       for (const { rel, map } of parents) {
@@ -252,7 +253,7 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
     results = null;
   }
   if (failure?.code === 'BATCH_TOO_LARGE' && prepared.length > 1) {
-    // The server takes smaller batches than SPEC's 100: split and send the halves (still in flight).
+    // The server takes smaller batches than the 100 of README "Client sync": split and send the halves (still in flight).
     const half = Math.ceil(prepared.length / 2);
     const first = await sendBatch(options, meta, prepared.slice(0, half), report);
     const second = await sendBatch(options, meta, prepared.slice(half), report);

@@ -1,10 +1,12 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import type { QueueOperation, QueueStatus } from '../../protocol/index';
 import type { WireRecord } from './mapping';
+import { queueRowOf } from './rawRecord';
 
 /** Table of the outbox (generated as the `SyncOperation` model). */
 export const QUEUE_TABLE = 'operation_queue';
 
-export type QueueOperation = 'insert' | 'update' | 'delete';
+export type { QueueOperation, QueueStatus } from '../../protocol/index';
 
 /** What a new queue entry holds; everything else starts fresh (pending, no attempts). */
 export interface NewQueueEntry {
@@ -15,6 +17,8 @@ export interface NewQueueEntry {
   entityId: string;
   payload: WireRecord;
   base: WireRecord | null;
+  /** What a pull saw of the server's record (a delete inherits it from the updates it replaces). */
+  serverSeen?: QueueEntry['serverSeen'];
   now: number;
   /** Place in the queue (default `now`): a renewed entry keeps the one of the entry it replaces. */
   createdAt?: number;
@@ -28,7 +32,7 @@ export function prepareQueueEntry(database: Database, entry: NewQueueEntry): Mod
     operation: entry.operation,
     entity_id: entry.entityId,
     payload: JSON.stringify(entry.payload),
-    base: entry.base ? JSON.stringify(entry.base) : null,
+    base: encodeBase(entry.base, entry.serverSeen ?? null),
     status: 'pending',
     attempts: 0,
     next_attempt_at: null,
@@ -45,34 +49,22 @@ export function prepareQueueEntry(database: Database, entry: NewQueueEntry): Mod
  * again, because the server may answer it with the stored refusal.
  */
 export function prepareRenewedEntry(database: Database, old: Model, id: string, changes: { payload?: WireRecord; base?: WireRecord | null; now?: number } = {}): Model {
-  const raw = old._raw as unknown as Record<string, string | number | null>;
+  const raw = queueRowOf(old);
+  const stored = decodeBase(raw.base);
   return prepareQueueEntry(database, {
     id,
-    entity: raw.entity as string,
-    operation: raw.operation as QueueOperation,
-    entityId: raw.entity_id as string,
-    payload: changes.payload ?? (JSON.parse(raw.payload as string) as WireRecord),
-    // The stored base column also carries `serverSeen` (see SERVER_SEEN_KEY).
-    base: changes.base ?? (raw.base ? (JSON.parse(raw.base as string) as WireRecord) : null),
+    entity: raw.entity,
+    operation: raw.operation,
+    entityId: raw.entity_id,
+    payload: changes.payload ?? (JSON.parse(raw.payload) as WireRecord),
+    base: changes.base ?? stored.base,
+    // What a pull saw of the server's record stays with the renewed entry.
+    serverSeen: stored.serverSeen,
     // The time of the latest edit (the LWW timestamp) stays unless an edit comes with the renewal.
-    now: changes.now ?? (raw.updated_at as number),
-    createdAt: raw.created_at as number,
+    now: changes.now ?? raw.updated_at,
+    createdAt: raw.created_at,
   });
 }
-
-/**
- * - `pending`: waiting to be pushed (possibly after `nextAttemptAt`, when retrying).
- *   With `attempts > 0` it was sent before and its answer never arrived.
- * - `sending`: handed to the transport. Written in the transaction that
- *   prepares the push request, before a byte leaves the device, so it
- *   survives a crash: the server may already have committed it. An entry
- *   still `sending` when a push starts was cut off by a crash (or an abandoned
- *   run) and is sent again under the same operation id.
- * - `failed`: parked after a non-retryable error (`lastError` says why); edited again, it is retried.
- * - `conflict`: the server refused it as a conflict; waits for `resolveConflict`.
- * - `success`: acknowledged. Acknowledged entries are deleted, so listings never show it.
- */
-export type QueueStatus = 'pending' | 'sending' | 'failed' | 'success' | 'conflict';
 
 /** One queued local write, as stored in `operation_queue`. */
 export interface QueueEntry {
@@ -116,31 +108,42 @@ export function maybeCommitted(raw: { status: string; attempts: number }): boole
 
 /** Column values of a queue row as a typed entry. */
 export function readEntry(record: Model): QueueEntry {
-  const raw = record._raw as unknown as Record<string, string | number | null>;
+  const raw = queueRowOf(record);
   return {
     id: record.id,
-    entity: raw.entity as string,
-    operation: raw.operation as QueueOperation,
-    entityId: raw.entity_id as string,
-    payload: JSON.parse(raw.payload as string) as WireRecord,
-    ...splitBase(raw.base as string | null),
-    status: raw.status as QueueStatus,
-    attempts: raw.attempts as number,
-    nextAttemptAt: (raw.next_attempt_at as number | null) ?? null,
-    lastError: (raw.last_error as string | null) ?? null,
-    createdAt: raw.created_at as number,
-    updatedAt: raw.updated_at as number,
+    entity: raw.entity,
+    operation: raw.operation,
+    entityId: raw.entity_id,
+    payload: JSON.parse(raw.payload) as WireRecord,
+    ...decodeBase(raw.base),
+    status: raw.status,
+    attempts: raw.attempts,
+    nextAttemptAt: raw.next_attempt_at ?? null,
+    lastError: raw.last_error ?? null,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
   };
 }
 
-/** Key under which `serverSeen` travels inside the `base` column (SPEC §3 fixes the columns). */
+/** Key under which `serverSeen` travels inside the `base` column (the system tables' columns are fixed: README "Output layout"). */
 export const SERVER_SEEN_KEY = '@server';
 
-function splitBase(text: string | null): { base: WireRecord | null; serverSeen: QueueEntry['serverSeen'] } {
+/**
+ * The `base` column: the base values of the changed fields, plus what a pull
+ * saw of the server's record under `SERVER_SEEN_KEY`. Decoded and encoded
+ * only here.
+ */
+export function decodeBase(text: string | null): { base: WireRecord | null; serverSeen: QueueEntry['serverSeen'] } {
   if (!text) return { base: null, serverSeen: null };
   const { [SERVER_SEEN_KEY]: seen, ...values } = JSON.parse(text) as WireRecord;
   const serverSeen = (seen as QueueEntry['serverSeen'] | undefined) ?? null;
   return { base: Object.keys(values).length > 0 || !serverSeen ? values : null, serverSeen };
+}
+
+/** The `base` column for these base values and server sighting (null when both are empty). */
+export function encodeBase(base: WireRecord | null, serverSeen: QueueEntry['serverSeen']): string | null {
+  if (!base && !serverSeen) return null;
+  return JSON.stringify(serverSeen ? { ...base, [SERVER_SEEN_KEY]: serverSeen } : { ...base });
 }
 
 /** Queue rows, oldest first (optionally of one entity and/or record). */
@@ -154,8 +157,8 @@ export async function fetchQueue(database: Database, filter: { entity?: string; 
 
 /** Oldest first; ids (UUID v7, time-ordered) break ties. */
 export function byAge(a: Model, b: Model): number {
-  const ra = a._raw as unknown as { created_at: number };
-  const rb = b._raw as unknown as { created_at: number };
+  const ra = queueRowOf(a);
+  const rb = queueRowOf(b);
   return ra.created_at - rb.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

@@ -3,6 +3,7 @@ import { CONFLICT_TABLE } from './conflicts';
 import type { EntityMeta } from './meta';
 import type { Subscribable } from './observable';
 import { QUEUE_TABLE, fetchQueue, readEntry } from './queue';
+import { systemRowOf } from './rawRecord';
 
 /**
  * Where a record stands with the server (README "Client sync"):
@@ -39,7 +40,7 @@ export async function readRecordSyncStates(database: Database, meta: EntityMeta,
     .get<Model>(CONFLICT_TABLE)
     .query(Q.where('entity', meta.name), Q.where('entity_id', Q.oneOf([...ids])), Q.where('resolved', false))
     .fetch();
-  for (const c of conflicts) raise((c._raw as unknown as { entity_id: string }).entity_id, 'conflict');
+  for (const c of conflicts) raise(systemRowOf<{ entity_id: string }>(c).entity_id, 'conflict');
   // Written the WatermelonDB way and not queued yet (adoptLocalWrites.ts): pending all the same.
   const unadopted = await database.get<Model>(meta.table).query(Q.where('id', Q.oneOf([...ids])), Q.where('_status', Q.notEq('synced'))).fetch();
   for (const r of unadopted) raise(r.id, 'pending');

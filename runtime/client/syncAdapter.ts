@@ -55,7 +55,7 @@ export class SyncAdapter<M extends Model> {
 
 /**
  * Read and write access: every write changes the record and queues it in one
- * WatermelonDB transaction (SPEC §6).
+ * WatermelonDB transaction (README "Client sync").
  */
 export class WritableSyncAdapter<M extends Model, Input extends object, Patch extends object> extends SyncAdapter<M> {
   private writeContext(): WriteContext {

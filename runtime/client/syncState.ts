@@ -1,4 +1,5 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import { systemRowOf } from './rawRecord';
 
 /** Table of pull positions (generated as the `SyncStateEntry` model). */
 export const STATE_TABLE = 'sync_state';
@@ -34,7 +35,7 @@ function encodeCursor(cursor: string | null, rewind: SyncStateValue['rewind']): 
 export async function readSyncState(database: Database, entity: string): Promise<SyncStateValue & { row: Model | null }> {
   const [row] = await database.get<Model>(STATE_TABLE).query(Q.where('entity', entity)).fetch();
   if (!row) return { row: null, cursor: null, lastSyncAt: null, versionHash: null, rewind: null };
-  const raw = row._raw as unknown as { cursor: string | null; last_sync_at: number | null; version_hash: string | null };
+  const raw = systemRowOf<{ cursor: string | null; last_sync_at: number | null; version_hash: string | null }>(row);
   return { row, ...decodeCursor(raw.cursor), lastSyncAt: raw.last_sync_at, versionHash: raw.version_hash };
 }
 

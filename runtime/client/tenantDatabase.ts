@@ -3,7 +3,7 @@ import { exportState, type ExportedState } from './admin';
 import { adoptLocalWrites } from './adoptLocalWrites';
 import type { SyncRegistry } from './meta';
 
-/** SPEC §3: one database per tenant, `trackhub_db_{tenantId}`. */
+/** README "Client sync": one database per tenant, `trackhub_db_{tenantId}`. */
 export function tenantDatabaseName(tenantId: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(tenantId)) throw new Error(`tenant id '${tenantId}' must be letters, digits, '-' or '_' (it names a database file)`);
   return `trackhub_db_${tenantId}`;

@@ -1,6 +1,7 @@
 import type { WireRecord } from './mapping';
+import { NON_RETRYABLE_ERROR_CODES } from '../../protocol/index';
 
-/** One page of `syncPull` (SPEC §4). */
+/** One page of `syncPull` (docs/PROTOCOL.md). */
 export interface PullPage {
   items: WireRecord[];
   deletedIds: string[];
@@ -69,5 +70,5 @@ export class ResyncRequiredError extends TransportError {
   }
 }
 
-/** Error codes a push item must not be retried with (docs/PROTOCOL.md). */
-export const NON_RETRYABLE_CODES = new Set(['VALIDATION', 'FORBIDDEN']);
+/** Error codes a push item must not be retried with (docs/PROTOCOL.md, protocol/vocabulary.ts). */
+export const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set(NON_RETRYABLE_ERROR_CODES);

@@ -1,4 +1,5 @@
 import { tenantIsolation } from './authorize';
+import { describeEntity } from './describeEntity';
 import { requestError } from './errors';
 import { pullPage } from './pull';
 import { pushBatch } from './push/push';
@@ -63,7 +64,7 @@ export interface SyncCore {
   push(auth: SyncAuth, entity: string, items: readonly unknown[]): Promise<SyncResultItem[]>;
 }
 
-/** Build the sync core once per server: pull and push of SPEC §4–§5 over Prisma Client. */
+/** Build the sync core once per server: pull and push of docs/PROTOCOL.md over Prisma Client. */
 export function createSyncCore(options: SyncCoreOptions): SyncCore {
   const byName = new Map<string, EntityRuntime>();
   for (const def of options.entities) byName.set(def.descriptor.name, entityRuntime(def));
@@ -85,7 +86,7 @@ export function createSyncCore(options: SyncCoreOptions): SyncCore {
 }
 
 function entityRuntime(def: SyncEntityDefinition): EntityRuntime {
-  const d = def.descriptor;
+  const d = describeEntity(def.descriptor);
   if (!d.sequence) {
     throw new Error(
       `trackhub-sync: entity ${d.name} has no change-sequence field. Add \`/// @sync.ignore\` \`syncSeq BigInt @default(0)\` ` +
@@ -94,7 +95,7 @@ function entityRuntime(def: SyncEntityDefinition): EntityRuntime {
     );
   }
   const pulled = pulledFields(d);
-  const readable = d.fields.filter((f) => f.access !== 'ignored');
+  const readable = pulled;
   return {
     descriptor: d,
     validators: def.validators,

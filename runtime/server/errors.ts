@@ -1,15 +1,8 @@
 import { GraphQLError } from 'graphql';
+import type { RequestErrorCode } from '../../protocol/index';
 
-/** Request-level error codes (GraphQL `extensions.code`), see docs/PROTOCOL.md. */
-export type RequestErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'BAD_REQUEST'
-  | 'BAD_CURSOR'
-  | 'RESYNC_REQUIRED'
-  | 'BATCH_TOO_LARGE'
-  | 'UNKNOWN_ENTITY'
-  /** Raised by the `syncDocumentLimits` plugin (documentLimits.ts), before execution. */
-  | 'DOCUMENT_TOO_COMPLEX';
+/** Request-level error codes (GraphQL `extensions.code`), see docs/PROTOCOL.md; declared in protocol/vocabulary.ts. */
+export type { RequestErrorCode } from '../../protocol/index';
 
 /** A whole-request failure, surfaced as a GraphQL error with `extensions.code`. */
 export function requestError(code: RequestErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {

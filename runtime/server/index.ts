@@ -4,6 +4,7 @@
  * conflicts and the cursor lives here, once.
  */
 export { tenantIsolation } from './authorize';
+export { describeEntity, describeField } from './describeEntity';
 export { createSyncCore, type EntityRuntime, type SyncCore, type SyncCoreOptions } from './core';
 export { decodeCursor, encodeCursor, type Cursor } from './cursor';
 export { nestingDepth, syncDocumentLimits, type DocumentLimits, type DocumentLimitsPlugin } from './documentLimits';

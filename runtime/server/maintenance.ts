@@ -1,5 +1,6 @@
 import { Params, quote } from './sql';
-import type { PrismaLike, SqlDialect, SyncEntityDescriptor } from './types';
+import { describeEntity } from './describeEntity';
+import type { PrismaLike, SqlDialect, SyncEntitySpec } from './types';
 import { OPERATION_TABLE } from './push/write';
 
 const DAY_MS = 86_400_000;
@@ -24,9 +25,10 @@ export async function purgeSyncOperations(prisma: PrismaLike, dialect: SqlDialec
 export async function purgeTombstones(
   prisma: PrismaLike,
   dialect: SqlDialect,
-  entity: SyncEntityDescriptor,
+  spec: SyncEntitySpec,
   options: { horizonDays: number; now?: Date },
 ): Promise<number> {
+  const entity = describeEntity(spec);
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.horizonDays * DAY_MS);
   const deletedAt = entity.fields.find((f) => f.name === 'deletedAt')!;
   const p = new Params(dialect);

@@ -8,7 +8,7 @@ import { delegateOf } from './delegate';
 const DAY_MS = 86_400_000;
 
 /**
- * One page of `syncPull` (SPEC §4): the tenant's rows whose change sequence
+ * One page of `syncPull` (docs/PROTOCOL.md): the tenant's rows whose change sequence
  * is above the cursor, in sequence order, `limit + 1` read to know `hasMore`.
  * One `findMany` on the `(scope, syncSeq)` index; live rows become `items`
  * (ignored fields never selected), soft-deleted ones `deletedIds`.

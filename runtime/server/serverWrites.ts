@@ -1,6 +1,7 @@
 import { reserveSequence } from './sequence';
 import { Params, pgType, quote } from './sql';
-import type { PrismaTx, SqlDialect, SyncEntityDescriptor } from './types';
+import { describeEntity } from './describeEntity';
+import type { PrismaTx, SqlDialect, SyncEntitySpec } from './types';
 
 /**
  * Make rows written by the app's own server code visible to pulls: give them
@@ -19,8 +20,9 @@ import type { PrismaTx, SqlDialect, SyncEntityDescriptor } from './types';
  * writes, so the pull cursor stays exact. Bump `version` / `updatedAt` yourself
  * when you change a record (clients compare versions).
  */
-export async function markServerWrites(tx: PrismaTx, dialect: SqlDialect, entity: SyncEntityDescriptor, tenantId: string, ids: readonly string[]): Promise<void> {
+export async function markServerWrites(tx: PrismaTx, dialect: SqlDialect, spec: SyncEntitySpec, tenantId: string, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
+  const entity = describeEntity(spec);
   if (!entity.sequence) throw new Error(`trackhub-sync: entity ${entity.name} has no change-sequence field`);
   let seq = await reserveSequence(tx, dialect, tenantId, entity.name, ids.length);
   const idField = entity.fields.find((f) => f.name === 'id')!;

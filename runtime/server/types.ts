@@ -1,22 +1,25 @@
 /**
  * Shapes shared by the generated server code and the runtime: entity
  * descriptors (emitted by the server target from the IR), the request
- * context, and the wire types of SPEC §4.
+ * context, and the wire types of docs/PROTOCOL.md.
  */
 
-export type SyncScalar = 'String' | 'Boolean' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'DateTime' | 'Json' | 'Bytes' | 'Enum';
-export type SyncStrategy = 'lastWriteWins' | 'serverMerge' | 'manual';
-export type SyncMergeRule = 'lww' | 'counter' | 'append' | 'union' | 'max' | 'min' | 'manual';
+import type {
+  ConflictType,
+  FieldAccess,
+  MergeRule,
+  PushOperation,
+  SyncDirection,
+  SyncErrorCode,
+  SyncOperation,
+  SyncStrategy,
+  WireScalar,
+} from '../../protocol/index';
 
-/**
- * What a client may do with a field in a push.
- * - `writable`: create and update.
- * - `createOnly`: set on create, never changed (a `@sync.readonly` relation key).
- * - `readonly`: pulled, never pushed (`@sync.readonly`).
- * - `server`: set by the server (`id`, `version`, `updatedAt`, `deletedAt`, the scope field).
- * - `ignored`: never leaves the server (`@sync.ignore`).
- */
-export type FieldAccess = 'writable' | 'createOnly' | 'readonly' | 'server' | 'ignored';
+// The vocabularies are the protocol module's (protocol/vocabulary.ts); re-exported under the runtime's names.
+export type { ConflictType, FieldAccess, SyncDirection, SyncErrorCode, SyncOperation, SyncStrategy };
+export type SyncScalar = WireScalar;
+export type SyncMergeRule = MergeRule;
 
 /** A default applied when a create omits the field (raw inserts bypass Prisma's defaults). */
 export type SyncFieldDefault = { kind: 'value'; value: string | number | boolean } | { kind: 'function'; name: string };
@@ -56,7 +59,7 @@ export interface SyncEntityDescriptor {
   /** Server table (`@@map`) name. */
   table: string;
   strategy: SyncStrategy;
-  direction: 'bidirectional' | 'pullOnly';
+  direction: SyncDirection;
   /** Isolation field (tenant). */
   scope: string;
   /** Default pull page size for this entity. */
@@ -78,9 +81,39 @@ export interface DataValidator {
   safeParse(data: unknown): { success: true; data: unknown } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
+/**
+ * A field as generated code declares it: what is at its default is left out
+ * (`column`: the name; `isList`, `isRequired`: false; `access`: writable;
+ * `merge`: lww; `default`: null). `describeEntity` fills the defaults in.
+ */
+export interface SyncFieldSpec {
+  name: string;
+  type: SyncScalar;
+  column?: string;
+  enumName?: string;
+  enumValues?: Record<string, string>;
+  dbType?: string;
+  stampedOnWrite?: true;
+  isList?: boolean;
+  isRequired?: boolean;
+  access?: FieldAccess;
+  merge?: SyncMergeRule;
+  default?: SyncFieldDefault | null;
+}
+
+/** An entity descriptor as generated code declares it (`server/entities.ts`); see `SyncFieldSpec`. */
+export interface SyncEntitySpec extends Omit<SyncEntityDescriptor, 'fields' | 'relations' | 'sequence'> {
+  fields: readonly SyncFieldSpec[];
+  /** Default: none. */
+  relations?: readonly SyncRelationDescriptor[];
+  /** `column` defaults to `field`. */
+  sequence: { field: string; column?: string } | null;
+}
+
 /** An entity as the generated code hands it to the runtime. */
 export interface SyncEntityDefinition {
-  descriptor: SyncEntityDescriptor;
+  /** A full descriptor, or the generated spec whose defaults the runtime fills in. */
+  descriptor: SyncEntitySpec;
   /** Absent for `pullOnly` entities. */
   validators: { create: DataValidator; update: DataValidator } | null;
 }
@@ -90,8 +123,6 @@ export interface SyncAuth {
   tenantId: string;
   userId: string | null;
 }
-
-export type SyncOperation = 'read' | 'create' | 'update' | 'delete';
 
 /**
  * Authorization hook called for every record read or written. The default
@@ -123,11 +154,6 @@ export interface SyncPullResponse<T = WireRecord> {
   versionHash: string | null;
 }
 
-export type SyncErrorCode = 'VALIDATION' | 'CONFLICT' | 'FORBIDDEN' | 'NOT_FOUND' | 'INTERNAL';
-
-/** Why a push item conflicts; stored by clients as `conflicts.conflict_type`. */
-export type ConflictType = 'VERSION_MISMATCH' | 'SERVER_NEWER' | 'EQUAL_TIMESTAMP' | 'FIELD_CONFLICT' | 'DELETED';
-
 export interface ConflictPayload {
   serverData: WireRecord | null;
   clientData: WireRecord | null;
@@ -150,7 +176,7 @@ export interface SyncResultItem {
 /** One push item (docs/PROTOCOL.md "Push"), after envelope validation. */
 export interface PushItem {
   opId: string;
-  op: 'create' | 'update' | 'delete';
+  op: PushOperation;
   clientId: string | null;
   id: string | null;
   baseVersion: number | null;

@@ -1,3 +1,4 @@
+import { pulledFields as pulledBy } from '../../protocol/index';
 import type { SyncEntityDescriptor, SyncFieldDescriptor, WireRecord } from './types';
 
 /**
@@ -43,9 +44,9 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Fields that leave the server: everything but `@sync.ignore` fields. */
+/** Fields that leave the server: everything but `@sync.ignore` fields (protocol/fieldAccess.ts). */
 export function pulledFields(entity: SyncEntityDescriptor): SyncFieldDescriptor[] {
-  return entity.fields.filter((f) => f.access !== 'ignored');
+  return pulledBy(entity.fields, (f) => f.access);
 }
 
 /** A Prisma row as the canonical wire record; ignored fields are never copied. */
@@ -63,16 +64,4 @@ export function selectOf(fields: readonly SyncFieldDescriptor[], extra: readonly
   return select;
 }
 
-/** Deep equality of two wire values (JSON semantics). */
-export function wireEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => wireEqual(v, bb[i]));
-  }
-  const ak = Object.keys(a as object);
-  const bk = Object.keys(b as object);
-  return ak.length === bk.length && ak.every((k) => wireEqual((a as WireRecord)[k], (b as WireRecord)[k]));
-}
+export { wireEqual } from '../../protocol/index';

@@ -9,7 +9,7 @@ import { migrations, modelClasses, schema } from '../../examples/trackhub-core/g
 import { openDevice } from './support/device';
 
 // Per-tenant databases, the switcher, wiping a space and dropping a tenant,
-// each destructive operation exporting first (SPEC §3, §6). Real SQLite files.
+// each destructive operation exporting first (README "Migrations", §6). Real SQLite files.
 
 const dir = mkdtempSync(join(tmpdir(), 'trackhub-tenants-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { entityMeta, listQueue, type PullPage, type SyncTransport } from '../../
 import { openDevice, registry } from './support/device';
 
 // Applying pulled pages on real WatermelonDB (SQLite adapter): ids, foreign
-// keys, tombstones, cursors, and records with pending changes (SPEC §6).
+// keys, tombstones, cursors, and records with pending changes (README "Client sync").
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const wire = (id: string, fields: Record<string, unknown>, version = 1) => ({

@@ -3,7 +3,7 @@ import { listQueue, type SyncTransport } from '../../runtime/client/index';
 import { openDevice } from './support/device';
 
 // Local-first writes on real WatermelonDB (SQLite adapter): the record and its
-// queue entry change together, and the queue coalesces (SPEC §6).
+// queue entry change together, and the queue coalesces (README "Client sync").
 
 const offline: SyncTransport = {
   pull: () => Promise.reject(new Error('offline')),
@@ -58,6 +58,20 @@ describe('local writes', () => {
     await adapters.space.delete(space.id);
     expect(await listQueue(database)).toHaveLength(0);
     expect(await database.get('spaces').query().fetchCount()).toBe(0);
+  });
+
+  it('delete of an unsent record that a queued child points at keeps the insert for the server (indexed lookup)', async () => {
+    const { database, adapters } = device();
+    const space = await adapters.space.create({ name: 'parent' });
+    const group = await adapters.group.create({ name: 'child', spaceId: space.id });
+    await adapters.space.delete(space.id);
+    const queue = await listQueue(database);
+    expect(queue.map((e) => `${e.entity}:${e.operation}`)).toEqual(['Space:insert', 'Group:insert', 'Space:delete']);
+    // Without a queued child the unsent record simply disappears, with its insert.
+    await adapters.group.delete(group.id);
+    const lone = await adapters.space.create({ name: 'lone' });
+    await adapters.space.delete(lone.id);
+    expect((await listQueue(database)).filter((e) => e.entityId === lone.id)).toEqual([]);
   });
 
   it('delete of a synced record soft-deletes it and replaces its pending update', async () => {

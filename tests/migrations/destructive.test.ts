@@ -6,7 +6,7 @@ import { openDatabase } from '../support/watermelon';
 import { readTable, schemaDefinition, seedEveryTable, seedRows } from './support/rows';
 import { MigrationWorkspace } from './support/workspace';
 
-// SPEC §3: a destructive change (here: Task.note is dropped) stops generation
+// README "Migrations": a destructive change (here: Task.note is dropped) stops generation
 // unless allowed; once allowed it is an explicit SQL step that drops exactly
 // that column on a real SQLite database and keeps everything else.
 

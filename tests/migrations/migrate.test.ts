@@ -7,7 +7,7 @@ import { openDatabase } from '../support/watermelon';
 import { readTable, schemaDefinition, seedEveryTable, seedRows } from './support/rows';
 import { MigrationWorkspace } from './support/workspace';
 
-// SPEC §3 on the real WatermelonDB SQLite adapter (better-sqlite3): a database
+// README "Migrations" on the real WatermelonDB SQLite adapter (better-sqlite3): a database
 // created and filled by one release of the generated code is opened by a
 // later release and migrated by the generated migrations.ts. Nothing may be
 // lost, nothing reset, and the result must equal a database created fresh.

@@ -7,7 +7,7 @@ import { isoIn, item, MAX_BATCH, PAGE_SIZE_MAX, startHarness, tenant, type Harne
 type Target = Parameters<typeof startHarness>[0];
 
 /**
- * The behaviours of SPEC §4–§5, run through the generated resolvers served
+ * The behaviours of docs/PROTOCOL.md, run through the generated resolvers served
  * by graphql-yoga over HTTP, on the database `target` gives.
  */
 export function defineSyncApiTests(name: string, target: () => Promise<Target>): void {

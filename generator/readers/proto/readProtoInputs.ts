@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { DiagnosticCode, DiagnosticsError, diagnostic, hasErrors, type Diagnostic } from '../../diagnostics';
+import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import { displayPath } from '../readInputs';
 import { parseProto } from './parseProto';
 import type { ProtoFileFacts } from './protoFacts';
@@ -8,14 +8,14 @@ import type { ProtoFileFacts } from './protoFacts';
 /**
  * Read and parse the `--proto` inputs: `.proto` files, or folders searched
  * recursively. Files are returned sorted by path and each file once, so the
- * output does not depend on the order of the flags. Throws DiagnosticsError
- * with every problem (missing input, syntax error) at once.
+ * output does not depend on the order of the flags. Every problem (missing
+ * input, syntax error) comes back as a diagnostic, next to the files that parsed.
  *
  * Files anywhere under `exclude` (the output folder, which holds the
  * generated `proto/<package as folders>/sync.proto`) are skipped, so a folder
  * input may contain the output.
  */
-export function readProtoInputs(paths: readonly string[], baseDir: string, exclude?: string): ProtoFileFacts[] {
+export function readProtoInputs(paths: readonly string[], baseDir: string, exclude?: string): { facts: ProtoFileFacts[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const files = new Set<string>();
   for (const path of paths) {
@@ -40,8 +40,7 @@ export function readProtoInputs(paths: readonly string[], baseDir: string, exclu
     if (outcome.ok) facts.push(outcome.facts);
     else diagnostics.push(...outcome.diagnostics);
   }
-  if (hasErrors(diagnostics)) throw new DiagnosticsError(diagnostics);
-  return facts;
+  return { facts, diagnostics };
 }
 
 function protoFilesIn(dir: string): string[] {

@@ -1,5 +1,6 @@
+import { Imports } from '../../emit/imports';
 import type { IrEntity } from '../../ir/types';
-import { mapField } from '../watermelon/typeMapping';
+import { mapField } from '../watermelon/index';
 import { metaFields, metaName, pushMode } from './metaView';
 
 export interface AdapterView {
@@ -32,11 +33,13 @@ export function adapterView(entity: IrEntity, runtimeImport: string): AdapterVie
       if (mode === 'always') patchFields.push(`${field.name}?: ${m.tsType}${nullable};`);
     }
   }
-  const runtimeNames = writable ? ['type AdapterContext', 'WritableSyncAdapter'] : ['type AdapterContext', 'SyncAdapter'];
-  const imports = [`import { ${runtimeNames.sort((a, b) => a.replace('type ', '').localeCompare(b.replace('type ', ''))).join(', ')} } from '${runtimeImport}/client';`];
-  if (json) imports.push(`import type { JsonValue } from '${runtimeImport}/watermelon';`);
-  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../watermelon/enums.js';`);
-  imports.push(`import type { ${entity.name} } from '../watermelon/models/${entity.name}.js';`);
-  imports.push(`import { ${metaName(entity)} } from './registry.js';`);
+  const imports = new Imports()
+    .add(`${runtimeImport}/client`, writable ? 'WritableSyncAdapter' : 'SyncAdapter')
+    .addType(`${runtimeImport}/client`, 'AdapterContext')
+    .addType(`${runtimeImport}/watermelon`, json ? ['JsonValue'] : [])
+    .addType('../watermelon/enums', [...enums])
+    .addType(`../watermelon/models/${entity.name}`, entity.name)
+    .add('./registry', metaName(entity))
+    .lines();
   return { entity: entity.name, imports, writable, inputFields, patchFields, meta: metaName(entity), strategy: entity.strategy };
 }

@@ -1,16 +1,30 @@
 import type { ResolvedConfig } from '../../config';
+import type { Diagnostic } from '../../diagnostics';
 import { formatSource } from '../../emit/format';
 import type { GeneratedFile } from '../../emit/generatedFile';
 import { header } from '../../emit/header';
 import { render } from '../../emit/render';
 import type { Ir } from '../../ir/types';
 import { adapterView } from './adapterView';
-import { fieldLiteral, layoutHash, lowerFirst, metaFields, metaName } from './metaView';
+import { lowerFirst } from '../../ir/names';
+import { Imports } from '../../emit/imports';
+import { printConst, printLiteral, ref } from '../../emit/tsLiteral';
+import { entityMeta, metaName } from './metaView';
 import { deferredKeys, dependencyOrder } from './order';
 
 export interface ClientContext {
   ir: Ir;
   config: Pick<ResolvedConfig, 'runtimeImport'>;
+}
+
+/**
+ * What the client runtime needs beyond the local-table rules (validated by the
+ * WatermelonDB target for both): nothing today. `defineRegistry` wants parents
+ * listed before their children, and a cycle of belongsTo relations is broken
+ * by deferred keys (order.ts `deferredKeys`, README "Relations").
+ */
+export function validateClient(_context: ClientContext): Diagnostic[] {
+  return [];
 }
 
 /** The client target: `client/registry.ts`, one `<Entity>Adapter.ts` per entity, `client/index.ts`. */
@@ -26,28 +40,17 @@ export function generateClient(context: ClientContext): GeneratedFile[] {
   const files: GeneratedFile[] = [];
   files.push(
     file('registry.ts', 'registry', {
-      runtimeImport: config.runtimeImport,
-      entities: ir.entities.map((e) => ({
-        name: e.name,
-        metaName: metaName(e),
-        table: e.table,
-        strategy: e.strategy,
-        direction: e.direction,
-        scope: e.scope,
-        layoutHash: layoutHash(e),
-        fields: metaFields(e).map((f) => fieldLiteral(e, f)),
-        belongsTo: e.relations
-          .filter((r) => r.kind === 'belongsTo')
-          .map((r) => `{ field: '${r.foreignKey}', target: '${r.target}'${deferred.get(e.name)?.has(r.foreignKey) ? ', deferred: true' : ''} }`),
-      })),
-      order: ordered.map(metaName).join(', '),
+      imports: new Imports().add(`${config.runtimeImport}/client`, 'defineRegistry').addType(`${config.runtimeImport}/client`, 'EntityMeta').lines(),
+      entities: ir.entities.map((e) => printConst(metaName(e), entityMeta(e, deferred.get(e.name)), 'EntityMeta', `${e.name}: ${e.strategy}, ${e.direction}.`)),
+      order: printLiteral(ordered.map((e) => ref(metaName(e)))),
     }),
   );
   for (const entity of ir.entities) files.push(file(`${entity.name}Adapter.ts`, 'adapter', adapterView(entity, config.runtimeImport)));
   files.push(
     file('index.ts', 'index', {
-      runtimeImport: config.runtimeImport,
-      imports: ir.entities.map((e) => `import { ${e.name}Adapter } from './${e.name}Adapter.js';`),
+      imports: ir.entities
+        .reduce((imports, e) => imports.add(`./${e.name}Adapter`, `${e.name}Adapter`), new Imports().addType(`${config.runtimeImport}/client`, 'AdapterContext'))
+        .lines(),
       reexports: [
         `export { registry, ${ir.entities.map(metaName).join(', ')} } from './registry.js';`,
         ...ir.entities.map((e) =>

@@ -1,7 +1,9 @@
+import type { Literal } from '../../emit/tsLiteral';
+import { pushMode as protocolPushMode, type PushMode } from '../../../protocol/index';
 import { fieldAccess } from '../../ir/fieldAccess';
+import { lowerFirst } from '../../ir/names';
 import type { IrEntity, IrField } from '../../ir/types';
-import { mapField } from '../watermelon/typeMapping';
-import { entityColumns, localFields } from '../watermelon/view';
+import { entityColumns, localFields, mapField } from '../watermelon/index';
 
 /** How the client runtime maps a field (runtime/client/meta.ts `ValueKind`). */
 export function valueKind(field: IrField): 'string' | 'number' | 'boolean' | 'date' | 'json' {
@@ -11,10 +13,9 @@ export function valueKind(field: IrField): 'string' | 'number' | 'boolean' | 'da
   return m.columnType;
 }
 
-/** What a client sends for a field, from the shared access rule (`ir/fieldAccess.ts`). */
-export function pushMode(entity: IrEntity, field: IrField): 'always' | 'create' | 'never' {
-  const access = fieldAccess(entity, field);
-  return access === 'writable' ? 'always' : access === 'createOnly' ? 'create' : 'never';
+/** What a client sends for a field, from the protocol's access rule (protocol/fieldAccess.ts). */
+export function pushMode(entity: IrEntity, field: IrField): PushMode {
+  return protocolPushMode(fieldAccess(entity, field));
 }
 
 /** Fields the runtime knows about: local fields (no `id`, no ignored field). */
@@ -22,27 +23,40 @@ export function metaFields(entity: IrEntity): IrField[] {
   return localFields(entity);
 }
 
-/** The `FieldMeta` literal of a field. */
-export function fieldLiteral(entity: IrEntity, field: IrField): string {
-  const parts = [
-    `name: '${field.name}'`,
-    `column: '${field.column}'`,
-    `kind: '${valueKind(field)}'`,
-    `optional: ${!field.isRequired}`,
-    `push: '${pushMode(entity, field)}'`,
-  ];
-  if (field.isList) parts.push('list: true');
-  if (field.default?.kind === 'value') {
-    const value = field.default.value;
-    parts.push(`default: ${typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(value)}`);
-  }
-  return `{ ${parts.join(', ')} }`;
+/** The `FieldMeta` of a field (runtime/client/meta.ts), as data for the serializer. */
+export function fieldMeta(entity: IrEntity, field: IrField): Literal {
+  return {
+    name: field.name,
+    column: field.column,
+    kind: valueKind(field),
+    optional: !field.isRequired,
+    push: pushMode(entity, field),
+    list: field.isList || undefined,
+    default: field.default?.kind === 'value' ? field.default.value : undefined,
+  };
+}
+
+/** The `EntityMeta` of an entity (runtime/client/meta.ts), as data for the serializer. */
+export function entityMeta(entity: IrEntity, deferred?: ReadonlySet<string>): Literal {
+  return {
+    name: entity.name,
+    table: entity.table,
+    strategy: entity.strategy,
+    direction: entity.direction,
+    scope: entity.scope,
+    layoutHash: layoutHash(entity),
+    fields: metaFields(entity).map((f) => fieldMeta(entity, f)),
+    // A key into a cycle is `deferred`: set in a follow-up update once the parent has a server id (order.ts).
+    belongsTo: entity.relations
+      .filter((r) => r.kind === 'belongsTo')
+      .map((r) => ({ field: r.foreignKey, target: r.target, ...(deferred?.has(r.foreignKey) ? { deferred: true } : {}) })),
+  };
 }
 
 /**
  * A short hash of the entity's local table layout (FNV-1a, 32 bit). When a
  * migration adds a column, the hash changes and the engine re-pulls the
- * entity from scratch (SPEC §3).
+ * entity from scratch (README "Migrations").
  */
 export function layoutHash(entity: IrEntity): string {
   const text = `${entity.table}|${entityColumns(entity)
@@ -59,8 +73,4 @@ export function layoutHash(entity: IrEntity): string {
 /** `Space` -> `spaceMeta`, `TaskItem` -> `taskItemMeta`. */
 export function metaName(entity: IrEntity): string {
   return `${lowerFirst(entity.name)}Meta`;
-}
-
-export function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
 }

@@ -2,7 +2,7 @@ import type { IrEntity } from '../../ir/types';
 
 /**
  * Entities with every parent before its children (belongsTo targets first),
- * otherwise in schema order: the push order of SPEC §6 and the pull order that
+ * otherwise in schema order: the push order of README "Client sync" and the pull order that
  * lets a child's foreign key find its parent's local id. Self-relations are
  * ignored (the push sends a parent before its children round by round). A
  * cycle (`Org.settingsId` -> Settings, `Settings.orgId` -> Org) is broken at

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../config';
-import { DiagnosticCode, DiagnosticsError, diagnostic, type Diagnostic } from '../../diagnostics';
+import { DiagnosticCode, diagnostic, hasErrors, type Diagnostic } from '../../diagnostics';
 import { formatSource } from '../../emit/format';
 import type { GeneratedFile } from '../../emit/generatedFile';
 import { header } from '../../emit/header';
@@ -26,12 +26,31 @@ export interface ProtoContext {
 }
 
 /**
- * The proto target (SPEC §7): every user `.proto` file holding a synced
+ * The proto target (README "Proto"): every user `.proto` file holding a synced
  * entity's message, with the missing sync fields inserted (an external file,
- * edited in place), plus `proto/<package as folders>/sync.proto`. Throws DiagnosticsError with
- * every problem found, so nothing is written when any message is wrong.
+ * edited in place), plus `proto/<package as folders>/sync.proto`. Call
+ * `validateProto` first: a message that cannot be edited is an error there,
+ * and then nothing is written.
  */
 export function generateProto(context: ProtoContext): GeneratedFile[] {
+  const { editsByFile, previous, diagnostics } = planProto(context);
+  if (hasErrors(diagnostics)) throw new Error('internal: generateProto called on input validateProto refuses');
+  const files: GeneratedFile[] = [...editsByFile].map(([file, edits]) => ({
+    path: file.shown,
+    contents: editProto(file, edits),
+    external: true,
+  }));
+  const view = syncProtoView(context.ir, context.config.proto.package, new NumberBook(previous));
+  files.push({ path: syncProtoPath(context.config.proto.package), contents: formatSource(render('proto/sync', { header: header(), ...view })) });
+  return files;
+}
+
+/** Every problem of the proto target: messages not found or ambiguous, fields that cannot be added, an unreadable previous sync.proto. */
+export function validateProto(context: ProtoContext): Diagnostic[] {
+  return planProto(context).diagnostics;
+}
+
+function planProto(context: ProtoContext) {
   const { ir, config, protos } = context;
   const configFile = config.configFile ? displayPath(config.baseDir, config.configFile) : '<flags>';
   const without = new Set(config.proto.withoutMessage);
@@ -63,16 +82,7 @@ export function generateProto(context: ProtoContext): GeneratedFile[] {
     editsByFile.set(file, [...(editsByFile.get(file) ?? []), { message, additions: plan.additions }]);
   }
   const previous = previousNumbers(context.previousSyncProto, config, diagnostics);
-  if (diagnostics.some((d) => d.severity === 'error')) throw new DiagnosticsError(diagnostics);
-
-  const files: GeneratedFile[] = [...editsByFile].map(([file, edits]) => ({
-    path: file.shown,
-    contents: editProto(file, edits),
-    external: true,
-  }));
-  const view = syncProtoView(ir, config.proto.package, new NumberBook(previous));
-  files.push({ path: syncProtoPath(config.proto.package), contents: formatSource(render('proto/sync', { header: header(), ...view })) });
-  return files;
+  return { editsByFile, previous, diagnostics };
 }
 
 function previousNumbers(

@@ -1,4 +1,4 @@
-/** Folder of the proto target's output under the output folder (SPEC §8 `proto/`); a buf module root. */
+/** Folder of the proto target's output under the output folder (README "Output layout", `proto/`); a buf module root. */
 export const PROTO_DIR = 'proto';
 
 /** File name of the emitted service definition. */

@@ -1,7 +1,7 @@
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import type { ProtoFileFacts, ProtoMessageFacts } from '../../readers/proto/protoFacts';
 
-/** The offline-first fields every synced message carries (SPEC §7), in the order they are added. */
+/** The offline-first fields every synced message carries (README "Proto"), in the order they are added. */
 export const SYNC_FIELDS = ['client_id', 'version', 'updated_at', 'deleted_at'] as const;
 export type SyncFieldName = (typeof SYNC_FIELDS)[number];
 
@@ -28,7 +28,7 @@ export type FieldPlan = { ok: true; additions: FieldAddition[] } | { ok: false; 
  * A field counts as present under its snake_case name or its JSON (camelCase)
  * name: adding `client_id` next to `clientId` would clash in JSON. New numbers
  * start above the highest number in use, reserved or declared for extensions,
- * because a gap may be a retired field whose number must never be reused (SPEC §7).
+ * because a gap may be a retired field whose number must never be reused (README "Proto").
  */
 export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, timestampType: string): FieldPlan {
   const diagnostics: Diagnostic[] = [];

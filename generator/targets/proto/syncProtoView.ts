@@ -1,3 +1,4 @@
+import { lowerFirst } from '../../ir/names';
 import type { Ir, IrEntity, IrField } from '../../ir/types';
 import { isPushable, pulledFields, pushableFields } from '../server/fieldAccess';
 import { FIELD_MASK_IMPORT, STRUCT_IMPORT, TIMESTAMP_IMPORT, enumValuePrefix, protoEnumName, protoEnumValue, protoFieldName, protoType } from './typeMapping';
@@ -32,7 +33,7 @@ export interface SyncProtoView {
 const TS = 'google.protobuf.Timestamp';
 
 /**
- * The view of `sync.proto`: the GraphQL sync API (SPEC §4, docs/PROTOCOL.md)
+ * The view of `sync.proto`: the GraphQL sync API (docs/PROTOCOL.md)
  * as a gRPC service. A generic pull/push pair carries records as
  * google.protobuf.Struct for dynamic clients; each entity gets a typed pair
  * whose items are one message per entity. Which fields are pulled and which
@@ -177,6 +178,3 @@ function fieldDecls(fields: readonly IrField[], partial: boolean): FieldDecl[] {
   });
 }
 
-function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
-}

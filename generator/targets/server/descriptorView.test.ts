@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ir, IrEntity, IrField } from '../../ir/types';
-import { entityFileView, validatorView } from './descriptorView';
+import { entitySpec, validatorView } from './descriptorView';
 import { fieldAccess } from './fieldAccess';
 
 const loc = { file: 'schema.prisma', line: 1, column: 1 };
@@ -66,11 +66,15 @@ describe('server entity descriptors', () => {
   });
 
   it('maps tables and columns, finds the sequence, and caps the per-entity page size', () => {
-    const view = entityFileView(ir, entity, config);
-    expect(view).toMatchObject({ table: 'note_rows', delegate: 'note', pageSize: 300, sequence: "{ field: 'syncSeq', column: 'sync_seq' }" });
-    expect(view.fields.find((f) => f.includes("name: 'body'"))).toContain("column: 'body_text'");
-    expect(view.relations).toEqual([]); // Book is not a synced entity here
-    expect(entityFileView(ir, entity, { server: { ...config.server, pageSize: { default: 1000, max: 5000, perEntity: { Note: 500 } } } }).pageSize).toBe(500);
+    const spec = entitySpec(ir, entity, config) as Record<string, unknown> & { fields: Record<string, unknown>[] };
+    expect(spec).toMatchObject({ table: 'note_rows', delegate: 'note', pageSize: 300, sequence: { field: 'syncSeq', column: 'sync_seq' } });
+    expect(spec.fields.find((f) => f.name === 'body')).toMatchObject({ column: 'body_text' });
+    // Defaults are left out: a writable, optional, lww String is its name and type.
+    expect(spec.fields.find((f) => f.name === 'title')).toEqual({ name: 'title', type: 'String', isRequired: true });
+    expect(spec.fields.find((f) => f.name === 'likes')).toEqual({ name: 'likes', type: 'Int', isRequired: true, merge: 'counter', default: { kind: 'value', value: 0 } });
+    expect(spec.relations).toBeUndefined(); // Book is not a synced entity here
+    const capped = entitySpec(ir, entity, { server: { ...config.server, pageSize: { default: 1000, max: 5000, perEntity: { Note: 500 } } } });
+    expect((capped as { pageSize: number }).pageSize).toBe(500);
   });
 
   it('requires on create only required fields without a default', () => {

@@ -1,71 +1,57 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../../config';
+import type { Literal } from '../../emit/tsLiteral';
+import { lowerFirst } from '../../ir/names';
 import type { Ir, IrEntity, IrField } from '../../ir/types';
-import { fieldAccess, isPushable, pulledFields, pushableFields, sequenceField } from './fieldAccess';
+import { fieldAccess, pulledFields, pushableFields, sequenceField } from './fieldAccess';
 import { postgresType } from './nativeType';
 import { fieldMapping, runtimeType } from './typeMapping';
 
-export interface EntityFileView {
-  name: string;
-  delegate: string;
-  table: string;
-  strategy: string;
-  direction: string;
-  scope: string;
-  pageSize: number;
-  versionHash: string;
-  /** One object literal per field. */
-  fields: string[];
-  relations: string[];
-  sequence: string;
-  pushable: boolean;
-}
-
-/** The entity descriptors of `server/entities.ts`, as literals the template prints. */
-export function entityFileView(ir: Ir, entity: IrEntity, config: Pick<ResolvedConfig, 'server'>): EntityFileView {
+/**
+ * The `SyncEntitySpec` of an entity (runtime/server/types.ts) as data for the
+ * serializer: a property at its runtime default is left out.
+ */
+export function entitySpec(ir: Ir, entity: IrEntity, config: Pick<ResolvedConfig, 'server'>): Literal {
   const seq = sequenceField(entity);
   const synced = new Set(ir.entities.map((e) => e.name));
+  const relations = entity.relations
+    .filter((r) => r.kind === 'belongsTo' && synced.has(r.target))
+    .map((r) => ({ field: r.foreignKey, target: r.target }));
   return {
     name: entity.name,
-    delegate: entity.name.charAt(0).toLowerCase() + entity.name.slice(1),
+    delegate: lowerFirst(entity.name),
     table: entity.dbName ?? entity.name,
     strategy: entity.strategy,
     direction: entity.direction,
     scope: entity.scope,
     pageSize: Math.min(config.server.pageSize.perEntity[entity.name] ?? config.server.pageSize.default, config.server.pageSize.max),
     versionHash: versionHash(ir, entity),
-    fields: entity.fields.map((f) => fieldLiteral(ir, entity, f)),
-    relations: entity.relations
-      .filter((r) => r.kind === 'belongsTo' && synced.has(r.target))
-      .map((r) => `{ field: '${r.foreignKey}', target: '${r.target}' }`),
-    sequence: seq ? `{ field: '${seq.name}', column: '${seq.dbName ?? seq.name}' }` : 'null',
-    pushable: isPushable(entity),
+    sequence: seq ? { field: seq.name, column: seq.dbName ?? undefined } : null,
+    relations: relations.length > 0 ? relations : undefined,
+    fields: entity.fields.map((f) => fieldSpec(ir, entity, f)),
   };
 }
 
-function fieldLiteral(ir: Ir, entity: IrEntity, f: IrField): string {
+/** A `SyncFieldSpec`: name and type, then only what differs from the defaults. */
+function fieldSpec(ir: Ir, entity: IrEntity, f: IrField): Literal {
+  const access = fieldAccess(entity, f);
   const enumType = f.type.kind === 'enum' ? f.type.enum : null;
   const irEnum = ir.enums.find((e) => e.name === enumType);
-  const parts = [
-    `name: '${f.name}'`,
-    `column: '${f.dbName ?? f.name}'`,
-    `type: '${runtimeType(f)}'`,
+  return {
+    name: f.name,
+    type: runtimeType(f),
+    column: f.dbName ?? undefined,
     // The database names: `@@map` on the enum, `@map` on its values, `@db.*` on the column.
-    ...(enumType ? [`enumName: '${irEnum?.dbName ?? enumType}'`] : []),
-    ...(irEnum?.dbValues ? [`enumValues: { ${Object.entries(irEnum.dbValues).map(([k, v]) => `${k}: '${v}'`).join(', ')} }`] : []),
-    ...(f.nativeType ? [`dbType: '${postgresType(f.nativeType)}'`] : []),
-    ...(f.stampedOnWrite ? ['stampedOnWrite: true'] : []),
-    `isList: ${f.isList}`,
-    `isRequired: ${f.isRequired}`,
-    `access: '${fieldAccess(entity, f)}'`,
-    `merge: '${f.merge}'`,
-    `default: ${f.default ? defaultLiteral(f.default) : 'null'}`,
-  ];
-  return `{ ${parts.join(', ')} }`;
-}
-
-function defaultLiteral(d: NonNullable<IrField['default']>): string {
-  return d.kind === 'value' ? `{ kind: 'value', value: ${JSON.stringify(d.value).replace(/"/g, "'")} }` : `{ kind: 'function', name: '${d.name}' }`;
+    enumName: enumType ? (irEnum?.dbName ?? enumType) : undefined,
+    enumValues: irEnum?.dbValues ? { ...irEnum.dbValues } : undefined,
+    dbType: f.nativeType ? postgresType(f.nativeType) : undefined,
+    stampedOnWrite: f.stampedOnWrite ? true : undefined,
+    isList: f.isList || undefined,
+    isRequired: f.isRequired || undefined,
+    access: access === 'writable' ? undefined : access,
+    merge: f.merge === 'lww' ? undefined : f.merge,
+    default: f.default ?? undefined,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { pulledFields as pulledBy } from '../../../protocol/index';
 import { fieldAccess } from '../../ir/fieldAccess';
 import type { IrEntity, IrField } from '../../ir/types';
 
@@ -16,7 +17,7 @@ export function pushableFields(entity: IrEntity): IrField[] {
 
 /** Fields that leave the server in a pull. */
 export function pulledFields(entity: IrEntity): IrField[] {
-  return entity.fields.filter((f) => !f.ignore);
+  return pulledBy(entity.fields, (f) => fieldAccess(entity, f));
 }
 
 export function sequenceField(entity: IrEntity): IrField | undefined {

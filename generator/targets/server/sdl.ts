@@ -18,7 +18,7 @@ export interface SdlView {
   pushable: SdlEntityView[];
 }
 
-/** The view of `server/schema.graphql` (SPEC §4 plus the typed operations). */
+/** The view of `server/schema.graphql` (docs/PROTOCOL.md, with its typed operations). */
 export function sdlView(ir: Ir): SdlView {
   const enums = new Map(ir.enums.map((e) => [e.name, e.values]));
   const entities = ir.entities.map((entity): SdlEntityView => {

@@ -1,3 +1,5 @@
+import { Imports } from '../../emit/imports';
+import { printString } from '../../emit/tsLiteral';
 import type { ResolvedConfig } from '../../config';
 import { formatSource } from '../../emit/format';
 import type { GeneratedFile } from '../../emit/generatedFile';
@@ -33,10 +35,10 @@ export function generateWatermelon(context: WatermelonContext): GeneratedFile[] 
       tables: [
         ...ir.entities.map((e) => ({
           comment: `${e.name} (${e.strategy}, ${e.direction})`,
-          name: e.table,
+          name: printString(e.table),
           columns: entityColumns(e).map(columnLiteral),
         })),
-        ...SYSTEM_TABLES.map((t) => ({ comment: `system: ${t.className}`, name: t.table, columns: t.columns.map(columnLiteral) })),
+        ...SYSTEM_TABLES.map((t) => ({ comment: `system: ${t.className}`, name: printString(t.table), columns: t.columns.map(columnLiteral) })),
       ],
     }),
   );
@@ -48,7 +50,7 @@ export function generateWatermelon(context: WatermelonContext): GeneratedFile[] 
   if (ir.enums.length > 0) {
     files.push(
       file('enums.ts', 'enums', {
-        enums: ir.enums.map((e) => ({ name: e.name, values: e.values.map((v) => `'${v}'`).join(', ') })),
+        enums: ir.enums.map((e) => ({ name: e.name, values: e.values.map(printString).join(', ') })),
       }),
     );
   }
@@ -59,9 +61,10 @@ export function generateWatermelon(context: WatermelonContext): GeneratedFile[] 
     file('models/system.ts', 'system', {
       tables: SYSTEM_TABLES.map((t) => ({
         ...t,
+        table: printString(t.table),
         properties: t.columns.map((c) => {
           const name = c.name.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
-          return `@field('${c.name}') ${name}!: ${c.type}${c.isOptional ? ' | null' : ''};`;
+          return `@field(${printString(c.name)}) ${name}!: ${c.type}${c.isOptional ? ' | null' : ''};`;
         }),
       })),
       classList: SYSTEM_TABLES.map((t) => t.className).join(', '),
@@ -70,10 +73,7 @@ export function generateWatermelon(context: WatermelonContext): GeneratedFile[] 
   const names = ir.entities.map((e) => e.name);
   files.push(
     file('index.ts', 'index', {
-      imports: [
-        ...names.map((n) => `import { ${n} } from './models/${n}.js';`),
-        `import { systemModelClasses } from './models/system.js';`,
-      ],
+      imports: names.reduce((imports, n) => imports.add(`./models/${n}`, n), new Imports().add('./models/system', 'systemModelClasses')).lines(),
       reexports: [
         ...(names.length > 0 ? [`export { ${names.join(', ')} };`] : []),
         `export { ${SYSTEM_TABLES.map((t) => t.className).join(', ')} } from './models/system.js';`,

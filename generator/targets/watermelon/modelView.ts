@@ -1,3 +1,5 @@
+import { Imports } from '../../emit/imports';
+import { printLiteral, printString } from '../../emit/tsLiteral';
 import type { Ir, IrEntity } from '../../ir/types';
 import { propertyNames } from './propertyNames';
 import { mapField } from './typeMapping';
@@ -23,6 +25,7 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
   const decorators = new Set<string>(['field']);
   const watermelonTypes = new Set<string>();
   const runtime = new Set<string>();
+  const runtimeTypes = new Set<string>();
   const related = new Set<string>();
   const enums = new Set<string>();
   const watermelon = new Set<string>();
@@ -43,7 +46,7 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
     decorators.add(m.decorator);
     const args = m.sanitizer ? `'${field.column}', ${m.sanitizer}` : `'${field.column}'`;
     if (m.sanitizer) runtime.add(m.sanitizer);
-    if (m.tsType.includes('JsonValue')) runtime.add('type JsonValue');
+    if (m.tsType.includes('JsonValue')) runtimeTypes.add('JsonValue');
     if (field.type.kind === 'enum') enums.add(field.type.enum);
     const readOnly = pullOnly || field.readonly || field.serverManaged;
     const nullable = isOptionalColumn(field) && !field.isList ? ' | null' : '';
@@ -73,19 +76,19 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
       const decorator = relation.immutable || pullOnly ? 'immutableRelation' : 'relation';
       decorators.add(decorator);
       watermelonTypes.add('Relation');
-      if (unambiguous) associations.push(`${table}: { type: 'belongs_to', key: '${key}' },`);
-      properties.push({ line: `@${decorator}('${table}', '${key}') ${property}!: ${wm('Relation')}<${relation.target}>;`, doc: renamed(relation.name) });
+      if (unambiguous) associations.push(`${printLiteral({ [table]: { type: 'belongs_to', key } }).slice(2, -2)},`);
+      properties.push({ line: `@${decorator}(${printString(table)}, ${printString(key)}) ${property}!: ${wm('Relation')}<${relation.target}>;`, doc: renamed(relation.name) });
     } else {
       const key = columns.get(relation.target)!.get(relation.foreignKey)!;
       watermelonTypes.add('Query');
       if (unambiguous) {
         decorators.add('children');
-        associations.push(`${table}: { type: 'has_many', foreignKey: '${key}' },`);
-        properties.push({ line: `@children('${table}') ${property}!: ${wm('Query')}<${relation.target}>;`, doc: renamed(relation.name) });
+        associations.push(`${printLiteral({ [table]: { type: 'has_many', foreignKey: key } }).slice(2, -2)},`);
+        properties.push({ line: `@children(${printString(table)}) ${property}!: ${wm('Query')}<${relation.target}>;`, doc: renamed(relation.name) });
       } else {
         watermelon.add('Q');
         properties.push({
-          line: `get ${property}(): ${wm('Query')}<${relation.target}> {\n    return this.collections.get<${relation.target}>('${table}').query(${wm('Q')}.where('${key}', this.id));\n  }`,
+          line: `get ${property}(): ${wm('Query')}<${relation.target}> {\n    return this.collections.get<${relation.target}>(${printString(table)}).query(${wm('Q')}.where(${printString(key)}, this.id));\n  }`,
           doc: renamed(relation.name) ?? `${relation.target} records whose \`${key}\` is this record (a query: ${table} is related more than once).`,
         });
       }
@@ -93,30 +96,24 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
   }
 
   const alias = (name: string) => (wm(name) === name ? name : `${name} as ${wm(name)}`);
-  const values = ['Model', ...[...watermelon].sort()].map(alias);
-  const types = [...watermelonTypes].sort().map((t) => `type ${alias(t)}`);
-  const imports = [
-    `import { ${[...values, ...types].join(', ')} } from '@nozbe/watermelondb';`,
-    // WatermelonDB has no `exports` map: subpaths name their file, as Node's ESM loader and NodeNext need.
-    `import { ${[...decorators].sort().join(', ')} } from '@nozbe/watermelondb/decorators/index.js';`,
-  ];
-  if (associations.length > 0) imports.push(`import type { ${alias('Associations')} } from '@nozbe/watermelondb/Model/index.js';`);
-  if (runtime.size > 0) {
-    const names = [...runtime].sort((a, b) => a.replace('type ', '').localeCompare(b.replace('type ', '')));
-    imports.push(`import { ${names.join(', ')} } from '${runtimeImport}/watermelon';`);
-  }
-  if (enums.size > 0) imports.push(`import type { ${[...enums].sort().join(', ')} } from '../enums.js';`);
-  for (const name of [...related].filter((r) => r !== entity.name).sort()) {
-    imports.push(`import type { ${name} } from './${name}.js';`);
-  }
+  // WatermelonDB has no `exports` map: subpaths name their file, as Node's ESM loader and NodeNext need.
+  const imports = new Imports()
+    .add('@nozbe/watermelondb', ['Model', ...watermelon].map(alias))
+    .addType('@nozbe/watermelondb', [...watermelonTypes].map(alias))
+    .add('@nozbe/watermelondb/decorators/index.js', [...decorators])
+    .addType('@nozbe/watermelondb/Model/index.js', associations.length > 0 ? [alias('Associations')] : [])
+    .add(`${runtimeImport}/watermelon`, [...runtime])
+    .addType(`${runtimeImport}/watermelon`, [...runtimeTypes])
+    .addType('../enums', [...enums]);
+  for (const name of [...related].filter((r) => r !== entity.name)) imports.addType(`./${name}`, name);
 
   return {
     className: entity.name,
     baseClass: wm('Model'),
     associationsType: wm('Associations'),
-    table: entity.table,
+    table: printString(entity.table),
     doc: `${entity.name}: ${entity.strategy}, ${entity.direction}${pullOnly ? ' (read-only: the server owns these records)' : ''}.`,
-    imports,
+    imports: imports.lines(),
     associations,
     properties,
   };

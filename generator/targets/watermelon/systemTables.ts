@@ -1,5 +1,5 @@
 /**
- * The system tables of SPEC §3, shared by every generated database. The
+ * The system tables (README "Output layout"), shared by every generated database. The
  * client runtime (runtime/client) reads and writes them by these names.
  */
 

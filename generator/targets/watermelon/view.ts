@@ -1,3 +1,4 @@
+import { printLiteral } from '../../emit/tsLiteral';
 import type { IrEntity, IrField } from '../../ir/types';
 import { mapField } from './typeMapping';
 import type { SystemColumn } from './systemTables';
@@ -14,10 +15,7 @@ export interface PropertyView {
 }
 
 export function columnLiteral(c: SystemColumn): string {
-  const parts = [`name: '${c.name}'`, `type: '${c.type}'`];
-  if (c.isOptional) parts.push('isOptional: true');
-  if (c.isIndexed) parts.push('isIndexed: true');
-  return `{ ${parts.join(', ')} }`;
+  return printLiteral({ name: c.name, type: c.type, isOptional: c.isOptional || undefined, isIndexed: c.isIndexed || undefined });
 }
 
 /**
@@ -36,7 +34,7 @@ export function localFields(entity: IrEntity): IrField[] {
   return entity.fields.filter((f) => !f.isId && !f.ignore);
 }
 
-/** Local columns of an entity table, `server_id` first (SPEC §3). */
+/** Local columns of an entity table, `server_id` first (README "Migrations"). */
 export function entityColumns(entity: IrEntity): SystemColumn[] {
   return [
     { name: 'server_id', type: 'string', isOptional: true, isIndexed: true },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PUSH_OPERATIONS, SERVER_SET_FIELDS } from '../../../protocol/index';
 import type { EntityRuntime } from '../core';
 import type { PushItem, SyncAuth, SyncResultItem, WireRecord } from '../types';
 import { failure } from './result';
@@ -7,7 +8,7 @@ import { fieldValueProblem, MAX_JSON_DEPTH, scanValue, stringProblem } from './v
 const envelopeSchema = z
   .object({
     opId: z.string().min(1).max(200),
-    op: z.enum(['create', 'update', 'delete']),
+    op: z.enum(PUSH_OPERATIONS),
     clientId: z.string().min(1).max(200).nullish(),
     id: z.string().min(1).max(200).nullish(),
     baseVersion: z.number().int().nonnegative().nullish(),
@@ -16,9 +17,6 @@ const envelopeSchema = z
     base: z.record(z.string(), z.unknown()).nullish(),
   })
   .strict();
-
-/** Base fields the server sets; a client value is dropped (SPEC §4: only a base for conflict detection). */
-const SERVER_SET = new Set(['id', 'clientId', 'version', 'updatedAt', 'deletedAt']);
 
 /** An item refused before it reached the database; `opId` is null when the item has no usable one (nothing to replay it by). */
 export interface Refused {
@@ -95,8 +93,8 @@ export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): 
         return fail('VALIDATION', `'${key}' is read-only (@sync.readonly) and cannot be pushed`);
       case 'server':
         if (key === 'clientId' && value !== null && value !== item.clientId) return fail('VALIDATION', 'data.clientId differs from clientId');
-        if (!SERVER_SET.has(key)) return fail('VALIDATION', `'${key}' is set by the server`);
-        continue; // version, updatedAt, ...: dropped, the server sets them
+        if (!SERVER_SET_FIELDS.has(key)) return fail('VALIDATION', `'${key}' is set by the server`);
+        continue; // version, updatedAt, ...: dropped, the server sets them (a client value is only a base for conflict detection)
       case 'createOnly':
       case 'writable':
         data[key] = value;

@@ -1,3 +1,4 @@
+import { MERGE_RULE_TABLE, type MergeOutcome } from '../../../protocol/index';
 import type { ConflictType, SyncFieldDescriptor, SyncStrategy, WireRecord } from '../types';
 import { wireEqual } from '../wire';
 
@@ -21,7 +22,7 @@ export interface ResolveInput {
 }
 
 /**
- * Conflict rules of SPEC §5. A client whose base version is current applies
+ * Conflict rules (docs/PROTOCOL.md "Conflicts"). A client whose base version is current applies
  * its changes as they are. Otherwise:
  * - `lastWriteWins`: the later `updatedAt` wins; equal times with different data conflict.
  * - `serverMerge`: three-way merge per field against the base values, by merge rule;
@@ -51,6 +52,7 @@ export function resolveUpdate(input: ResolveInput): Resolution {
   }
 }
 
+/** Three-way merge per field by its rule (protocol/mergeRules.ts), exact for every type the rule fits. */
 function mergeFields(input: ResolveInput): Resolution {
   const { server, changes, base } = input;
   const merged: WireRecord = {};
@@ -59,38 +61,22 @@ function mergeFields(input: ResolveInput): Resolution {
   for (const [name, client] of Object.entries(changes)) {
     const field = input.fields.get(name)!;
     const s = server[name] ?? null;
-    const hasBase = base !== null && Object.hasOwn(base, name);
-    const b = hasBase ? (base[name] ?? null) : undefined;
-    const rule = field.merge;
-    if (b === undefined && (rule === 'counter' || rule === 'append' || rule === 'union' || rule === 'manual')) {
-      return { kind: 'invalid', message: `'${name}' (${rule}) needs its base value to merge` };
+    const b = base !== null && Object.hasOwn(base, name) ? (base[name] ?? null) : undefined;
+    const rule = MERGE_RULE_TABLE[field.merge];
+    const type = { scalar: field.type, isList: field.isList };
+    if (b === undefined && rule.needsBase) return { kind: 'invalid', message: `'${name}' (${field.merge}) needs its base value to merge` };
+    // The generator refuses a rule that does not fit; a hand-written descriptor could still pair them.
+    if (!rule.fits(type)) return { kind: 'invalid', message: `'${name}': merge rule ${field.merge} does not apply to ${field.type}${field.isList ? '[]' : ''}` };
+    let outcome: MergeOutcome;
+    try {
+      outcome = rule.merge(s, b, client, type, { clientLater });
+    } catch (error) {
+      return { kind: 'invalid', message: `'${name}': ${(error as Error).message}` };
     }
-    switch (rule) {
-      case 'lww':
-        merged[name] = b !== undefined && wireEqual(s, b) ? client : clientLater ? client : s;
-        break;
-      case 'counter':
-        merged[name] = Number(s ?? 0) + (Number(client ?? 0) - Number(b ?? 0));
-        break;
-      case 'max':
-        merged[name] = s === null ? client : client === null ? s : Math.max(Number(s), Number(client));
-        break;
-      case 'min':
-        merged[name] = s === null ? client : client === null ? s : Math.min(Number(s), Number(client));
-        break;
-      case 'union':
-        merged[name] = unionMerge(asList(s), asList(b), asList(client));
-        break;
-      case 'append':
-        merged[name] = appendMerge(asList(s), asList(b), asList(client));
-        break;
-      case 'manual':
-        if (wireEqual(s, b) || wireEqual(s, client)) merged[name] = client;
-        else {
-          merged[name] = s;
-          conflicting.push(name);
-        }
-        break;
+    if (outcome.kind === 'value') merged[name] = outcome.value;
+    else {
+      merged[name] = s;
+      conflicting.push(name);
     }
   }
   if (conflicting.length > 0) {
@@ -104,24 +90,4 @@ function mergeFields(input: ResolveInput): Resolution {
   return { kind: 'apply', values: merged };
 }
 
-function asList(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-const includes = (list: readonly unknown[], v: unknown) => list.some((x) => wireEqual(x, v));
-
-/** Set merge: the server's items, plus those the client added, minus those the client removed. */
-export function unionMerge(server: unknown[], base: unknown[], client: unknown[]): unknown[] {
-  const added = client.filter((v) => !includes(base, v));
-  const removed = base.filter((v) => !includes(client, v));
-  const out = server.filter((v) => !includes(removed, v));
-  for (const v of added) if (!includes(out, v)) out.push(v);
-  return out;
-}
-
-/** Append merge: the server's list followed by what the client appended after its base. */
-export function appendMerge(server: unknown[], base: unknown[], client: unknown[]): unknown[] {
-  const extendsBase = base.every((v, i) => wireEqual(client[i], v));
-  const appended = extendsBase ? client.slice(base.length) : client.filter((v) => !includes(base, v));
-  return [...server, ...appended];
-}
+export { appendMerge, unionMerge } from '../../../protocol/index';

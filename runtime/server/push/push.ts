@@ -22,7 +22,7 @@ interface Indexed {
 }
 
 /**
- * `syncPush` for one entity (SPEC §4–§5, docs/PROTOCOL.md "Push").
+ * `syncPush` for one entity (docs/PROTOCOL.md "Push").
  *
  * Items are validated first (nothing there throws, whatever the JSON); then
  * every item with an operation id goes through one transaction: reserve

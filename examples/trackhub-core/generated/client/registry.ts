@@ -3,7 +3,7 @@
 import { defineRegistry, type EntityMeta } from 'trackhub-sync/runtime/client';
 
 /** Space: lastWriteWins, bidirectional. */
-export const spaceMeta: EntityMeta = {
+export const spaceMeta = {
   name: 'Space',
   table: 'spaces',
   strategy: 'lastWriteWins',
@@ -31,10 +31,10 @@ export const spaceMeta: EntityMeta = {
     { name: 'settings', column: 'settings', kind: 'json', optional: true, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Group: serverMerge, bidirectional. */
-export const groupMeta: EntityMeta = {
+export const groupMeta = {
   name: 'Group',
   table: 'space_groups',
   strategy: 'serverMerge',
@@ -64,10 +64,10 @@ export const groupMeta: EntityMeta = {
     { name: 'owner', column: 'owner', kind: 'string', optional: true, push: 'always' },
   ],
   belongsTo: [{ field: 'spaceId', target: 'Space' }],
-};
+} satisfies EntityMeta;
 
 /** Task: manual, bidirectional. */
-export const taskMeta: EntityMeta = {
+export const taskMeta = {
   name: 'Task',
   table: 'tasks',
   strategy: 'manual',
@@ -98,10 +98,10 @@ export const taskMeta: EntityMeta = {
     { name: 'ratio', column: 'ratio', kind: 'number', optional: true, push: 'always' },
   ],
   belongsTo: [{ field: 'spaceId', target: 'Space' }],
-};
+} satisfies EntityMeta;
 
 /** Comment: lastWriteWins, bidirectional. */
-export const commentMeta: EntityMeta = {
+export const commentMeta = {
   name: 'Comment',
   table: 'comments',
   strategy: 'lastWriteWins',
@@ -126,10 +126,10 @@ export const commentMeta: EntityMeta = {
     { name: 'taskId', column: 'task_id', kind: 'string', optional: false, push: 'create' },
   ],
   belongsTo: [{ field: 'taskId', target: 'Task' }],
-};
+} satisfies EntityMeta;
 
 /** Label: lastWriteWins, pullOnly. */
-export const labelMeta: EntityMeta = {
+export const labelMeta = {
   name: 'Label',
   table: 'labels',
   strategy: 'lastWriteWins',
@@ -154,7 +154,7 @@ export const labelMeta: EntityMeta = {
     { name: 'color', column: 'color', kind: 'string', optional: false, push: 'always', default: '#888888' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Every synced entity, parents before children: the push and pull order. */
 export const registry = defineRegistry({ entities: [spaceMeta, groupMeta, taskMeta, commentMeta, labelMeta] });

@@ -62,7 +62,7 @@ export function readHistory(historyDir: string, outDir: string, baseDir: string)
 }
 
 /**
- * The regression guard (SPEC §3): the output folder's generated code says
+ * The regression guard (README "Migrations"): the output folder's generated code says
  * which local schema version released apps may already run. A history that
  * ends below it (snapshot files deleted, the folder lost, an older branch's
  * history) would make this run emit a lower or different version, and

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DiagnosticsError } from '../../../diagnostics';
 import { buildIr } from '../../../ir/build';
 import { readPrisma } from '../../../readers/prisma/readPrisma';
 import type { SnapshotFile } from './chain';
-import { keepSnapshots, planMigrations, type MigrationInput } from './planMigrations';
+import { keepSnapshots, planMigrations, type MigrationInput, type MigrationPlan } from './planMigrations';
 
 const BASE = `
   id        String    @id @default(uuid())
@@ -35,14 +34,10 @@ function twoVersions(v1: string, v2: string, opts = options()) {
   return { snapshots, plan: () => planMigrations({ ir: ir(v2), options: opts, snapshots, shownHistory: 'hist' }) };
 }
 
-function diagnosticsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DiagnosticsError) return error.diagnostics.map((d) => `${d.code} ${d.file} ${d.message}`);
-    throw error;
-  }
-  throw new Error('expected diagnostics');
+function diagnosticsOf(fn: () => MigrationPlan): string[] {
+  const plan = fn();
+  expect(plan.files, 'a refused plan has no files').toEqual([]);
+  return plan.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file} ${d.message}`);
 }
 
 describe('planMigrations', () => {
@@ -77,7 +72,7 @@ describe('planMigrations', () => {
     for (const opts of [options({ allow: ['tasks.legacy'] }), options({ allow: ['tasks'] }), options({ allowDestructive: true })]) {
       const result = twoVersions('title String\n  legacy String?', 'title String', opts).plan();
       expect(result.schemaVersion).toBe(2);
-      expect(result.warnings.map((w) => `${w.code} ${w.severity}`)).toEqual(['TS301 warning']);
+      expect(result.diagnostics.map((w) => `${w.code} ${w.severity}`)).toEqual(['TS301 warning']);
       expect(result.migrationsSource).toContain('DESTRUCTIVE');
     }
     expect(diagnosticsOf(twoVersions('title String\n  legacy String?', 'title String', options({ allow: ['tasks.other'] })).plan)).toHaveLength(1);
@@ -86,7 +81,7 @@ describe('planMigrations', () => {
   it('treats a stated rename as a safe change', () => {
     const result = twoVersions('title String', 'heading String', options({ renames: { 'tasks.title': 'heading' } })).plan();
     expect(result.changes).toEqual([{ kind: 'renameColumn', table: 'tasks', from: 'title', to: 'heading' }]);
-    expect(result.warnings).toEqual([]);
+    expect(result.diagnostics).toEqual([]);
   });
 });
 
@@ -154,6 +149,6 @@ describe('snapshot chain', () => {
 
   it('keeps the chain unchanged when the WatermelonDB target is off', () => {
     const chain = chainOf();
-    expect(keepSnapshots({ snapshots: chain, shownHistory: 'hist' })).toEqual(chain.map((f) => ({ path: f.path, contents: f.text })));
+    expect(keepSnapshots({ snapshots: chain, shownHistory: 'hist' })).toEqual({ files: chain.map((f) => ({ path: f.path, contents: f.text })), diagnostics: [] });
   });
 });

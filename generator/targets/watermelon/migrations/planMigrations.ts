@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../../../config';
-import { DiagnosticCode, DiagnosticsError, diagnostic, type Diagnostic } from '../../../diagnostics';
+import { DiagnosticCode, diagnostic, hasErrors, type Diagnostic } from '../../../diagnostics';
 import type { GeneratedFile } from '../../../emit/generatedFile';
 import { applyChanges, changeTarget, diffLocalSchema, isDestructive, sameLocalSchema, type SchemaChange } from '../../../ir/diff';
 import type { Ir, SourceLocation } from '../../../ir/types';
@@ -33,20 +33,32 @@ export interface MigrationPlan {
   files: GeneratedFile[];
   /** The changes of the new version (empty when nothing changed). */
   changes: SchemaChange[];
-  /** Allowed destructive changes: printed as warnings. */
-  warnings: Diagnostic[];
+  /**
+   * Problems of the chain or of the change: errors (a broken or forked chain,
+   * destructive changes not allowed; then `files` is empty and nothing may be
+   * written) and warnings (allowed destructive changes).
+   */
+  diagnostics: Diagnostic[];
 }
 
 /**
- * Diff the IR's local schema against the latest committed snapshot (SPEC §3).
+ * Diff the IR's local schema against the latest committed snapshot (README "Migrations").
  * No change: same version, same files. A change: a new version whose snapshot
  * records the changes, and a migration step rebuilt from the chain.
- * Throws DiagnosticsError (nothing is written) on a broken or forked chain and
- * on destructive changes that were not allowed, naming each one.
+ * Returns error diagnostics (and no files) on a broken or forked chain and on
+ * destructive changes that were not allowed, naming each one.
  */
 export function planMigrations(input: MigrationInput): MigrationPlan {
   const { ir, options } = input;
-  const chain = validChain(input);
+  const { chain, diagnostics: chainErrors } = validChain(input);
+  const refusedPlan = (diagnostics: Diagnostic[]): MigrationPlan => ({
+    schemaVersion: chain.at(-1)?.version ?? 1,
+    migrationsSource: '',
+    files: [],
+    changes: [],
+    diagnostics,
+  });
+  if (hasErrors(chainErrors)) return refusedPlan(chainErrors);
 
   const current = localSchema(ir);
   const latest = chain.at(-1);
@@ -64,7 +76,7 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
       const at = (change: SchemaChange) => locate(ir, change, `${input.shownHistory}/${snapshotPath(latest.version)}`);
       const refused = changes.filter((c) => isDestructive(c) && !allowed(c, options));
       if (refused.length > 0) {
-        throw new DiagnosticsError(
+        return refusedPlan(
           refused.map((c) => diagnostic(DiagnosticCode.destructiveChange, at(c), `${describe(c)}: ${consequence(c)} on every device`, permissionHint(c))),
         );
       }
@@ -81,7 +93,7 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
     migrationsSource: renderMigrations(next),
     files: historyFiles(input, next),
     changes,
-    warnings,
+    diagnostics: warnings,
   };
 }
 
@@ -90,8 +102,9 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
  * target: the chain is still validated (and moved out of an old output
  * folder), and the regression guard still holds.
  */
-export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownHistory' | 'declared'>): GeneratedFile[] {
-  return historyFiles(input, validChain(input));
+export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownHistory' | 'declared'>): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+  const { chain, diagnostics } = validChain(input);
+  return { files: hasErrors(diagnostics) ? [] : historyFiles(input, chain), diagnostics };
 }
 
 /** Committed snapshots keep the bytes they were read with; a new one is serialized. */
@@ -103,12 +116,13 @@ function historyFiles(input: Pick<MigrationInput, 'snapshots'>, chain: readonly 
   });
 }
 
-function validChain(input: Pick<MigrationInput, 'snapshots' | 'shownHistory' | 'declared'>): Snapshot[] {
+/** The committed chain, or the diagnostics of a broken chain or of a history behind released apps (the regression guard). */
+function validChain(input: Pick<MigrationInput, 'snapshots' | 'shownHistory' | 'declared'>): { chain: Snapshot[]; diagnostics: Diagnostic[] } {
   const { chain, diagnostics } = readChain(input.snapshots, input.shownHistory);
-  if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics);
+  if (diagnostics.length > 0) return { chain: [], diagnostics };
   const regression = regressionDiagnostics(chain.at(-1)?.version ?? 0, { declared: [...(input.declared ?? [])], shown: input.shownHistory });
-  if (regression.length > 0) throw new DiagnosticsError(regression);
-  return chain;
+  if (regression.length > 0) return { chain: [], diagnostics: regression };
+  return { chain, diagnostics: [] };
 }
 
 /** `allowDestructive`, or `migrations.allow` naming the table or the `table.column`. */

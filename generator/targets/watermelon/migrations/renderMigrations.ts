@@ -1,3 +1,4 @@
+import { printString, printTemplateLiteral } from '../../../emit/tsLiteral';
 import { applyChanges, isDestructive, type LocalColumn, type LocalTable, type SchemaChange } from '../../../ir/diff';
 import { render } from '../../../emit/render';
 import { columnLiteral } from '../view';
@@ -15,7 +16,7 @@ type Helper = 'addColumns' | 'createTable' | 'unsafeExecuteSql';
 
 /**
  * Entities to re-pull in full after migrating to a version: their tables or
- * columns were added, or a column was reset by a type change (SPEC §3).
+ * columns were added, or a column was reset by a type change (README "Migrations").
  */
 export function repullEntities(snapshot: Snapshot): string[] {
   const names = new Set<string>();
@@ -64,7 +65,7 @@ export function renderMigrations(chain: readonly Snapshot[]): string {
     imports: [...helpers].sort().join(', '),
     repull: chain
       .slice(1)
-      .map((s) => ({ version: s.version, entities: repullEntities(s).map((e) => `'${e}'`).join(', ') }))
+      .map((s) => ({ version: s.version, entities: repullEntities(s).map(printString).join(', ') }))
       .filter((r) => r.entities !== ''),
     web: chain
       .slice(1)
@@ -85,13 +86,13 @@ function stepFor(change: SchemaChange, tables: readonly LocalTable[]): { comment
     case 'createTable':
       return {
         comments: [`New table ${change.table.name}${change.table.entity ? ` (${change.table.entity})` : ''}.`],
-        code: `createTable({\n  name: '${change.table.name}',\n  columns: [\n${columnLines(change.table.columns)}  ],\n})`,
+        code: `createTable({\n  name: ${printString(change.table.name)},\n  columns: [\n${columnLines(change.table.columns)}  ],\n})`,
         helper: 'createTable',
       };
     case 'addColumns':
       return {
         comments: [`New columns on ${change.table}: existing rows read null (optional) or '' / 0 / false (required).`],
-        code: `addColumns({\n  table: '${change.table}',\n  columns: [\n${columnLines(change.columns)}  ],\n})`,
+        code: `addColumns({\n  table: ${printString(change.table)},\n  columns: [\n${columnLines(change.columns)}  ],\n})`,
         helper: 'addColumns',
       };
     case 'addIndex':
@@ -158,7 +159,7 @@ function columnLines(columns: readonly LocalColumn[]): string {
 function sqlStep(comments: string[], statements: string[]): { comments: string[]; code: string; helper: Helper } {
   // SQL string literals use single quotes: such statements go in a template literal instead of escaping.
   const literal = (sql: string) =>
-    sql.includes("'") ? `\`${sql.replace(/[\\`]/g, '\\$&').replace(/\$\{/g, '\\${')}\`` : `'${sql.replace(/\\/g, '\\\\')}'`;
+    sql.includes("'") ? printTemplateLiteral(sql) : printString(sql);
   const code =
     statements.length === 1
       ? `unsafeExecuteSql(${literal(statements[0]!)})`

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { LocalTable, SchemaChange } from '../../../ir/diff';
 
 /**
- * The migration history (SPEC §3, README "Migrations"): one snapshot file per
+ * The migration history (README "Migrations"): one snapshot file per
  * local schema version in the folder `migrations.history` names (default
  * `trackhub-sync/migrations/` beside the config): `0001.json`, `0002.json`, ...
  * It is source, like `prisma/migrations`: append-only, committed, never inside

@@ -3,7 +3,7 @@
 import { defineRegistry, type EntityMeta } from 'trackhub-sync/runtime/client';
 
 /** Space: lastWriteWins, bidirectional. */
-export const spaceMeta: EntityMeta = {
+export const spaceMeta = {
   name: 'Space',
   table: 'spaces',
   strategy: 'lastWriteWins',
@@ -35,10 +35,10 @@ export const spaceMeta: EntityMeta = {
     { name: 'openedAt', column: 'opened_at', kind: 'date', optional: true, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Group: serverMerge, bidirectional. */
-export const groupMeta: EntityMeta = {
+export const groupMeta = {
   name: 'Group',
   table: 'space_groups',
   strategy: 'serverMerge',
@@ -63,7 +63,7 @@ export const groupMeta: EntityMeta = {
     { name: 'rank', column: 'rank', kind: 'number', optional: true, push: 'never' },
   ],
   belongsTo: [{ field: 'spaceId', target: 'Space' }],
-};
+} satisfies EntityMeta;
 
 /** Every synced entity, parents before children: the push and pull order. */
 export const registry = defineRegistry({ entities: [spaceMeta, groupMeta] });

@@ -3,7 +3,7 @@
 import { defineRegistry, type EntityMeta } from 'trackhub-sync/runtime/client';
 
 /** Member: lastWriteWins, bidirectional. */
-export const memberMeta: EntityMeta = {
+export const memberMeta = {
   name: 'Member',
   table: 'project_members',
   strategy: 'lastWriteWins',
@@ -21,10 +21,10 @@ export const memberMeta: EntityMeta = {
     { name: 'email', column: 'email', kind: 'string', optional: false, push: 'always' },
   ],
   belongsTo: [{ field: 'projectId', target: 'Project' }],
-};
+} satisfies EntityMeta;
 
 /** Project: serverMerge, bidirectional. */
-export const projectMeta: EntityMeta = {
+export const projectMeta = {
   name: 'Project',
   table: 'projects',
   strategy: 'serverMerge',
@@ -41,7 +41,7 @@ export const projectMeta: EntityMeta = {
     { name: 'openCount', column: 'open_count', kind: 'number', optional: false, push: 'always', default: 0 },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Every synced entity, parents before children: the push and pull order. */
 export const registry = defineRegistry({ entities: [projectMeta, memberMeta] });

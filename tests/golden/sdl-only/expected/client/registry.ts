@@ -3,7 +3,7 @@
 import { defineRegistry, type EntityMeta } from 'trackhub-sync/runtime/client';
 
 /** Entry: lastWriteWins, bidirectional. */
-export const entryMeta: EntityMeta = {
+export const entryMeta = {
   name: 'Entry',
   table: 'entries',
   strategy: 'lastWriteWins',
@@ -35,10 +35,10 @@ export const entryMeta: EntityMeta = {
     { name: 'notebookId', column: 'notebook_id', kind: 'string', optional: true, push: 'always' },
   ],
   belongsTo: [{ field: 'notebookId', target: 'Notebook' }],
-};
+} satisfies EntityMeta;
 
 /** Notebook: serverMerge, bidirectional. */
-export const notebookMeta: EntityMeta = {
+export const notebookMeta = {
   name: 'Notebook',
   table: 'notebooks',
   strategy: 'serverMerge',
@@ -62,10 +62,10 @@ export const notebookMeta: EntityMeta = {
     { name: 'name', column: 'name', kind: 'string', optional: false, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Sticker: lastWriteWins, pullOnly. */
-export const stickerMeta: EntityMeta = {
+export const stickerMeta = {
   name: 'Sticker',
   table: 'stickers',
   strategy: 'lastWriteWins',
@@ -90,7 +90,7 @@ export const stickerMeta: EntityMeta = {
     { name: 'price', column: 'price', kind: 'string', optional: true, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Every synced entity, parents before children: the push and pull order. */
 export const registry = defineRegistry({ entities: [notebookMeta, entryMeta, stickerMeta] });
