@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from './config';
-import { DiagnosticsError, hasErrors, type Diagnostic } from './diagnostics';
+import { DiagnosticCode, DiagnosticsError, hasErrors, type Diagnostic } from './diagnostics';
 import type { GeneratedFile } from './emit/generatedFile';
 import { manifestFile } from './emit/manifest';
 import { parseCheck } from './emit/parseCheck';
@@ -66,7 +66,12 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
   const kept = !watermelon && historyValid ? keepSnapshots(migrationInput) : null;
   diagnostics.push(...(plan?.diagnostics ?? []), ...(kept?.diagnostics ?? []));
   if (config.targets.client) diagnostics.push(...validateClient({ ir, config }));
-  if (config.targets.server) diagnostics.push(...validateServer({ ir, config }));
+  if (config.targets.server) {
+    // A name already refused as one no target can carry (TS118) is not reported again as a GraphQL clash (TS121).
+    const at = (d: Diagnostic) => `${d.file}:${d.line}:${d.column}`;
+    const refusedNames = new Set(diagnostics.filter((d) => d.code === DiagnosticCode.reservedName).map(at));
+    diagnostics.push(...validateServer({ ir, config }).filter((d) => !(d.code === DiagnosticCode.graphqlNameClash && refusedNames.has(at(d)))));
+  }
   let proto: ProtoContext | null = null;
   if (config.targets.proto && config.proto.files.length > 0) {
     // The proto target edits the user's .proto files and keeps sync.proto's numbers from the output folder.

@@ -9,7 +9,7 @@ export const NoteCreate = z.strictObject({
   seenAt: z.iso.datetime({ offset: true }).nullable().optional(),
   firstName: z.string().nullable().optional(),
   lastName: z.string().nullable().optional(),
-  total: z.string().regex(/^-?\d{1,19}$/).refine((v) => BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n, 'out of the 64-bit range').optional(),
+  total: z.string().regex(/^-?\d{1,19}$/).refine((v) => !/^-?\d{1,19}$/.test(v) || (BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n), 'out of the 64-bit range').optional(),
   amount: z.string().regex(/^-?\d+(\.\d+)?$/).optional(),
 });
 
@@ -20,6 +20,6 @@ export const NoteUpdate = z.strictObject({
   seenAt: z.iso.datetime({ offset: true }).nullable().optional(),
   firstName: z.string().nullable().optional(),
   lastName: z.string().nullable().optional(),
-  total: z.string().regex(/^-?\d{1,19}$/).refine((v) => BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n, 'out of the 64-bit range').optional(),
+  total: z.string().regex(/^-?\d{1,19}$/).refine((v) => !/^-?\d{1,19}$/.test(v) || (BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n), 'out of the 64-bit range').optional(),
   amount: z.string().regex(/^-?\d+(\.\d+)?$/).optional(),
 });

@@ -3,7 +3,7 @@
 import { defineRegistry, type EntityMeta } from 'trackhub-sync/runtime/client';
 
 /** Space: lastWriteWins, bidirectional. */
-export const spaceMeta: EntityMeta = {
+export const spaceMeta = {
   name: 'Space',
   table: 'spaces',
   strategy: 'lastWriteWins',
@@ -21,10 +21,10 @@ export const spaceMeta: EntityMeta = {
     { name: 'parentId', column: 'parent_id', kind: 'string', optional: true, push: 'always' },
   ],
   belongsTo: [{ field: 'parentId', target: 'Space' }],
-};
+} satisfies EntityMeta;
 
 /** User: lastWriteWins, bidirectional. */
-export const userMeta: EntityMeta = {
+export const userMeta = {
   name: 'User',
   table: 'users',
   strategy: 'lastWriteWins',
@@ -40,10 +40,10 @@ export const userMeta: EntityMeta = {
     { name: 'email', column: 'email', kind: 'string', optional: false, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Profile: lastWriteWins, bidirectional. */
-export const profileMeta: EntityMeta = {
+export const profileMeta = {
   name: 'Profile',
   table: 'profiles',
   strategy: 'lastWriteWins',
@@ -60,10 +60,10 @@ export const profileMeta: EntityMeta = {
     { name: 'userId', column: 'user_id', kind: 'string', optional: false, push: 'always' },
   ],
   belongsTo: [{ field: 'userId', target: 'User' }],
-};
+} satisfies EntityMeta;
 
 /** TaskCollection: lastWriteWins, bidirectional. */
-export const taskCollectionMeta: EntityMeta = {
+export const taskCollectionMeta = {
   name: 'TaskCollection',
   table: 'task_collections',
   strategy: 'lastWriteWins',
@@ -79,10 +79,10 @@ export const taskCollectionMeta: EntityMeta = {
     { name: 'title', column: 'title', kind: 'string', optional: false, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Task: serverMerge, bidirectional. */
-export const taskMeta: EntityMeta = {
+export const taskMeta = {
   name: 'Task',
   table: 'tasks',
   strategy: 'serverMerge',
@@ -103,11 +103,16 @@ export const taskMeta: EntityMeta = {
     { name: 'reporterId', column: 'reporter_id', kind: 'string', optional: false, push: 'always' },
     { name: 'collectionId', column: 'collection_id', kind: 'string', optional: true, push: 'always' },
   ],
-  belongsTo: [{ field: 'spaceId', target: 'Space' }, { field: 'assigneeId', target: 'User' }, { field: 'reporterId', target: 'User' }, { field: 'collectionId', target: 'TaskCollection' }],
-};
+  belongsTo: [
+    { field: 'spaceId', target: 'Space' },
+    { field: 'assigneeId', target: 'User' },
+    { field: 'reporterId', target: 'User' },
+    { field: 'collectionId', target: 'TaskCollection' },
+  ],
+} satisfies EntityMeta;
 
 /** Org: lastWriteWins, bidirectional. */
-export const orgMeta: EntityMeta = {
+export const orgMeta = {
   name: 'Org',
   table: 'orgs',
   strategy: 'lastWriteWins',
@@ -124,10 +129,10 @@ export const orgMeta: EntityMeta = {
     { name: 'settingsId', column: 'settings_id', kind: 'string', optional: true, push: 'always' },
   ],
   belongsTo: [{ field: 'settingsId', target: 'Settings', deferred: true }],
-};
+} satisfies EntityMeta;
 
 /** Settings: lastWriteWins, bidirectional. */
-export const settingsMeta: EntityMeta = {
+export const settingsMeta = {
   name: 'Settings',
   table: 'settingses',
   strategy: 'lastWriteWins',
@@ -144,10 +149,10 @@ export const settingsMeta: EntityMeta = {
     { name: 'orgId', column: 'org_id', kind: 'string', optional: false, push: 'always' },
   ],
   belongsTo: [{ field: 'orgId', target: 'Org' }],
-};
+} satisfies EntityMeta;
 
 /** Model: lastWriteWins, bidirectional. */
-export const modelMeta: EntityMeta = {
+export const modelMeta = {
   name: 'Model',
   table: 'car_models',
   strategy: 'lastWriteWins',
@@ -163,7 +168,7 @@ export const modelMeta: EntityMeta = {
     { name: 'name', column: 'name', kind: 'string', optional: false, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Every synced entity, parents before children: the push and pull order. */
 export const registry = defineRegistry({ entities: [spaceMeta, userMeta, profileMeta, taskCollectionMeta, taskMeta, modelMeta, orgMeta, settingsMeta] });

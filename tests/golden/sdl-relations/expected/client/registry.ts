@@ -3,7 +3,7 @@
 import { defineRegistry, type EntityMeta } from 'trackhub-sync/runtime/client';
 
 /** Workspace: lastWriteWins, bidirectional. */
-export const workspaceMeta: EntityMeta = {
+export const workspaceMeta = {
   name: 'Workspace',
   table: 'workspaces',
   strategy: 'lastWriteWins',
@@ -28,10 +28,10 @@ export const workspaceMeta: EntityMeta = {
     { name: 'homepage', column: 'homepage', kind: 'string', optional: true, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Project: lastWriteWins, bidirectional. */
-export const projectMeta: EntityMeta = {
+export const projectMeta = {
   name: 'Project',
   table: 'projects',
   strategy: 'lastWriteWins',
@@ -60,11 +60,16 @@ export const projectMeta: EntityMeta = {
     { name: 'leadId', column: 'lead_id', kind: 'string', optional: true, push: 'always' },
     { name: 'reviewerId', column: 'reviewer_id', kind: 'string', optional: true, push: 'always' },
   ],
-  belongsTo: [{ field: 'workspaceId', target: 'Workspace' }, { field: 'parentId', target: 'Project' }, { field: 'leadId', target: 'Member' }, { field: 'reviewerId', target: 'Member' }],
-};
+  belongsTo: [
+    { field: 'workspaceId', target: 'Workspace' },
+    { field: 'parentId', target: 'Project' },
+    { field: 'leadId', target: 'Member' },
+    { field: 'reviewerId', target: 'Member' },
+  ],
+} satisfies EntityMeta;
 
 /** Member: lastWriteWins, bidirectional. */
-export const memberMeta: EntityMeta = {
+export const memberMeta = {
   name: 'Member',
   table: 'members',
   strategy: 'lastWriteWins',
@@ -88,10 +93,10 @@ export const memberMeta: EntityMeta = {
     { name: 'name', column: 'name', kind: 'string', optional: false, push: 'always' },
   ],
   belongsTo: [],
-};
+} satisfies EntityMeta;
 
 /** Label: lastWriteWins, bidirectional. */
-export const labelMeta: EntityMeta = {
+export const labelMeta = {
   name: 'Label',
   table: 'labels',
   strategy: 'lastWriteWins',
@@ -116,7 +121,7 @@ export const labelMeta: EntityMeta = {
     { name: 'workspaceId', column: 'workspace_id', kind: 'string', optional: true, push: 'always' },
   ],
   belongsTo: [{ field: 'workspaceId', target: 'Workspace' }],
-};
+} satisfies EntityMeta;
 
 /** Every synced entity, parents before children: the push and pull order. */
 export const registry = defineRegistry({ entities: [workspaceMeta, memberMeta, projectMeta, labelMeta] });

@@ -2,7 +2,7 @@
 
 /** The SDL of `schema.graphql`, for servers that take `typeDefs` as a string. */
 export const typeDefs = /* GraphQL */ `
-# The sync API (SPEC §4): the generic syncPull / syncPush pair for dynamic
+# The sync API (docs/PROTOCOL.md): the generic syncPull / syncPush pair for dynamic
 # clients, and typed operations per entity over the same core.
 
 scalar DateTime
