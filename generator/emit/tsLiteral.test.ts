@@ -57,8 +57,21 @@ describe('Imports: one collector for every target', () => {
       .lines();
     expect(lines).toEqual([
       "import { type AdapterContext, WritableSyncAdapter } from 'trackhub-sync/runtime/client';",
-      "import type { Space } from '../watermelon/models/Space';",
-      "import { spaceMeta } from './registry';",
+      "import type { Space } from '../watermelon/models/Space.js';",
+      "import { spaceMeta } from './registry.js';",
+    ]);
+  });
+
+  it('prints relative specifiers with .js (Node ESM, NodeNext) and package subpaths as given', () => {
+    const lines = new Imports()
+      .add('@nozbe/watermelondb/decorators/index.js', 'field')
+      .add('./models/system', 'systemModelClasses')
+      .add('./already.js', 'x')
+      .lines();
+    expect(lines).toEqual([
+      "import { field } from '@nozbe/watermelondb/decorators/index.js';",
+      "import { x } from './already.js';",
+      "import { systemModelClasses } from './models/system.js';",
     ]);
   });
 });
