@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type ts from 'typescript';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../diagnostics';
 import type { GeneratedFile } from './generatedFile';
 
@@ -8,10 +9,12 @@ import type { GeneratedFile } from './generatedFile';
  * and templates must never produce one), reported at the generated line.
  */
 export function parseCheck(files: readonly GeneratedFile[]): Diagnostic[] {
+  const typescript = loadTypescript();
+  if (!typescript) return [];
   const out: Diagnostic[] = [];
   for (const file of files) {
     if (!file.path.endsWith('.ts')) continue;
-    const source = ts.createSourceFile(file.path, file.contents, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    const source = typescript.createSourceFile(file.path, file.contents, typescript.ScriptTarget.Latest, false, typescript.ScriptKind.TS);
     const parsed = (source as unknown as { parseDiagnostics: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics;
     for (const d of parsed) {
       const { line, character } = source.getLineAndCharacterOfPosition(d.start);
@@ -19,11 +22,24 @@ export function parseCheck(files: readonly GeneratedFile[]): Diagnostic[] {
         diagnostic(
           DiagnosticCode.internalSyntax,
           { file: `(generated) ${file.path}`, line: line + 1, column: character + 1 },
-          `internal error: generated code does not parse: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+          `internal error: generated code does not parse: ${typescript.flattenDiagnosticMessageText(d.messageText, ' ')}`,
           'This is a bug in trackhub-sync; nothing was written. Please report it with the schema that triggers it.',
         ),
       );
     }
   }
   return out;
+}
+
+/**
+ * TypeScript is an optional peer dependency (README "Development"): every
+ * project that compiles the generated code has it, and shipping a second copy
+ * would add ~23 MB to an app's install. Without it the check is skipped.
+ */
+function loadTypescript(): typeof ts | null {
+  try {
+    return createRequire(import.meta.url)('typescript') as typeof ts;
+  } catch {
+    return null;
+  }
 }
