@@ -2,13 +2,13 @@
  * A LokiJS database on IndexedDB migrated from version 1 to 2 with a table
  * and a column rename (the golden case `migrate-rename`: tasks → todos,
  * title → heading). `?version=1` opens it at version 1 (schema from the
- * committed snapshot 0001.json) and writes rows; `?version=2` opens it with
+ * committed snapshot trackhub-sync/migrations/0001.json) and writes rows; `?version=2` opens it with
  * the generated version-2 schema, migrations and webMigrationSteps.
  * `?db=NAME` names the database.
  */
 import { Database, Model, appSchema, tableSchema } from '@nozbe/watermelondb';
 import { lokiDatabaseFactory } from 'trackhub-sync/runtime/client/loki';
-import snapshot1 from '../../golden/migrate-rename/expected/snapshots/0001.json';
+import snapshot1 from '../../golden/migrate-rename/trackhub-sync/migrations/0001.json';
 import { migrations, modelClasses, schema, webMigrationSteps } from '../../golden/migrate-rename/expected/watermelon';
 
 const params = new URLSearchParams(location.search);
