@@ -30,7 +30,7 @@ interface Snapshot {
 
 /** Version 1 of a case, from its committed snapshot: the tables, with a bare model class each. */
 function versionOne(name: string): GeneratedWatermelon {
-  const snapshot = JSON.parse(readFileSync(join(GOLDEN_ROOT, name, 'expected/snapshots/0001.json'), 'utf8')) as Snapshot;
+  const snapshot = JSON.parse(readFileSync(join(GOLDEN_ROOT, name, 'trackhub-sync/migrations/0001.json'), 'utf8')) as Snapshot;
   return {
     schema: appSchema({ version: 1, tables: snapshot.tables.map((t) => tableSchema({ name: t.name, columns: t.columns })) }),
     modelClasses: snapshot.tables.map(

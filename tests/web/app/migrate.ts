@@ -2,7 +2,7 @@
  * A LokiJS database on IndexedDB migrated from version 1 to 2 with a table
  * and a column rename (the golden case `migrate-rename`: tasks → todos,
  * title → heading). `?version=1` opens it at version 1 (schema from the
- * committed snapshot 0001.json) and writes rows; `?version=2` opens it with
+ * committed snapshot trackhub-sync/migrations/0001.json) and writes rows; `?version=2` opens it with
  * the generated version-2 schema, migrations and webMigrationSteps.
  * `?db=NAME` names the database.
  */
