@@ -2,7 +2,7 @@ import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { uuidv7 } from 'uuidv7';
 import { columnToWire, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta } from './meta';
-import { fetchQueue, maybeCommitted, prepareQueueEntry, type QueueOperation } from './queue';
+import { fetchQueue, hasQueuedChildren, maybeCommitted, prepareQueueEntry, type QueueOperation } from './queue';
 import { queueRowOf, rawOf } from './rawRecord';
 
 /**
@@ -89,8 +89,9 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
       const id = queueRowOf(e).entity_id;
       entries.set(id, [...(entries.get(id) ?? []), e]);
     }
-    // Children queued with a record name it in their payload: its insert must still reach the server.
-    const referenced = deleted.length > 0 ? (await fetchQueue(database)).map((e) => queueRowOf(e).payload) : [];
+    // A record whose children have queued changes keeps its insert: the children need its server id.
+    const referenced = new Set<string>();
+    for (const record of deleted) if (await hasQueuedChildren(database, meta, record.id)) referenced.add(record.id);
     // From here on only synchronous prepare* calls until batch(): WatermelonDB requires
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
     const ops: Model[] = [];
@@ -128,7 +129,7 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
     for (const record of deleted) {
       const raw = { ...rawOf(record) };
       const mine = entries.get(record.id) ?? [];
-      const isReferenced = referenced.some((payload) => payload.includes(record.id));
+      const isReferenced = referenced.has(record.id);
       // Never one that may have reached the server: it may be creating it (queue.ts `maybeCommitted`).
       const unsent =
         raw.server_id === null && !isReferenced && mine.every((e) => queueRowOf(e).operation === 'insert' && !maybeCommitted(queueRowOf(e)));

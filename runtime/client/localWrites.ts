@@ -1,9 +1,9 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
-import { childLinks, type EntityMeta, type FieldMeta } from './meta';
+import type { EntityMeta, FieldMeta } from './meta';
 import type { Clock } from './platform';
-import { decodeBase, encodeBase, fetchQueue, maybeCommitted, prepareQueueEntry, prepareRenewedEntry, type QueueEntry, type QueueOperation } from './queue';
+import { decodeBase, encodeBase, fetchQueue, hasQueuedChildren, maybeCommitted, prepareQueueEntry, prepareRenewedEntry, type QueueEntry, type QueueOperation } from './queue';
 import { queueRowOf, rawOf } from './rawRecord';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
@@ -195,15 +195,6 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     ops.push(prepareEntry(ctx, 'delete', id, {}, null, now, seen));
     await database.batch(...ops);
   });
-}
-
-/** Whether a record of an entity referring to `id` (indexed key columns) has queued changes. */
-async function hasQueuedChildren(database: Database, meta: EntityMeta, id: string): Promise<boolean> {
-  for (const link of childLinks(meta)) {
-    const ids = await database.get<Model>(link.table).query(Q.where(link.column, id)).fetchIds();
-    if (ids.length > 0 && (await fetchQueue(database, { entity: link.entity, entityIds: ids })).length > 0) return true;
-  }
-  return false;
 }
 
 /** Fields a client sends for an operation (immutable relation keys only on insert). */

@@ -1,6 +1,7 @@
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import type { QueueOperation, QueueStatus } from '../../protocol/index';
 import type { WireRecord } from './mapping';
+import { childLinks, type EntityMeta } from './meta';
 import { queueRowOf } from './rawRecord';
 
 /** Table of the outbox (generated as the `SyncOperation` model). */
@@ -170,4 +171,13 @@ export async function listQueue(database: Database): Promise<QueueEntry[]> {
 /** Number of entries not yet acknowledged (everything in the queue). */
 export async function pendingCount(database: Database): Promise<number> {
   return database.get<Model>(QUEUE_TABLE).query().fetchCount();
+}
+
+/** Whether a record of an entity referring to `id` (indexed key columns) has queued changes. */
+export async function hasQueuedChildren(database: Database, meta: EntityMeta, id: string): Promise<boolean> {
+  for (const link of childLinks(meta)) {
+    const ids = await database.get<Model>(link.table).query(Q.where(link.column, id)).fetchIds();
+    if (ids.length > 0 && (await fetchQueue(database, { entity: link.entity, entityIds: ids })).length > 0) return true;
+  }
+  return false;
 }
