@@ -1,4 +1,4 @@
-import { Q, type Database, type Model } from '@nozbe/watermelondb';
+import type { Database, Model } from '@nozbe/watermelondb';
 import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta, FieldMeta } from './meta';
