@@ -91,7 +91,13 @@ const bench: BenchModule = {
         pull: async ({ cursor }) => {
           const start = cursor ? Number(cursor) : 0;
           const items = records.slice(start, start + PAGE);
-          const page: PullPage = { items, deletedIds: [], lastSyncAt: new Date().toISOString(), cursor: String(start + items.length), hasMore: start + PAGE < COUNT };
+          const page: PullPage = {
+            items,
+            deletedIds: [],
+            lastSyncAt: new Date().toISOString(),
+            cursor: String(start + items.length),
+            hasMore: start + PAGE < COUNT,
+          };
           return page;
         },
         push: async () => [],
@@ -113,7 +119,13 @@ const bench: BenchModule = {
           database,
           // An app on synchronize() converts the server's JSON to raw records in pullChanges.
           pullChanges: async () => ({
-            changes: { spaces: { created: convert ? records.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id })) : rawRows, updated: [], deleted: [] } },
+            changes: {
+              spaces: {
+                created: convert ? records.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id })) : rawRows,
+                updated: [],
+                deleted: [],
+              },
+            },
             timestamp: Date.now(),
           }),
           pushChanges: async () => {},
@@ -132,7 +144,13 @@ const bench: BenchModule = {
         const insert = db.prepare(`insert into spaces (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
         const start = performance.now();
         db.transaction(() => {
-          for (const row of rawRows) insert.run(...columns.map((c) => { const v = (row as Record<string, unknown>)[c] ?? null; return typeof v === 'boolean' ? Number(v) : v; }));
+          for (const row of rawRows)
+            insert.run(
+              ...columns.map((c) => {
+                const v = (row as Record<string, unknown>)[c] ?? null;
+                return typeof v === 'boolean' ? Number(v) : v;
+              }),
+            );
         })();
         const ms = performance.now() - start;
         db.close();
@@ -158,17 +176,32 @@ const bench: BenchModule = {
       };
       const syncUpdate = async () => {
         const database = freshDatabase(dir, `wm-u-${n++}`);
-        await synchronize({ database, pullChanges: async () => ({ changes: { spaces: { created: rawRows, updated: [], deleted: [] } }, timestamp: 1 }), pushChanges: async () => {}, sendCreatedAsUpdated: false });
+        await synchronize({
+          database,
+          pullChanges: async () => ({ changes: { spaces: { created: rawRows, updated: [], deleted: [] } }, timestamp: 1 }),
+          pushChanges: async () => {},
+          sendCreatedAsUpdated: false,
+        });
         const start = performance.now();
         await synchronize({
           database,
-          pullChanges: async () => ({ changes: { spaces: { created: [], updated: updates.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id })), deleted: [] } }, timestamp: 2 }),
+          pullChanges: async () => ({
+            changes: { spaces: { created: [], updated: updates.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id })), deleted: [] } },
+            timestamp: 2,
+          }),
           pushChanges: async () => {},
         });
         return performance.now() - start;
       };
       // Interleaved, so load from other processes hits every variant alike.
-      const [ours, wm, wmRaw, floor, oursU, wmU] = await interleaved(RUNS, [oursRun, viaSynchronize(true), viaSynchronize(false), floorRun, oursUpdate, syncUpdate]);
+      const [ours, wm, wmRaw, floor, oursU, wmU] = await interleaved(RUNS, [
+        oursRun,
+        viaSynchronize(true),
+        viaSynchronize(false),
+        floorRun,
+        oursUpdate,
+        syncUpdate,
+      ]);
       const o = stats(ours);
       const w = stats(wm);
       const f = stats(floor);
@@ -176,10 +209,25 @@ const bench: BenchModule = {
       const ou = stats(oursU);
       const wu = stats(wmU);
       return [
-        { case: `apply ${COUNT} pulled records (pages of ${PAGE})`, ours: o.text, baseline: `synchronize(): ${w.text}`, note: `ratio ${(o.p50 / w.p50).toFixed(2)} (target ≤ 1.0)` },
+        {
+          case: `apply ${COUNT} pulled records (pages of ${PAGE})`,
+          ours: o.text,
+          baseline: `synchronize(): ${w.text}`,
+          note: `ratio ${(o.p50 / w.p50).toFixed(2)} (target ≤ 1.0)`,
+        },
         { case: 'synchronize() given raw records already converted', ours: '', baseline: wr.text, note: `ratio ${(o.p50 / wr.p50).toFixed(2)}` },
-        { case: 'floor: raw better-sqlite3 insert, one transaction', ours: '', baseline: f.text, note: `ours / floor ${(o.p50 / f.p50).toFixed(1)}x` },
-        { case: `apply ${COUNT} pulled updates to records the device holds`, ours: ou.text, baseline: `synchronize() updated: ${wu.text}`, note: `ratio ${(ou.p50 / wu.p50).toFixed(2)}` },
+        {
+          case: 'floor: raw better-sqlite3 insert, one transaction',
+          ours: '',
+          baseline: f.text,
+          note: `ours / floor ${(o.p50 / f.p50).toFixed(1)}x`,
+        },
+        {
+          case: `apply ${COUNT} pulled updates to records the device holds`,
+          ours: ou.text,
+          baseline: `synchronize() updated: ${wu.text}`,
+          note: `ratio ${(ou.p50 / wu.p50).toFixed(2)}`,
+        },
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -65,7 +65,12 @@ const bench: BenchModule = {
       wal.close();
       return new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: name, jsi: false }), modelClasses });
     };
-    const inputs = Array.from({ length: COUNT }, (_, i) => ({ name: `Space ${i}`, description: i % 2 ? 'a description of moderate length' : null, viewCount: i, settings: { n: i } }));
+    const inputs = Array.from({ length: COUNT }, (_, i) => ({
+      name: `Space ${i}`,
+      description: i % 2 ? 'a description of moderate length' : null,
+      viewCount: i,
+      settings: { n: i },
+    }));
     try {
       // Seed one tenant with COUNT records for the pull runs.
       const seedTenant = `pull${process.pid}`;
@@ -113,7 +118,13 @@ const bench: BenchModule = {
         const database = freshDb();
         await createAdapters({ database, scopeValue: tenant }).space.createMany(inputs);
         const start = performance.now();
-        const report = await pushQueue({ database, registry, transport: transport(tenant), platform: resolvePlatform(), concurrency: process.env.BENCH_PUSH_CONCURRENCY ? Number(process.env.BENCH_PUSH_CONCURRENCY) : undefined });
+        const report = await pushQueue({
+          database,
+          registry,
+          transport: transport(tenant),
+          platform: resolvePlatform(),
+          concurrency: process.env.BENCH_PUSH_CONCURRENCY ? Number(process.env.BENCH_PUSH_CONCURRENCY) : undefined,
+        });
         const ms = performance.now() - start;
         if (report.acknowledged !== COUNT) throw new Error(`push: ${JSON.stringify(report)}`);
         return ms;
@@ -121,10 +132,16 @@ const bench: BenchModule = {
       const pushWm = (overHttp: boolean) => async () => {
         const tenant = `wm${process.pid}x${n}`;
         const database = freshDb();
-        await database.write(() => database.batch(inputs.map((input) => database.get('spaces').prepareCreate((r) => {
-          const raw = wireToRaw(meta, { ...input, version: 0, tenantId: tenant });
-          for (const [k, v] of Object.entries(raw)) r._setRaw(k, v);
-        }))));
+        await database.write(() =>
+          database.batch(
+            inputs.map((input) =>
+              database.get('spaces').prepareCreate((r) => {
+                const raw = wireToRaw(meta, { ...input, version: 0, tenantId: tenant });
+                for (const [k, v] of Object.entries(raw)) r._setRaw(k, v);
+              }),
+            ),
+          ),
+        );
         const t = transport(tenant);
         const start = performance.now();
         await synchronize({
@@ -137,8 +154,23 @@ const bench: BenchModule = {
               const items = created.slice(i, i + 100).map((raw) => {
                 const wire = { ...raw } as WireRecord;
                 const data: WireRecord = {};
-                for (const f of meta.fields) if (f.push !== 'never') data[f.name] = wire[f.column] === undefined ? null : f.kind === 'json' && typeof wire[f.column] === 'string' ? JSON.parse(wire[f.column] as string) : f.kind === 'date' && wire[f.column] != null ? new Date(wire[f.column] as number).toISOString() : wire[f.column];
-                return { opId: `op-${raw.id as string}`, op: 'create' as const, clientId: raw.id as string, updatedAt: new Date().toISOString(), data };
+                for (const f of meta.fields)
+                  if (f.push !== 'never')
+                    data[f.name] =
+                      wire[f.column] === undefined
+                        ? null
+                        : f.kind === 'json' && typeof wire[f.column] === 'string'
+                          ? JSON.parse(wire[f.column] as string)
+                          : f.kind === 'date' && wire[f.column] != null
+                            ? new Date(wire[f.column] as number).toISOString()
+                            : wire[f.column];
+                return {
+                  opId: `op-${raw.id as string}`,
+                  op: 'create' as const,
+                  clientId: raw.id as string,
+                  updatedAt: new Date().toISOString(),
+                  data,
+                };
               });
               const results = await t.push({ entity: 'Space', items });
               if (results.some((r) => !r.success)) throw new Error(`push failed: ${JSON.stringify(results.find((r) => !r.success))}`);
@@ -152,10 +184,26 @@ const bench: BenchModule = {
       for (const v of variants) await v(); // warm-up round
       const samples = variants.map(() => [] as number[]);
       for (let i = 0; i < RUNS; i++) for (const [k, v] of variants.entries()) samples[k]!.push(await v());
-      const [po, pw, so, sw, sn] = samples.map(stats) as [ReturnType<typeof stats>, ReturnType<typeof stats>, ReturnType<typeof stats>, ReturnType<typeof stats>, ReturnType<typeof stats>];
+      const [po, pw, so, sw, sn] = samples.map(stats) as [
+        ReturnType<typeof stats>,
+        ReturnType<typeof stats>,
+        ReturnType<typeof stats>,
+        ReturnType<typeof stats>,
+        ReturnType<typeof stats>,
+      ];
       return [
-        { case: `server → device: ${COUNT} records, full sync of a fresh device`, ours: po.text, baseline: `synchronize() paging the same API: ${pw.text}`, note: `target < 1.5 s; ratio ${(po.p50 / pw.p50).toFixed(2)}` },
-        { case: `device → server: ${COUNT} queued creates pushed and acknowledged`, ours: so.text, baseline: `synchronize() posting batches of 100: ${sw.text}`, note: `target < 3 s; ratio ${(so.p50 / sw.p50).toFixed(2)}` },
+        {
+          case: `server → device: ${COUNT} records, full sync of a fresh device`,
+          ours: po.text,
+          baseline: `synchronize() paging the same API: ${pw.text}`,
+          note: `target < 1.5 s; ratio ${(po.p50 / pw.p50).toFixed(2)}`,
+        },
+        {
+          case: `device → server: ${COUNT} queued creates pushed and acknowledged`,
+          ours: so.text,
+          baseline: `synchronize() posting batches of 100: ${sw.text}`,
+          note: `target < 3 s; ratio ${(so.p50 / sw.p50).toFixed(2)}`,
+        },
         { case: `synchronize() push with a no-op pushChanges`, ours: '', baseline: sn.text, note: 'marking records synced only' },
       ];
     } finally {

@@ -42,12 +42,17 @@ const bench: BenchModule = {
 
       const cli = join(repo, 'bin/trackhub-sync.mjs');
       const ours = {
-        prisma: stats(await sample(RUNS, () => run(process.execPath, [cli, 'generate', '--schema', 'prisma/schema.prisma', '--out', 'out-prisma'], dir))),
+        prisma: stats(
+          await sample(RUNS, () => run(process.execPath, [cli, 'generate', '--schema', 'prisma/schema.prisma', '--out', 'out-prisma'], dir)),
+        ),
         sdl: stats(await sample(RUNS, () => run(process.execPath, [cli, 'generate', '--schema', 'schema.graphql', '--out', 'out-sdl'], dir))),
       };
       const prismaGenerate = stats(
         await sample(RUNS, () =>
-          run(bin('prisma'), ['generate', '--schema', 'prisma-gen.prisma'], dir, { PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true', PRISMA_HIDE_UPDATE_MESSAGE: '1' }),
+          run(bin('prisma'), ['generate', '--schema', 'prisma-gen.prisma'], dir, {
+            PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true',
+            PRISMA_HIDE_UPDATE_MESSAGE: '1',
+          }),
         ),
       );
       const codegen = stats(await sample(RUNS, () => run(bin('graphql-codegen'), ['--config', 'codegen.json', '--silent'], dir)));

@@ -35,8 +35,14 @@ const bench: BenchModule = {
       const viaCli = stats(await sample(RUNS, () => run(process.execPath, [cli, 'generate', '--schema', 'schema.prisma', '--out', 'from-cli'], dir)));
       // Prisma's own floor: the same schema with a generator that does nothing
       // (Prisma builds the DMMF and sends it to every generator).
-      writeFileSync(join(dir, 'noop.mjs'), "import helper from '@prisma/generator-helper';\nhelper.generatorHandler({ onManifest: () => ({}), onGenerate: async () => {} });\n");
-      writeFileSync(join(dir, 'noop.prisma'), syntheticPrisma(MODELS, `generator noop {\n  provider = "node ${join(dir, 'noop.mjs')}"\n  output   = "./noop"\n}\n`));
+      writeFileSync(
+        join(dir, 'noop.mjs'),
+        "import helper from '@prisma/generator-helper';\nhelper.generatorHandler({ onManifest: () => ({}), onGenerate: async () => {} });\n",
+      );
+      writeFileSync(
+        join(dir, 'noop.prisma'),
+        syntheticPrisma(MODELS, `generator noop {\n  provider = "node ${join(dir, 'noop.mjs')}"\n  output   = "./noop"\n}\n`),
+      );
       const noop = stats(await sample(RUNS, () => run(join(repo, 'node_modules/.bin/prisma'), ['generate', '--schema', 'noop.prisma'], dir)));
 
       const broken = syntheticPrisma(MODELS).replace(/\n {2}@@index\(\[tenantId, updatedAt, id\]\)/g, '');
@@ -50,7 +56,12 @@ const bench: BenchModule = {
         }),
       );
       return [
-        { case: 'prisma generate → trackhub-sync generator', ours: viaPrisma.text, baseline: `prisma generate → no-op generator: ${noop.text}`, note: 'Prisma\'s floor' },
+        {
+          case: 'prisma generate → trackhub-sync generator',
+          ours: viaPrisma.text,
+          baseline: `prisma generate → no-op generator: ${noop.text}`,
+          note: "Prisma's floor",
+        },
         { case: 'trackhub-sync generate (same files)', ours: viaCli.text, baseline: '—' },
         { case: 'doctor (clean schema)', ours: doctor.text, baseline: `trackhub-sync generate: ${viaCli.text}` },
         { case: `doctor --fix (${MODELS * 3} insertions)`, ours: fix.text, baseline: `doctor: ${doctor.text}` },

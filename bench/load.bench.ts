@@ -117,7 +117,9 @@ export default {
       server = await startServerProcess(databaseUrl);
       const totals: Totals = { writes: 0, refused: 0, pulled: 0, pushMs: [], pullMs: [], errors: 0 };
       // Warm-up: one round per tenant, not counted.
-      await Promise.all(Array.from({ length: TENANTS }, (_, t) => device(server!.url, `load-${t}`, Date.now() + 500, { ...totals, pushMs: [], pullMs: [] })));
+      await Promise.all(
+        Array.from({ length: TENANTS }, (_, t) => device(server!.url, `load-${t}`, Date.now() + 500, { ...totals, pushMs: [], pullMs: [] })),
+      );
       const started = Date.now();
       await Promise.all(Array.from({ length: DEVICES }, (_, d) => device(server!.url, `load-${d % TENANTS}`, started + SECONDS * 1000, totals)));
       const elapsed = (Date.now() - started) / 1000;
@@ -125,8 +127,18 @@ export default {
       const pull = stats(totals.pullMs);
       const note = `${totals.pushMs.length} pushes, ${totals.pullMs.length} pulls, ${totals.refused} items refused, ${totals.errors} request errors in ${elapsed.toFixed(1)} s`;
       return [
-        { case: 'item writes (creates + updates)', ours: rate(totals.writes, elapsed), baseline: 'published: ElectricSQL 4,000–6,000 row changes/s; Zero ~2,500 writes/s', note },
-        { case: 'pull records delivered', ours: rate(totals.pulled, elapsed), baseline: '—', note: 'every device pulls its tenant’s changes after each push' },
+        {
+          case: 'item writes (creates + updates)',
+          ours: rate(totals.writes, elapsed),
+          baseline: 'published: ElectricSQL 4,000–6,000 row changes/s; Zero ~2,500 writes/s',
+          note,
+        },
+        {
+          case: 'pull records delivered',
+          ours: rate(totals.pulled, elapsed),
+          baseline: '—',
+          note: 'every device pulls its tenant’s changes after each push',
+        },
         { case: `push latency (${BATCH} items)`, ours: push.text, baseline: '—', note: 'p50 / p95' },
         { case: 'pull latency (page ≤ 1000)', ours: pull.text, baseline: '—', note: 'p50 / p95' },
       ];

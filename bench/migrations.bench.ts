@@ -44,7 +44,9 @@ async function filled(ws: MigrationWorkspace, version: number, file: string): Pr
     for (const table of ['projects', 'tasks', 'labels', 'comments'].filter((t) => code.schema.tables[t])) {
       const [sample] = seedRows(code.schema, table);
       const columns = ['id', '_status', '_changed', ...Object.keys(sample!).filter((c) => c !== 'id')];
-      const insert = sqlite.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+      const insert = sqlite.prepare(
+        `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+      );
       for (let i = 0; i < COUNT; i++) {
         const row = seedRows(code.schema, table)[i % 3]!;
         const values = columns.slice(3).map((c) => (typeof row[c] === 'boolean' ? Number(row[c]) : row[c]));
@@ -66,7 +68,10 @@ async function timeOpen(ws: MigrationWorkspace, template: string, version: numbe
     if (run > 0) out.push(performance.now() - start);
     // A migration that fell back to a reset would be fast and empty: check it kept the rows.
     const sqlite = new BetterSqlite3(file, { readonly: true });
-    const { n, v } = sqlite.prepare('select count(*) as n, (select user_version from pragma_user_version) as v from tasks').get() as { n: number; v: number };
+    const { n, v } = sqlite.prepare('select count(*) as n, (select user_version from pragma_user_version) as v from tasks').get() as {
+      n: number;
+      v: number;
+    };
     sqlite.close();
     if (n !== COUNT || v !== version) throw new Error(`migration lost rows: ${n} tasks at version ${v}`);
   }
@@ -106,8 +111,18 @@ const bench: BenchModule = {
       const drop = stats(await timeOpen(ws, v4, 5));
       const rawDrop = stats(timeRaw(v4, 'alter table "tasks" drop column "note";'));
       return [
-        { case: 'open v1 db with v4 code (3 steps: tables, columns, indexes)', ours: upgrade.text, baseline: upToDate.text, note: 'baseline: open an up-to-date v4 db' },
-        { case: 'open v4 db with v5 code (drop tasks.note: table rebuild)', ours: drop.text, baseline: rawDrop.text, note: 'baseline: raw ALTER TABLE DROP COLUMN (SQLite >= 3.35)' },
+        {
+          case: 'open v1 db with v4 code (3 steps: tables, columns, indexes)',
+          ours: upgrade.text,
+          baseline: upToDate.text,
+          note: 'baseline: open an up-to-date v4 db',
+        },
+        {
+          case: 'open v4 db with v5 code (drop tasks.note: table rebuild)',
+          ours: drop.text,
+          baseline: rawDrop.text,
+          note: 'baseline: raw ALTER TABLE DROP COLUMN (SQLite >= 3.35)',
+        },
       ];
     } finally {
       ws.dispose();

@@ -23,7 +23,15 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const entity = (i: number) => `Entity${String(i).padStart(3, '0')}`;
 
 function protoFile(index: number, perFile: number): string {
-  const out = ['// Synthetic messages for the proto benchmark.', 'syntax = "proto3";', '', 'package bench.v1;', '', 'import "google/protobuf/timestamp.proto";', ''];
+  const out = [
+    '// Synthetic messages for the proto benchmark.',
+    'syntax = "proto3";',
+    '',
+    'package bench.v1;',
+    '',
+    'import "google/protobuf/timestamp.proto";',
+    '',
+  ];
   for (let m = index * perFile; m < (index + 1) * perFile && m < MODELS; m++) {
     out.push(
       `// ${entity(m)}: fields 4 and 9 to 11 retired.`,
@@ -85,7 +93,12 @@ const bench: BenchModule = {
       const withProto = stats(await sample(RUNS, () => run(process.execPath, [cli, 'generate', '--dry-run'], dir)));
       const buf = stats(await sample(RUNS, () => run(join(repo, 'node_modules/.bin/buf'), ['build', '-o', '/dev/null'], dir)));
       return [
-        { case: `read + parse + edit ${edited} files + sync.proto (in process)`, ours: inProcess.text, baseline: `buf build, same files: ${buf.text}`, note: 'buf compiles only' },
+        {
+          case: `read + parse + edit ${edited} files + sync.proto (in process)`,
+          ours: inProcess.text,
+          baseline: `buf build, same files: ${buf.text}`,
+          note: 'buf compiles only',
+        },
         { case: 'generate --proto --dry-run (whole process)', ours: withProto.text, baseline: `buf build: ${buf.text}`, note: 'target: < 2 s' },
       ];
     } finally {

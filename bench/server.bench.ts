@@ -38,7 +38,15 @@ async function paired(runs: number, ours: () => unknown, baseline: () => unknown
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < runs; i++) {
-    for (const [fn, out] of (i % 2 === 0 ? [[ours, a], [baseline, b]] : [[baseline, b], [ours, a]]) as [() => unknown, number[]][]) {
+    for (const [fn, out] of (i % 2 === 0
+      ? [
+          [ours, a],
+          [baseline, b],
+        ]
+      : [
+          [baseline, b],
+          [ours, a],
+        ]) as [() => unknown, number[]][]) {
       const start = performance.now();
       await fn();
       out.push(performance.now() - start);
@@ -51,7 +59,12 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
   const core: SyncCore = createSyncCore({ prisma: db.prisma, dialect: db.dialect, entities, ...settings });
   const space = db.prisma.space as Delegate;
   const creates = (n: number) =>
-    Array.from({ length: n }, (_, i) => ({ opId: randomUUID(), op: 'create', clientId: randomUUID(), data: { name: `space ${i}`, description: 'benchmark row' } }));
+    Array.from({ length: n }, (_, i) => ({
+      opId: randomUUID(),
+      op: 'create',
+      clientId: randomUUID(),
+      data: { name: `space ${i}`, description: 'benchmark row' },
+    }));
 
   // Seed: PAGE + 1 rows, so a full page has more after it.
   for (let i = 0; i < 3; i++) await core.push(auth, 'Space', creates(Math.ceil((PAGE + 1) / 3)));
@@ -166,8 +179,18 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
       baseline: `${naiveUpdates.text} naive per item`,
       note: `p95 ${formatMs(pushUpdates.p95)} (target < 60 ms), ${ratio(naiveUpdates.p95, pushUpdates.p95)} faster than naive (target ≥ 5×)`,
     },
-    { case: `${name}: HTTP pull page of ${PAGE} (yoga)`, ours: httpPull.text, baseline: 'product floor 500 ms p95', note: 'end to end, JSON over 127.0.0.1' },
-    { case: `${name}: HTTP push 100 creates (yoga)`, ours: httpPush.text, baseline: 'product floor 2 s p95', note: 'end to end, JSON over 127.0.0.1' },
+    {
+      case: `${name}: HTTP pull page of ${PAGE} (yoga)`,
+      ours: httpPull.text,
+      baseline: 'product floor 500 ms p95',
+      note: 'end to end, JSON over 127.0.0.1',
+    },
+    {
+      case: `${name}: HTTP push 100 creates (yoga)`,
+      ours: httpPush.text,
+      baseline: 'product floor 2 s p95',
+      note: 'end to end, JSON over 127.0.0.1',
+    },
   ];
 }
 

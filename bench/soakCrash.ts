@@ -41,5 +41,7 @@ try {
   await server.close();
   postgres?.stop();
 }
-console.log(`\ntotal (${values.postgres ? 'PostgreSQL' : 'SQLite'} server, ${((Date.now() - started) / 1000).toFixed(0)} s): ${formatFigures(total)}`);
+console.log(
+  `\ntotal (${values.postgres ? 'PostgreSQL' : 'SQLite'} server, ${((Date.now() - started) / 1000).toFixed(0)} s): ${formatFigures(total)}`,
+);
 process.exitCode = total.problems.length === 0 && total.lost === 0 && total.duplicated === 0 ? 0 : 1;

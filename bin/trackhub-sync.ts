@@ -71,7 +71,7 @@ program
   .argument('<name>', 'entity name (PascalCase)')
   .option('--strategy <strategy>', 'lastWriteWins (default), serverMerge or manual')
   .option('--fields <list>', 'fields, e.g. "title:String done:Boolean dueAt:DateTime? tags:String[]"')
-  .option('--schema <path>', 'schema to edit (default: the config\'s, else detected)')
+  .option('--schema <path>', "schema to edit (default: the config's, else detected)")
   .option('--config <file>', 'config file')
   .option('--no-generate', 'only edit the schema')
   .option('--json', 'machine-readable report')

@@ -35,14 +35,15 @@ export const configSchema = z
      * Values: String, Boolean, Int, BigInt, Float, Decimal, DateTime, Json, Bytes. Default none:
      * a synced field of an unmapped custom scalar is refused (TS109).
      */
-    scalars: z
-      .record(z.string(), z.enum(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes']))
-      .default({}),
+    scalars: z.record(z.string(), z.enum(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes'])).default({}),
     /**
      * Suffix of the key an SDL relation field implies: `project: Project` is held by
      * `projectId` (README "Relations"). Default `Id`.
      */
-    relationKeySuffix: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _').default('Id'),
+    relationKeySuffix: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _')
+      .default('Id'),
     /** Module specifier generated code imports the runtime from. Default `trackhub-sync/runtime`. */
     runtimeImport: z.string().default('trackhub-sync/runtime'),
     /** Which targets to emit. All default to true (proto only runs when `proto.files` is set). */
@@ -178,7 +179,9 @@ export async function resolveConfig(flags: CliOverrides, cwd = process.cwd()): P
   const history = fromFile(config.migrations.history);
   const shownFile = file ? relative(cwd, file) : '<flags>';
   const located = (key: string) =>
-    key === 'out' && flags.out ? { file: '<flags>', line: 1, column: 1 } : { file: shownFile, ...(file ? locateKey(file, [key]) : { line: 1, column: 1 }) };
+    key === 'out' && flags.out
+      ? { file: '<flags>', line: 1, column: 1 }
+      : { file: shownFile, ...(file ? locateKey(file, [key]) : { line: 1, column: 1 }) };
   const placement = [
     ...outPlacementProblems({ out, baseDir, cwd, flag: Boolean(flags.out), configFile: Boolean(file) }).map((message) =>
       diagnostic(

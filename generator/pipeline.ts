@@ -56,7 +56,11 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
   const { history, diagnostics: historyProblems } = readHistory(config.migrations.history, config.out, config.baseDir);
   diagnostics.push(...historyProblems);
   const migrationInput = { ir, options: config.migrations, snapshots: history.files, shownHistory: history.shown, declared: history.declared };
-  const inHistory = (file: GeneratedFile): GeneratedFile => ({ path: `${displayPath(config.baseDir, config.migrations.history)}/${file.path}`, contents: file.contents, history: true });
+  const inHistory = (file: GeneratedFile): GeneratedFile => ({
+    path: `${displayPath(config.baseDir, config.migrations.history)}/${file.path}`,
+    contents: file.contents,
+    history: true,
+  });
   const watermelon = config.targets.watermelon;
   // The client registry describes the same local tables, so their rules apply to it too.
   if (watermelon || config.targets.client) diagnostics.push(...validateWatermelon(ir));

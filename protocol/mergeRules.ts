@@ -162,8 +162,7 @@ export const MERGE_RULE_TABLE: Readonly<Record<MergeRule, MergeRuleSpec>> = {
     fitsText: 'any type',
     needsBase: true,
     // Taken when only one side changed; both changed differently is a conflict.
-    merge: (server, base, client) =>
-      wireEqual(server ?? null, base) || wireEqual(server ?? null, client) ? value(client) : { kind: 'conflict' },
+    merge: (server, base, client) => (wireEqual(server ?? null, base) || wireEqual(server ?? null, client) ? value(client) : { kind: 'conflict' }),
   },
 };
 

@@ -57,7 +57,12 @@ describe('corpus of real-world schemas', () => {
   it('every generated tree type-checks (tsc --strict)', () => {
     writeFileSync(
       join(work, 'tsconfig.json'),
-      JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noUnusedLocals: true, noImplicitOverride: true }, include: ['*/**/*.ts'], exclude: [] }),
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        compilerOptions: { noUnusedLocals: true, noImplicitOverride: true },
+        include: ['*/**/*.ts'],
+        exclude: [],
+      }),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     let output = '';

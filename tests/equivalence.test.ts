@@ -10,7 +10,11 @@ const CLIENT_SIDE = /^(watermelon|client)\//;
 async function clientFiles(caseName: string): Promise<Map<string, string>> {
   const dir = join(GOLDEN_ROOT, caseName);
   const config = await resolveConfig({ config: join(dir, 'trackhub-sync.config.json') }, dir);
-  return new Map(runPipeline(config).files.filter((f) => CLIENT_SIDE.test(f.path)).map((f) => [f.path, f.contents]));
+  return new Map(
+    runPipeline(config)
+      .files.filter((f) => CLIENT_SIDE.test(f.path))
+      .map((f) => [f.path, f.contents]),
+  );
 }
 
 describe('Prisma and SDL inputs', () => {

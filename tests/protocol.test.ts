@@ -19,9 +19,9 @@ const constant = (words: readonly string[]) => words.map((w) => snakeCase(w).toU
 describe('protocol module: the single source of the sync vocabulary', () => {
   const directives = parse(read('schema/directives.graphql'));
   const enumValues = (name: string) =>
-    (directives.definitions.find((d) => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === name) as EnumTypeDefinitionNode | undefined)?.values?.map(
-      (v) => v.name.value,
-    );
+    (
+      directives.definitions.find((d) => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === name) as EnumTypeDefinitionNode | undefined
+    )?.values?.map((v) => v.name.value);
 
   it('schema/directives.graphql spells the strategies, directions and merge rules of the protocol', () => {
     expect(enumValues('SyncStrategy')).toEqual(constant(protocol.SYNC_STRATEGIES));

@@ -18,11 +18,19 @@ function typecheck(project: string): string {
 const TSC_TIMEOUT = 600_000;
 
 describe('tsc --strict', () => {
-  it('every generated tree (golden cases and examples) type-checks', () => {
-    expect(typecheck('tests/tsconfig.generated.json')).toBe('');
-  }, TSC_TIMEOUT);
+  it(
+    'every generated tree (golden cases and examples) type-checks',
+    () => {
+      expect(typecheck('tests/tsconfig.generated.json')).toBe('');
+    },
+    TSC_TIMEOUT,
+  );
 
-  it('the generator, runtime, tests and examples type-check', () => {
-    expect(typecheck('tsconfig.json')).toBe('');
-  }, TSC_TIMEOUT);
+  it(
+    'the generator, runtime, tests and examples type-check',
+    () => {
+      expect(typecheck('tsconfig.json')).toBe('');
+    },
+    TSC_TIMEOUT,
+  );
 });

@@ -123,12 +123,15 @@ for (const meta of registry.entities) {
       const parents = await d.adapters[lowerFirst(rel.target) as keyof SyncAdapters].collection.query().fetch();
       for (const p of parents) serverIdOf.set(p.id, (p as unknown as { serverId: string }).serverId);
     }
-    const same = rows.length === onServer.size && rows.every((row) => {
-      const wire = rawToWire(meta, row._raw as never);
-      for (const rel of meta.belongsTo) if (typeof wire[rel.field] === 'string') wire[rel.field] = serverIdOf.get(wire[rel.field] as string) ?? wire[rel.field];
-      const remote = onServer.get(String(wire.id));
-      return remote !== undefined && comparable(wire) === comparable(remote);
-    });
+    const same =
+      rows.length === onServer.size &&
+      rows.every((row) => {
+        const wire = rawToWire(meta, row._raw as never);
+        for (const rel of meta.belongsTo)
+          if (typeof wire[rel.field] === 'string') wire[rel.field] = serverIdOf.get(wire[rel.field] as string) ?? wire[rel.field];
+        const remote = onServer.get(String(wire.id));
+        return remote !== undefined && comparable(wire) === comparable(remote);
+      });
     agree &&= same;
     say(`  ${meta.name.padEnd(8)} ${d.name.padEnd(6)} ${rows.length} record(s) ${same ? '= server' : '≠ server'}`);
   }

@@ -69,9 +69,7 @@ function shift(at: SourceLocation, by: number): SourceLocation {
   return { ...at, column: at.column + by };
 }
 
-type ArgsResult =
-  | { positional: AnnotationArg[]; named: Record<string, AnnotationArg> }
-  | { error: string; at: SourceLocation };
+type ArgsResult = { positional: AnnotationArg[]; named: Record<string, AnnotationArg> } | { error: string; at: SourceLocation };
 
 function parseArgs(text: string, from: number, base: SourceLocation): ArgsResult {
   const positional: AnnotationArg[] = [];

@@ -81,7 +81,11 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
       io.stdout(JSON.stringify({ status: 'added', entity: name, strategy: strategy.value, changes: changesJson(changes, cwd), generated }, null, 2));
     } else {
       io.stdout(`${p.green('added')} ${p.bold(name)} (${strategy.value}) to ${shownSchema}`);
-      if (generated) io.stdout(`${generated.out}: ${generated.written} written, ${generated.unchanged} unchanged` + (generated.removed ? `, ${generated.removed} removed` : ''));
+      if (generated)
+        io.stdout(
+          `${generated.out}: ${generated.written} written, ${generated.unchanged} unchanged` +
+            (generated.removed ? `, ${generated.removed} removed` : ''),
+        );
     }
     return ExitCode.ok;
   } catch (error) {

@@ -39,7 +39,16 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
       if (flags.json) {
         io.stdout(
           JSON.stringify(
-            { status: upToDate ? 'up-to-date' : 'stale', out, stale: cmp.stale, missing: cmp.missing, orphans: cmp.orphans, foreign: cmp.foreign, unchanged: cmp.unchanged.length, warnings },
+            {
+              status: upToDate ? 'up-to-date' : 'stale',
+              out,
+              stale: cmp.stale,
+              missing: cmp.missing,
+              orphans: cmp.orphans,
+              foreign: cmp.foreign,
+              unchanged: cmp.unchanged.length,
+              warnings,
+            },
             null,
             2,
           ),

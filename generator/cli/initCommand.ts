@@ -43,7 +43,8 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     else io.stderr(p.red(message));
     return ExitCode.badInput;
   };
-  if (flags.type !== undefined && flags.type !== 'prisma' && flags.type !== 'graphql') return fail(`--type is prisma or graphql, not '${flags.type}'`);
+  if (flags.type !== undefined && flags.type !== 'prisma' && flags.type !== 'graphql')
+    return fail(`--type is prisma or graphql, not '${flags.type}'`);
   const entityName = flags.entity ?? 'Note';
   const nameError = checkEntityName(entityName);
   if (nameError) return fail(nameError);
@@ -67,8 +68,12 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
   let project: Exclude<ProjectSchema, { kind: 'none' }>;
   if (detected.kind === 'none') {
     project = newProject(cwd, flags.type === 'graphql' ? 'graphql' : 'prisma');
-    const body = flags.skipEntity ? [] : [project.kind === 'prisma' ? prismaModel(entity.name, entity.strategy, entity.fields) : sdlType(entity.name, entity.strategy, entity.fields)];
-    const vocabularyRef = relative(dirname(project.path), join(cwd, VOCABULARY_DIR, vocabularyFileName(project.kind))).split(sep).join('/');
+    const body = flags.skipEntity
+      ? []
+      : [project.kind === 'prisma' ? prismaModel(entity.name, entity.strategy, entity.fields) : sdlType(entity.name, entity.strategy, entity.fields)];
+    const vocabularyRef = relative(dirname(project.path), join(cwd, VOCABULARY_DIR, vocabularyFileName(project.kind)))
+      .split(sep)
+      .join('/');
     changes.push(planCreate(project.path, newSchemaText(project.kind, body, vocabularyRef)));
   } else {
     project = detected;
@@ -103,7 +108,9 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
   }
 
   if (flags.json) {
-    io.stdout(JSON.stringify({ status: 'initialized', schema: { kind: project.kind, path: schemaRel }, changes: changesJson(changes, cwd) }, null, 2));
+    io.stdout(
+      JSON.stringify({ status: 'initialized', schema: { kind: project.kind, path: schemaRel }, changes: changesJson(changes, cwd) }, null, 2),
+    );
   } else {
     io.stdout(`${p.bold('trackhub-sync init')} (${project.kind} schema: ${schemaRel})`);
     io.stdout(describeChanges(changes, cwd, p).join('\n'));
@@ -131,7 +138,10 @@ function vocabularyFileName(kind: 'prisma' | 'graphql'): string {
 
 function newSchemaText(kind: 'prisma' | 'graphql', entities: string[], vocabularyRef: string): string {
   if (kind === 'graphql') {
-    return appendBlocks(`# GraphQL schema of this mini-app (created by trackhub-sync init).\n# Directives and CrtBaseEntity: ${vocabularyRef}\n`, entities);
+    return appendBlocks(
+      `# GraphQL schema of this mini-app (created by trackhub-sync init).\n# Directives and CrtBaseEntity: ${vocabularyRef}\n`,
+      entities,
+    );
   }
   const vocabulary = prismaVocabulary();
   const head = [

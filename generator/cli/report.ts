@@ -15,12 +15,7 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], io: Command
  * Report a run that stopped on bad input: every diagnostic as text (with an
  * optional closing line) or as a JSON report. Returns the exit code.
  */
-export function reportBadInput(
-  diagnostics: readonly Diagnostic[],
-  json: boolean | undefined,
-  io: CommandIo & TerminalIo,
-  closing?: string,
-): number {
+export function reportBadInput(diagnostics: readonly Diagnostic[], json: boolean | undefined, io: CommandIo & TerminalIo, closing?: string): number {
   if (json) {
     io.stdout(JSON.stringify({ status: 'error', diagnostics: sortDiagnostics(diagnostics) }, null, 2));
   } else {

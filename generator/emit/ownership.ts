@@ -65,7 +65,7 @@ export function ownershipDiagnostics(inventory: OutputInventory, shownOut: strin
         DiagnosticCode.outputFolder,
         at(path),
         'trackhub-sync would replace this file, but did not write it',
-        'It is not in the output folder\'s .trackhub-sync-manifest.json and lacks the generated header. trackhub-sync never ' +
+        "It is not in the output folder's .trackhub-sync-manifest.json and lacks the generated header. trackhub-sync never " +
           'replaces a file it did not write (not even with --allow-foreign): move it, or choose another output folder.',
       ),
     ),

@@ -12,7 +12,18 @@ function evaluate(expression: string): unknown {
   return module.exports.default;
 }
 
-const HOSTILE = ["it's", 'say "hi"', `both ' and "`, 'back\\slash', 'back`tick` ${x}', '*/ end', 'line\nbreak\r\n', '\u2028\u2029\u0000\u001b', 'emoji 😀', ''];
+const HOSTILE = [
+  "it's",
+  'say "hi"',
+  `both ' and "`,
+  'back\\slash',
+  'back`tick` ${x}',
+  '*/ end',
+  'line\nbreak\r\n',
+  '\u2028\u2029\u0000\u001b',
+  'emoji 😀',
+  '',
+];
 
 describe('printLiteral: the one serializer of generated data', () => {
   it('prints every hostile string as a literal that evaluates to the same string', () => {

@@ -15,14 +15,7 @@ export class CodeRef {
 /** A binding name (`SpaceEntity`), printed unquoted. */
 export const ref = (name: string): CodeRef => new CodeRef(name);
 
-export type Literal =
-  | string
-  | number
-  | boolean
-  | null
-  | CodeRef
-  | readonly Literal[]
-  | { readonly [key: string]: Literal | undefined };
+export type Literal = string | number | boolean | null | CodeRef | readonly Literal[] | { readonly [key: string]: Literal | undefined };
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -76,9 +69,7 @@ export function printLiteral(value: Literal, indent = 0, width = 120): string {
     if (items.length === 0 || (!inline.includes('\n') && indent * 2 + inline.length <= width)) return inline;
     return `[\n${items.map((i) => `${pad}${i},\n`).join('')}${'  '.repeat(indent)}]`;
   }
-  const entries = Object.entries(value as Record<string, Literal | undefined>).filter(
-    (e): e is [string, Literal] => e[1] !== undefined,
-  );
+  const entries = Object.entries(value as Record<string, Literal | undefined>).filter((e): e is [string, Literal] => e[1] !== undefined);
   if (entries.length === 0) return '{}';
   const parts = entries.map(([k, v]) => `${printKey(k)}: ${printLiteral(v, indent + 1, width)}`);
   const inline = `{ ${parts.join(', ')} }`;

@@ -12,17 +12,7 @@ import {
   SYNC_STRATEGIES,
   baseField,
 } from '../../protocol/index';
-import {
-  type FieldType,
-  type Ir,
-  type IrEntity,
-  type IrEnum,
-  type IrField,
-  type IrRelation,
-  type MergeRule,
-  type ScalarType,
-  type SourceLocation,
-} from './types';
+import type { FieldType, Ir, IrEntity, IrEnum, IrField, IrRelation, MergeRule, ScalarType, SourceLocation } from './types';
 import { validateIr } from './validate';
 
 const ENTITY_ARGS = ['strategy', 'direction', 'table', 'scope'] as const;
@@ -69,17 +59,21 @@ export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
   const syncedNames = new Set(synced.map((m) => m.name));
 
   const entities = synced.map((model) => buildEntity(model, models, syncedNames, diagnostics));
-  const usedEnums = new Set(
-    entities.flatMap((e) => e.fields.flatMap((f) => (f.type.kind === 'enum' ? [f.type.enum] : []))),
-  );
-  const irEnums: IrEnum[] = [...usedEnums]
-    .sort()
-    .flatMap((name) => {
-      const e = enums.get(name);
-      return e
-        ? [{ name: e.name, values: [...e.values], ...(e.dbName ? { dbName: e.dbName } : {}), ...(e.dbValues ? { dbValues: { ...e.dbValues } } : {}), location: e.location }]
-        : [];
-    });
+  const usedEnums = new Set(entities.flatMap((e) => e.fields.flatMap((f) => (f.type.kind === 'enum' ? [f.type.enum] : []))));
+  const irEnums: IrEnum[] = [...usedEnums].sort().flatMap((name) => {
+    const e = enums.get(name);
+    return e
+      ? [
+          {
+            name: e.name,
+            values: [...e.values],
+            ...(e.dbName ? { dbName: e.dbName } : {}),
+            ...(e.dbValues ? { dbValues: { ...e.dbValues } } : {}),
+            location: e.location,
+          },
+        ]
+      : [];
+  });
   for (const e of irEnums) {
     if (e.values.length === 0) {
       diagnostics.push(
@@ -97,12 +91,7 @@ export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
   return { ir: deepFreeze(ir), diagnostics };
 }
 
-function buildEntity(
-  model: ModelFacts,
-  models: ReadonlyMap<string, ModelFacts>,
-  synced: ReadonlySet<string>,
-  out: Diagnostic[],
-): IrEntity {
+function buildEntity(model: ModelFacts, models: ReadonlyMap<string, ModelFacts>, synced: ReadonlySet<string>, out: Diagnostic[]): IrEntity {
   const sync = model.annotations.find((a) => a.name === 'sync')!;
   for (const a of model.annotations) {
     if (a.name !== 'sync') {
@@ -129,25 +118,12 @@ function buildEntity(
   for (const [key, arg] of Object.entries(sync.named)) {
     if (!(ENTITY_ARGS as readonly string[]).includes(key)) {
       out.push(
-        diagnostic(
-          DiagnosticCode.unknownAnnotation,
-          arg.location,
-          `model ${model.name}: unknown @sync argument '${key}'`,
-          suggest(key, ENTITY_ARGS),
-        ),
+        diagnostic(DiagnosticCode.unknownAnnotation, arg.location, `model ${model.name}: unknown @sync argument '${key}'`, suggest(key, ENTITY_ARGS)),
       );
     }
   }
   const strategy = choice(sync, 'strategy', SYNC_STRATEGIES, 'lastWriteWins', DiagnosticCode.unknownStrategy, model, out);
-  const direction = choice(
-    sync,
-    'direction',
-    SYNC_DIRECTIONS,
-    'bidirectional',
-    DiagnosticCode.unknownDirection,
-    model,
-    out,
-  );
+  const direction = choice(sync, 'direction', SYNC_DIRECTIONS, 'bidirectional', DiagnosticCode.unknownDirection, model, out);
   const scope = sync.named.scope?.value ?? 'tenantId';
 
   const names = new Set(model.fields.map((f) => f.name));
@@ -171,7 +147,7 @@ function buildEntity(
         `model ${model.name}: scope field '${scope}' does not exist`,
         sync.named.scope
           ? suggest(scope, [...names])
-          : "Add the base field `tenantId String?`, or name another isolation field with @sync(scope: ...).",
+          : 'Add the base field `tenantId String?`, or name another isolation field with @sync(scope: ...).',
       ),
     );
   }
@@ -232,9 +208,7 @@ function choice<T extends string>(
   if (!arg) return fallback;
   const value = word(arg.value);
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  out.push(
-    diagnostic(code, arg.location, `model ${model.name}: unknown ${key} '${arg.value}'`, suggest(arg.value, spelled(arg.value, allowed))),
-  );
+  out.push(diagnostic(code, arg.location, `model ${model.name}: unknown ${key} '${arg.value}'`, suggest(arg.value, spelled(arg.value, allowed))));
   return fallback;
 }
 
@@ -264,10 +238,7 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
   const expected = baseField(f.name)?.type;
   if (isBase && !f.implicit) {
     const actual = type.kind === 'enum' ? 'enum' : type.scalar;
-    const ok =
-      expected === 'enumOrString'
-          ? actual === 'enum' || actual === 'String'
-          : actual === expected;
+    const ok = expected === 'enumOrString' ? actual === 'enum' || actual === 'String' : actual === expected;
     if (!ok || f.isList) {
       out.push(
         diagnostic(
@@ -341,7 +312,10 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     isBase,
     // BigInt and Decimal travel as exact decimal strings (docs/PROTOCOL.md "Values on the wire"), defaults too.
     default:
-      f.default?.kind === 'value' && typeof f.default.value === 'number' && type.kind === 'scalar' && (type.scalar === 'BigInt' || type.scalar === 'Decimal')
+      f.default?.kind === 'value' &&
+      typeof f.default.value === 'number' &&
+      type.kind === 'scalar' &&
+      (type.scalar === 'BigInt' || type.scalar === 'Decimal')
         ? { kind: 'value', value: String(f.default.value) }
         : f.default,
     serverManaged: SERVER_MANAGED_FIELDS.has(f.name) || f.isUpdatedAt,
@@ -356,14 +330,7 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
 }
 
 /** A merge rule must fit the field's wire type (protocol/mergeRules.ts); the runtime executes it exactly. */
-function checkRuleType(
-  where: string,
-  rule: MergeRule,
-  type: FieldType,
-  f: FieldFacts,
-  a: Annotation,
-  out: Diagnostic[],
-): void {
+function checkRuleType(where: string, rule: MergeRule, type: FieldType, f: FieldFacts, a: Annotation, out: Diagnostic[]): void {
   const spec = MERGE_RULE_TABLE[rule];
   if (!spec.fits({ scalar: type.kind === 'scalar' ? type.scalar : 'Enum', isList: f.isList })) {
     out.push(

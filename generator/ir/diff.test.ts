@@ -27,7 +27,10 @@ describe('diffLocalSchema', () => {
 
   it('creates new tables and adds new columns in one change per table, keeping schema order', () => {
     const labels = table('labels', [col('name')], 'Label');
-    const after = [table('tasks', [col('title'), col('a', 'number'), col('done', 'boolean'), col('note', 'string', { isOptional: true }), col('b')], 'Task'), labels];
+    const after = [
+      table('tasks', [col('title'), col('a', 'number'), col('done', 'boolean'), col('note', 'string', { isOptional: true }), col('b')], 'Task'),
+      labels,
+    ];
     expect(diff([tasks], after)).toEqual([
       { kind: 'addColumns', table: 'tasks', entity: 'Task', columns: [col('a', 'number'), col('b')] },
       { kind: 'createTable', table: labels },
@@ -35,7 +38,16 @@ describe('diffLocalSchema', () => {
   });
 
   it('adds and drops indexes on existing columns; a new indexed column carries its own index', () => {
-    const after = table('tasks', [col('title', 'string', { isIndexed: true }), col('done', 'boolean'), col('note', 'string', { isOptional: true }), col('x', 'string', { isIndexed: true })], 'Task');
+    const after = table(
+      'tasks',
+      [
+        col('title', 'string', { isIndexed: true }),
+        col('done', 'boolean'),
+        col('note', 'string', { isOptional: true }),
+        col('x', 'string', { isIndexed: true }),
+      ],
+      'Task',
+    );
     const before = table('tasks', [col('title'), col('done', 'boolean', { isIndexed: true }), col('note', 'string', { isOptional: true })], 'Task');
     expect(diff([before], [after])).toEqual([
       { kind: 'dropIndex', table: 'tasks', column: 'done' },

@@ -165,7 +165,15 @@ function diffTable(prev: LocalTable, next: LocalTable, renames: Map<string, stri
     }
     if (old.type !== column.type) {
       // The type change resets the column, optionality included.
-      changes.push({ kind: 'changeType', table, entity: next.entity, column: column.name, from: old.type, to: column.type, isOptional: column.isOptional });
+      changes.push({
+        kind: 'changeType',
+        table,
+        entity: next.entity,
+        column: column.name,
+        from: old.type,
+        to: column.type,
+        isOptional: column.isOptional,
+      });
     } else if (old.isOptional !== column.isOptional) {
       changes.push({ kind: 'changeOptionality', table, column: column.name, type: column.type, isOptional: column.isOptional });
     }
@@ -240,9 +248,7 @@ export function sameLocalSchema(a: readonly LocalTable[], b: readonly LocalTable
         .sort((x, y) => x.name.localeCompare(y.name))
         .map((t) => ({
           name: t.name,
-          columns: [...t.columns]
-            .sort((x, y) => x.name.localeCompare(y.name))
-            .map((c) => [c.name, c.type, c.isOptional, c.isIndexed]),
+          columns: [...t.columns].sort((x, y) => x.name.localeCompare(y.name)).map((c) => [c.name, c.type, c.isOptional, c.isIndexed]),
         })),
     );
   return canon(a) === canon(b);

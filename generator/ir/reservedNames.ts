@@ -47,10 +47,11 @@ export function checkReservedNames(ir: Ir): Diagnostic[] {
     ...ir.enums.map((e) => ({ kind: 'enum', name: e.name, location: e.location })),
   ];
   for (const { kind, name, location } of named) {
-    const why = FIXED_NAMES.get(name)
-      ?? (derived.has(name) ? `a type generated for model ${derived.get(name)!}` : undefined)
-      ?? (RESERVED_WORDS.has(name) ? 'a reserved word of TypeScript' : undefined)
-      ?? (name.startsWith('__') ? 'reserved by GraphQL (names starting with __)' : undefined);
+    const why =
+      FIXED_NAMES.get(name) ??
+      (derived.has(name) ? `a type generated for model ${derived.get(name)!}` : undefined) ??
+      (RESERVED_WORDS.has(name) ? 'a reserved word of TypeScript' : undefined) ??
+      (name.startsWith('__') ? 'reserved by GraphQL (names starting with __)' : undefined);
     if (why) {
       out.push(
         diagnostic(

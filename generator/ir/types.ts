@@ -31,14 +31,10 @@ export interface SourceLocation {
   column: number;
 }
 
-export type FieldType =
-  | { kind: 'scalar'; scalar: ScalarType }
-  | { kind: 'enum'; enum: string };
+export type FieldType = { kind: 'scalar'; scalar: ScalarType } | { kind: 'enum'; enum: string };
 
 /** A default the server applies when a create omits the field. */
-export type FieldDefault =
-  | { kind: 'value'; value: string | number | boolean }
-  | { kind: 'function'; name: string };
+export type FieldDefault = { kind: 'value'; value: string | number | boolean } | { kind: 'function'; name: string };
 
 export interface IrField {
   /** Name in the schema (camelCase), also the wire name and the model property. */

@@ -26,7 +26,10 @@ describe('diagnostic codes of the protocol checks (numbered after TS117-TS119)',
   it('reports a GraphQL type clash of the generated SDL as TS121', () => {
     const { ir } = build('lastWriteWins', '  title String');
     const clash = { ...ir, enums: [...ir.enums, { name: 'TaskPullResponse', values: ['A'], location: ir.entities[0]!.location }] } as typeof ir;
-    const codes = validateServer({ ir: clash, config: { server: { maxBatch: 500, pageSize: { default: 1000, max: 5000, perEntity: {} }, tombstoneHorizonDays: 30 } } as never }).map((d) => d.code);
+    const codes = validateServer({
+      ir: clash,
+      config: { server: { maxBatch: 500, pageSize: { default: 1000, max: 5000, perEntity: {} }, tombstoneHorizonDays: 30 } } as never,
+    }).map((d) => d.code);
     expect(codes).toContain('TS121');
   });
 });

@@ -30,7 +30,8 @@ export function readInputs(paths: readonly string[], baseDir: string, options: G
     if (!existsSync(path)) return missing('schema input not found', 'Check the --schema path or the "schema" entry of the config.');
     if (statSync(path).isDirectory()) {
       const files = prismaFilesIn(path).map((f): SourceFile => ({ path: displayPath(baseDir, f), text: readFileSync(f, 'utf8') }));
-      if (files.length === 0) return missing('folder holds no .prisma files', 'Point --schema at a Prisma file, a folder of them, or a .graphql file.');
+      if (files.length === 0)
+        return missing('folder holds no .prisma files', 'Point --schema at a Prisma file, a folder of them, or a .graphql file.');
       return readPrisma(files);
     }
     const text = readFileSync(path, 'utf8');

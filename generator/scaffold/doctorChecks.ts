@@ -94,12 +94,27 @@ export function checkPrismaSchema(files: readonly string[], baseDir: string, opt
         fixable: true,
       });
     }
-    if (missing.length) fixed.set(mainFile, appendBlocks(fixed.get(mainFile)!, missing.map(([, text]) => text)));
+    if (missing.length)
+      fixed.set(
+        mainFile,
+        appendBlocks(
+          fixed.get(mainFile)!,
+          missing.map(([, text]) => text),
+        ),
+      );
   }
   return { findings, fixed };
 }
 
-function checkModel(block: BlockText, file: string, scope: string, text: string, findings: Finding[], edits: TextEdit[], options: CheckOptions): void {
+function checkModel(
+  block: BlockText,
+  file: string,
+  scope: string,
+  text: string,
+  findings: Finding[],
+  edits: TextEdit[],
+  options: CheckOptions,
+): void {
   const at = (line: number): SourceLocation => ({ file, line, column: 1 });
   const has = new Map(block.fields.map((f) => [f.name, f]));
   const missing = requiredPrismaFields(scope).filter((f) => !has.has(f.name));
@@ -187,6 +202,12 @@ function afterBaseFields(block: BlockText): number {
 function hasIndex(block: BlockText, fields: readonly string[]): boolean {
   return block.attributes.some((a) => {
     const match = INDEX.exec(a);
-    return match !== null && match[1]!.split(',').map((s) => s.trim().replace(/\(.*\)$/, '')).join(',') === fields.join(',');
+    return (
+      match !== null &&
+      match[1]!
+        .split(',')
+        .map((s) => s.trim().replace(/\(.*\)$/, ''))
+        .join(',') === fields.join(',')
+    );
   });
 }

@@ -55,9 +55,15 @@ export function parseFieldSpecs(text: string, entities: ReadonlySet<string> = ne
     if (taken(name!)) return { ok: false, error: `field '${name}' is given twice` };
     if (entities.has(type!)) {
       const spec: RelationFieldSpec = { name: name!, relation: type!, optional: suffix === '?' };
-      if (suffix === '[]') return { ok: false, error: `field '${name}': a list of ${type} is the other side of ${type}'s own relation; declare it there as 'x:${'<this entity>'}'` };
-      if (base.has(relationKey(spec)) || taken(relationKey(spec))) return { ok: false, error: `field '${name}': its key column ${relationKey(spec)} is already a field; name the relation differently` };
-      if (specs.some((s) => isRelationSpec(s) && s.relation === type)) return { ok: false, error: `field '${name}': a second relation to ${type} is not supported (TS114)` };
+      if (suffix === '[]')
+        return {
+          ok: false,
+          error: `field '${name}': a list of ${type} is the other side of ${type}'s own relation; declare it there as 'x:${'<this entity>'}'`,
+        };
+      if (base.has(relationKey(spec)) || taken(relationKey(spec)))
+        return { ok: false, error: `field '${name}': its key column ${relationKey(spec)} is already a field; name the relation differently` };
+      if (specs.some((s) => isRelationSpec(s) && s.relation === type))
+        return { ok: false, error: `field '${name}': a second relation to ${type} is not supported (TS114)` };
       specs.push(spec);
       continue;
     }
@@ -65,7 +71,10 @@ export function parseFieldSpecs(text: string, entities: ReadonlySet<string> = ne
     if (!known) {
       const choices = [...SCALAR_TYPES, ...entities];
       const near = nearest(type!, choices);
-      return { ok: false, error: `field '${name}': unknown type '${type}'${near ? ` (did you mean '${near}'?)` : ''}; types: ${SCALAR_TYPES.join(', ')}, or an entity of the schema` };
+      return {
+        ok: false,
+        error: `field '${name}': unknown type '${type}'${near ? ` (did you mean '${near}'?)` : ''}; types: ${SCALAR_TYPES.join(', ')}, or an entity of the schema`,
+      };
     }
     specs.push({ name: name!, type: known, optional: suffix === '?', list: suffix === '[]' });
   }

@@ -148,6 +148,9 @@ export function alignFields(
   const nameWidth = Math.max(...all.map((f) => f.name.length));
   const typeWidth = Math.max(...all.map((f) => f.type.length));
   return fields.map((f) =>
-    (f.rest ? `${indent}${f.name.padEnd(nameWidth)} ${f.type.padEnd(typeWidth)} ${f.rest}` : `${indent}${f.name.padEnd(nameWidth)} ${f.type}`).trimEnd(),
+    (f.rest
+      ? `${indent}${f.name.padEnd(nameWidth)} ${f.type.padEnd(typeWidth)} ${f.rest}`
+      : `${indent}${f.name.padEnd(nameWidth)} ${f.type}`
+    ).trimEnd(),
   );
 }

@@ -2,10 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** What kind of schema a project keeps, and where. */
-export type ProjectSchema =
-  | { kind: 'prisma'; path: string; folder: boolean }
-  | { kind: 'graphql'; path: string }
-  | { kind: 'none' };
+export type ProjectSchema = { kind: 'prisma'; path: string; folder: boolean } | { kind: 'graphql'; path: string } | { kind: 'none' };
 
 /** Where Prisma looks by default (Prisma CLI docs: prisma/schema.prisma, then schema.prisma), plus a schema folder. */
 const PRISMA_CANDIDATES = ['prisma/schema.prisma', 'schema.prisma'];

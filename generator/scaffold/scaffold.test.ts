@@ -28,9 +28,15 @@ describe('field specs', () => {
 describe('relation field specs', () => {
   it('a type naming an entity is a relation held by <name>Id; the model gets the key and the @relation', () => {
     const parsed = parseFieldSpecs('body:String task:Task?', new Set(['Task']));
-    expect(parsed).toEqual({ ok: true, value: [{ name: 'body', type: 'String', optional: false, list: false }, { name: 'task', relation: 'Task', optional: true }] });
+    expect(parsed).toEqual({
+      ok: true,
+      value: [
+        { name: 'body', type: 'String', optional: false, list: false },
+        { name: 'task', relation: 'Task', optional: true },
+      ],
+    });
     const model = prismaModel('Comment', 'lastWriteWins', parsed.ok ? parsed.value : []);
-    expect(model).toMatch(/\n  taskId +String\?\n  task +Task\? +@relation\(fields: \[taskId\], references: \[id\]\)\n/);
+    expect(model).toMatch(/\n {2}taskId +String\?\n {2}task +Task\? +@relation\(fields: \[taskId\], references: \[id\]\)\n/);
     expect(parseFieldSpecs('task:Task', new Set())).toMatchObject({ ok: false, error: expect.stringContaining('unknown type') });
     expect(parseFieldSpecs('task:Tsk', new Set(['Task']))).toMatchObject({ ok: false, error: expect.stringContaining("did you mean 'Task'") });
     expect(parseFieldSpecs('tasks:Task[]', new Set(['Task']))).toMatchObject({ ok: false });
@@ -50,10 +56,18 @@ describe('Prisma text edits', () => {
   });
 
   it('applies insertions at original offsets, in order', () => {
-    expect(applyEdits('abcdef', [{ offset: 3, text: 'X' }, { offset: 0, text: '>' }, { offset: 3, text: 'Y' }])).toBe('>abcXYdef');
-    expect(alignFields([{ name: 'a', type: 'Int', rest: '@id' }], '  ', [{ name: 'longName', type: 'String?', rest: '', lineStart: 0, lineEnd: 0, line: 1 }])).toEqual([
-      '  a        Int     @id',
-    ]);
+    expect(
+      applyEdits('abcdef', [
+        { offset: 3, text: 'X' },
+        { offset: 0, text: '>' },
+        { offset: 3, text: 'Y' },
+      ]),
+    ).toBe('>abcXYdef');
+    expect(
+      alignFields([{ name: 'a', type: 'Int', rest: '@id' }], '  ', [
+        { name: 'longName', type: 'String?', rest: '', lineStart: 0, lineEnd: 0, line: 1 },
+      ]),
+    ).toEqual(['  a        Int     @id']);
   });
 
   it('ships the support models under the runtime table names', () => {
@@ -82,7 +96,12 @@ describe('terminal output', () => {
     ];
     const run = (color: boolean) => {
       const err: string[] = [];
-      const code = reportBadInput(diagnostics, false, { stdout: () => undefined, stderr: (t) => err.push(t), cwd: '.', color }, '1 error(s); nothing written.');
+      const code = reportBadInput(
+        diagnostics,
+        false,
+        { stdout: () => undefined, stderr: (t) => err.push(t), cwd: '.', color },
+        '1 error(s); nothing written.',
+      );
       return { code, text: err.join('\n') };
     };
     expect(run(true)).toEqual({
@@ -99,7 +118,11 @@ describe('terminal output', () => {
   it('progress stays quiet on short runs and erases its line when done', () => {
     const written: string[] = [];
     let clock = 0;
-    const bar = progress((t) => written.push(t), 300, () => clock);
+    const bar = progress(
+      (t) => written.push(t),
+      300,
+      () => clock,
+    );
     bar.step('reading');
     expect(written).toEqual([]);
     clock = 500;

@@ -4,7 +4,7 @@ import { lowerFirst, pluralize } from '../ir/names';
 import type { SyncStrategy } from '../ir/types';
 import { displayPath } from '../readers/readInputs';
 import { readPrisma } from '../readers/prisma/readPrisma';
-import { type Diagnostic } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
 import { isRelationSpec, prismaModel, sdlType, type FieldSpec } from './entityTemplate';
 import { prismaFiles, type ProjectSchema } from './project';
 import { alignFields, applyEdits, scanPrisma, syncAnnotation, type TextEdit } from './prismaText';
@@ -30,9 +30,7 @@ export function declaredNames(project: ProjectSchema): Set<string> {
     case 'none':
       return new Set();
     case 'prisma':
-      return new Set(
-        prismaFiles(project.path).flatMap((f) => scanPrisma(f, safeRead(f)).map((b) => b.name)),
-      );
+      return new Set(prismaFiles(project.path).flatMap((f) => scanPrisma(f, safeRead(f)).map((b) => b.name)));
     case 'graphql':
       return new Set([...safeRead(project.path).matchAll(/^\s*(?:type|enum|input|interface|scalar|union)\s+(\w+)/gm)].map((m) => m[1]!));
   }
@@ -59,7 +57,8 @@ export function hasSyncedEntity(project: ProjectSchema): boolean {
  * (`comments Comment[]` in `Task`), inserted after the parent's last field.
  */
 export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>, entity: NewEntity, withSupport: boolean): FileChange[] {
-  if (project.kind === 'graphql') return [planEdit(project.path, (text) => appendBlocks(text, [sdlType(entity.name, entity.strategy, entity.fields)]))];
+  if (project.kind === 'graphql')
+    return [planEdit(project.path, (text) => appendBlocks(text, [sdlType(entity.name, entity.strategy, entity.fields)]))];
   const names = declaredNames(project);
   const blocks = [prismaModel(entity.name, entity.strategy, entity.fields)];
   if (!names.has(STATUS_ENUM_NAME)) blocks.unshift(prismaVocabulary().statusEnum);
@@ -72,7 +71,11 @@ export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>,
       .find((b) => b.block.keyword === 'model' && b.block.name === spec.relation);
     if (!parent) continue; // validated afterwards by Prisma's engine
     const last = parent.block.fields.at(-1);
-    const [line] = alignFields([{ name: pluralize(lowerFirst(entity.name)), type: `${entity.name}[]`, rest: '' }], parent.block.indent, parent.block.fields);
+    const [line] = alignFields(
+      [{ name: pluralize(lowerFirst(entity.name)), type: `${entity.name}[]`, rest: '' }],
+      parent.block.indent,
+      parent.block.fields,
+    );
     const edits = backEdits.get(parent.path) ?? [];
     edits.push({ offset: last ? last.lineEnd + 1 : parent.block.bodyStart, text: `${line}\n` });
     backEdits.set(parent.path, edits);
@@ -89,7 +92,8 @@ export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>,
 export function validatePrismaAfter(schemaPath: string, folder: boolean, changes: readonly FileChange[], baseDir: string): Diagnostic[] {
   const planned = new Map(changes.flatMap((c) => (c.kind === 'keep' ? [] : [[c.path, c.contents] as const])));
   const files = new Set(folder ? prismaFiles(schemaPath) : [schemaPath]);
-  for (const path of planned.keys()) if (path.endsWith('.prisma') && (folder ? !relative(schemaPath, path).startsWith('..') : path === schemaPath)) files.add(path);
+  for (const path of planned.keys())
+    if (path.endsWith('.prisma') && (folder ? !relative(schemaPath, path).startsWith('..') : path === schemaPath)) files.add(path);
   const sources = [...files].sort().map((path) => ({ path: displayPath(baseDir, path), text: planned.get(path) ?? safeRead(path) }));
   return readPrisma(sources).diagnostics.filter((d) => d.severity === 'error');
 }
@@ -101,4 +105,3 @@ function safeRead(path: string): string {
     return '';
   }
 }
-

@@ -28,8 +28,18 @@ export async function forceSyncFromServer(database: Database, metas: EntityMeta[
   await database.write(async () => {
     // Rows are gathered first and prepared together: prepared records must reach batch() without an await.
     const rows: Model[] = (await fetchQueue(database)).filter((entry) => names.includes(raw(entry).entity as string));
-    rows.push(...(await database.get<Model>(CONFLICT_TABLE).query(Q.where('entity', Q.oneOf(names))).fetch()));
-    rows.push(...(await database.get<Model>(STATE_TABLE).query(Q.where('entity', Q.oneOf(names))).fetch()));
+    rows.push(
+      ...(await database
+        .get<Model>(CONFLICT_TABLE)
+        .query(Q.where('entity', Q.oneOf(names)))
+        .fetch()),
+    );
+    rows.push(
+      ...(await database
+        .get<Model>(STATE_TABLE)
+        .query(Q.where('entity', Q.oneOf(names)))
+        .fetch()),
+    );
     for (const meta of metas) rows.push(...(await database.get<Model>(meta.table).query(Q.where('server_id', null)).fetch()));
     await database.batch(rows.map((r) => r.prepareDestroyPermanently()));
   }, 'trackhub-sync force sync from server');
@@ -42,7 +52,10 @@ export async function forceSyncFromServer(database: Database, metas: EntityMeta[
  */
 export async function resetFailed(database: Database): Promise<void> {
   await database.write(async () => {
-    const rows = await database.get<Model>(QUEUE_TABLE).query(Q.where('status', Q.oneOf(['failed', 'pending']))).fetch();
+    const rows = await database
+      .get<Model>(QUEUE_TABLE)
+      .query(Q.where('status', Q.oneOf(['failed', 'pending'])))
+      .fetch();
     await database.batch(
       ...rows.flatMap((r) =>
         raw(r).status === 'failed'
@@ -66,7 +79,10 @@ export async function wipeSpace(database: Database, registry: SyncRegistry, spac
     for (const meta of registry.entities) {
       const spaceField = meta.fields.find((f) => f.name === 'spaceId');
       const clauses = [Q.where('id', spaceId), ...(spaceField ? [Q.where(spaceField.column, spaceId)] : [])];
-      const rows = await database.get<Model>(meta.table).query(Q.or(...clauses)).fetch();
+      const rows = await database
+        .get<Model>(meta.table)
+        .query(Q.or(...clauses))
+        .fetch();
       if (!meta.fields.some((f) => f.name === 'spaceId') && rows.every((r) => r.id !== spaceId)) continue;
       removed.set(meta.name, new Set(rows.map((r) => r.id)));
       doomed.push(...rows);

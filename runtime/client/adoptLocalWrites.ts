@@ -119,7 +119,11 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
     }
     for (const record of updated) {
       const raw = rawOf(record);
-      const changed = new Set(String(raw._changed ?? '').split(',').filter(Boolean));
+      const changed = new Set(
+        String(raw._changed ?? '')
+          .split(',')
+          .filter(Boolean),
+      );
       const fields = meta.fields.filter((f) => f.push === 'always' && changed.has(f.column));
       ops.push(markSynced(record, {}));
       if (raw.deleted_at !== null || fields.length === 0) continue;
@@ -151,7 +155,11 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
 
 /** Clear the record's WatermelonDB change tracking (the queue now holds its changes). */
 function markSynced(record: Model, columns: RawColumns): Model {
-  return prepareEngineUpdate(record, (r) => {
-    for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
-  }, 'clear');
+  return prepareEngineUpdate(
+    record,
+    (r) => {
+      for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
+    },
+    'clear',
+  );
 }

@@ -10,7 +10,6 @@ import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
 import { queueRowOf, rawOf } from './rawRecord';
 
-
 export interface ApplyOutcome {
   created: number;
   updated: number;
@@ -131,22 +130,20 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
         ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
       }
     }
-    {
-      for (const row of tombstoned) {
-        const entries = pending.get(row.id);
-        if (entries) {
-          // Left for the push to settle; but if the oldest change is already committed (response
-          // lost), its replayed acknowledgement must still end in the deletion (see push.ts).
-          const oldest = entries[0]!;
-          const text = encodeBase(decodeBase(queueRowOf(oldest).base).base, { version: Number.MAX_SAFE_INTEGER, record: null, deleted: true });
-          ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
-          outcome.skipped += 1;
-          continue;
-        }
-        if (rawOf(row).deleted_at !== null) continue;
-        ops.push(markDeleted(row, null));
-        outcome.deleted += 1;
+    for (const row of tombstoned) {
+      const entries = pending.get(row.id);
+      if (entries) {
+        // Left for the push to settle; but if the oldest change is already committed (response
+        // lost), its replayed acknowledgement must still end in the deletion (see push.ts).
+        const oldest = entries[0]!;
+        const text = encodeBase(decodeBase(queueRowOf(oldest).base).base, { version: Number.MAX_SAFE_INTEGER, record: null, deleted: true });
+        ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
+        outcome.skipped += 1;
+        continue;
       }
+      if (rawOf(row).deleted_at !== null) continue;
+      ops.push(markDeleted(row, null));
+      outcome.deleted += 1;
     }
     for (const row of unseen) ops.push(markDeleted(row, null));
     outcome.removed = unseen.length;
@@ -158,7 +155,10 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
 
 /** At the end of a full pull: the live local records the server did not send (never those with pending changes). */
 async function unseenRows(database: Database, meta: EntityMeta, seen: Set<string>, pendingIds: Set<string>): Promise<Model[]> {
-  const rows = await database.get<Model>(meta.table).query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null)).fetch();
+  const rows = await database
+    .get<Model>(meta.table)
+    .query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null))
+    .fetch();
   return rows.filter((r) => !seen.has(rawOf(r).server_id!) && !pendingIds.has(r.id));
 }
 

@@ -22,7 +22,14 @@ export interface Prepared {
  * synchronous step that prepares the writes. WatermelonDB requires prepared
  * records to reach `batch()` without an `await` in between (Model.prepareUpdate).
  */
-export async function planResult(options: PushOptions, meta: EntityMeta, p: Prepared, result: PushResult, now: number, report: PushReport): Promise<() => Model[]> {
+export async function planResult(
+  options: PushOptions,
+  meta: EntityMeta,
+  p: Prepared,
+  result: PushResult,
+  now: number,
+  report: PushReport,
+): Promise<() => Model[]> {
   const { entry, row, record } = p;
   if (result.success) {
     report.acknowledged += 1;

@@ -27,7 +27,17 @@ const conflict = (serverData: ConflictEntry['serverData']): ConflictEntry => ({
   id: 'c1',
   entity: 'Task',
   entityId: 'local-1',
-  localData: { id: 'local-1', version: 2, updatedAt: '2025-01-02T00:00:00.000Z', tenantId: 't', title: 'mine', done: true, dueAt: '2025-03-01T10:00:00.000Z', tags: ['a'], count: 1 },
+  localData: {
+    id: 'local-1',
+    version: 2,
+    updatedAt: '2025-01-02T00:00:00.000Z',
+    tenantId: 't',
+    title: 'mine',
+    done: true,
+    dueAt: '2025-03-01T10:00:00.000Z',
+    tags: ['a'],
+    count: 1,
+  },
   serverData,
   suggested: null,
   localVersion: 2,
@@ -38,7 +48,17 @@ const conflict = (serverData: ConflictEntry['serverData']): ConflictEntry => ({
 });
 
 describe('conflictDiff', () => {
-  const server = { id: 's1', version: 3, updatedAt: '2025-01-03T00:00:00.000Z', tenantId: 't', title: 'theirs', done: true, dueAt: null, tags: ['a'], count: 5 };
+  const server = {
+    id: 's1',
+    version: 3,
+    updatedAt: '2025-01-03T00:00:00.000Z',
+    tenantId: 't',
+    title: 'theirs',
+    done: true,
+    dueAt: null,
+    tags: ['a'],
+    count: 5,
+  };
 
   it('lists only differing fields, bookkeeping and scope left out, with base and who changed what', () => {
     const diff = conflictDiff(meta, conflict(server), { title: 'orig', dueAt: null });
@@ -55,7 +75,10 @@ describe('conflictDiff', () => {
     const diff = conflictDiff(meta, conflict(server));
     expect(diff.resolutions.keepLocal).toEqual({ kind: 'keepLocal' });
     expect(diff.resolutions.useServer).toEqual({ kind: 'useServer' });
-    expect(diff.resolutions.merge({ title: 'server', dueAt: 'local', count: 'local' })).toEqual({ kind: 'merge', data: { dueAt: '2025-03-01T10:00:00.000Z' } });
+    expect(diff.resolutions.merge({ title: 'server', dueAt: 'local', count: 'local' })).toEqual({
+      kind: 'merge',
+      data: { dueAt: '2025-03-01T10:00:00.000Z' },
+    });
   });
 
   it('a record deleted on the server lists the local values', () => {

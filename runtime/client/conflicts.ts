@@ -91,7 +91,10 @@ export function prepareConflict(database: Database, conflict: Omit<ConflictEntry
 /** Open conflicts, oldest first. */
 export async function listConflicts(database: Database, includeResolved = false): Promise<ConflictEntry[]> {
   const query = includeResolved ? [] : [Q.where('resolved', false)];
-  const rows = await database.get<Model>(CONFLICT_TABLE).query(...query).fetch();
+  const rows = await database
+    .get<Model>(CONFLICT_TABLE)
+    .query(...query)
+    .fetch();
   return rows.map(readConflict).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
 }
 
@@ -99,7 +102,13 @@ export async function listConflicts(database: Database, includeResolved = false)
  * Settle a conflict. The record, its queue entries and the conflict row change
  * in one transaction, so the record and the queue always agree.
  */
-export async function resolveConflict(database: Database, registry: SyncRegistry, conflictId: string, resolution: Resolution, now: number): Promise<void> {
+export async function resolveConflict(
+  database: Database,
+  registry: SyncRegistry,
+  conflictId: string,
+  resolution: Resolution,
+  now: number,
+): Promise<void> {
   const row = await database.get<Model>(CONFLICT_TABLE).find(conflictId);
   const conflict = readConflict(row);
   if (conflict.resolved) return;
@@ -119,7 +128,10 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
   // Foreign keys in the server's data are server ids; the local record holds local ids.
   const serverRaw = server ? await toLocalRaw(database, registry, conflict.entity, server) : null;
   await database.write(async () => {
-    const record = await database.get<Model>(meta.table).find(conflict.entityId).catch(() => null);
+    const record = await database
+      .get<Model>(meta.table)
+      .find(conflict.entityId)
+      .catch(() => null);
     const entries = await fetchQueue(database, { entity: meta.name, entityIds: [conflict.entityId] });
     // Everything is read before the first prepare* call: WatermelonDB requires prepared
     // records to reach batch() without an await in between (Model.prepareUpdate).
@@ -155,7 +167,9 @@ export async function resolveConflict(database: Database, registry: SyncRegistry
           payload = Object.fromEntries(fields.map((f) => [f.name, columnToWire(f, localRaw[f.column])]));
         } else {
           const target: WireRecord = { ...server, ...(conflict.suggested ?? {}), ...resolution.data };
-          payload = Object.fromEntries(fields.filter((f) => !sameValue(target[f.name] ?? null, server[f.name] ?? null)).map((f) => [f.name, target[f.name] ?? null]));
+          payload = Object.fromEntries(
+            fields.filter((f) => !sameValue(target[f.name] ?? null, server[f.name] ?? null)).map((f) => [f.name, target[f.name] ?? null]),
+          );
           mergedRaw = { ...serverRaw!, ...(await toLocalRaw(database, registry, conflict.entity, { ...payload })) };
           delete mergedRaw.server_id;
         }

@@ -195,12 +195,22 @@ export class SyncEngine {
 
   /** Watch the number of queued changes not yet acknowledged (every queue change recounts it). */
   observePendingCount(): Subscribable<number> {
-    return watchQuery(this.database, [QUEUE_TABLE], () => pendingCount(this.database), (a, b) => a === b);
+    return watchQuery(
+      this.database,
+      [QUEUE_TABLE],
+      () => pendingCount(this.database),
+      (a, b) => a === b,
+    );
   }
 
   /** Watch the open conflicts, oldest first (every change of the conflicts table reads them again). */
   observeConflicts(): Subscribable<ConflictEntry[]> {
-    return watchQuery(this.database, [CONFLICT_TABLE], () => listConflicts(this.database), (a, b) => JSON.stringify(a) === JSON.stringify(b));
+    return watchQuery(
+      this.database,
+      [CONFLICT_TABLE],
+      () => listConflicts(this.database),
+      (a, b) => JSON.stringify(a) === JSON.stringify(b),
+    );
   }
 
   /** The sync state of one record (by local id). */
@@ -342,7 +352,13 @@ export class SyncEngine {
     await this.exclusive(async () => {
       for (const conflict of await listConflicts(this.database)) {
         const gone = conflict.serverData === null || conflict.serverData.deletedAt != null;
-        await resolveConflict(this.database, this.registry, conflict.id, gone ? { kind: 'useServer' } : { kind: 'keepLocal' }, this.platform.clock.now());
+        await resolveConflict(
+          this.database,
+          this.registry,
+          conflict.id,
+          gone ? { kind: 'useServer' } : { kind: 'keepLocal' },
+          this.platform.clock.now(),
+        );
       }
       await resetFailed(this.database);
     });
@@ -390,7 +406,13 @@ export class SyncEngine {
         const pulled = await pullEntity(this.pullOptions(), meta);
         report.pull[meta.name] = pulled;
         if (pulled.full !== 'no') {
-          this.events.emit({ type: 'resync', entity: meta.name, reason: pulled.full, pages: pulled.pages, durationMs: this.platform.clock.now() - pullStarted });
+          this.events.emit({
+            type: 'resync',
+            entity: meta.name,
+            reason: pulled.full,
+            pages: pulled.pages,
+            durationMs: this.platform.clock.now() - pullStarted,
+          });
         }
       }
       report.ok = true;
@@ -431,7 +453,13 @@ export class SyncEngine {
         counts.acknowledged += 1;
       } else if (code === 'CONFLICT' || (code === 'NOT_FOUND' && item.op === 'update')) {
         counts.conflicts += 1;
-        this.events.emit({ type: 'conflict', entity, entityId: item.clientId, opId: item.opId, conflictType: result.conflict?.conflictType ?? (code === 'NOT_FOUND' ? 'DELETED' : 'VERSION_MISMATCH') });
+        this.events.emit({
+          type: 'conflict',
+          entity,
+          entityId: item.clientId,
+          opId: item.opId,
+          conflictType: result.conflict?.conflictType ?? (code === 'NOT_FOUND' ? 'DELETED' : 'VERSION_MISMATCH'),
+        });
       } else {
         lastError = `${code}: ${result.errorMessage ?? 'rejected'}`;
         (NON_RETRYABLE_CODES.has(code) ? parked : retry).push(item.opId);
@@ -452,7 +480,8 @@ export class SyncEngine {
       platform: this.platform,
       limit: this.options.pullLimit,
       schema: this.options.schema,
-      onPage: ({ entity, items }: { entity: string; items: number }) => this.status.update({ progress: { phase: 'pull' as const, entity, done: items } }),
+      onPage: ({ entity, items }: { entity: string; items: number }) =>
+        this.status.update({ progress: { phase: 'pull' as const, entity, done: items } }),
     };
   }
 
@@ -465,9 +494,11 @@ export class SyncEngine {
     const previous = running.get(this.database) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(work);
     running.set(this.database, next);
-    void next.finally(() => {
-      if (running.get(this.database) === next) running.delete(this.database);
-    }).catch(() => {});
+    void next
+      .finally(() => {
+        if (running.get(this.database) === next) running.delete(this.database);
+      })
+      .catch(() => {});
     return next;
   }
 }

@@ -13,7 +13,10 @@ import { rawOf } from './rawRecord';
 export async function serverIdsOf(database: Database, parent: EntityMeta, localIds: string[]): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
   if (localIds.length === 0) return out;
-  const rows = await database.get<Model>(parent.table).query(Q.where('id', Q.oneOf(unique(localIds)))).fetch();
+  const rows = await database
+    .get<Model>(parent.table)
+    .query(Q.where('id', Q.oneOf(unique(localIds))))
+    .fetch();
   for (const row of rows) out.set(row.id, rawOf(row).server_id);
   return out;
 }
@@ -22,7 +25,10 @@ export async function serverIdsOf(database: Database, parent: EntityMeta, localI
 export async function localIdsOf(database: Database, parent: EntityMeta, serverIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (serverIds.length === 0) return out;
-  const rows = await database.get<Model>(parent.table).query(Q.where('server_id', Q.oneOf(unique(serverIds)))).fetch();
+  const rows = await database
+    .get<Model>(parent.table)
+    .query(Q.where('server_id', Q.oneOf(unique(serverIds))))
+    .fetch();
   for (const row of rows) out.set(rawOf(row).server_id!, row.id);
   return out;
 }

@@ -1,4 +1,14 @@
-export { defineRegistry, entityMeta, type BelongsToMeta, type EntityMeta, type FieldMeta, type SyncDirection, type SyncRegistry, type SyncStrategy, type ValueKind } from './meta';
+export {
+  defineRegistry,
+  entityMeta,
+  type BelongsToMeta,
+  type EntityMeta,
+  type FieldMeta,
+  type SyncDirection,
+  type SyncRegistry,
+  type SyncStrategy,
+  type ValueKind,
+} from './meta';
 export { columnToValue, columnToWire, rawToWire, wireToRaw, type RawColumns, type WireRecord } from './mapping';
 export { SyncAdapter, WritableSyncAdapter, type AdapterContext } from './syncAdapter';
 export { LocalWriteError } from './localWrites';
@@ -11,8 +21,28 @@ export type { LocalSchemaInfo, PullReport } from './pull';
 export type { PushBatchOutcome, PushReport } from './push';
 export { GraphqlTransport, type GraphqlTransportOptions } from './graphqlTransport';
 export { typedOperations, type TypedOperations } from './typedOperations';
-export { ResyncRequiredError, TransportError, type ConflictPayload, type PullPage, type PushItem, type PushResult, type SyncTransport } from './transport';
-export { ManualNetwork, alwaysOnline, backoffDelay, noAppState, systemClock, systemTimers, type AppStateMonitor, type Clock, type NetworkMonitor, type Platform, type Timers } from './platform';
+export {
+  ResyncRequiredError,
+  TransportError,
+  type ConflictPayload,
+  type PullPage,
+  type PushItem,
+  type PushResult,
+  type SyncTransport,
+} from './transport';
+export {
+  ManualNetwork,
+  alwaysOnline,
+  backoffDelay,
+  noAppState,
+  systemClock,
+  systemTimers,
+  type AppStateMonitor,
+  type Clock,
+  type NetworkMonitor,
+  type Platform,
+  type Timers,
+} from './platform';
 export { EventStream, ValueStore, type Subscribable } from './observable';
 export type { SyncEvent } from './events';
 export { readRecordSyncStates, type RecordSyncState } from './recordState';

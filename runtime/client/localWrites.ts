@@ -3,7 +3,17 @@ import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta, FieldMeta } from './meta';
 import type { Clock } from './platform';
-import { decodeBase, encodeBase, fetchQueue, hasQueuedChildren, maybeCommitted, prepareQueueEntry, prepareRenewedEntry, type QueueEntry, type QueueOperation } from './queue';
+import {
+  decodeBase,
+  encodeBase,
+  fetchQueue,
+  hasQueuedChildren,
+  maybeCommitted,
+  prepareQueueEntry,
+  prepareRenewedEntry,
+  type QueueEntry,
+  type QueueOperation,
+} from './queue';
 import { queueRowOf, rawOf } from './rawRecord';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
@@ -21,7 +31,6 @@ export interface WriteContext {
 export class LocalWriteError extends Error {
   override name = 'LocalWriteError';
 }
-
 
 /**
  * Create a record and its `insert` queue entry in one transaction (README "Client sync":
@@ -60,7 +69,7 @@ function buildCreate(ctx: WriteContext, input: Record<string, unknown>, now: num
     if (!field || field.push === 'never') throw new LocalWriteError(`${meta.name}: '${key}' cannot be set by the client`);
   }
   for (const field of meta.fields) {
-    if (Object.prototype.hasOwnProperty.call(input, field.name) && input[field.name] !== undefined) {
+    if (Object.hasOwn(input, field.name) && input[field.name] !== undefined) {
       raw[field.column] = inputToColumn(field, input[field.name]);
     } else if (field.name === meta.scope) {
       raw[field.column] = ctx.scopeValue;
@@ -171,7 +180,10 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     const insert = all.find((e) => queueRowOf(e).operation === 'insert');
     // Never sent, or refused outright (a refused create wrote nothing): the server does not have it.
     const unsent =
-      !referenced && entries.length === all.length && insert !== undefined && (queueRowOf(insert).attempts === 0 || queueRowOf(insert).status === 'failed');
+      !referenced &&
+      entries.length === all.length &&
+      insert !== undefined &&
+      (queueRowOf(insert).attempts === 0 || queueRowOf(insert).status === 'failed');
     if (unsent) {
       await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()));
       return;

@@ -75,7 +75,11 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   const { database, registry, transport, platform } = options;
   const state = await readSyncState(database, meta.name);
   const marker = options.schema ? `${VERSION_MARK}${options.schema.version}` : meta.layoutHash;
-  let full: PullReport['full'] = force ? 'forced' : state.cursor === null ? 'first' : (migrationRepull(state.versionHash, meta, options.schema) ?? 'no');
+  let full: PullReport['full'] = force
+    ? 'forced'
+    : state.cursor === null
+      ? 'first'
+      : (migrationRepull(state.versionHash, meta, options.schema) ?? 'no');
   let cursor = full === 'no' ? state.cursor : null;
   let seen = full === 'no' ? undefined : new Set<string>();
   let rewind = full === 'no' ? state.rewind : null;

@@ -48,7 +48,6 @@ export interface PushReport {
   retrying: number;
 }
 
-
 /**
  * Push the queue: entities in registry order (parents before children), the
  * oldest entry of each record per round (a record's next entry needs the
@@ -89,7 +88,10 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
         if (failed) return;
         const prepared = await prepareItems(database, registry, meta, chunk);
         if (prepared.length === 0) return;
-        options.onSending?.(meta.name, prepared.map((p) => p.entry.id));
+        options.onSending?.(
+          meta.name,
+          prepared.map((p) => p.entry.id),
+        );
         const ok = await sendBatch(options, meta, prepared, report);
         for (const p of prepared) triedThisRun.add(p.entry.id);
         sent += prepared.length;
@@ -124,11 +126,22 @@ function sendable(entry: QueueEntry): boolean {
  * instant, the device knows the server may hold them, and local writes (also
  * writers) never fold into them.
  */
-async function prepareItems(database: Database, registry: SyncRegistry, meta: EntityMeta, batch: { row: Model; entry: QueueEntry }[]): Promise<Prepared[]> {
+async function prepareItems(
+  database: Database,
+  registry: SyncRegistry,
+  meta: EntityMeta,
+  batch: { row: Model; entry: QueueEntry }[],
+): Promise<Prepared[]> {
   return database.write(async () => {
     // Read again inside the writer: a local write may have changed or removed an entry since the queue was listed.
-    const rows = await database.get<Model>(QUEUE_TABLE).query(Q.where('id', Q.oneOf(batch.map(({ entry }) => entry.id)))).fetch();
-    const fresh = rows.sort(byId(batch)).map((row) => ({ row, entry: readEntry(row) })).filter(({ entry }) => sendable(entry));
+    const rows = await database
+      .get<Model>(QUEUE_TABLE)
+      .query(Q.where('id', Q.oneOf(batch.map(({ entry }) => entry.id))))
+      .fetch();
+    const fresh = rows
+      .sort(byId(batch))
+      .map((row) => ({ row, entry: readEntry(row) }))
+      .filter(({ entry }) => sendable(entry));
     const prepared = await buildItems(database, registry, meta, fresh);
     if (prepared.length > 0) {
       await database.batch(
@@ -150,13 +163,24 @@ function byId(batch: { entry: QueueEntry }[]): (a: Model, b: Model) => number {
   return (a, b) => order.get(a.id)! - order.get(b.id)!;
 }
 
-async function buildItems(database: Database, registry: SyncRegistry, meta: EntityMeta, batch: { row: Model; entry: QueueEntry }[]): Promise<Prepared[]> {
+async function buildItems(
+  database: Database,
+  registry: SyncRegistry,
+  meta: EntityMeta,
+  batch: { row: Model; entry: QueueEntry }[],
+): Promise<Prepared[]> {
   const records = new Map<string, Model>();
   const ids = batch.map(({ entry }) => entry.entityId);
-  for (const record of await database.get<Model>(meta.table).query(Q.where('id', Q.oneOf(ids))).fetch()) records.set(record.id, record);
+  for (const record of await database
+    .get<Model>(meta.table)
+    .query(Q.where('id', Q.oneOf(ids)))
+    .fetch())
+    records.set(record.id, record);
   const parents = await Promise.all(
     meta.belongsTo.map(async (rel) => {
-      const localIds = batch.flatMap(({ entry }) => [entry.payload[rel.field], entry.base?.[rel.field]]).filter((v): v is string => typeof v === 'string');
+      const localIds = batch
+        .flatMap(({ entry }) => [entry.payload[rel.field], entry.base?.[rel.field]])
+        .filter((v): v is string => typeof v === 'string');
       return { rel, map: await serverIdsOf(database, entityMeta(registry, rel.target), localIds) };
     }),
   );
@@ -189,7 +213,14 @@ async function buildItems(database: Database, registry: SyncRegistry, meta: Enti
     }
     const serverId = raw.server_id as string | null;
     if (!serverId) continue;
-    const item: PushItem = { opId: entry.id, op: entry.operation, clientId: entry.entityId, id: serverId, baseVersion: raw.version as number, updatedAt };
+    const item: PushItem = {
+      opId: entry.id,
+      op: entry.operation,
+      clientId: entry.entityId,
+      id: serverId,
+      baseVersion: raw.version as number,
+      updatedAt,
+    };
     if (entry.operation === 'update') {
       item.data = data;
       item.base = base ?? {};

@@ -49,7 +49,12 @@ export function prepareQueueEntry(database: Database, entry: NewQueueEntry): Mod
  * row's destruction in the same batch. A refused operation id is never sent
  * again, because the server may answer it with the stored refusal.
  */
-export function prepareRenewedEntry(database: Database, old: Model, id: string, changes: { payload?: WireRecord; base?: WireRecord | null; now?: number } = {}): Model {
+export function prepareRenewedEntry(
+  database: Database,
+  old: Model,
+  id: string,
+  changes: { payload?: WireRecord; base?: WireRecord | null; now?: number } = {},
+): Model {
   const raw = queueRowOf(old);
   const stored = decodeBase(raw.base);
   return prepareQueueEntry(database, {
@@ -152,7 +157,10 @@ export async function fetchQueue(database: Database, filter: { entity?: string; 
   const clauses = [];
   if (filter.entity) clauses.push(Q.where('entity', filter.entity));
   if (filter.entityIds) clauses.push(Q.where('entity_id', Q.oneOf(filter.entityIds)));
-  const rows = await database.get<Model>(QUEUE_TABLE).query(...clauses).fetch();
+  const rows = await database
+    .get<Model>(QUEUE_TABLE)
+    .query(...clauses)
+    .fetch();
   return rows.sort(byAge);
 }
 

@@ -42,7 +42,10 @@ export async function readRecordSyncStates(database: Database, meta: EntityMeta,
     .fetch();
   for (const c of conflicts) raise(systemRowOf<{ entity_id: string }>(c).entity_id, 'conflict');
   // Written the WatermelonDB way and not queued yet (adoptLocalWrites.ts): pending all the same.
-  const unadopted = await database.get<Model>(meta.table).query(Q.where('id', Q.oneOf([...ids])), Q.where('_status', Q.notEq('synced'))).fetch();
+  const unadopted = await database
+    .get<Model>(meta.table)
+    .query(Q.where('id', Q.oneOf([...ids])), Q.where('_status', Q.notEq('synced')))
+    .fetch();
   for (const r of unadopted) raise(r.id, 'pending');
   return states;
 }
@@ -65,13 +68,15 @@ export function watchRecordSyncStates(
       let running: Promise<void> = Promise.resolve();
       const refresh = () => {
         // Serialised: a recomputation never overtakes a later one.
-        running = running.then(async () => {
-          if (closed) return;
-          const next = await readRecordSyncStates(database, meta, ids());
-          if (closed || (last && sameStates(last, next))) return;
-          last = next;
-          listener(next);
-        }).catch(() => {});
+        running = running
+          .then(async () => {
+            if (closed) return;
+            const next = await readRecordSyncStates(database, meta, ids());
+            if (closed || (last && sameStates(last, next))) return;
+            last = next;
+            listener(next);
+          })
+          .catch(() => {});
       };
       const tables = database.withChangesForTables([QUEUE_TABLE, CONFLICT_TABLE, meta.table]).subscribe(() => refresh());
       const off = signal.subscribe(() => refresh());
@@ -96,13 +101,15 @@ export function watchQuery<T>(database: Database, tables: string[], read: () => 
       let closed = false;
       let running: Promise<void> = Promise.resolve();
       const refresh = () => {
-        running = running.then(async () => {
-          if (closed) return;
-          const value = await read();
-          if (closed || (last && same(last.value, value))) return;
-          last = { value };
-          listener(value);
-        }).catch(() => {});
+        running = running
+          .then(async () => {
+            if (closed) return;
+            const value = await read();
+            if (closed || (last && same(last.value, value))) return;
+            last = { value };
+            listener(value);
+          })
+          .catch(() => {});
       };
       const subscription = database.withChangesForTables(tables).subscribe(() => refresh());
       return () => {

@@ -14,7 +14,10 @@ const DAY_MS = 86_400_000;
 export async function purgeSyncOperations(prisma: PrismaLike, dialect: SqlDialect, options: { ttlDays?: number; now?: Date } = {}): Promise<number> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.ttlDays ?? 7) * DAY_MS);
   const p = new Params(dialect);
-  return prisma.$executeRawUnsafe(`DELETE FROM ${quote(OPERATION_TABLE)} WHERE ${quote('createdAt')} < ${p.add(cutoff, 'timestamp(3)')}`, ...p.values);
+  return prisma.$executeRawUnsafe(
+    `DELETE FROM ${quote(OPERATION_TABLE)} WHERE ${quote('createdAt')} < ${p.add(cutoff, 'timestamp(3)')}`,
+    ...p.values,
+  );
 }
 
 /**

@@ -51,7 +51,8 @@ export function createSyncHandlers<TContext>(
   const getAuth: GetAuth<TContext> = options.getAuth ?? ((context) => (context as { auth?: SyncAuth | null }).auth);
   const authOf = (context: TContext): SyncAuth => {
     const auth = getAuth(context);
-    if (!auth || typeof auth.tenantId !== 'string' || auth.tenantId === '') throw requestError('UNAUTHENTICATED', 'sync requires an authenticated tenant');
+    if (!auth || typeof auth.tenantId !== 'string' || auth.tenantId === '')
+      throw requestError('UNAUTHENTICATED', 'sync requires an authenticated tenant');
     return auth;
   };
   return {

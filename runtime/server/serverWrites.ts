@@ -20,7 +20,13 @@ import type { PrismaTx, SqlDialect, SyncEntitySpec } from './types';
  * writes, so the pull cursor stays exact. Bump `version` / `updatedAt` yourself
  * when you change a record (clients compare versions).
  */
-export async function markServerWrites(tx: PrismaTx, dialect: SqlDialect, spec: SyncEntitySpec, tenantId: string, ids: readonly string[]): Promise<void> {
+export async function markServerWrites(
+  tx: PrismaTx,
+  dialect: SqlDialect,
+  spec: SyncEntitySpec,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<void> {
   if (ids.length === 0) return;
   const entity = describeEntity(spec);
   if (!entity.sequence) throw new Error(`trackhub-sync: entity ${entity.name} has no change-sequence field`);

@@ -129,12 +129,7 @@ export interface SyncAuth {
  * (`tenantIsolation`) allows a record only when its scope field is the
  * caller's tenant. Return false to refuse (`FORBIDDEN`, or left out of a pull).
  */
-export type AuthorizeFn = (
-  auth: SyncAuth,
-  entity: SyncEntityDescriptor,
-  op: SyncOperation,
-  record: Record<string, unknown>,
-) => boolean;
+export type AuthorizeFn = (auth: SyncAuth, entity: SyncEntityDescriptor, op: SyncOperation, record: Record<string, unknown>) => boolean;
 
 /** A record on the wire (docs/PROTOCOL.md "Values on the wire"). */
 export type WireRecord = Record<string, unknown>;

@@ -41,7 +41,10 @@ function project(): string {
 async function generate(cwd: string, flags: GenerateFlags = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const exitCode = await generateCommand({ schema: ['schema.prisma'], out: 'gen', ...flags }, { cwd, stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+  const exitCode = await generateCommand(
+    { schema: ['schema.prisma'], out: 'gen', ...flags },
+    { cwd, stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) },
+  );
   return { exitCode, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 
@@ -113,10 +116,15 @@ describe('generate owns only the files it wrote', () => {
 
   it('a history folder inside the output folder is refused (TS200)', async () => {
     const root = project();
-    writeFileSync(join(root, 'trackhub-sync.config.json'), '{\n  "schema": "schema.prisma",\n  "migrations": { "history": "generated/history" }\n}\n');
+    writeFileSync(
+      join(root, 'trackhub-sync.config.json'),
+      '{\n  "schema": "schema.prisma",\n  "migrations": { "history": "generated/history" }\n}\n',
+    );
     const stderr: string[] = [];
     expect(await generateCommand({}, { cwd: root, stdout: () => {}, stderr: (t) => stderr.push(t) })).toBe(2);
-    expect(stderr.join('\n')).toContain('TS200 config migrations.history: the migration history (generated/history) and the output folder (generated) overlap');
+    expect(stderr.join('\n')).toContain(
+      'TS200 config migrations.history: the migration history (generated/history) and the output folder (generated) overlap',
+    );
   });
 
   it('removes only files it wrote that it no longer generates, and the folders they leave empty', async () => {

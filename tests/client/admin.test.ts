@@ -30,7 +30,11 @@ describe('tenant databases', () => {
     expect(switcher.current).toBe(globex);
     expect(await globex.get('spaces').query().fetchCount()).toBe(0);
     expect(switcher.switchTo('acme')).toBe(acme);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.db')).sort()).toEqual(['trackhub_db_acme.db', 'trackhub_db_globex.db']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.db'))
+        .sort(),
+    ).toEqual(['trackhub_db_acme.db', 'trackhub_db_globex.db']);
 
     // Logout cannot lose work: a drop with a pending change is refused until it is exported (or forced).
     const refused = await switcher.drop('acme', registry).catch((e: unknown) => e);

@@ -1,16 +1,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database, Model } from '@nozbe/watermelondb';
+import { Database, type Model } from '@nozbe/watermelondb';
 import { appSchema, tableSchema } from '@nozbe/watermelondb/Schema';
 import { addColumns, schemaMigrations } from '@nozbe/watermelondb/Schema/migrations';
 import { writer } from '@nozbe/watermelondb/decorators';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interopDefault } from '../../runtime/client/interop';
-import { CheckpointError, SyncEngine, defineRegistry, type LocalSchemaInfo, type PullPage, type RecordSyncState, type Subscribable, type SyncEvent, type SyncTransport } from '../../runtime/client/index';
+import {
+  CheckpointError,
+  SyncEngine,
+  defineRegistry,
+  type LocalSchemaInfo,
+  type PullPage,
+  type RecordSyncState,
+  type Subscribable,
+  type SyncEvent,
+  type SyncTransport,
+} from '../../runtime/client/index';
 import type { OperationEvent } from '../../runtime/server/index';
-import { migrations, modelClasses, schema, Space, Task } from '../../examples/trackhub-core/generated/watermelon/index';
+import { migrations, modelClasses, schema, Space, type Task } from '../../examples/trackhub-core/generated/watermelon/index';
 import { openDevice, registry, type Device } from './support/device';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -137,7 +147,9 @@ describe('writes made the WatermelonDB way', () => {
     // into which the update folds (as into any unsent insert).
     const plain = await database.write(() => spaces.create((s) => void (s.name = 'plain')));
     await a.adapters.space.update(plain.id, { description: 'via adapter' });
-    expect((await a.engine.listPending()).map((e) => [e.operation, e.payload.name, e.payload.description])).toEqual([['insert', 'plain', 'via adapter']]);
+    expect((await a.engine.listPending()).map((e) => [e.operation, e.payload.name, e.payload.description])).toEqual([
+      ['insert', 'plain', 'via adapter'],
+    ]);
     expect((await a.engine.sync()).error).toBeNull();
     expect(await server.records(tenant, 'Space')).toEqual([expect.objectContaining({ name: 'plain', description: 'via adapter' })]);
   });
@@ -200,16 +212,26 @@ describe('per-record sync state', () => {
     await until(watch, (s) => s === 'pending');
     await a.engine.sync();
     await until(watch, (s) => s === 'conflict');
-    expect(perQuery.at(-1)).toEqual(new Map([[task.id, 'conflict'], [other.id, 'synced']]));
+    expect(perQuery.at(-1)).toEqual(
+      new Map([
+        [task.id, 'conflict'],
+        [other.id, 'synced'],
+      ]),
+    );
     // Per WatermelonDB query: the states of the records the query returns.
     const byQuery = await until(a.engine.observeQuerySyncStates('Task', a.adapters.task.query()), (m) => m.size === 2);
-    expect(byQuery).toEqual(new Map([[task.id, 'conflict'], [other.id, 'synced']]));
+    expect(byQuery).toEqual(
+      new Map([
+        [task.id, 'conflict'],
+        [other.id, 'synced'],
+      ]),
+    );
     const [conflict] = await a.engine.listConflicts();
     // The headless diff: only the field both sides changed, with its base, and the resolutions.
     const diff = await a.engine.conflictDiff(conflict!.id);
-    expect(diff.fields.map(({ field, local, server, base, localChanged, serverChanged }) => ({ field, local, server, base, localChanged, serverChanged }))).toEqual([
-      { field: 'title', local: 'A is late', server: 'B wins the race', base: 'v0', localChanged: true, serverChanged: true },
-    ]);
+    expect(
+      diff.fields.map(({ field, local, server, base, localChanged, serverChanged }) => ({ field, local, server, base, localChanged, serverChanged })),
+    ).toEqual([{ field: 'title', local: 'A is late', server: 'B wins the race', base: 'v0', localChanged: true, serverChanged: true }]);
     expect(diff.deletedOnServer).toBe(false);
     await a.engine.resolveConflict(conflict!.id, diff.resolutions.keepLocal);
     await a.engine.sync();
@@ -316,20 +338,38 @@ describe('re-pull after a migration', () => {
     const tables = Object.values(schema.tables);
     const v1 = appSchema({
       version: 1,
-      tables: tables.map((t) => tableSchema({ name: t.name, columns: t.columnArray.filter((c) => !(t.name === 'spaces' && c.name === 'description')) })),
+      tables: tables.map((t) =>
+        tableSchema({ name: t.name, columns: t.columnArray.filter((c) => !(t.name === 'spaces' && c.name === 'description')) }),
+      ),
     });
     const v2 = appSchema({ version: 2, tables: tables.map((t) => tableSchema({ name: t.name, columns: t.columnArray })) });
-    const toV2 = schemaMigrations({ migrations: [{ toVersion: 2, steps: [addColumns({ table: 'spaces', columns: [{ name: 'description', type: 'string', isOptional: true }] })] }] });
+    const toV2 = schemaMigrations({
+      migrations: [{ toVersion: 2, steps: [addColumns({ table: 'spaces', columns: [{ name: 'description', type: 'string', isOptional: true }] })] }],
+    });
     const oldRegistry = defineRegistry({
-      entities: registry.entities.map((e) => (e.name === 'Space' ? { ...e, fields: e.fields.filter((f) => f.name !== 'description'), layoutHash: 'release-1' } : e)),
+      entities: registry.entities.map((e) =>
+        e.name === 'Space' ? { ...e, fields: e.fields.filter((f) => f.name !== 'description'), layoutHash: 'release-1' } : e,
+      ),
     });
     const dir = mkdtempSync(join(tmpdir(), 'trackhub-repull-'));
     const upgrade = async (file: string, map: LocalSchemaInfo['repullAfterMigration']) => {
       const oldDb = new Database({ adapter: new SQLiteAdapter({ schema: v1, dbName: file, jsi: false }), modelClasses });
-      const old = new SyncEngine({ database: oldDb, registry: oldRegistry, transport: server.transport(tenant), intervalMs: 0, schema: { version: 1, repullAfterMigration: {} } });
+      const old = new SyncEngine({
+        database: oldDb,
+        registry: oldRegistry,
+        transport: server.transport(tenant),
+        intervalMs: 0,
+        schema: { version: 1, repullAfterMigration: {} },
+      });
       expect((await old.sync()).error).toBeNull();
       const newDb = new Database({ adapter: new SQLiteAdapter({ schema: v2, migrations: toV2, dbName: file, jsi: false }), modelClasses });
-      const engine = new SyncEngine({ database: newDb, registry, transport: server.transport(tenant), intervalMs: 0, schema: { version: 2, repullAfterMigration: map } });
+      const engine = new SyncEngine({
+        database: newDb,
+        registry,
+        transport: server.transport(tenant),
+        intervalMs: 0,
+        schema: { version: 2, repullAfterMigration: map },
+      });
       const events: SyncEvent[] = [];
       engine.events.subscribe((e) => events.push(e));
       const report = await engine.sync();
@@ -371,7 +411,10 @@ describe('transport', () => {
     expect(page.items).toEqual([]);
     expect(resets).toBe(1);
     resets = 0;
-    const error = await server.transport(tenant, resetting(2)).pull({ entity: 'Space', cursor: null }).catch((e: unknown) => e);
+    const error = await server
+      .transport(tenant, resetting(2))
+      .pull({ entity: 'Space', cursor: null })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TransportError', retryable: true, message: expect.stringContaining('ECONNRESET') });
   });
 });

@@ -9,7 +9,13 @@ import { openDevice, registry } from './support/device';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const wire = (id: string, fields: Record<string, unknown>, version = 1) => ({
-  id, clientId: null, version, updatedAt: iso(1_700_000_000_000 + version), deletedAt: null, tenantId: 't1', ...fields,
+  id,
+  clientId: null,
+  version,
+  updatedAt: iso(1_700_000_000_000 + version),
+  deletedAt: null,
+  tenantId: 't1',
+  ...fields,
 });
 
 /** Serves fixed pages in order, recording the cursors asked for. */
@@ -85,7 +91,9 @@ describe('applying pulled pages', () => {
   });
 
   it('tombstones remove synced records but not ones with pending changes', async () => {
-    const { transport } = pages({ items: [wire('s1', { name: 'a', viewCount: 0, memberCount: 0 }), wire('s2', { name: 'b', viewCount: 0, memberCount: 0 })] });
+    const { transport } = pages({
+      items: [wire('s1', { name: 'a', viewCount: 0, memberCount: 0 }), wire('s2', { name: 'b', viewCount: 0, memberCount: 0 })],
+    });
     const device = openDevice('d', { tenantId: 't1', transport });
     await pull(device, transport, 'Space');
     await device.adapters.space.update('s2', { name: 'edited' });
@@ -96,7 +104,9 @@ describe('applying pulled pages', () => {
   });
 
   it('a layout change (migration) forces a full re-pull that drops records the server no longer has', async () => {
-    const { transport } = pages({ items: [wire('s1', { name: 'a', viewCount: 0, memberCount: 0 }), wire('s2', { name: 'b', viewCount: 0, memberCount: 0 })] });
+    const { transport } = pages({
+      items: [wire('s1', { name: 'a', viewCount: 0, memberCount: 0 }), wire('s2', { name: 'b', viewCount: 0, memberCount: 0 })],
+    });
     const device = openDevice('d', { tenantId: 't1', transport });
     await pull(device, transport, 'Space');
     const meta = { ...entityMeta(registry, 'Space'), layoutHash: 'changed' };

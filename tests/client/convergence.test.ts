@@ -27,6 +27,10 @@ afterAll(() => server?.close());
 
 describe('randomized convergence', () => {
   for (const seed of SEEDS) {
-    it(`seed ${seed}: ${DEVICES} devices, ${STEPS} random steps, faults and offline periods`, () => runConvergence(server, seed, STEPS, DEVICES), SOAK ? 600_000 : 120_000);
+    it(
+      `seed ${seed}: ${DEVICES} devices, ${STEPS} random steps, faults and offline periods`,
+      () => runConvergence(server, seed, STEPS, DEVICES),
+      SOAK ? 600_000 : 120_000,
+    );
   }
 });

@@ -51,7 +51,10 @@ async function caseOne(server: TestServer) {
 async function updateInFlight(server: TestServer) {
   const run = await runScripted(server, [
     { script: [{ do: 'create', entity: 'Task', values: { title: 'a' } }, { do: 'sync' }], killAt: null },
-    { script: [{ do: 'update', entity: 'Task', where: { title: 'a' }, values: { title: 'b', done: true } }, { do: 'sync' }], killAt: { hook: 'push:answered' } },
+    {
+      script: [{ do: 'update', entity: 'Task', where: { title: 'a' }, values: { title: 'b', done: true } }, { do: 'sync' }],
+      killAt: { hook: 'push:answered' },
+    },
     { script: [{ do: 'update', entity: 'Task', where: { title: 'b' }, values: { title: 'c' } }, { do: 'sync' }], killAt: null },
   ]);
   try {
@@ -104,7 +107,10 @@ describe('the "may have reached the server" mark', () => {
   });
 
   it('an edited parked entry is renewed under a new operation id, in the same place', async () => {
-    const d = openDevice('A', { tenantId: 't1', transport: { push: () => Promise.reject(new Error('offline')), pull: () => Promise.reject(new Error('offline')) } });
+    const d = openDevice('A', {
+      tenantId: 't1',
+      transport: { push: () => Promise.reject(new Error('offline')), pull: () => Promise.reject(new Error('offline')) },
+    });
     const task = await d.adapters.task.create({ title: 'x' });
     await d.adapters.task.create({ title: 'later' });
     const [old] = await listQueue(d.database);

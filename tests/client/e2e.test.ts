@@ -299,14 +299,18 @@ describe('client engine against the real server', () => {
     const tables = Object.values(schema.tables);
     const v1 = appSchema({
       version: 1,
-      tables: tables.map((t) => tableSchema({ name: t.name, columns: t.columnArray.filter((c) => !(t.name === 'spaces' && c.name === 'description')) })),
+      tables: tables.map((t) =>
+        tableSchema({ name: t.name, columns: t.columnArray.filter((c) => !(t.name === 'spaces' && c.name === 'description')) }),
+      ),
     });
     const v2 = appSchema({ version: 2, tables: tables.map((t) => tableSchema({ name: t.name, columns: t.columnArray })) });
     const migrations = schemaMigrations({
       migrations: [{ toVersion: 2, steps: [addColumns({ table: 'spaces', columns: [{ name: 'description', type: 'string', isOptional: true }] })] }],
     });
     const oldRegistry = defineRegistry({
-      entities: registry.entities.map((e) => (e.name === 'Space' ? { ...e, fields: e.fields.filter((f) => f.name !== 'description'), layoutHash: 'release-1' } : e)),
+      entities: registry.entities.map((e) =>
+        e.name === 'Space' ? { ...e, fields: e.fields.filter((f) => f.name !== 'description'), layoutHash: 'release-1' } : e,
+      ),
     });
     const dir = mkdtempSync(join(tmpdir(), 'trackhub-migrate-'));
     try {
@@ -336,7 +340,9 @@ describe('client engine against the real server', () => {
     const a = device('A', tenant, undefined, { pullLimit: 100 });
     await a.adapters.space.createMany(Array.from({ length: 250 }, (_, i) => ({ name: `p${i}` })));
     const seen: { state: string; phase?: string; done?: number; pending: number }[] = [];
-    const unsubscribe = a.engine.status.subscribe((s) => seen.push({ state: s.state, phase: s.progress?.phase, done: s.progress?.done, pending: s.pending }));
+    const unsubscribe = a.engine.status.subscribe((s) =>
+      seen.push({ state: s.state, phase: s.progress?.phase, done: s.progress?.done, pending: s.pending }),
+    );
     await syncOk(a);
     unsubscribe();
     expect(seen.some((s) => s.state === 'syncing' && s.phase === 'push' && s.done === 250)).toBe(true);
@@ -354,7 +360,12 @@ describe('client engine against the real server', () => {
       transport: server.transport(tenant),
       platform: { timers, appState: { onForeground: (l) => (foreground.add(l), () => foreground.delete(l)) } },
     });
-    const engine = new SyncEngine({ database: a.database, registry, transport: server.transport(tenant), platform: { timers, appState: { onForeground: (l) => (foreground.add(l), () => foreground.delete(l)) } } });
+    const engine = new SyncEngine({
+      database: a.database,
+      registry,
+      transport: server.transport(tenant),
+      platform: { timers, appState: { onForeground: (l) => (foreground.add(l), () => foreground.delete(l)) } },
+    });
     const triggers: string[] = [];
     const original = engine.sync.bind(engine);
     engine.sync = (trigger) => (triggers.push(trigger ?? 'manual'), original(trigger));
@@ -396,7 +407,10 @@ class ManualTimers {
   }
   clearInterval(handle: unknown) {
     const { ms, fn } = handle as { ms: number; fn: () => void };
-    this.intervals.set(ms, (this.intervals.get(ms) ?? []).filter((f) => f !== fn));
+    this.intervals.set(
+      ms,
+      (this.intervals.get(ms) ?? []).filter((f) => f !== fn),
+    );
   }
   fire(ms: number) {
     for (const fn of this.intervals.get(ms) ?? []) fn();

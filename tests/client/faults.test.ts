@@ -79,7 +79,11 @@ describe('faults', () => {
     const tenant = newTenant();
     const faults = faultyFetch({ only: 'syncPush' });
     const clock = { t: 1_000_000 };
-    const a = openDevice('A', { tenantId: tenant, transport: server.transport(tenant, faults.fetch), platform: { clock: { now: () => clock.t }, random: () => 0.5 } });
+    const a = openDevice('A', {
+      tenantId: tenant,
+      transport: server.transport(tenant, faults.fetch),
+      platform: { clock: { now: () => clock.t }, random: () => 0.5 },
+    });
     await a.adapters.space.create({ name: 'x' });
     faults.next = ['error500', 'error500'];
     await a.engine.sync('interval');

@@ -42,7 +42,13 @@ describe('local writes', () => {
     // Pretend the insert was acknowledged: drop the entry, set a server id and version.
     await database.write(async () => {
       const [entry] = await database.get('operation_queue').query().fetch();
-      await database.batch(entry!.prepareDestroyPermanently(), space.prepareUpdate((r) => { r._setRaw('server_id', 's1'); r._setRaw('version', 1); }));
+      await database.batch(
+        entry!.prepareDestroyPermanently(),
+        space.prepareUpdate((r) => {
+          r._setRaw('server_id', 's1');
+          r._setRaw('version', 1);
+        }),
+      );
     });
     await adapters.space.update(space.id, { name: 'b' });
     await adapters.space.update(space.id, { name: 'c', viewCount: 5 });
@@ -79,7 +85,13 @@ describe('local writes', () => {
     const space = await adapters.space.create({ name: 'x' });
     await database.write(async () => {
       const [entry] = await database.get('operation_queue').query().fetch();
-      await database.batch(entry!.prepareDestroyPermanently(), space.prepareUpdate((r) => { r._setRaw('server_id', 's1'); r._setRaw('version', 1); }));
+      await database.batch(
+        entry!.prepareDestroyPermanently(),
+        space.prepareUpdate((r) => {
+          r._setRaw('server_id', 's1');
+          r._setRaw('version', 1);
+        }),
+      );
     });
     await adapters.space.update(space.id, { name: 'y' });
     await adapters.space.delete(space.id);

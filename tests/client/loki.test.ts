@@ -18,7 +18,11 @@ afterAll(() => server?.close());
 describe('LokiJS adapter (web)', () => {
   it('writes, pushes, pulls, converges with an SQLite device, and surfaces a conflict', async () => {
     const tenant = `loki${process.pid}`;
-    const web = openDevice('web', { tenantId: tenant, transport: server.transport(tenant), database: openDatabase('loki', { schema, migrations, modelClasses }, 'web') });
+    const web = openDevice('web', {
+      tenantId: tenant,
+      transport: server.transport(tenant),
+      database: openDatabase('loki', { schema, migrations, modelClasses }, 'web'),
+    });
     const phone = openDevice('phone', { tenantId: tenant, transport: server.transport(tenant) });
     const space = await web.adapters.space.create({ name: 'from the web', settings: { a: 1 } });
     const task = await web.adapters.task.create({ title: 'web task', spaceId: space.id, dueAt: new Date('2025-03-04T05:06:07.089Z') });

@@ -23,7 +23,12 @@ describe('client against the server on PostgreSQL', () => {
   it('round-trips values exactly, including a Decimal beyond double precision', async () => {
     const tenant = `pg${process.pid}`;
     const a = openDevice('A', { tenantId: tenant, transport: server.transport(tenant) });
-    const values = { title: 'exact', estimate: '12345678901234567890.123456789', bigCount: '-9223372036854775808', dueAt: new Date('2025-01-02T03:04:05.006Z') };
+    const values = {
+      title: 'exact',
+      estimate: '12345678901234567890.123456789',
+      bigCount: '-9223372036854775808',
+      dueAt: new Date('2025-01-02T03:04:05.006Z'),
+    };
     await a.adapters.task.create(values);
     expect((await a.engine.sync()).error).toBeNull();
     const b = openDevice('B', { tenantId: tenant, transport: server.transport(tenant) });

@@ -62,7 +62,10 @@ describe('graphql-codegen with the trackhub-sync preset', () => {
     const schema = join(dir, 'schema.graphql');
     writeFileSync(schema, readFileSync(schema, 'utf8').replace('strategy: SERVER_MERGE', 'strategy: SERVER_MERG'));
     copyFileSync(join(REPO, 'schema/directives.graphql'), join(dir, 'trackhub-sync.graphql'));
-    writeFileSync(join(dir, 'codegen.yml'), 'schema:\n  - schema.graphql\n  - trackhub-sync.graphql\ngenerates:\n  generated/:\n    preset: trackhub-sync/codegen-preset\n');
+    writeFileSync(
+      join(dir, 'codegen.yml'),
+      'schema:\n  - schema.graphql\n  - trackhub-sync.graphql\ngenerates:\n  generated/:\n    preset: trackhub-sync/codegen-preset\n',
+    );
 
     const codegen = runTool('graphql-codegen', ['--config', 'codegen.yml'], dir);
     expect(codegen.status).not.toBe(0);

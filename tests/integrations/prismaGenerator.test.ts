@@ -8,8 +8,7 @@ import { installInto, readTree, runTool, scratchInput } from './support';
 // write exactly the files `trackhub-sync generate` writes for the same schema.
 // (The golden runner pins the CLI's output; these tests pin integration == CLI.)
 
-const generatorBlock = (provider: string, output: string) =>
-  `\ngenerator sync {\n  provider = "${provider}"\n  output   = "${output}"\n}\n`;
+const generatorBlock = (provider: string, output: string) => `\ngenerator sync {\n  provider = "${provider}"\n  output   = "${output}"\n}\n`;
 
 describe('prisma generate with the trackhub-sync generator', () => {
   it('single file (provider "node …/bin/prisma-generator.mjs"): same tree as the CLI', () => {

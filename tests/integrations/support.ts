@@ -45,7 +45,11 @@ export function installInto(dir: string): void {
   const preset = './generator/integrations/codegen/preset.mjs';
   writeFileSync(
     join(self, 'package.json'),
-    JSON.stringify({ name: 'trackhub-sync', type: 'module', exports: { './codegen': preset, './codegen-preset': preset, './runtime/*': './runtime/*/index.ts' } }),
+    JSON.stringify({
+      name: 'trackhub-sync',
+      type: 'module',
+      exports: { './codegen': preset, './codegen-preset': preset, './runtime/*': './runtime/*/index.ts' },
+    }),
   );
   symlinkSync(join(REPO, 'bin/prisma-generator.mjs'), join(modules, '.bin/trackhub-sync-prisma'));
 }

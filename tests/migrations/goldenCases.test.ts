@@ -39,7 +39,9 @@ describe.each(migrationCases())('migration golden case %s', (name) => {
     const diagnosticsFile = join(GOLDEN_ROOT, name, 'diagnostics.txt');
     if (existsSync(diagnosticsFile)) {
       expect(replay.error).toBeInstanceOf(DiagnosticsError);
-      const shown = `${sortDiagnostics((replay.error as DiagnosticsError).diagnostics).map(formatDiagnostic).join('\n')}\n`;
+      const shown = `${sortDiagnostics((replay.error as DiagnosticsError).diagnostics)
+        .map(formatDiagnostic)
+        .join('\n')}\n`;
       expect(shown).toBe(readFileSync(diagnosticsFile, 'utf8'));
       return;
     }
@@ -50,7 +52,8 @@ describe.each(migrationCases())('migration golden case %s', (name) => {
     // The history the two runs appended to is the case's committed history, byte for byte.
     const committed = join(GOLDEN_ROOT, name, 'trackhub-sync/migrations');
     expect(listTree(replay.history)).toEqual(listTree(committed));
-    for (const path of listTree(committed)) expect(readFileSync(join(replay.history, path), 'utf8'), path).toBe(readFileSync(join(committed, path), 'utf8'));
+    for (const path of listTree(committed))
+      expect(readFileSync(join(replay.history, path), 'utf8'), path).toBe(readFileSync(join(committed, path), 'utf8'));
 
     const v1 = await load(join(work, 'code-v1'));
     const v2 = await load(join(work, 'code-v2'));
@@ -76,7 +79,10 @@ describe.each(migrationCases())('migration golden case %s', (name) => {
           const empty = now.isOptional ? null : { string: '', number: 0, boolean: false }[now.type];
           // A type change resets the stored value (the entity is re-pulled). Read the
           // column raw: WatermelonDB's sanitizer would hide a stale value of the old type.
-          if (now.type !== column.type) expect(rawColumn(file, table, renamed), `${table}.${renamed} reset`).toEqual(rows.size ? [...rows.keys()].map(() => (empty === false ? 0 : empty)) : []);
+          if (now.type !== column.type)
+            expect(rawColumn(file, table, renamed), `${table}.${renamed} reset`).toEqual(
+              rows.size ? [...rows.keys()].map(() => (empty === false ? 0 : empty)) : [],
+            );
           // A column that became required reads WatermelonDB's empty value where it held null.
           else expect(row![renamed], `${table}.${renamed}`).toEqual(seeded[column.name] ?? empty);
         }

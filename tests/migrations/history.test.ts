@@ -78,7 +78,9 @@ describe('the migration history outside the output folder', () => {
       const before = ws.outputBytes();
       const result = await ws.generate(2);
       expect(result.exitCode).toBe(2);
-      expect(result.stderr).toMatch(/TS302 the generated code is at local schema version 3 but the migration history trackhub-sync\/migrations\/ ends at version 2/);
+      expect(result.stderr).toMatch(
+        /TS302 the generated code is at local schema version 3 but the migration history trackhub-sync\/migrations\/ ends at version 2/,
+      );
       expect(ws.outputBytes()).toEqual(before);
       expect(Object.keys(ws.historyBytes())).toEqual(['0001.json', '0002.json']);
     } finally {
@@ -88,7 +90,7 @@ describe('the migration history outside the output folder', () => {
   });
 });
 
-describe('moving an earlier release\'s <out>/snapshots into the history', () => {
+describe("moving an earlier release's <out>/snapshots into the history", () => {
   /** The layout of releases before the history moved out: snapshots in gen/snapshots/, no manifest. */
   const oldLayout = (ws: MigrationWorkspace) => {
     mkdirSync(join(ws.out, 'snapshots'));
@@ -126,7 +128,9 @@ describe('moving an earlier release\'s <out>/snapshots into the history', () => 
     const before = ws.outputBytes();
     const result = await ws.generate(1);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('gen/snapshots/0002.json:1:1 TS300 snapshot of an earlier release that is not in the migration history trackhub-sync/migrations/');
+    expect(result.stderr).toContain(
+      'gen/snapshots/0002.json:1:1 TS300 snapshot of an earlier release that is not in the migration history trackhub-sync/migrations/',
+    );
     expect(ws.outputBytes()).toEqual(before);
   });
 });

@@ -63,7 +63,11 @@ beforeAll(async () => {
   // The backend is its own package (ESM) with Node's types, as a server project has them.
   writeFileSync(join(dir, 'package.json'), '{ "name": "backend", "private": true, "type": "module" }\n');
   npm(['install', '--save-dev', '--save-exact', '@types/node@20.19.43'], dir);
-  for (const args of [['init'], ['add-entity', 'Task', '--fields', 'title:String done:Boolean'], ['add-entity', 'Comment', '--fields', 'body:String task:Task?']]) {
+  for (const args of [
+    ['init'],
+    ['add-entity', 'Task', '--fields', 'title:String done:Boolean'],
+    ['add-entity', 'Comment', '--fields', 'body:String task:Task?'],
+  ]) {
     const result = run('npx', ['trackhub-sync', ...args], dir);
     expect(result.status, result.output).toBe(0);
   }
@@ -194,7 +198,11 @@ describe('web app from the packed tarball: vite build, headless Chromium', () =>
         page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 }).catch((error: unknown) => {
           throw new Error(`page not ready: ${String(error)}\n${[...errors, ...consoleErrors].join('\n')}`);
         });
-      type App = { add(t: string): Promise<void>; state(): Promise<{ tasks: { title: string; synced: boolean }[]; pending: number }>; sync(u: string): Promise<string> };
+      type App = {
+        add(t: string): Promise<void>;
+        state(): Promise<{ tasks: { title: string; synced: boolean }[]; pending: number }>;
+        sync(u: string): Promise<string>;
+      };
       const state = () => page.evaluate(() => (window as unknown as { app: App }).app.state());
       await page.goto(site.url);
       await ready();
@@ -210,10 +218,22 @@ describe('web app from the packed tarball: vite build, headless Chromium', () =>
       await browser.setOffline(false);
       await page.reload();
       await ready();
-      expect(await state()).toEqual({ tasks: [{ title: 'offline one', synced: false }, { title: 'offline two', synced: false }], pending: 2 });
+      expect(await state()).toEqual({
+        tasks: [
+          { title: 'offline one', synced: false },
+          { title: 'offline two', synced: false },
+        ],
+        pending: 2,
+      });
       await browser.unroute(syncServer);
       expect(await page.evaluate((server) => (window as unknown as { app: App }).app.sync(server), url)).toBe('ok');
-      expect(await state()).toEqual({ tasks: [{ title: 'offline one', synced: true }, { title: 'offline two', synced: true }], pending: 0 });
+      expect(await state()).toEqual({
+        tasks: [
+          { title: 'offline one', synced: true },
+          { title: 'offline two', synced: true },
+        ],
+        pending: 0,
+      });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
@@ -253,7 +273,26 @@ describe('React Native: Metro bundles the generated code and runtime/client for 
     );
     // React Native's Babel transformer reads the project's .babelrc (this project is ESM, so no babel.config.js).
     copyFileSync(join(dir, 'metro/.babelrc'), join(dir, '.babelrc'));
-    const bundle = run('npx', ['metro', 'build', 'metro/index.ts', '--platform', 'android', '--out', 'android.bundle.js', '--config', 'metro.config.cjs', '--dev', 'false', '--minify', 'false'], dir, { timeout: 280_000 });
+    const bundle = run(
+      'npx',
+      [
+        'metro',
+        'build',
+        'metro/index.ts',
+        '--platform',
+        'android',
+        '--out',
+        'android.bundle.js',
+        '--config',
+        'metro.config.cjs',
+        '--dev',
+        'false',
+        '--minify',
+        'false',
+      ],
+      dir,
+      { timeout: 280_000 },
+    );
     expect(bundle.status, bundle.output).toBe(0);
     const code = readFileSync(join(dir, 'android.bundle.js'), 'utf8');
     expect(code).toContain('trackhub_db_'); // runtime/client is in

@@ -76,7 +76,9 @@ export function setup(project: TestProject): void {
   const prebuilds = join(root, 'prebuilds');
   mkdirSync(prebuilds);
   npm(['install', '--save-exact', join(packDir, tarball), ...APP_TOOLS], app, localPrebuilds(prebuilds));
-  process.stderr.write(`tests/package: npm pack ${((packed - started) / 1000).toFixed(1)} s, install ${((Date.now() - packed) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `tests/package: npm pack ${((packed - started) / 1000).toFixed(1)} s, install ${((Date.now() - packed) / 1000).toFixed(1)} s\n`,
+  );
   project.provide('packDir', packDir);
   project.provide('packageApp', app);
 }

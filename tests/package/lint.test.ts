@@ -9,7 +9,12 @@ import { spawnSync } from 'node:child_process';
 // that the other tests install.
 
 function tool(name: string, args: string[]) {
-  const result = spawnSync(join(REPO, 'node_modules/.bin', name), args, { cwd: REPO, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  const result = spawnSync(join(REPO, 'node_modules/.bin', name), args, {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

@@ -42,7 +42,12 @@ export function run(command: string, args: readonly string[], cwd: string, optio
       ...options.env,
     },
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `$ ${command} ${args.join(' ')}\n${result.stdout}${result.stderr}${result.error ? String(result.error) : ''}` };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    output: `$ ${command} ${args.join(' ')}\n${result.stdout}${result.stderr}${result.error ? String(result.error) : ''}`,
+  };
 }
 
 /** Run `node file` (plain Node: no loader, no tsx). */

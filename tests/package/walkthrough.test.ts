@@ -14,7 +14,9 @@ describe('README walkthrough from the packed tarball', () => {
     const install = readmeBlock('install').trim().split('\n');
     expect(install.slice(0, 2)).toEqual(['npm init -y', 'npm pkg set type=module']);
     for (const line of install.filter((l) => l.startsWith('npm install'))) {
-      for (const spec of words(line).slice(2).filter((w) => !w.startsWith('-'))) {
+      for (const spec of words(line)
+        .slice(2)
+        .filter((w) => !w.startsWith('-'))) {
         const name = spec.replace(/(.)@.*$/, '$1');
         expect(installed.dependencies, `${name} (README step 1)`).toHaveProperty(name);
       }
@@ -22,13 +24,13 @@ describe('README walkthrough from the packed tarball', () => {
 
     const dir = appFolder('walkthrough');
     const commands = readmeBlock('commands').trim().split('\n');
-    expect(commands.map((c) => words(c).slice(0, c.includes('add-entity') ? 3 : 2).join(' '))).toEqual([
-      'npx trackhub-sync',
-      'npx trackhub-sync add-entity',
-      'npx trackhub-sync add-entity',
-      'npx trackhub-sync',
-      'npx trackhub-sync',
-    ]);
+    expect(
+      commands.map((c) =>
+        words(c)
+          .slice(0, c.includes('add-entity') ? 3 : 2)
+          .join(' '),
+      ),
+    ).toEqual(['npx trackhub-sync', 'npx trackhub-sync add-entity', 'npx trackhub-sync add-entity', 'npx trackhub-sync', 'npx trackhub-sync']);
     for (const command of commands) {
       const [tool, ...args] = words(command);
       const result = run(tool!, args, dir);
@@ -40,8 +42,8 @@ describe('README walkthrough from the packed tarball', () => {
 
     // The relation is real: a Prisma relation with its other side, and a belongs-to the client engine translates.
     const schema = readFileSync(join(dir, 'prisma/schema.prisma'), 'utf8');
-    expect(schema).toMatch(/model Comment \{[^}]*\n  task +Task\? +@relation\(fields: \[taskId\], references: \[id\]\)/);
-    expect(schema).toMatch(/model Task \{[^}]*\n  comments +Comment\[\]\n/);
+    expect(schema).toMatch(/model Comment \{[^}]*\n {2}task +Task\? +@relation\(fields: \[taskId\], references: \[id\]\)/);
+    expect(schema).toMatch(/model Task \{[^}]*\n {2}comments +Comment\[\]\n/);
     expect(readFileSync(join(dir, 'generated/client/registry.ts'), 'utf8')).toContain("belongsTo: [{ field: 'taskId', target: 'Task' }]");
     // The server's support models init wrote are the ones the server target emits.
     const serverModels = readFileSync(join(dir, 'generated/server/prisma/sync.prisma'), 'utf8');

@@ -28,7 +28,7 @@ describe('buf on the proto target output', () => {
     expect(Object.keys(run.edited).sort()).toEqual(['acme/notes/v1/note.proto', 'acme/tasks/v1/project.proto', 'acme/tasks/v1/task.proto']);
   });
 
-  it('the original files are lint-clean, so lint findings would be the editor\'s', () => {
+  it("the original files are lint-clean, so lint findings would be the editor's", () => {
     expect(buf(['lint'], original)).toEqual({ status: 0, output: '' });
   });
 
@@ -54,7 +54,7 @@ describe('buf on the proto target output', () => {
     expect(result.output).toContain('title');
   });
 
-  it('sync.proto sits in its package\'s folder and passes buf lint (STANDARD, no exceptions) and buf build', () => {
+  it("sync.proto sits in its package's folder and passes buf lint (STANDARD, no exceptions) and buf build", () => {
     // The output's proto/ folder is the module root: proto/trackhub/sync/v1/sync.proto.
     expect(run.syncProtoModulePath).toBe('trackhub/sync/v1/sync.proto');
     const module = bufModule();
@@ -63,7 +63,7 @@ describe('buf on the proto target output', () => {
     expect(buf(['build', '-o', 'sync.binpb'], module)).toEqual({ status: 0, output: '' });
   });
 
-  it('buf lint would catch sync.proto outside its package\'s folder (PACKAGE_DIRECTORY_MATCH is live)', () => {
+  it("buf lint would catch sync.proto outside its package's folder (PACKAGE_DIRECTORY_MATCH is live)", () => {
     const module = bufModule();
     writeInto(module, { 'sync.proto': run.syncProto });
     const result = buf(['lint'], module);
@@ -71,7 +71,7 @@ describe('buf on the proto target output', () => {
     expect(result.output).toContain('must be within a directory "trackhub/sync/v1"');
   });
 
-  it('the bundled example\'s edited core.proto and generated/proto lint (STANDARD, no exceptions) and build', () => {
+  it("the bundled example's edited core.proto and generated/proto lint (STANDARD, no exceptions) and build", () => {
     const module = bufModule();
     copyInto(module, fileURLToPath(new URL('../../examples/trackhub-core/proto', import.meta.url)));
     expect(buf(['lint'], module)).toEqual({ status: 0, output: '' });

@@ -85,10 +85,12 @@ describe('trackhub-sync generate with .proto inputs', () => {
     writeFileSync(path, readFileSync(path, 'utf8').replace('message SyncPullRequest {', 'message SyncPullRequest {{'));
     const result = await generate();
     expect(result.code).toBe(2);
-    expect(result.output).toMatch(/^generated\/proto\/trackhub\/sync\/v1\/sync\.proto:1:1 TS400 the existing proto\/trackhub\/sync\/v1\/sync\.proto does not parse/m);
+    expect(result.output).toMatch(
+      /^generated\/proto\/trackhub\/sync\/v1\/sync\.proto:1:1 TS400 the existing proto\/trackhub\/sync\/v1\/sync\.proto does not parse/m,
+    );
   });
 
-  it('proto.package must be a protobuf package (it names sync.proto\'s folder)', async () => {
+  it("proto.package must be a protobuf package (it names sync.proto's folder)", async () => {
     const config = JSON.parse(readFileSync(join(dir, 'trackhub-sync.config.json'), 'utf8')) as { proto: Record<string, unknown> };
     writeFileSync(join(dir, 'trackhub-sync.config.json'), JSON.stringify({ ...config, proto: { ...config.proto, package: '../escape' } }));
     const result = await generate();

@@ -31,7 +31,12 @@ describe('wire compatibility of edited messages (protobufjs)', () => {
     id: 't1',
     title: 'Write the report',
     priority: 2,
-    checklist: { items: [{ text: 'outline', done: true }, { text: 'draft', done: false }] },
+    checklist: {
+      items: [
+        { text: 'outline', done: true },
+        { text: 'draft', done: false },
+      ],
+    },
     recurrence: 'weekly',
     attributes: { color: 'red', area: 'ops' },
     named_items: { first: { text: 'outline', done: true } },

@@ -34,7 +34,9 @@ describe('sync.proto mirrors the GraphQL sync API', () => {
       .filter((t) => (isObjectType(t) && sdl.getQueryType()!.getFields()[`syncPull${t.name}`]) || (isInputObjectType(t) && t.name.endsWith('Data')))
       .map((t) => ({
         name: t.name,
-        graphql: Object.keys((t as { getFields: () => Record<string, unknown> }).getFields()).map(snakeCase).sort(),
+        graphql: Object.keys((t as { getFields: () => Record<string, unknown> }).getFields())
+          .map(snakeCase)
+          .sort(),
       }));
     expect(pairs.length).toBeGreaterThanOrEqual(9);
     for (const { name, graphql } of pairs) expect({ name, fields: fieldsOf(name) }).toEqual({ name, fields: graphql });

@@ -60,7 +60,11 @@ describe('sync.proto numbering across schema changes', () => {
   const configure = (dir: string, proto: Record<string, unknown>) =>
     writeFileSync(
       join(dir, 'trackhub-sync.config.json'),
-      JSON.stringify({ schema: 'schema.graphql', targets: { watermelon: false, client: false, server: false }, proto: { files: ['protos'], ...proto } }),
+      JSON.stringify({
+        schema: 'schema.graphql',
+        targets: { watermelon: false, client: false, server: false },
+        proto: { files: ['protos'], ...proto },
+      }),
     );
 
   /** Run `generate`; returns the output's proto/ tree (path -> text). */

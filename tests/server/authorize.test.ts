@@ -22,7 +22,11 @@ it('a custom authorize hook refuses reads and writes per record, tenant isolatio
   const t = tenant('authz');
   const [locked, hidden, denied] = await h.push(
     'Space',
-    [item('create', { data: { name: 'locked' } }), item('create', { data: { name: 'hidden' } }), item('create', { data: { name: 'forbidden name' } })],
+    [
+      item('create', { data: { name: 'locked' } }),
+      item('create', { data: { name: 'hidden' } }),
+      item('create', { data: { name: 'forbidden name' } }),
+    ],
     t,
   );
   expect([locked!.success, hidden!.success, denied!.errorCode]).toEqual([true, true, 'FORBIDDEN']);

@@ -50,7 +50,11 @@ function defineExactMergeTests(name: string, open: () => Promise<{ db: ExampleDa
     });
 
     async function gql<T>(query: string, variables: object, t: string): Promise<T> {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant': t }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tenant': t },
+        body: JSON.stringify({ query, variables }),
+      });
       const body = (await response.json()) as { data: T; errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data;

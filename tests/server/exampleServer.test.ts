@@ -37,7 +37,10 @@ it('the example server starts from the command line, serves the sync API and sto
         errors?: { extensions?: { code?: string } }[];
       };
     };
-    const pushed = await post('mutation { syncPushSpace(items: [{ opId: "op-1", op: create, clientId: "c-1", data: { name: "hello" } }]) { success } }', 'Bearer dev:t1:u1');
+    const pushed = await post(
+      'mutation { syncPushSpace(items: [{ opId: "op-1", op: create, clientId: "c-1", data: { name: "hello" } }]) { success } }',
+      'Bearer dev:t1:u1',
+    );
     expect(pushed.data).toEqual({ syncPushSpace: [{ success: true }] });
     const pulled = await post('{ syncPullSpace { items { name tenantId } hasMore } }', 'Bearer dev:t1:u1');
     expect(pulled.data).toEqual({ syncPullSpace: { items: [{ name: 'hello', tenantId: 't1' }], hasMore: false } });

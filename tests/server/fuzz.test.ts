@@ -38,8 +38,56 @@ function prng(seed: number) {
 }
 type Rng = ReturnType<typeof prng>;
 
-const ODD_STRINGS = ['', ' ', 'a\u0000b', 'lone\ud800', '\udc00tail', '\ud83d', 'ok 😀', '\u202eRTL', 'e\u0301', '\uffff\ufffe', '\\"\'', '${x}', 'null', '1.5', '1e5', '-0', '9'.repeat(30)];
-const FIELD_NAMES = ['name', 'title', 'settings', 'viewCount', 'bigCount', 'estimate', 'dueAt', 'createdAt', 'attachment', 'ratio', 'priority', 'done', 'labels', 'history', 'score', 'owner', 'spaceId', 'memberCount', 'secret', 'syncSeq', 'version', 'tenantId', 'clientId', '__proto__', 'constructor', 'x\u0000', '\ud800', '', 'a'.repeat(300)];
+const ODD_STRINGS = [
+  '',
+  ' ',
+  'a\u0000b',
+  'lone\ud800',
+  '\udc00tail',
+  '\ud83d',
+  'ok 😀',
+  '\u202eRTL',
+  'e\u0301',
+  '\uffff\ufffe',
+  '\\"\'',
+  '${x}',
+  'null',
+  '1.5',
+  '1e5',
+  '-0',
+  '9'.repeat(30),
+];
+const FIELD_NAMES = [
+  'name',
+  'title',
+  'settings',
+  'viewCount',
+  'bigCount',
+  'estimate',
+  'dueAt',
+  'createdAt',
+  'attachment',
+  'ratio',
+  'priority',
+  'done',
+  'labels',
+  'history',
+  'score',
+  'owner',
+  'spaceId',
+  'memberCount',
+  'secret',
+  'syncSeq',
+  'version',
+  'tenantId',
+  'clientId',
+  '__proto__',
+  'constructor',
+  'x\u0000',
+  '\ud800',
+  '',
+  'a'.repeat(300),
+];
 
 function deepValue(rng: Rng, depth: number): unknown {
   let v: unknown = rng.pick([1, 'leaf', null, true]);
@@ -60,7 +108,15 @@ function randomValue(rng: Rng, budget = 3): unknown {
     case 4:
       return 'x'.repeat(rng.pick([1_000, 100_000]));
     case 5:
-      return rng.pick(['2025-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '10000-01-01T00:00:00Z', '2025-13-01T00:00:00Z', '2025-02-29T00:00:00Z', 'yesterday']);
+      return rng.pick([
+        '2025-01-01T00:00:00.000Z',
+        '0000-01-01T00:00:00.000Z',
+        '9999-12-31T23:59:59.999Z',
+        '10000-01-01T00:00:00Z',
+        '2025-13-01T00:00:00Z',
+        '2025-02-29T00:00:00Z',
+        'yesterday',
+      ]);
     case 6:
       return rng.pick(['9223372036854775807', '9223372036854775808', '1.5', 'abc', '1e5', '-', '00012']);
     case 7:
@@ -141,7 +197,16 @@ async function fuzz(h: Harness, seed: number) {
   // Records the random updates and deletes may hit (never checked for content).
   const victims: Record<string, string[]> = {};
   for (const entity of Object.keys(GOOD)) {
-    const created = await h.push(entity, [0, 1, 2].map((i) => ({ opId: `v-${seed}-${entity}-${i}`, op: 'create', clientId: `vc-${seed}-${entity}-${i}`, data: GOOD[entity]!(`victim-${seed}-${i}`) })), t);
+    const created = await h.push(
+      entity,
+      [0, 1, 2].map((i) => ({
+        opId: `v-${seed}-${entity}-${i}`,
+        op: 'create',
+        clientId: `vc-${seed}-${entity}-${i}`,
+        data: GOOD[entity]!(`victim-${seed}-${i}`),
+      })),
+      t,
+    );
     victims[entity] = created.map((r) => r.id!);
   }
   let items = 0;
@@ -201,7 +266,9 @@ async function runSeeds(h: Harness) {
     totals.items += items;
     totals.goods += goods;
   }
-  console.log(`push fuzz on ${h.dialect}: ${totals.seeds} seeds (${SEEDS[0]}-${SEEDS.at(-1)}), ${totals.batches} batches, ${totals.items} items (${totals.goods} good), no INTERNAL, no good item lost; results ${JSON.stringify(codes)}`);
+  console.log(
+    `push fuzz on ${h.dialect}: ${totals.seeds} seeds (${SEEDS[0]}-${SEEDS.at(-1)}), ${totals.batches} batches, ${totals.items} items (${totals.goods} good), no INTERNAL, no good item lost; results ${JSON.stringify(codes)}`,
+  );
   for (const key of Object.keys(codes)) delete codes[key];
 }
 
@@ -212,22 +279,30 @@ describe('push fuzz: random bad items never fail a batch, never cost a good item
   let pg: PostgresServer | undefined;
   afterAll(() => pg?.stop());
 
-  it('on SQLite', async () => {
-    const h = await startHarness({ kind: 'sqlite' });
-    try {
-      await runSeeds(h);
-    } finally {
-      await h.close();
-    }
-  }, TIMEOUT);
+  it(
+    'on SQLite',
+    async () => {
+      const h = await startHarness({ kind: 'sqlite' });
+      try {
+        await runSeeds(h);
+      } finally {
+        await h.close();
+      }
+    },
+    TIMEOUT,
+  );
 
-  it('on PostgreSQL', async () => {
-    pg = await startPostgres();
-    const h = await startHarness({ kind: 'postgresql', url: await pg.createDatabase(`fuzz_${process.pid}`) });
-    try {
-      await runSeeds(h);
-    } finally {
-      await h.close();
-    }
-  }, TIMEOUT);
+  it(
+    'on PostgreSQL',
+    async () => {
+      pg = await startPostgres();
+      const h = await startHarness({ kind: 'postgresql', url: await pg.createDatabase(`fuzz_${process.pid}`) });
+      try {
+        await runSeeds(h);
+      } finally {
+        await h.close();
+      }
+    },
+    TIMEOUT,
+  );
 });

@@ -24,7 +24,13 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
     });
 
     /** Push `[good, bad, good]`; the bad one must fail alone, non-retryably, naming `field`; the good ones land once. */
-    const expectFailsAlone = async (entity: string, good: (n: number) => Record<string, unknown>, bad: Record<string, unknown>, field: string, key: string) => {
+    const expectFailsAlone = async (
+      entity: string,
+      good: (n: number) => Record<string, unknown>,
+      bad: Record<string, unknown>,
+      field: string,
+      key: string,
+    ) => {
       const t = tenant('alone');
       const results = await h.push(entity, [item('create', { data: good(1) }), item('create', { data: bad }), item('create', { data: good(3) })], t);
       expect(results[0]!.success, JSON.stringify(results[0])).toBe(true);
@@ -46,14 +52,28 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
       const t = tenant('typed-bigint');
       const typed = await h.gql<{ syncPushTask: SyncResultItem[] }>(
         `mutation($items: [TaskPushItem!]!) { syncPushTask(items: $items) { success errorCode errorMessage } }`,
-        { items: [item('create', { data: { title: 'good 1' } }), item('create', { data: { title: 'bad', bigCount: '1.5' } }), item('create', { data: { title: 'good 3' } })] },
+        {
+          items: [
+            item('create', { data: { title: 'good 1' } }),
+            item('create', { data: { title: 'bad', bigCount: '1.5' } }),
+            item('create', { data: { title: 'good 3' } }),
+          ],
+        },
         t,
       );
       expect(typed.errors).toBeUndefined();
       expect(typed.data!.syncPushTask.map((r) => r.errorCode)).toEqual([null, 'VALIDATION', null]);
       expect((await h.pullAll('Task', t)).items).toHaveLength(2);
       // The edges of the 64-bit and 32-bit columns are stored exactly.
-      const [max, min, int] = await h.push('Task', [item('create', { data: { title: 'max', bigCount: '9223372036854775807' } }), item('create', { data: { title: 'min', bigCount: '-9223372036854775808' } }), item('create', { data: { title: 'x' } })], t);
+      const [max, min, int] = await h.push(
+        'Task',
+        [
+          item('create', { data: { title: 'max', bigCount: '9223372036854775807' } }),
+          item('create', { data: { title: 'min', bigCount: '-9223372036854775808' } }),
+          item('create', { data: { title: 'x' } }),
+        ],
+        t,
+      );
       expect([max, min, int].every((r) => r!.success)).toBe(true);
       await expectFailsAlone('Space', (n) => ({ name: `good ${n}` }), { name: 'bad', viewCount: 2 ** 31 }, 'viewCount', 'name');
     });
@@ -71,14 +91,20 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
       expect(accepted!.success, JSON.stringify(accepted)).toBe(true);
       expect((await h.pullAll('Space', t)).items[0]!.settings).toEqual(ok);
       // A deep `base` (only compared, never stored) is bounded the same way.
-      const [badBase] = await h.push('Space', [item('update', { id: accepted!.id, baseVersion: 1, updatedAt: isoIn(0), data: { name: 'x' }, base: { settings: deep } })], t);
+      const [badBase] = await h.push(
+        'Space',
+        [item('update', { id: accepted!.id, baseVersion: 1, updatedAt: isoIn(0), data: { name: 'x' }, base: { settings: deep } })],
+        t,
+      );
       expect(badBase).toMatchObject({ success: false, errorCode: 'VALIDATION' });
 
       const literal = `${'['.repeat(50_000)}1${']'.repeat(50_000)}`;
       const response = await fetch(h.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer dev:t1:u' },
-        body: JSON.stringify({ query: `mutation { syncPush(entity: "Space", items: [{ opId: "x", op: "create", clientId: "c", data: { name: "n", settings: ${literal} } }]) { success } }` }),
+        body: JSON.stringify({
+          query: `mutation { syncPush(entity: "Space", items: [{ opId: "x", op: "create", clientId: "c", data: { name: "n", settings: ${literal} } }]) { success } }`,
+        }),
       });
       expect(response.status).toBeLessThan(500);
       const body = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
@@ -133,15 +159,23 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
       // Well-formed astral characters (a surrogate pair) and the edge years are stored unchanged.
       const t = tenant('unicode');
       const title = 'emoji 😀 𝄞 ok';
-      const [ok] = await h.push('Task', [item('create', { data: { title, dueAt: '0001-01-01T00:00:00.000Z', createdAt: '9999-12-31T23:59:59.999Z' } })], t);
+      const [ok] = await h.push(
+        'Task',
+        [item('create', { data: { title, dueAt: '0001-01-01T00:00:00.000Z', createdAt: '9999-12-31T23:59:59.999Z' } })],
+        t,
+      );
       expect(ok!.success, JSON.stringify(ok)).toBe(true);
-      expect((await h.pullAll('Task', t)).items[0]).toMatchObject({ title, dueAt: '0001-01-01T00:00:00.000Z', createdAt: '9999-12-31T23:59:59.999Z' });
+      expect((await h.pullAll('Task', t)).items[0]).toMatchObject({
+        title,
+        dueAt: '0001-01-01T00:00:00.000Z',
+        createdAt: '9999-12-31T23:59:59.999Z',
+      });
       // Ids of the envelope are checked too.
       const [badOp] = await h.push('Task', [{ ...item('create', { data: task(1) }), clientId: 'c\u0000' }], t);
       expect(badOp).toMatchObject({ success: false, errorCode: 'VALIDATION' });
     });
 
-    it('#13.6 an operation id reused for another entity never returns the other entity\'s result', async () => {
+    it("#13.6 an operation id reused for another entity never returns the other entity's result", async () => {
       const t = tenant('opscope');
       const opId = `shared-${t}`;
       const [space] = await h.push('Space', [{ ...item('create', { data: { name: 's' } }), opId }], t);
@@ -154,7 +188,7 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
       expect(again).toEqual(taskResult);
     });
 
-    it('#13.7 results echo clientId consistently: a conflict on an update sent by id carries the record\'s clientId', async () => {
+    it("#13.7 results echo clientId consistently: a conflict on an update sent by id carries the record's clientId", async () => {
       const t = tenant('echo');
       const create = item('create', { data: { title: 'a' } });
       const [created] = await h.push('Task', [create], t);
@@ -175,14 +209,28 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
       const t = tenant('late-copy');
       const [g] = await h.push('Group', [item('create', { data: { name: 'g', score: 0, owner: 'ann' } })], t);
       // Device A changes the manual field first.
-      const [a] = await h.push('Group', [item('update', { id: g!.id, baseVersion: 1, updatedAt: isoIn(0), data: { owner: 'bob' }, base: { owner: 'ann' } })], t);
+      const [a] = await h.push(
+        'Group',
+        [item('update', { id: g!.id, baseVersion: 1, updatedAt: isoIn(0), data: { owner: 'bob' }, base: { owner: 'ann' } })],
+        t,
+      );
       expect(a).toMatchObject({ success: true, version: 2 });
       // Device B, from version 1: owner changed and score +5 → field conflict, nothing applied.
-      const stale = item('update', { id: g!.id, baseVersion: 1, updatedAt: isoIn(0), data: { owner: 'carl', score: 5 }, base: { owner: 'ann', score: 0 } });
+      const stale = item('update', {
+        id: g!.id,
+        baseVersion: 1,
+        updatedAt: isoIn(0),
+        data: { owner: 'carl', score: 5 },
+        base: { owner: 'ann', score: 0 },
+      });
       const [refused] = await h.push('Group', [stale], t);
       expect(refused).toMatchObject({ success: false, errorCode: 'CONFLICT', conflict: { conflictType: 'FIELD_CONFLICT' } });
       // B resolves (keep local) and re-pushes under a new operation id, based on the server's version.
-      const [resolved] = await h.push('Group', [item('update', { id: g!.id, baseVersion: 2, updatedAt: isoIn(0), data: { owner: 'carl', score: 5 }, base: { owner: 'bob', score: 0 } })], t);
+      const [resolved] = await h.push(
+        'Group',
+        [item('update', { id: g!.id, baseVersion: 2, updatedAt: isoIn(0), data: { owner: 'carl', score: 5 }, base: { owner: 'bob', score: 0 } })],
+        t,
+      );
       expect(resolved).toMatchObject({ success: true, version: 3 });
       // A late copy of the first request (a retrying proxy, a duplicated POST) arrives now.
       const [late] = await h.push('Group', [stale], t);
@@ -217,7 +265,9 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
       const t = tenant('classify');
       const ddl =
         h.dialect === 'sqlite'
-          ? [`CREATE TRIGGER IF NOT EXISTS task_unique_title BEFORE INSERT ON "Task" WHEN NEW."title" = 'dup' AND EXISTS (SELECT 1 FROM "Task" WHERE "title" = 'dup') BEGIN SELECT RAISE(ABORT, 'duplicate'); END`]
+          ? [
+              `CREATE TRIGGER IF NOT EXISTS task_unique_title BEFORE INSERT ON "Task" WHEN NEW."title" = 'dup' AND EXISTS (SELECT 1 FROM "Task" WHERE "title" = 'dup') BEGIN SELECT RAISE(ABORT, 'duplicate'); END`,
+            ]
           : [
               `CREATE UNIQUE INDEX IF NOT EXISTS task_unique_dup ON "Task" ("title") WHERE "title" = 'dup'`,
               `CREATE OR REPLACE FUNCTION task_flaky() RETURNS trigger AS $$ BEGIN IF NEW."title" = 'flaky' THEN RAISE EXCEPTION 'try again' USING ERRCODE = 'serialization_failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
@@ -225,13 +275,21 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
             ];
       for (const statement of ddl) await h.db.prisma.$executeRawUnsafe(statement);
       await h.push('Task', [item('create', { data: { title: 'dup' } })], tenant('classify-first'));
-      const results = await h.push('Task', [item('create', { data: { title: 'a' } }), item('create', { data: { title: 'dup' } }), item('create', { data: { title: 'b' } })], t);
+      const results = await h.push(
+        'Task',
+        [item('create', { data: { title: 'a' } }), item('create', { data: { title: 'dup' } }), item('create', { data: { title: 'b' } })],
+        t,
+      );
       expect(results.map((r) => r.errorCode)).toEqual([null, 'VALIDATION', null]);
       expect(results[1]!.errorMessage).toMatch(/^the database refused this item/);
       if (h.dialect === 'postgresql') {
         expect(results[1]!.errorMessage).toMatch(/unique constraint \(SQLSTATE 23505\)/);
         const flakyItem = item('create', { data: { title: 'flaky' } });
-        const [x, flaky, y] = await h.push('Task', [item('create', { data: { title: 'x' } }), flakyItem, item('create', { data: { title: 'y' } })], t);
+        const [x, flaky, y] = await h.push(
+          'Task',
+          [item('create', { data: { title: 'x' } }), flakyItem, item('create', { data: { title: 'y' } })],
+          t,
+        );
         expect([x!.success, y!.success]).toEqual([true, true]);
         expect(flaky).toMatchObject({ success: false, errorCode: 'INTERNAL' });
         expect(flaky!.errorMessage).toMatch(/^temporary database failure \(SQLSTATE 40001\); retry$/);
@@ -241,7 +299,9 @@ export function defineHardeningTests(name: string, target: () => Promise<Target>
         expect(retried).toMatchObject({ success: true, version: 1 });
       }
       for (const r of results) expect(r.errorMessage ?? '').not.toMatch(/INSERT|SELECT|Raw query|duplicate key/i);
-      expect((await h.pullAll('Task', t)).items.map((i) => i.title).sort()).toEqual(h.dialect === 'postgresql' ? ['a', 'b', 'flaky', 'x', 'y'] : ['a', 'b']);
+      expect((await h.pullAll('Task', t)).items.map((i) => i.title).sort()).toEqual(
+        h.dialect === 'postgresql' ? ['a', 'b', 'flaky', 'x', 'y'] : ['a', 'b'],
+      );
     });
   });
 }

@@ -22,7 +22,12 @@ export interface Harness {
   push(entity: string, items: Record<string, unknown>[], tenant?: string): Promise<SyncResultItem[]>;
   pull(entity: string, args?: { cursor?: string | null; since?: string; limit?: number }, tenant?: string): Promise<SyncPullResponse>;
   /** Pull every page from the start (or a cursor) until hasMore is false. */
-  pullAll(entity: string, tenant: string, cursor?: string | null, limit?: number): Promise<{ items: Record<string, unknown>[]; deletedIds: string[]; cursor: string; pages: number }>;
+  pullAll(
+    entity: string,
+    tenant: string,
+    cursor?: string | null,
+    limit?: number,
+  ): Promise<{ items: Record<string, unknown>[]; deletedIds: string[]; cursor: string; pages: number }>;
   close(): Promise<void>;
 }
 

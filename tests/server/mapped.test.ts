@@ -44,7 +44,11 @@ afterAll(async () => {
 });
 
 async function gql<T>(query: string, variables: object, t: string): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant': t }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenant': t },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data: T; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -56,15 +60,32 @@ type Pull = { syncPullBoard: { items: Record<string, unknown>[]; deletedIds: str
 
 it('round-trips mapped columns, scalar lists and Json, and merges a union list from two clients', async () => {
   const t = tenant('mapped');
-  const data = { title: 'board', tags: ['a', 'b'], scores: [1, 2], reminders: ['2025-03-04T05:06:07.890Z'], levels: ['LOW', 'HIGH'], meta: { x: [1, { y: null }] } };
-  const { syncPushBoard: [created] } = await gql<{ syncPushBoard: { success: boolean; id: string; errorMessage: string | null }[] }>(PUSH, { items: [item('create', { data })] }, t);
+  const data = {
+    title: 'board',
+    tags: ['a', 'b'],
+    scores: [1, 2],
+    reminders: ['2025-03-04T05:06:07.890Z'],
+    levels: ['LOW', 'HIGH'],
+    meta: { x: [1, { y: null }] },
+  };
+  const {
+    syncPushBoard: [created],
+  } = await gql<{ syncPushBoard: { success: boolean; id: string; errorMessage: string | null }[] }>(PUSH, { items: [item('create', { data })] }, t);
   expect(created!.success, created!.errorMessage ?? '').toBe(true);
   const first = await gql<Pull>(PULL, {}, t);
   expect(first.syncPullBoard.items).toEqual([{ id: created!.id, ...data, hits: 0, version: 1 }]);
 
   const base = { tags: ['a', 'b'], hits: 0 };
-  const a = await gql<{ syncPushBoard: { success: boolean }[] }>(PUSH, { items: [item('update', { id: created!.id, baseVersion: 1, updatedAt: isoIn(0), data: { tags: ['a', 'b', 'c'], hits: 2 }, base })] }, t);
-  const b = await gql<{ syncPushBoard: { success: boolean }[] }>(PUSH, { items: [item('update', { id: created!.id, baseVersion: 1, updatedAt: isoIn(0), data: { tags: ['b', 'd'], hits: 5 }, base })] }, t);
+  const a = await gql<{ syncPushBoard: { success: boolean }[] }>(
+    PUSH,
+    { items: [item('update', { id: created!.id, baseVersion: 1, updatedAt: isoIn(0), data: { tags: ['a', 'b', 'c'], hits: 2 }, base })] },
+    t,
+  );
+  const b = await gql<{ syncPushBoard: { success: boolean }[] }>(
+    PUSH,
+    { items: [item('update', { id: created!.id, baseVersion: 1, updatedAt: isoIn(0), data: { tags: ['b', 'd'], hits: 5 }, base })] },
+    t,
+  );
   expect([a.syncPushBoard[0]!.success, b.syncPushBoard[0]!.success]).toEqual([true, true]);
   const merged = await gql<Pull>(PULL, { cursor: first.syncPullBoard.cursor }, t);
   expect(merged.syncPullBoard.items[0]).toMatchObject({ tags: ['b', 'c', 'd'], hits: 7, version: 3 });
@@ -80,7 +101,17 @@ it('round-trips mapped columns, scalar lists and Json, and merges a union list f
   // uuid, timestamptz and varchar columns take the set-based update too.
   const edited = await gql<{ syncPushCard: { success: boolean; errorMessage: string | null }[] }>(
     CARD_PUSH,
-    { items: [item('update', { id: cardId, baseVersion: 1, updatedAt: isoIn(0), data: { dueOn: '2026-01-02T03:04:05.678Z', code: 'B-2' }, base: { dueOn: '2025-06-07T08:09:10.123Z', code: 'A-1' } })] },
+    {
+      items: [
+        item('update', {
+          id: cardId,
+          baseVersion: 1,
+          updatedAt: isoIn(0),
+          data: { dueOn: '2026-01-02T03:04:05.678Z', code: 'B-2' },
+          base: { dueOn: '2025-06-07T08:09:10.123Z', code: 'A-1' },
+        }),
+      ],
+    },
     t,
   );
   expect(edited.syncPushCard[0]!.success, edited.syncPushCard[0]!.errorMessage ?? '').toBe(true);
@@ -91,7 +122,10 @@ it('round-trips mapped columns, scalar lists and Json, and merges a union list f
   expect(card).toEqual([{ board_ref: created!.id, id: cardId, due_on: new Date('2026-01-02T03:04:05.678Z'), code: 'B-2', type: 'uuid' }]);
   const pulledCards = await gql<{ syncPullCard: { items: Record<string, unknown>[] } }>(`query { syncPullCard { items { id dueOn code } } }`, {}, t);
   expect(pulledCards.syncPullCard.items).toEqual([{ id: cardId, dueOn: '2026-01-02T03:04:05.678Z', code: 'B-2' }]);
-  const board = await db.prisma.$queryRawUnsafe<{ board_title: string; sync_seq: bigint }[]>(`SELECT "board_title", "sync_seq" FROM "boards" WHERE "tenant_id" = $1`, t);
+  const board = await db.prisma.$queryRawUnsafe<{ board_title: string; sync_seq: bigint }[]>(
+    `SELECT "board_title", "sync_seq" FROM "boards" WHERE "tenant_id" = $1`,
+    t,
+  );
   expect(board[0]!.board_title).toBe('board');
   expect(BigInt(board[0]!.sync_seq)).toBe(3n);
 

@@ -41,7 +41,11 @@ describe('pull cursor under concurrent writers (PostgreSQL)', () => {
       const mine: { id: string; version: number }[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const creates = Array.from({ length: 3 }, (_, i) => item('create', { data: { name: `w${w}-r${round}-${i}` } }));
-        const updates = mine.slice(-2).map((r) => item('update', { id: r.id, baseVersion: r.version, updatedAt: new Date().toISOString(), data: { description: `w${w} r${round}` } }));
+        const updates = mine
+          .slice(-2)
+          .map((r) =>
+            item('update', { id: r.id, baseVersion: r.version, updatedAt: new Date().toISOString(), data: { description: `w${w} r${round}` } }),
+          );
         const results = await h.push('Space', [...creates, ...updates], t);
         for (const r of results) {
           expect(r.success, JSON.stringify(r)).toBe(true);
@@ -75,7 +79,7 @@ describe('pull cursor under concurrent writers (PostgreSQL)', () => {
     await readerDone;
 
     expect(committed.size).toBe(WRITERS * ROUNDS * 3);
-    expect(pages).toBeGreaterThan(WRITERS * ROUNDS / 2);
+    expect(pages).toBeGreaterThan((WRITERS * ROUNDS) / 2);
     expect(new Map([...seen].sort())).toEqual(new Map([...committed].sort()));
   });
 });

@@ -16,7 +16,16 @@ import { interopDefault } from '../../runtime/client/interop';
 import { GraphqlTransport, SyncEngine, listQueue, type WireRecord } from '../../runtime/client/index';
 import { createAdapters, registry } from '../golden/relations/expected/client/index';
 import { createResolvers, typeDefs } from '../golden/relations/expected/server';
-import { migrations, modelClasses, schema, type Org, type Settings, type Space, type Task, type User } from '../golden/relations/expected/watermelon/index';
+import {
+  migrations,
+  modelClasses,
+  schema,
+  type Org,
+  type Settings,
+  type Space,
+  type Task,
+  type User,
+} from '../golden/relations/expected/watermelon/index';
 import { pullAll } from '../client/support/server';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 
@@ -42,7 +51,10 @@ interface Served {
 
 async function serve(db: ExampleDatabase): Promise<Served> {
   const yoga = createYoga<object, { auth: SyncAuth | null }>({
-    schema: createSchema({ typeDefs, resolvers: createResolvers<{ auth: SyncAuth | null }>({ prisma: db.prisma, dialect: db.dialect, getAuth: (c) => c.auth }) }),
+    schema: createSchema({
+      typeDefs,
+      resolvers: createResolvers<{ auth: SyncAuth | null }>({ prisma: db.prisma, dialect: db.dialect, getAuth: (c) => c.auth }),
+    }),
     context: ({ request }) => ({ auth: { tenantId: request.headers.get('x-tenant') ?? '', userId: 'u' } }),
     logging: false,
   });
@@ -98,7 +110,14 @@ describe.each(['sqlite', 'postgresql'] as const)('relations golden case on %s', 
     const bob = await a.adapters.user.create({ email: 'bob@example.com' });
     await a.adapters.profile.create({ userId: alice.id, bio: 'hi' });
     const list = await a.adapters.taskCollection.create({ title: 'inbox' });
-    const task = await a.adapters.task.create({ title: 't', table: 'kitchen', spaceId: child.id, assigneeId: alice.id, reporterId: bob.id, collectionId: list.id });
+    const task = await a.adapters.task.create({
+      title: 't',
+      table: 'kitchen',
+      spaceId: child.id,
+      assigneeId: alice.id,
+      reporterId: bob.id,
+      collectionId: list.id,
+    });
     // The cycle: Org first (no settings yet), Settings pointing at it, then Org pointing back.
     const org = await a.adapters.org.create({ name: 'acme' });
     const settings = await a.adapters.settings.create({ theme: 'dark', orgId: org.id });
@@ -118,14 +137,22 @@ describe.each(['sqlite', 'postgresql'] as const)('relations golden case on %s', 
     expect(spaces.get(serverId(root))!.visibility).toBe('PRIVATE');
     expect(spaces.get(serverId(child))!.visibility).toBe('OPEN');
     const stored = await served.db.prisma.$queryRawUnsafe<{ visibility: string }[]>(
-      provider === 'postgresql' ? `SELECT "visibility"::text AS visibility FROM "Space" WHERE "id" = $1` : `SELECT "visibility" FROM "Space" WHERE "id" = ?`,
+      provider === 'postgresql'
+        ? `SELECT "visibility"::text AS visibility FROM "Space" WHERE "id" = $1`
+        : `SELECT "visibility" FROM "Space" WHERE "id" = ?`,
       serverId(root),
     );
     expect(stored).toEqual([{ visibility: 'private' }]);
     const [onServerTask] = await pullAll(t, 'Task');
     // A required @updatedAt column other than the base field: stamped by the server's SQL.
     expect(Date.parse(String(onServerTask!.touchedAt))).toBeGreaterThan(Date.now() - 600_000);
-    expect(onServerTask).toMatchObject({ assigneeId: serverId(alice), reporterId: serverId(bob), spaceId: serverId(child), collectionId: serverId(list), table: 'kitchen' });
+    expect(onServerTask).toMatchObject({
+      assigneeId: serverId(alice),
+      reporterId: serverId(bob),
+      spaceId: serverId(child),
+      collectionId: serverId(list),
+      table: 'kitchen',
+    });
     const [onServerOrg] = await pullAll(t, 'Org');
     const [onServerSettings] = await pullAll(t, 'Settings');
     expect(onServerOrg!.settingsId).toBe(serverId(settings));

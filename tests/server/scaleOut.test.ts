@@ -92,15 +92,40 @@ it('two server processes on one PostgreSQL database: concurrent writers on both,
     for (let round = 0; round < ROUNDS; round++) {
       const now = new Date().toISOString();
       const items = [
-        ...Array.from({ length: 3 }, (_, i) => ({ opId: `w${w}-${++op}`, op: 'create', clientId: `c-${w}-${round}-${i}`, data: { name: `w${w} r${round} ${i}` } })),
-        ...mine.slice(-2).map((r) => ({ opId: `w${w}-${++op}`, op: 'update', id: r.id, baseVersion: r.version, updatedAt: now, data: { description: `w${w} r${round}` } })),
-        ...(round % 3 === 2 && mine.length > 3 ? [{ opId: `w${w}-${++op}`, op: 'delete', id: mine[0]!.id, baseVersion: mine[0]!.version, updatedAt: now }] : []),
+        ...Array.from({ length: 3 }, (_, i) => ({
+          opId: `w${w}-${++op}`,
+          op: 'create',
+          clientId: `c-${w}-${round}-${i}`,
+          data: { name: `w${w} r${round} ${i}` },
+        })),
+        ...mine
+          .slice(-2)
+          .map((r) => ({
+            opId: `w${w}-${++op}`,
+            op: 'update',
+            id: r.id,
+            baseVersion: r.version,
+            updatedAt: now,
+            data: { description: `w${w} r${round}` },
+          })),
+        ...(round % 3 === 2 && mine.length > 3
+          ? [{ opId: `w${w}-${++op}`, op: 'delete', id: mine[0]!.id, baseVersion: mine[0]!.version, updatedAt: now }]
+          : []),
       ];
-      const { syncPush } = await gql<{ syncPush: { id: string; success: boolean; errorCode: string | null; version: number }[] }>(server.url, PUSH, { items }, t);
+      const { syncPush } = await gql<{ syncPush: { id: string; success: boolean; errorCode: string | null; version: number }[] }>(
+        server.url,
+        PUSH,
+        { items },
+        t,
+      );
       syncPush.forEach((r, i) => {
         expect(r.success, JSON.stringify(r)).toBe(true);
         const sent = items[i]!;
-        if (sent.op === 'delete') mine.splice(mine.findIndex((m) => m.id === r.id), 1);
+        if (sent.op === 'delete')
+          mine.splice(
+            mine.findIndex((m) => m.id === r.id),
+            1,
+          );
         else {
           const own = mine.find((m) => m.id === r.id);
           if (own) own.version = r.version;
@@ -118,12 +143,9 @@ it('two server processes on one PostgreSQL database: concurrent writers on both,
   const readPage = async () => {
     const which = Math.floor(Math.random() * servers.length);
     perServer[which]!++;
-    const { syncPull: page } = await gql<{ syncPull: { items: { id: string; version: number }[]; deletedIds: string[]; cursor: string; hasMore: boolean } }>(
-      servers[which]!.url,
-      PULL,
-      { cursor },
-      t,
-    );
+    const { syncPull: page } = await gql<{
+      syncPull: { items: { id: string; version: number }[]; deletedIds: string[]; cursor: string; hasMore: boolean };
+    }>(servers[which]!.url, PULL, { cursor }, t);
     pages++;
     for (const record of page.items) seen.set(record.id, record.version);
     for (const id of page.deletedIds) seen.delete(id);
@@ -143,7 +165,10 @@ it('two server processes on one PostgreSQL database: concurrent writers on both,
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string; version: number }>(`SELECT "id", "version" FROM "Space" WHERE "tenantId" = $1 AND "deletedAt" IS NULL`, [t]);
+    const { rows } = await client.query<{ id: string; version: number }>(
+      `SELECT "id", "version" FROM "Space" WHERE "tenantId" = $1 AND "deletedAt" IS NULL`,
+      [t],
+    );
     const inDatabase = new Map(rows.map((r) => [r.id, Number(r.version)]));
     expect(inDatabase.size).toBeGreaterThan(servers.length * WRITERS_PER_SERVER * ROUNDS * 2);
     expect(new Map([...seen].sort())).toEqual(new Map([...inDatabase].sort()));

@@ -33,7 +33,16 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
         {
           items: [
             item('create', {
-              data: { title: 'T', done: true, priority: 'HIGH', dueAt: '2025-01-02T03:04:05.678Z', estimate: '12.25', bigCount: '9007199254740993', attachment: 'aGk=', ratio: 0.5 },
+              data: {
+                title: 'T',
+                done: true,
+                priority: 'HIGH',
+                dueAt: '2025-01-02T03:04:05.678Z',
+                estimate: '12.25',
+                bigCount: '9007199254740993',
+                attachment: 'aGk=',
+                ratio: 0.5,
+              },
             }),
           ],
         },
@@ -68,7 +77,11 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
     it('pages with hasMore through records sharing one updatedAt, each exactly once', async () => {
       const t = tenant('pages');
       // One batch: all 25 rows get the same updatedAt, the case a timestamp cursor loops or skips on.
-      const results = await h.push('Space', Array.from({ length: 25 }, (_, i) => item('create', { data: { name: `s${i}` } })), t);
+      const results = await h.push(
+        'Space',
+        Array.from({ length: 25 }, (_, i) => item('create', { data: { name: `s${i}` } })),
+        t,
+      );
       expect(new Set(results.map((r) => r.updatedAt)).size).toBe(1);
       const first = await h.pull('Space', { limit: 10 }, t);
       expect(first.items).toHaveLength(10);
@@ -127,7 +140,14 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       const create = item('create', { data: { name: 'a' } });
       const [first] = await h.push('Space', [create], t);
       const [second] = await h.push('Space', [{ ...create, opId: 'another-op-id' }], t);
-      const [inBatch, inBatchDup] = await h.push('Space', [{ ...create, opId: 'x1' }, { ...create, opId: 'x2' }], t);
+      const [inBatch, inBatchDup] = await h.push(
+        'Space',
+        [
+          { ...create, opId: 'x1' },
+          { ...create, opId: 'x2' },
+        ],
+        t,
+      );
       for (const r of [second, inBatch, inBatchDup]) expect(r).toMatchObject({ success: true, id: first!.id, version: 1 });
       expect((await h.pullAll('Space', t)).items).toHaveLength(1);
     });
@@ -138,7 +158,11 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       const [created] = await h.push('Space', [item('create', { data: { name: 'v', version: 99, updatedAt: '2001-01-01T00:00:00.000Z' } })], t);
       expect(created).toMatchObject({ success: true, version: 1 });
       expect(Date.parse(created!.updatedAt!)).toBeGreaterThanOrEqual(before - 1000);
-      const [updated] = await h.push('Space', [item('update', { id: created!.id, baseVersion: 1, updatedAt: isoIn(1000), data: { name: 'w', version: 50 } })], t);
+      const [updated] = await h.push(
+        'Space',
+        [item('update', { id: created!.id, baseVersion: 1, updatedAt: isoIn(1000), data: { name: 'w', version: 50 } })],
+        t,
+      );
       expect(updated).toMatchObject({ success: true, version: 2 });
       const { items } = await h.pullAll('Space', t);
       expect(items[0]).toMatchObject({ version: 2, name: 'w' });
@@ -151,7 +175,11 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       // Another device wrote first: version 2.
       const [other] = await h.push('Space', [item('update', { id: s.id, baseVersion: 1, updatedAt: isoIn(0), data: { name: 'other' } })], t);
       expect(other!.version).toBe(2);
-      const [older] = await h.push('Space', [item('update', { id: s.id, baseVersion: 1, updatedAt: '2000-01-01T00:00:00.000Z', data: { name: 'old edit' } })], t);
+      const [older] = await h.push(
+        'Space',
+        [item('update', { id: s.id, baseVersion: 1, updatedAt: '2000-01-01T00:00:00.000Z', data: { name: 'old edit' } })],
+        t,
+      );
       expect(older).toMatchObject({ success: false, errorCode: 'CONFLICT', conflict: { conflictType: 'SERVER_NEWER', serverVersion: 2 } });
       expect(older!.conflict!.resolutionSuggested).toMatchObject({ name: 'other' });
       const [same] = await h.push('Space', [item('update', { id: s.id, baseVersion: 1, updatedAt: other!.updatedAt, data: { name: 'tie' } })], t);
@@ -170,21 +198,49 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       const base = { score: 10, highWater: 5, lowWater: 5, labels: ['a', 'b'], history: ['h1'], owner: 'ann', name: 'g' };
       const [a] = await h.push(
         'Group',
-        [item('update', { id: g!.id, baseVersion: 1, updatedAt: isoIn(0), data: { score: 15, highWater: 9, lowWater: 4, labels: ['a', 'b', 'c'], history: ['h1', 'a1'], owner: 'bob' }, base })],
+        [
+          item('update', {
+            id: g!.id,
+            baseVersion: 1,
+            updatedAt: isoIn(0),
+            data: { score: 15, highWater: 9, lowWater: 4, labels: ['a', 'b', 'c'], history: ['h1', 'a1'], owner: 'bob' },
+            base,
+          }),
+        ],
         t,
       );
       expect(a).toMatchObject({ success: true, version: 2 });
       // Client B edited from the same base (version 1): +3 on the counter, others merged by rule.
       const [b] = await h.push(
         'Group',
-        [item('update', { id: g!.id, baseVersion: 1, updatedAt: isoIn(0), data: { score: 13, highWater: 7, lowWater: 2, labels: ['b', 'd'], history: ['h1', 'b1'], name: 'renamed' }, base })],
+        [
+          item('update', {
+            id: g!.id,
+            baseVersion: 1,
+            updatedAt: isoIn(0),
+            data: { score: 13, highWater: 7, lowWater: 2, labels: ['b', 'd'], history: ['h1', 'b1'], name: 'renamed' },
+            base,
+          }),
+        ],
         t,
       );
       expect(b).toMatchObject({ success: true, version: 3 });
       const { items } = await h.pullAll('Group', t);
-      expect(items[0]).toMatchObject({ score: 18, highWater: 9, lowWater: 2, labels: ['b', 'c', 'd'], history: ['h1', 'a1', 'b1'], owner: 'bob', name: 'renamed' });
+      expect(items[0]).toMatchObject({
+        score: 18,
+        highWater: 9,
+        lowWater: 2,
+        labels: ['b', 'c', 'd'],
+        history: ['h1', 'a1', 'b1'],
+        owner: 'bob',
+        name: 'renamed',
+      });
       // A manual field both sides changed differently: conflict, nothing written.
-      const [c] = await h.push('Group', [item('update', { id: g!.id, baseVersion: 1, updatedAt: isoIn(0), data: { owner: 'carl', score: 11 }, base })], t);
+      const [c] = await h.push(
+        'Group',
+        [item('update', { id: g!.id, baseVersion: 1, updatedAt: isoIn(0), data: { owner: 'carl', score: 11 }, base })],
+        t,
+      );
       expect(c).toMatchObject({ success: false, errorCode: 'CONFLICT', conflict: { conflictType: 'FIELD_CONFLICT', serverVersion: 3 } });
       expect(c!.conflict!.resolutionSuggested).toMatchObject({ owner: 'bob', score: 19 });
       expect(c!.conflict!.serverData).toMatchObject({ owner: 'bob', score: 18 });
@@ -225,7 +281,17 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
         ],
         t,
       );
-      expect(results.map((r) => r.errorCode)).toEqual([null, 'VALIDATION', 'VALIDATION', 'VALIDATION', 'VALIDATION', 'VALIDATION', 'VALIDATION', 'VALIDATION', null]);
+      expect(results.map((r) => r.errorCode)).toEqual([
+        null,
+        'VALIDATION',
+        'VALIDATION',
+        'VALIDATION',
+        'VALIDATION',
+        'VALIDATION',
+        'VALIDATION',
+        'VALIDATION',
+        null,
+      ]);
       expect(results[4]!.errorMessage).toMatch(/read-only/);
       expect(results[5]!.errorMessage).toMatch(/server-only/);
       const names = (await h.pullAll('Space', t)).items.map((i) => i.name).sort();
@@ -270,7 +336,11 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       const typed = await h.gql(`{ syncPullSpace { items { id secret } } }`, {}, t);
       expect(typed.errors?.[0]?.message).toMatch(/Cannot query field "secret"/);
       await h.push('Space', [item('update', { id: s.id, baseVersion: 1, updatedAt: isoIn(0), data: { name: 'x' } })], t);
-      const [conflict] = await h.push('Space', [item('update', { id: s.id, baseVersion: 1, updatedAt: '2000-01-01T00:00:00.000Z', data: { name: 'y' } })], t);
+      const [conflict] = await h.push(
+        'Space',
+        [item('update', { id: s.id, baseVersion: 1, updatedAt: '2000-01-01T00:00:00.000Z', data: { name: 'y' } })],
+        t,
+      );
       expect(conflict!.errorCode).toBe('CONFLICT');
       expect(JSON.stringify(conflict)).not.toContain('top secret');
     });
@@ -280,7 +350,11 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       const [task, other] = await h.push('Task', [item('create', { data: { title: 'a' } }), item('create', { data: { title: 'b' } })], t);
       const [comment] = await h.push('Comment', [item('create', { data: { body: 'hi', taskId: task!.id } })], t);
       expect(comment!.success).toBe(true);
-      const [moved] = await h.push('Comment', [item('update', { id: comment!.id, baseVersion: 1, updatedAt: isoIn(0), data: { taskId: other!.id } })], t);
+      const [moved] = await h.push(
+        'Comment',
+        [item('update', { id: comment!.id, baseVersion: 1, updatedAt: isoIn(0), data: { taskId: other!.id } })],
+        t,
+      );
       expect(moved).toMatchObject({ success: false, errorCode: 'VALIDATION' });
       const [label] = await h.push('Label', [item('create', { data: { name: 'l' } })], t);
       expect(label).toMatchObject({ success: false, errorCode: 'VALIDATION' });
@@ -291,7 +365,13 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       const id = randomUUID();
       await h.db.prisma.$transaction(async (tx) => {
         const p = h.dialect === 'sqlite' ? ['?', '?', '?', '?'] : ['$1', '$2', '$3', '$4::timestamp(3)'];
-        await tx.$executeRawUnsafe(`INSERT INTO "Label" ("id", "name", "tenantId", "updatedAt") VALUES (${p.join(', ')})`, id, 'urgent', t, new Date());
+        await tx.$executeRawUnsafe(
+          `INSERT INTO "Label" ("id", "name", "tenantId", "updatedAt") VALUES (${p.join(', ')})`,
+          id,
+          'urgent',
+          t,
+          new Date(),
+        );
         await markServerWrites(tx, h.dialect, LabelEntity, t, [id]);
       });
       const { items } = await h.pullAll('Label', t);
@@ -303,13 +383,19 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       // A database-side rule the generated validators cannot know (like a CHECK constraint).
       const ddl =
         h.dialect === 'sqlite'
-          ? [`CREATE TRIGGER IF NOT EXISTS space_no_boom BEFORE INSERT ON "Space" WHEN NEW."name" = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END`]
+          ? [
+              `CREATE TRIGGER IF NOT EXISTS space_no_boom BEFORE INSERT ON "Space" WHEN NEW."name" = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END`,
+            ]
           : [
               `CREATE OR REPLACE FUNCTION space_no_boom() RETURNS trigger AS $$ BEGIN IF NEW."name" = 'boom' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
               `CREATE OR REPLACE TRIGGER space_no_boom BEFORE INSERT ON "Space" FOR EACH ROW EXECUTE FUNCTION space_no_boom()`,
             ];
       for (const statement of ddl) await h.db.prisma.$executeRawUnsafe(statement);
-      const results = await h.push('Space', [item('create', { data: { name: 'a' } }), item('create', { data: { name: 'boom' } }), item('create', { data: { name: 'b' } })], t);
+      const results = await h.push(
+        'Space',
+        [item('create', { data: { name: 'a' } }), item('create', { data: { name: 'boom' } }), item('create', { data: { name: 'b' } })],
+        t,
+      );
       // A rule of the database refuses the data itself: not retryable, and no SQL or database text in the message.
       expect(results.map((r) => r.errorCode)).toEqual([null, 'VALIDATION', null]);
       expect(results[1]!.errorMessage).toMatch(/^the database refused this item: /);
@@ -327,7 +413,7 @@ export function defineSyncApiTests(name: string, target: () => Promise<Target>):
       const names = page.items.map((i) => i.name);
       if (fresh!.updatedAt! > old!.updatedAt!) expect(names).toEqual(['fresh']);
       else expect(names).toEqual([]);
-      expect((await h.pull('Space', { since: '2001-01-01T00:00:00.000Z' }, t).catch((e: Error) => e.message))).toMatch(/RESYNC_REQUIRED/);
+      expect(await h.pull('Space', { since: '2001-01-01T00:00:00.000Z' }, t).catch((e: Error) => e.message)).toMatch(/RESYNC_REQUIRED/);
     });
 
     it('purges old replay-log entries and tombstones; creates stay idempotent by clientId afterwards', async () => {

@@ -31,6 +31,11 @@ export function scratchCopy(from: string, prefix = 'trackhub-cli-'): string {
 /** Hash of every file (path and bytes) under a folder: proves a tree did not change. */
 export function treeHash(dir: string): string {
   const hash = createHash('sha256');
-  for (const path of listTree(dir)) hash.update(path).update('\0').update(readFileSync(join(dir, path))).update('\0');
+  for (const path of listTree(dir))
+    hash
+      .update(path)
+      .update('\0')
+      .update(readFileSync(join(dir, path)))
+      .update('\0');
   return hash.digest('hex');
 }

@@ -19,9 +19,7 @@ export function goldenCases(): string[] {
     .sort();
 }
 
-export type GoldenOutcome =
-  | { kind: 'files'; problems: string; irJson: string }
-  | { kind: 'diagnostics'; actual: string; expected: string | null };
+export type GoldenOutcome = { kind: 'files'; problems: string; irJson: string } | { kind: 'diagnostics'; actual: string; expected: string | null };
 
 /**
  * Run a case through the same pipeline as the CLI. With UPDATE_GOLDEN=1 the

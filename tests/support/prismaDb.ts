@@ -71,11 +71,7 @@ export async function pushSchema(schema: string, adapterFactory: SqlDriverAdapte
   const SchemaEngine = await loadEngineClass();
   const files = [{ path: 'schema.prisma', content: schema }];
   const filters = { externalTables: [], externalEnums: [] };
-  const engine = await SchemaEngine.new(
-    { datamodels: files.map((f) => [f.path, f.content]) },
-    () => {},
-    bindSqlAdapterFactory(adapterFactory),
-  );
+  const engine = await SchemaEngine.new({ datamodels: files.map((f) => [f.path, f.content]) }, () => {}, bindSqlAdapterFactory(adapterFactory));
   try {
     if (adapterFactory.provider === 'postgres') {
       const adapter = await adapterFactory.connect();
@@ -86,7 +82,13 @@ export async function pushSchema(schema: string, adapterFactory: SqlDriverAdapte
           argTypes: [],
         });
         if (Number(existing.rows[0]?.[0]) > 0) return;
-        const { stdout } = await engine.diff({ from: { tag: 'empty' }, to: { tag: 'schemaDatamodel', files }, script: true, exitCode: null, filters });
+        const { stdout } = await engine.diff({
+          from: { tag: 'empty' },
+          to: { tag: 'schemaDatamodel', files },
+          script: true,
+          exitCode: null,
+          filters,
+        });
         if (stdout) await adapter.executeScript(stdout);
       } finally {
         await adapter.dispose();

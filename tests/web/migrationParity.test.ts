@@ -52,7 +52,9 @@ const cases = migrationCases().filter((name) => !existsSync(join(GOLDEN_ROOT, na
 describe.each(cases)('migration parity, golden case %s', (name) => {
   it('SQLite and LokiJS (with webMigrationSteps) hold the same rows after version 1 -> 2', async () => {
     const v1 = versionOne(name);
-    const v2 = (await import(join(GOLDEN_ROOT, name, 'expected/watermelon/index.ts'))) as GeneratedWatermelon & { webMigrationSteps: WebMigrationSteps };
+    const v2 = (await import(join(GOLDEN_ROOT, name, 'expected/watermelon/index.ts'))) as GeneratedWatermelon & {
+      webMigrationSteps: WebMigrationSteps;
+    };
 
     const file = join(work, `${name}.db`);
     await seedEveryTable(await ready(openDatabase('sqlite', v1, file)), v1.schema);
@@ -70,7 +72,9 @@ describe.each(cases)('migration parity, golden case %s', (name) => {
     const loki = await ready(new Database({ adapter: cloned, modelClasses: v2.modelClasses }));
 
     const lokiDocs = (table: string) =>
-      (cloned as unknown as { _driver: { loki: { getCollection(n: string): { data: Record<string, unknown>[] } | null } } })._driver.loki.getCollection(table)?.data ?? [];
+      (
+        cloned as unknown as { _driver: { loki: { getCollection(n: string): { data: Record<string, unknown>[] } | null } } }
+      )._driver.loki.getCollection(table)?.data ?? [];
     for (const table of Object.keys(v2.schema.tables)) {
       const onSqlite = await readTable(sqlite, table);
       const onLoki = await readTable(loki, table);

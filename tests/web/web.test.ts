@@ -79,10 +79,14 @@ async function openApp(page: Page, tenant: string, query = ''): Promise<string[]
 }
 
 async function waitForSyncedAll(page: Page): Promise<void> {
-  await page.waitForFunction(async () => {
-    await app.sync();
-    return (await app.pending()) === 0;
-  }, undefined, { polling: 200, timeout: 30_000 });
+  await page.waitForFunction(
+    async () => {
+      await app.sync();
+      return (await app.pending()) === 0;
+    },
+    undefined,
+    { polling: 200, timeout: 30_000 },
+  );
 }
 
 describe('web runtime in Chromium', () => {
@@ -119,51 +123,55 @@ describe('web runtime in Chromium', () => {
   it.each([
     { locks: 'Web Locks', tenant: 'twotabs', query: '', steps: 30 },
     { locks: 'the localStorage lease fallback', tenant: 'twotabs-lease', query: '&nolocks', steps: 16 },
-  ])('two tabs ($locks) write and sync at random, then the leader closes: every write reaches the server once, never two tabs pushing at once', async ({ tenant, query, steps }) => {
-    const browser = await launchProfile();
-    try {
-      const tabs = [await browser.context.newPage(), await browser.context.newPage()];
-      const consoleErrors = [await openApp(tabs[0]!, tenant, query)];
-      await tabs[0]!.waitForFunction(() => app.leader);
-      consoleErrors.push(await openApp(tabs[1]!, tenant, query));
-      expect(await tabs[1]!.evaluate(() => app.leader)).toBe(false);
-      const written: string[] = [];
-      // A fixed pseudo-random sequence: the same interleaving choices on every run.
-      let seed = 17;
-      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-      const work: Promise<unknown>[] = [];
-      for (let step = 0; step < steps; step++) {
-        const tab = random() < 0.5 ? 0 : 1;
-        const page = tabs[tab]!;
-        if (random() < 0.7) {
-          const name = `tab${tab}-${step}`;
-          written.push(name);
-          work.push(page.evaluate((n) => app.write(n), name));
-        } else {
-          work.push(page.evaluate(() => app.sync()));
+  ])(
+    'two tabs ($locks) write and sync at random, then the leader closes: every write reaches the server once, never two tabs pushing at once',
+    async ({ tenant, query, steps }) => {
+      const browser = await launchProfile();
+      try {
+        const tabs = [await browser.context.newPage(), await browser.context.newPage()];
+        const consoleErrors = [await openApp(tabs[0]!, tenant, query)];
+        await tabs[0]!.waitForFunction(() => app.leader);
+        consoleErrors.push(await openApp(tabs[1]!, tenant, query));
+        expect(await tabs[1]!.evaluate(() => app.leader)).toBe(false);
+        const written: string[] = [];
+        // A fixed pseudo-random sequence: the same interleaving choices on every run.
+        let seed = 17;
+        const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+        const work: Promise<unknown>[] = [];
+        for (let step = 0; step < steps; step++) {
+          const tab = random() < 0.5 ? 0 : 1;
+          const page = tabs[tab]!;
+          if (random() < 0.7) {
+            const name = `tab${tab}-${step}`;
+            written.push(name);
+            work.push(page.evaluate((n) => app.write(n), name));
+          } else {
+            work.push(page.evaluate(() => app.sync()));
+          }
+          if (random() < 0.5) await Promise.all(work.splice(0));
         }
-        if (random() < 0.5) await Promise.all(work.splice(0));
+        await Promise.all(work.splice(0));
+        // The leader writes once more and closes at once; the other tab takes over and pushes it.
+        const last = 'tab0-last';
+        written.push(last);
+        await tabs[0]!.evaluate((n) => app.write(n), last);
+        await tabs[0]!.close({ runBeforeUnload: true });
+        await tabs[1]!.waitForFunction(() => app.leader, undefined, { timeout: 10_000 });
+        await waitForSyncedAll(tabs[1]!);
+        const onServer = serverNames(tenant);
+        expect([...onServer.keys()].sort()).toEqual([...written].sort());
+        expect([...onServer.values()].every((n) => n === 1)).toBe(true);
+        expect((await tabs[1]!.evaluate(() => app.names())).sort()).toEqual([...written].sort());
+        expect(site.pushes.get(tenant)!.maxTabsInFlight).toBe(1);
+        expect(site.pushes.get(tenant)!.total).toBeGreaterThan(0);
+        expect(await tabs[1]!.evaluate(() => app.errors)).toEqual([]);
+        expect(consoleErrors.flat()).toEqual([]);
+      } finally {
+        await browser.close();
       }
-      await Promise.all(work.splice(0));
-      // The leader writes once more and closes at once; the other tab takes over and pushes it.
-      const last = 'tab0-last';
-      written.push(last);
-      await tabs[0]!.evaluate((n) => app.write(n), last);
-      await tabs[0]!.close({ runBeforeUnload: true });
-      await tabs[1]!.waitForFunction(() => app.leader, undefined, { timeout: 10_000 });
-      await waitForSyncedAll(tabs[1]!);
-      const onServer = serverNames(tenant);
-      expect([...onServer.keys()].sort()).toEqual([...written].sort());
-      expect([...onServer.values()].every((n) => n === 1)).toBe(true);
-      expect((await tabs[1]!.evaluate(() => app.names())).sort()).toEqual([...written].sort());
-      expect(site.pushes.get(tenant)!.maxTabsInFlight).toBe(1);
-      expect(site.pushes.get(tenant)!.total).toBeGreaterThan(0);
-      expect(await tabs[1]!.evaluate(() => app.errors)).toEqual([]);
-      expect(consoleErrors.flat()).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 
   it('an IndexedDB failure rejects the write and reaches onError', async () => {
     const browser = await launchProfile();
@@ -172,7 +180,12 @@ describe('web runtime in Chromium', () => {
       const consoleErrors = await openApp(page, 'broken');
       await page.evaluate(() => app.write('saved'));
       await page.evaluate(() => app.breakIndexedDB());
-      const outcome = await page.evaluate(() => app.write('not saved').then(() => 'resolved', (e: Error) => `rejected: ${e.message}`));
+      const outcome = await page.evaluate(() =>
+        app.write('not saved').then(
+          () => 'resolved',
+          (e: Error) => `rejected: ${e.message}`,
+        ),
+      );
       expect(outcome).toMatch(/^rejected: web database trackhub_db_broken: save: simulated IndexedDB failure/);
       // (A leader sync still saving at that moment fails the same way.)
       const errors = await page.evaluate(() => app.errors);
@@ -181,7 +194,9 @@ describe('web runtime in Chromium', () => {
       // After a failed save the rejected write's rows stay in LokiJS's memory (README "Web") while
       // WatermelonDB's record cache dropped them; a leader sync reading the queue then makes
       // WatermelonDB log that mismatch. Known gap: the tab should reload after onError.
-      expect(consoleErrors.filter((e) => !e.includes('simulated IndexedDB failure') && !e.includes("was sent over the bridge, but it's not cached"))).toEqual([]);
+      expect(
+        consoleErrors.filter((e) => !e.includes('simulated IndexedDB failure') && !e.includes("was sent over the bridge, but it's not cached")),
+      ).toEqual([]);
     } finally {
       await browser.close();
     }
@@ -200,7 +215,9 @@ describe('web runtime in Chromium', () => {
       expect((await page.evaluate(() => app.sync())).error).toBe('offline');
       expect(serverNames(tenant).has('written offline')).toBe(false);
       await browser.context.setOffline(false);
-      await page.waitForFunction(() => app.reports().some((r) => r.trigger === 'networkRegained' && r.ok && r.pushed === 1), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => app.reports().some((r) => r.trigger === 'networkRegained' && r.ok && r.pushed === 1), undefined, {
+        timeout: 20_000,
+      });
       expect(serverNames(tenant).get('written offline')).toBe(1);
     } finally {
       await browser.close();

@@ -40,7 +40,11 @@ export const preset: Types.OutputPreset<TrackhubSyncPresetConfig> = {
       cwd,
     );
     const { files } = runPipeline(config);
-    const refused = ownershipDiagnostics(inventoryOutput(files, config.out), shownPath(config.baseDir, config.out), options.presetConfig.allowForeign ?? false);
+    const refused = ownershipDiagnostics(
+      inventoryOutput(files, config.out),
+      shownPath(config.baseDir, config.out),
+      options.presetConfig.allowForeign ?? false,
+    );
     if (refused.length > 0) throw new DiagnosticsError(refused);
     return files.map((file) => {
       const path = diskPath(file, config.out, config.baseDir);

@@ -43,9 +43,7 @@ export function resolveImpliedKeys(models: ModelFacts[], suffix: string): void {
       field.relation = { fromFields: [], relationName: null };
       const target = synced.get(field.typeName);
       if (ignored(field) || !target) continue;
-      const back = target.fields.filter(
-        (t) => t !== field && t.kind === 'object' && t.typeName === model.name && !ignored(t),
-      );
+      const back = target.fields.filter((t) => t !== field && t.kind === 'object' && t.typeName === model.name && !ignored(t));
       // `@syncRelation(field: "followee")` names the field of the target this list follows.
       const chosen = field.annotations.find((a) => a.name === 'sync.relation')?.named.field?.value;
       const single = back.filter((t) => !t.isList && (chosen === undefined || t.name === chosen));

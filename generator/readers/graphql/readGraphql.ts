@@ -145,13 +145,7 @@ export function readGraphql(files: readonly GraphqlFile[], options: GraphqlReadO
   function toField(field: FieldDefinitionNode, locate: Located['locate']): FieldFacts {
     const { named, isList, isRequired, namedNode } = unwrap(field.type);
     const scalar = SCALARS[named] ?? customScalars.get(named) ?? undefined;
-    const kind: FieldKind = scalar
-      ? 'scalar'
-      : enumNames.has(named)
-        ? 'enum'
-        : objectNames.has(named)
-          ? 'object'
-          : 'unsupported';
+    const kind: FieldKind = scalar ? 'scalar' : enumNames.has(named) ? 'enum' : objectNames.has(named) ? 'object' : 'unsupported';
     return {
       name: field.name.value,
       typeName: scalar ?? named,
@@ -183,10 +177,7 @@ export function readGraphql(files: readonly GraphqlFile[], options: GraphqlReadO
     const positional: AnnotationArg[] = [];
     for (const arg of node.arguments ?? []) {
       const v = arg.value;
-      const value =
-        v.kind === Kind.ENUM || v.kind === Kind.STRING || v.kind === Kind.INT || v.kind === Kind.BOOLEAN
-          ? String(v.value)
-          : '';
+      const value = v.kind === Kind.ENUM || v.kind === Kind.STRING || v.kind === Kind.INT || v.kind === Kind.BOOLEAN ? String(v.value) : '';
       const entry = { value, location: locate(v.loc?.start) };
       // `@syncMerge(rule: COUNTER)` is the SDL spelling of `@sync.merge(counter)`.
       if (name === 'sync.merge' && arg.name.value === 'rule') positional.push(entry);

@@ -21,7 +21,10 @@ export function parsePrismaErrors(error: unknown, files: readonly SourceFile[]):
   const out: Diagnostic[] = [];
   for (const block of blocks) {
     const lines = block.split('\n');
-    const head = lines[0]!.replace(ANSI, '').replace(/^error:\s*/, '').trim();
+    const head = lines[0]!
+      .replace(ANSI, '')
+      .replace(/^error:\s*/, '')
+      .trim();
     if (!head || head.startsWith('Validation Error Count')) continue;
     const where = lines.map((l) => /-->\s+(.+):(\d+)\s*$/.exec(l.replace(ANSI, ''))).find(Boolean);
     if (!where) {
@@ -39,9 +42,7 @@ export function parsePrismaErrors(error: unknown, files: readonly SourceFile[]):
     } else {
       column = firstNonSpace(files, file, line);
     }
-    out.push(
-      diagnostic(DiagnosticCode.syntax, { file, line, column }, `Prisma: ${head}`, 'Fix the schema so that `prisma validate` accepts it.'),
-    );
+    out.push(diagnostic(DiagnosticCode.syntax, { file, line, column }, `Prisma: ${head}`, 'Fix the schema so that `prisma validate` accepts it.'));
   }
   return out;
 }

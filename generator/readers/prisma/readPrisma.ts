@@ -93,7 +93,9 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
           location,
           typeLocation: located?.typeLocation ?? location,
           implicit: false,
-          ...(field.nativeType ? { nativeType: `${field.nativeType[0]}${field.nativeType[1].length ? `(${field.nativeType[1].join(', ')})` : ''}` } : {}),
+          ...(field.nativeType
+            ? { nativeType: `${field.nativeType[0]}${field.nativeType[1].length ? `(${field.nativeType[1].join(', ')})` : ''}` }
+            : {}),
         };
       }),
     };

@@ -23,12 +23,12 @@ describe('readPreviousSyncProto', () => {
     expect(readPreviousSyncProto(out, 'trackhub.sync.v1')).toBeNull();
   });
 
-  it('reads the file at the package\'s folder', () => {
+  it("reads the file at the package's folder", () => {
     put('proto/trackhub/sync/v1/sync.proto', 'current');
     expect(readPreviousSyncProto(out, 'trackhub.sync.v1')).toEqual({ path: 'proto/trackhub/sync/v1/sync.proto', text: 'current' });
   });
 
-  it('prefers the package\'s folder over any other sync.proto', () => {
+  it("prefers the package's folder over any other sync.proto", () => {
     put('proto/sync.proto', 'legacy');
     put('proto/acme/sync/v1/sync.proto', 'other package');
     put('proto/trackhub/sync/v1/sync.proto', 'current');

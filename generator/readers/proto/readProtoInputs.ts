@@ -22,10 +22,13 @@ export function readProtoInputs(paths: readonly string[], baseDir: string, exclu
     const shown = displayPath(baseDir, path);
     const at = { file: shown, line: 1, column: 1 };
     if (!existsSync(path)) {
-      diagnostics.push(diagnostic(DiagnosticCode.proto, at, 'proto input not found', 'Check the --proto path or the "proto.files" entry of the config.'));
+      diagnostics.push(
+        diagnostic(DiagnosticCode.proto, at, 'proto input not found', 'Check the --proto path or the "proto.files" entry of the config.'),
+      );
     } else if (statSync(path).isDirectory()) {
       const found = protoFilesIn(path);
-      if (found.length === 0) diagnostics.push(diagnostic(DiagnosticCode.proto, at, 'folder holds no .proto files', 'Point --proto at .proto files or folders of them.'));
+      if (found.length === 0)
+        diagnostics.push(diagnostic(DiagnosticCode.proto, at, 'folder holds no .proto files', 'Point --proto at .proto files or folders of them.'));
       for (const file of found) files.add(file);
     } else if (path.endsWith('.proto')) {
       files.add(path);

@@ -27,7 +27,7 @@ describe('scanProto', () => {
     ]);
   });
 
-  it('records where fields (oneof members included) and reserved names are, not nested messages\' fields', () => {
+  it("records where fields (oneof members included) and reserved names are, not nested messages' fields", () => {
     const source = 'message M {\n  reserved "old";\n  int32 a = 1 [default = 4];\n  message N { int32 b = 1; }\n  oneof o { string c = 2; }\n}\n';
     const [m, n] = scanProto(source).messages;
     const at = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, positionAt(source, v)]));

@@ -116,7 +116,8 @@ export function scanProto(text: string): ProtoScan {
     if (stack.length === 0 && token.kind === 'ident' && HEADER_STATEMENTS.has(token.text)) {
       let j = i + 1;
       while (j < tokens.length && tokens[j]!.text !== ';') j++;
-      if (j < tokens.length) headerEnds[token.text === 'edition' ? 'syntax' : (token.text as 'syntax' | 'package' | 'import')] = lineEnd(text, tokens[j]!.start);
+      if (j < tokens.length)
+        headerEnds[token.text === 'edition' ? 'syntax' : (token.text as 'syntax' | 'package' | 'import')] = lineEnd(text, tokens[j]!.start);
     }
     if (token.kind === 'symbol' && (token.text === '[' || token.text === ']')) brackets += token.text === '[' ? 1 : -1;
     if (token.text === ';') inReserved = false;
@@ -142,7 +143,14 @@ export function scanProto(text: string): ProtoScan {
       const frame = stack.pop();
       if (frame?.name) {
         const path = [...stack.filter((f) => f.name !== null).map((f) => f.name), frame.name].join('.');
-        result.messages.push({ path, nameStart: frame.nameStart, open: frame.open, close: token.start, fieldAt: frame.fieldAt, reservedNameAt: frame.reservedNameAt });
+        result.messages.push({
+          path,
+          nameStart: frame.nameStart,
+          open: frame.open,
+          close: token.start,
+          fieldAt: frame.fieldAt,
+          reservedNameAt: frame.reservedNameAt,
+        });
       }
     }
   }

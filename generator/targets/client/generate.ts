@@ -41,7 +41,9 @@ export function generateClient(context: ClientContext): GeneratedFile[] {
   files.push(
     file('registry.ts', 'registry', {
       imports: new Imports().add(`${config.runtimeImport}/client`, 'defineRegistry').addType(`${config.runtimeImport}/client`, 'EntityMeta').lines(),
-      entities: ir.entities.map((e) => printConst(metaName(e), entityMeta(e, deferred.get(e.name)), 'EntityMeta', `${e.name}: ${e.strategy}, ${e.direction}.`)),
+      entities: ir.entities.map((e) =>
+        printConst(metaName(e), entityMeta(e, deferred.get(e.name)), 'EntityMeta', `${e.name}: ${e.strategy}, ${e.direction}.`),
+      ),
       order: printLiteral(ordered.map((e) => ref(metaName(e)))),
     }),
   );
@@ -49,7 +51,10 @@ export function generateClient(context: ClientContext): GeneratedFile[] {
   files.push(
     file('index.ts', 'index', {
       imports: ir.entities
-        .reduce((imports, e) => imports.add(`./${e.name}Adapter`, `${e.name}Adapter`), new Imports().addType(`${config.runtimeImport}/client`, 'AdapterContext'))
+        .reduce(
+          (imports, e) => imports.add(`./${e.name}Adapter`, `${e.name}Adapter`),
+          new Imports().addType(`${config.runtimeImport}/client`, 'AdapterContext'),
+        )
         .lines(),
       reexports: [
         `export { registry, ${ir.entities.map(metaName).join(', ')} } from './registry.js';`,

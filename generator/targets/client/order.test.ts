@@ -6,12 +6,43 @@ import { deferredKeys, dependencyOrder } from './order';
 
 const loc = { file: 'x', line: 1, column: 1 };
 const field = (name: string, extra: Partial<IrField> = {}): IrField => ({
-  name, column: name, dbName: null, type: { kind: 'scalar', scalar: 'String' }, isList: false, isRequired: false, isId: false,
-  isUnique: false, isBase: false, default: null, serverManaged: false, ignore: false, readonly: false, merge: 'lww', index: false, location: loc, ...extra,
+  name,
+  column: name,
+  dbName: null,
+  type: { kind: 'scalar', scalar: 'String' },
+  isList: false,
+  isRequired: false,
+  isId: false,
+  isUnique: false,
+  isBase: false,
+  default: null,
+  serverManaged: false,
+  ignore: false,
+  readonly: false,
+  merge: 'lww',
+  index: false,
+  location: loc,
+  ...extra,
 });
-const belongsTo = (target: string, foreignKey: string, immutable = false): IrRelation => ({ name: target.toLowerCase(), kind: 'belongsTo', target, foreignKey, immutable, isRequired: false, location: loc });
+const belongsTo = (target: string, foreignKey: string, immutable = false): IrRelation => ({
+  name: target.toLowerCase(),
+  kind: 'belongsTo',
+  target,
+  foreignKey,
+  immutable,
+  isRequired: false,
+  location: loc,
+});
 const entity = (name: string, relations: IrRelation[] = [], fields: IrField[] = []): IrEntity => ({
-  name, table: `${name.toLowerCase()}s`, dbName: null, strategy: 'lastWriteWins', direction: 'bidirectional', scope: 'tenantId', fields, relations, location: loc,
+  name,
+  table: `${name.toLowerCase()}s`,
+  dbName: null,
+  strategy: 'lastWriteWins',
+  direction: 'bidirectional',
+  scope: 'tenantId',
+  fields,
+  relations,
+  location: loc,
 });
 
 describe('client registry', () => {
@@ -36,12 +67,21 @@ describe('client registry', () => {
     expect(dependencyOrder([settings, org]).map((e) => e.name)).toEqual(['Org', 'Settings']);
     expect(deferredKeys([settings, org])).toEqual(new Map([['Org', new Set(['settingsId'])]]));
     const meta = (name: string, belongsTo: EntityMeta['belongsTo']): EntityMeta => ({
-      name, table: name, strategy: 'lastWriteWins', direction: 'bidirectional', scope: 'tenantId', layoutHash: '0', fields: [], belongsTo,
+      name,
+      table: name,
+      strategy: 'lastWriteWins',
+      direction: 'bidirectional',
+      scope: 'tenantId',
+      layoutHash: '0',
+      fields: [],
+      belongsTo,
     });
     const orgMeta = meta('Org', [{ field: 'settingsId', target: 'Settings', deferred: true }]);
     const settingsMeta = meta('Settings', [{ field: 'orgId', target: 'Org' }]);
     expect(defineRegistry({ entities: [orgMeta, settingsMeta] }).entities).toHaveLength(2);
-    expect(() => defineRegistry({ entities: [meta('Org', [{ field: 'settingsId', target: 'Settings' }]), settingsMeta] })).toThrow(/not listed before it/);
+    expect(() => defineRegistry({ entities: [meta('Org', [{ field: 'settingsId', target: 'Settings' }]), settingsMeta] })).toThrow(
+      /not listed before it/,
+    );
     expect(() => defineRegistry({ entities: [meta('Org', [{ field: 'x', target: 'Nope', deferred: true }])] })).toThrow(/not in the registry/);
   });
 

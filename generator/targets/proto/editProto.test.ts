@@ -49,7 +49,8 @@ describe('editProto', () => {
   });
 
   it('edits nested messages and their parents independently, with tabs when the file uses tabs', () => {
-    const text = 'syntax = "proto3";\npackage t.v1;\nmessage Outer {\n\tmessage Inner {\n\t\tstring a = 1;\n\t}\n\tInner inner = 1;\n\tstring client_id = 2;\n\tint64 version = 3;\n\tint64 updated_at = 4;\n}\n';
+    const text =
+      'syntax = "proto3";\npackage t.v1;\nmessage Outer {\n\tmessage Inner {\n\t\tstring a = 1;\n\t}\n\tInner inner = 1;\n\tstring client_id = 2;\n\tint64 version = 3;\n\tint64 updated_at = 4;\n}\n';
     expect(edit(text, ['Outer', 'Outer.Inner'])).toBe(
       'syntax = "proto3";\npackage t.v1;\nmessage Outer {\n\tmessage Inner {\n\t\tstring a = 1;\n\n' +
         '\t\t// Offline-first sync fields, added by trackhub-sync.\n\t\tstring client_id = 2;\n\t\tint32 version = 3;\n\t\tint64 updated_at = 4;\n\t\tint64 deleted_at = 5;\n' +
@@ -75,7 +76,8 @@ describe('editProto', () => {
   it('labels added fields `optional` in proto2 files and leaves complete messages untouched', () => {
     const proto2 = edit('syntax = "proto2";\nmessage P {\n  optional string a = 1;\n}\n', ['P']);
     expect(proto2).toContain('  optional string client_id = 2;\n  optional int32 version = 3;');
-    const complete = 'syntax = "proto3";\nmessage C {\n  string client_id = 1;\n  int32 version = 2;\n  int64 updated_at = 3;\n  int64 deleted_at = 4;\n}\n';
+    const complete =
+      'syntax = "proto3";\nmessage C {\n  string client_id = 1;\n  int32 version = 2;\n  int64 updated_at = 3;\n  int64 deleted_at = 4;\n}\n';
     expect(edit(complete, ['C'])).toBe(complete);
   });
 });
@@ -92,7 +94,15 @@ describe('editProto imports', () => {
 
   it('adds the Timestamp import after the last import when the configured type needs it', () => {
     const edited = timestampEdit('syntax = "proto3";\npackage t.v1;\n\nimport "a.proto";\nimport "b.proto";\n\nmessage M {\n  string id = 1;\n}\n');
-    expect(edited.split('\n').slice(0, 7)).toEqual(['syntax = "proto3";', 'package t.v1;', '', 'import "a.proto";', 'import "b.proto";', 'import "google/protobuf/timestamp.proto";', '']);
+    expect(edited.split('\n').slice(0, 7)).toEqual([
+      'syntax = "proto3";',
+      'package t.v1;',
+      '',
+      'import "a.proto";',
+      'import "b.proto";',
+      'import "google/protobuf/timestamp.proto";',
+      '',
+    ]);
     expect(edited).toContain('  google.protobuf.Timestamp deleted_at = 5;\n}\n');
   });
 

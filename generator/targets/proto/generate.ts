@@ -68,7 +68,12 @@ function planProto(context: ProtoContext) {
         : null;
     if (problem) {
       diagnostics.push(
-        diagnostic(DiagnosticCode.proto, { file: configFile, line: 1, column: 1 }, problem, `Entity names: ${ir.entities.map((e) => e.name).join(', ') || '(none)'}.`),
+        diagnostic(
+          DiagnosticCode.proto,
+          { file: configFile, line: 1, column: 1 },
+          problem,
+          `Entity names: ${ir.entities.map((e) => e.name).join(', ') || '(none)'}.`,
+        ),
       );
     }
   }

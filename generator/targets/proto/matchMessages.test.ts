@@ -4,7 +4,8 @@ import { parseProto } from '../../readers/proto/parseProto';
 import { matchMessages } from './matchMessages';
 
 const file = (() => {
-  const text = 'syntax = "proto3";\npackage shop.v1;\nmessage Order {\n  message Item {\n    string id = 1;\n  }\n}\nmessage Cart {\n  string id = 1;\n}\n';
+  const text =
+    'syntax = "proto3";\npackage shop.v1;\nmessage Order {\n  message Item {\n    string id = 1;\n  }\n}\nmessage Cart {\n  string id = 1;\n}\n';
   const outcome = parseProto({ path: '/p/shop.proto', shown: 'shop.proto', text });
   if (!outcome.ok) throw new Error('parse failed');
   return outcome.facts;

@@ -30,7 +30,13 @@ export function matchMessages(
   const result: MatchResult = { matches: [], diagnostics: [] };
   const all = files.flatMap((file) => file.messages.map((message) => ({ file, message })));
   // The hint names a few files, not every file of a large proto tree.
-  const fileList = files.length > 3 ? `${files.slice(0, 3).map((f) => f.shown).join(', ')}, …` : files.map((f) => f.shown).join(', ');
+  const fileList =
+    files.length > 3
+      ? `${files
+          .slice(0, 3)
+          .map((f) => f.shown)
+          .join(', ')}, …`
+      : files.map((f) => f.shown).join(', ');
   const claimed = new Map<string, string>();
   for (const name of Object.keys(mapping).sort()) {
     if (!entities.some((e) => e.name === name)) {
@@ -46,9 +52,14 @@ export function matchMessages(
   }
   for (const entity of entities) {
     const wanted = mapping[entity.name] ?? entity.name;
-    const found = all.filter(({ message }) => (wanted.includes('.') ? message.fullName === wanted || message.path === wanted : message.path === wanted));
+    const found = all.filter(({ message }) =>
+      wanted.includes('.') ? message.fullName === wanted || message.path === wanted : message.path === wanted,
+    );
     if (found.length === 0) {
-      const near = nearest(wanted, all.map(({ message }) => message.path));
+      const near = nearest(
+        wanted,
+        all.map(({ message }) => message.path),
+      );
       result.diagnostics.push(
         diagnostic(
           DiagnosticCode.proto,

@@ -54,10 +54,16 @@ describe('planFields', () => {
 
   it('refuses a non-integer version, a reserved sync name and a full number space', () => {
     const wrongType = plan('map<string, int32> version = 1;');
-    expect(!wrongType.ok && wrongType.diagnostics[0]!.message).toBe("message t.v1.M: field 'version' has type map<string, int32>, but the sync version is an integer");
+    expect(!wrongType.ok && wrongType.diagnostics[0]!.message).toBe(
+      "message t.v1.M: field 'version' has type map<string, int32>, but the sync version is an integer",
+    );
     const reservedName = plan('string a = 1; reserved "deleted_at";');
-    expect(!reservedName.ok && reservedName.diagnostics.map((d) => d.message)).toEqual(["message t.v1.M: the sync field name 'deleted_at' is reserved"]);
+    expect(!reservedName.ok && reservedName.diagnostics.map((d) => d.message)).toEqual([
+      "message t.v1.M: the sync field name 'deleted_at' is reserved",
+    ]);
     const full = plan('string a = 1; reserved 536870909 to max;');
-    expect(!full.ok && full.diagnostics[0]!.message).toBe("message t.v1.M: no field number left for 'client_id' above the highest number in use or reserved");
+    expect(!full.ok && full.diagnostics[0]!.message).toBe(
+      "message t.v1.M: no field number left for 'client_id' above the highest number in use or reserved",
+    );
   });
 });

@@ -1,7 +1,16 @@
 import { lowerFirst } from '../../ir/names';
 import type { Ir, IrEntity, IrField } from '../../ir/types';
 import { isPushable, pulledFields, pushableFields } from '../server/fieldAccess';
-import { FIELD_MASK_IMPORT, STRUCT_IMPORT, TIMESTAMP_IMPORT, enumValuePrefix, protoEnumName, protoEnumValue, protoFieldName, protoType } from './typeMapping';
+import {
+  FIELD_MASK_IMPORT,
+  STRUCT_IMPORT,
+  TIMESTAMP_IMPORT,
+  enumValuePrefix,
+  protoEnumName,
+  protoEnumValue,
+  protoFieldName,
+  protoType,
+} from './typeMapping';
 import type { NumberBook } from './numberBook';
 
 /** One field as declared: `optional string name`, numbered by the book. */
@@ -51,47 +60,73 @@ export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoV
   const f = (decl: string, name: string): FieldDecl => ({ decl: `${decl} ${name}`, name });
 
   const rpcs: SyncProtoView['rpcs'] = [
-    { comment: 'One page of changes of any entity (GraphQL `syncPull`); items as JSON objects.', name: 'SyncPull', request: 'SyncPullRequest', response: 'SyncPullResponse' },
-    { comment: 'A batch of local changes of any entity (GraphQL `syncPush`); one result per item, in order.', name: 'SyncPush', request: 'SyncPushRequest', response: 'SyncPushResponse' },
+    {
+      comment: 'One page of changes of any entity (GraphQL `syncPull`); items as JSON objects.',
+      name: 'SyncPull',
+      request: 'SyncPullRequest',
+      response: 'SyncPullResponse',
+    },
+    {
+      comment: 'A batch of local changes of any entity (GraphQL `syncPush`); one result per item, in order.',
+      name: 'SyncPush',
+      request: 'SyncPushRequest',
+      response: 'SyncPushResponse',
+    },
   ];
   const messages: MessageView[] = [
-    message('SyncPullRequest', ['Pull request for any entity. Without a cursor, `since` (older clients) or nothing (a first pull).'], [
-      f('string', 'entity'),
-      f(TS, 'since'),
-      f('optional string', 'cursor'),
-      f('optional int32', 'limit'),
-    ]),
-    message('SyncPullResponse', ['One page of changes: canonical records (ignored fields removed) and tombstones.'], pullResponseFields('google.protobuf.Struct')),
+    message(
+      'SyncPullRequest',
+      ['Pull request for any entity. Without a cursor, `since` (older clients) or nothing (a first pull).'],
+      [f('string', 'entity'), f(TS, 'since'), f('optional string', 'cursor'), f('optional int32', 'limit')],
+    ),
+    message(
+      'SyncPullResponse',
+      ['One page of changes: canonical records (ignored fields removed) and tombstones.'],
+      pullResponseFields('google.protobuf.Struct'),
+    ),
     message('SyncPushRequest', ['A batch of local changes of one entity.'], [f('string', 'entity'), f('repeated SyncPushItem', 'items')]),
     message('SyncPushResponse', ['One result per pushed item, in order.'], [f('repeated SyncResultItem', 'results')]),
-    message('SyncPushItem', ['One queued local change (docs/PROTOCOL.md "Push"); `data` and `base` as JSON objects.'], [
-      ...pushItemFields(),
-      f('google.protobuf.Struct', 'data'),
-      f('google.protobuf.Struct', 'base'),
-    ]),
-    message('SyncResultItem', ['Outcome of one pushed item; `error_code` is VALIDATION, CONFLICT, FORBIDDEN, NOT_FOUND or INTERNAL.'], [
-      f('optional string', 'client_id'),
-      f('optional string', 'id'),
-      f('bool', 'success'),
-      f('optional string', 'error_code'),
-      f('optional string', 'error_message'),
-      f('optional int32', 'version'),
-      f(TS, 'updated_at'),
-      f('ConflictPayload', 'conflict'),
-    ]),
-    message('ConflictPayload', ['Both sides of a conflict and the server\'s suggested resolution.'], [
-      f('google.protobuf.Struct', 'server_data'),
-      f('google.protobuf.Struct', 'client_data'),
-      f('optional int32', 'server_version'),
-      f('google.protobuf.Value', 'resolution_suggested'),
-      f('optional string', 'conflict_type'),
-    ]),
+    message(
+      'SyncPushItem',
+      ['One queued local change (docs/PROTOCOL.md "Push"); `data` and `base` as JSON objects.'],
+      [...pushItemFields(), f('google.protobuf.Struct', 'data'), f('google.protobuf.Struct', 'base')],
+    ),
+    message(
+      'SyncResultItem',
+      ['Outcome of one pushed item; `error_code` is VALIDATION, CONFLICT, FORBIDDEN, NOT_FOUND or INTERNAL.'],
+      [
+        f('optional string', 'client_id'),
+        f('optional string', 'id'),
+        f('bool', 'success'),
+        f('optional string', 'error_code'),
+        f('optional string', 'error_message'),
+        f('optional int32', 'version'),
+        f(TS, 'updated_at'),
+        f('ConflictPayload', 'conflict'),
+      ],
+    ),
+    message(
+      'ConflictPayload',
+      ["Both sides of a conflict and the server's suggested resolution."],
+      [
+        f('google.protobuf.Struct', 'server_data'),
+        f('google.protobuf.Struct', 'client_data'),
+        f('optional int32', 'server_version'),
+        f('google.protobuf.Value', 'resolution_suggested'),
+        f('optional string', 'conflict_type'),
+      ],
+    ),
   ];
 
   for (const entity of ir.entities) {
     const pull = `SyncPull${entity.name}`;
     const push = `SyncPush${entity.name}`;
-    rpcs.push({ comment: `Typed pull of ${entity.name} (GraphQL \`${lowerFirst(pull)}\`).`, name: pull, request: `${pull}Request`, response: `${pull}Response` });
+    rpcs.push({
+      comment: `Typed pull of ${entity.name} (GraphQL \`${lowerFirst(pull)}\`).`,
+      name: pull,
+      request: `${pull}Request`,
+      response: `${pull}Response`,
+    });
     messages.push(
       message(`${pull}Request`, [], [f(TS, 'since'), f('optional string', 'cursor'), f('optional int32', 'limit')]),
       message(`${pull}Response`, [], pullResponseFields(entity.name)),
@@ -99,7 +134,12 @@ export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoV
     const data = pushableFields(entity);
     if (isPushable(entity) && data.length > 0) {
       imports.add(FIELD_MASK_IMPORT);
-      rpcs.push({ comment: `Typed push of ${entity.name} (GraphQL \`${lowerFirst(push)}\`).`, name: push, request: `${push}Request`, response: `${push}Response` });
+      rpcs.push({
+        comment: `Typed push of ${entity.name} (GraphQL \`${lowerFirst(push)}\`).`,
+        name: push,
+        request: `${push}Request`,
+        response: `${push}Response`,
+      });
       messages.push(
         message(`${push}Request`, [], [f(`repeated ${entity.name}PushItem`, 'items')]),
         message(`${push}Response`, [], [f('repeated SyncResultItem', 'results')]),
@@ -111,15 +151,20 @@ export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoV
           ],
           [...pushItemFields(), f(`${entity.name}Data`, 'data'), f(`${entity.name}Data`, 'base'), f('google.protobuf.FieldMask', 'update_mask')],
         ),
-        message(`${entity.name}Data`, [`The fields of ${entity.name} a client may push (GraphQL \`${entity.name}Data\`), each with presence.`], fieldDecls(data, true)),
+        message(
+          `${entity.name}Data`,
+          [`The fields of ${entity.name} a client may push (GraphQL \`${entity.name}Data\`), each with presence.`],
+          fieldDecls(data, true),
+        ),
       );
     }
     messages.push(message(entity.name, entityComments(entity), fieldDecls(pulledFields(entity), false)));
   }
-  for (const entity of ir.entities) for (const field of pulledFields(entity)) {
-    const { import: needed } = protoType(field);
-    if (needed) imports.add(needed);
-  }
+  for (const entity of ir.entities)
+    for (const field of pulledFields(entity)) {
+      const { import: needed } = protoType(field);
+      if (needed) imports.add(needed);
+    }
 
   const enums: EnumView[] = [
     {
@@ -132,7 +177,11 @@ export function syncProtoView(ir: Ir, pkg: string, book: NumberBook): SyncProtoV
       return {
         comments: name === e.name ? [] : [`The schema enum ${e.name}.`],
         name,
-        lines: book.enumLines(name, enumValuePrefix(name), e.values.map((v) => protoEnumValue(name, v))),
+        lines: book.enumLines(
+          name,
+          enumValuePrefix(name),
+          e.values.map((v) => protoEnumValue(name, v)),
+        ),
       };
     }),
   ];
@@ -177,4 +226,3 @@ function fieldDecls(fields: readonly IrField[], partial: boolean): FieldDecl[] {
     return { decl: `${label}${type.type} ${name}`, name };
   });
 }
-

@@ -71,7 +71,13 @@ describe('server entity descriptors', () => {
     expect(spec.fields.find((f) => f.name === 'body')).toMatchObject({ column: 'body_text' });
     // Defaults are left out: a writable, optional, lww String is its name and type.
     expect(spec.fields.find((f) => f.name === 'title')).toEqual({ name: 'title', type: 'String', isRequired: true });
-    expect(spec.fields.find((f) => f.name === 'likes')).toEqual({ name: 'likes', type: 'Int', isRequired: true, merge: 'counter', default: { kind: 'value', value: 0 } });
+    expect(spec.fields.find((f) => f.name === 'likes')).toEqual({
+      name: 'likes',
+      type: 'Int',
+      isRequired: true,
+      merge: 'counter',
+      default: { kind: 'value', value: 0 },
+    });
     expect(spec.relations).toBeUndefined(); // Book is not a synced entity here
     const capped = entitySpec(ir, entity, { server: { ...config.server, pageSize: { default: 1000, max: 5000, perEntity: { Note: 500 } } } });
     expect((capped as { pageSize: number }).pageSize).toBe(500);

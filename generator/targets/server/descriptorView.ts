@@ -62,7 +62,10 @@ function fieldSpec(ir: Ir, entity: IrEntity, f: IrField): Literal {
 function versionHash(ir: Ir, entity: IrEntity): string {
   const enums = new Map(ir.enums.map((e) => [e.name, e.values]));
   const shape = pulledFields(entity).map((f) => `${f.name}:${fieldMapping(f, enums).graphql}${f.isRequired ? '!' : ''}`);
-  return createHash('sha256').update(`${entity.name}|${shape.join(',')}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${entity.name}|${shape.join(',')}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export interface ValidatorView {

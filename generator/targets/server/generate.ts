@@ -33,7 +33,12 @@ export function validateServer(context: ServerContext): Diagnostic[] {
     const previous = owners.get(name);
     if (previous) {
       out.push(
-        diagnostic(DiagnosticCode.graphqlNameClash, at, `${owner}: GraphQL type '${name}' is already declared by ${previous}`, 'Rename the model or enum.'),
+        diagnostic(
+          DiagnosticCode.graphqlNameClash,
+          at,
+          `${owner}: GraphQL type '${name}' is already declared by ${previous}`,
+          'Rename the model or enum.',
+        ),
       );
     } else owners.set(name, owner);
   };
@@ -68,7 +73,10 @@ export function generateServer(context: ServerContext): GeneratedFile[] {
     file('entities.ts', 'entities', {
       imports: new Imports()
         .addType(runtime, ['SyncEntityDefinition', 'SyncEntitySpec'])
-        .add('./validators', pushable.flatMap((e) => [`${e.name}Create`, `${e.name}Update`]))
+        .add(
+          './validators',
+          pushable.flatMap((e) => [`${e.name}Create`, `${e.name}Update`]),
+        )
         .lines(),
       settings: printLiteral({
         maxBatch: config.server.maxBatch,
@@ -92,10 +100,7 @@ export function generateServer(context: ServerContext): GeneratedFile[] {
       scope: ir.entities[0]?.scope ?? 'tenantId',
     }),
     file('resolverTypes.ts', 'resolverTypes', {
-      imports: new Imports()
-        .addType('graphql', 'GraphQLScalarType')
-        .addType(runtime, ['SyncPullArgs', 'SyncPullResponse', 'SyncResultItem'])
-        .lines(),
+      imports: new Imports().addType('graphql', 'GraphQLScalarType').addType(runtime, ['SyncPullArgs', 'SyncPullResponse', 'SyncResultItem']).lines(),
       enums: ir.enums.map((e) => ({ name: e.name, union: e.values.map((v) => `'${v}'`).join(' | ') })),
       entities: tsEntities,
       pushableEntities: tsEntities.filter((e) => e.pushable),

@@ -77,7 +77,10 @@ export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): Mode
       decorators.add(decorator);
       watermelonTypes.add('Relation');
       if (unambiguous) associations.push(`${printLiteral({ [table]: { type: 'belongs_to', key } }).slice(2, -2)},`);
-      properties.push({ line: `@${decorator}(${printString(table)}, ${printString(key)}) ${property}!: ${wm('Relation')}<${relation.target}>;`, doc: renamed(relation.name) });
+      properties.push({
+        line: `@${decorator}(${printString(table)}, ${printString(key)}) ${property}!: ${wm('Relation')}<${relation.target}>;`,
+        doc: renamed(relation.name),
+      });
     } else {
       const key = columns.get(relation.target)!.get(relation.foreignKey)!;
       watermelonTypes.add('Query');

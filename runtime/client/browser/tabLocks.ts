@@ -62,21 +62,23 @@ export function leaseLocks(options: LeaseOptions = {}): TabLocks {
   function request<T>(name: string, work: () => Promise<T>): Promise<T> {
     // Within one tab, requests for a name queue behind each other.
     const previous = chain.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(async () => {
-      await acquire(name);
-      const renew = setInterval(() => storage.setItem(key(name), JSON.stringify({ owner: me, expires: Date.now() + ttl })), ttl / 3);
-      const drop = () => {
-        if (read(name)?.owner === me) storage.removeItem(key(name));
-      };
-      addEventListener('pagehide', drop);
-      try {
-        return await work();
-      } finally {
-        clearInterval(renew);
-        removeEventListener('pagehide', drop);
-        drop();
-      }
-    });
+    const next = previous
+      .catch(() => {})
+      .then(async () => {
+        await acquire(name);
+        const renew = setInterval(() => storage.setItem(key(name), JSON.stringify({ owner: me, expires: Date.now() + ttl })), ttl / 3);
+        const drop = () => {
+          if (read(name)?.owner === me) storage.removeItem(key(name));
+        };
+        addEventListener('pagehide', drop);
+        try {
+          return await work();
+        } finally {
+          clearInterval(renew);
+          removeEventListener('pagehide', drop);
+          drop();
+        }
+      });
     chain.set(name, next);
     return next;
   }

@@ -57,8 +57,13 @@ export function lokiDatabaseFactory(options: LokiFactoryOptions): DatabaseFactor
         // add saves whose failures nobody awaits.
         extraLokiOptions: { autosave: false },
         extraIncrementalIDBOptions: {
-          onDidOverwrite: () => adapter?.reportError('overwritten', new Error('another tab had written this database; its changes since this tab loaded were overwritten')),
-          onversionchange: () => adapter?.reportError('versionChange', new Error('the database was deleted or upgraded in another tab; reload the page')),
+          onDidOverwrite: () =>
+            adapter?.reportError(
+              'overwritten',
+              new Error('another tab had written this database; its changes since this tab loaded were overwritten'),
+            ),
+          onversionchange: () =>
+            adapter?.reportError('versionChange', new Error('the database was deleted or upgraded in another tab; reload the page')),
         },
         onSetUpError: (error: Error) => adapter?.reportError('setUp', error),
         onQuotaExceededError: (error: Error) => adapter?.reportError('quota', error),
@@ -68,7 +73,11 @@ export function lokiDatabaseFactory(options: LokiFactoryOptions): DatabaseFactor
     );
     const database = new Database({ adapter, modelClasses: options.modelClasses });
     adapters.set(database, adapter);
-    const target = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener; document?: Document };
+    const target = globalThis as {
+      addEventListener?: typeof addEventListener;
+      removeEventListener?: typeof removeEventListener;
+      document?: Document;
+    };
     if (typeof target.addEventListener === 'function') {
       const save = () => void adapter!.save().catch(() => {}); // a failure is already in onError
       const onVisibility = () => target.document?.visibilityState === 'hidden' && save();

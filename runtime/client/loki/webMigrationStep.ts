@@ -15,7 +15,13 @@ export type WebMigrationStep =
   | { readonly kind: 'addIndex'; readonly table: string; readonly column: string }
   | { readonly kind: 'dropIndex'; readonly table: string; readonly column: string }
   /** Set a column to a value (WatermelonDB's empty value): in every row, or (`onlyNull`) where it is null. */
-  | { readonly kind: 'setValue'; readonly table: string; readonly column: string; readonly value: string | number | boolean | null; readonly onlyNull: boolean };
+  | {
+      readonly kind: 'setValue';
+      readonly table: string;
+      readonly column: string;
+      readonly value: string | number | boolean | null;
+      readonly onlyNull: boolean;
+    };
 
 /** Steps by the version they migrate to. */
 export type WebMigrationSteps = Readonly<Record<number, readonly WebMigrationStep[]>>;

@@ -110,7 +110,8 @@ export function installWebMigrations(): void {
   if (patched) return;
   const Driver = interopDefault(driverModule) as unknown as { prototype: DriverLike };
   const original = Driver.prototype._migrate;
-  if (typeof original !== 'function') throw new Error('trackhub-sync: this WatermelonDB version has no LokiJS DatabaseDriver._migrate; web migrations need WatermelonDB 0.28');
+  if (typeof original !== 'function')
+    throw new Error('trackhub-sync: this WatermelonDB version has no LokiJS DatabaseDriver._migrate; web migrations need WatermelonDB 0.28');
   Driver.prototype._migrate = async function migrate(this: DriverLike, steps: unknown[]) {
     const web = this.options[WEB_STEPS_OPTION] as WebMigrationSteps | undefined;
     if (!web || !this.migrations) return original.call(this, steps);

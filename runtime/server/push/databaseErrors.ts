@@ -29,7 +29,15 @@ const DATA_KINDS: Record<string, string> = {
   LengthMismatch: 'a value longer than the column',
   InconsistentColumnData: 'a value the column cannot store',
 };
-const TRANSIENT_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'TooManyConnections', 'SocketTimeout', 'TransactionWriteConflict', 'TransactionAlreadyClosed', 'TlsConnectionError']);
+const TRANSIENT_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'TooManyConnections',
+  'SocketTimeout',
+  'TransactionWriteConflict',
+  'TransactionAlreadyClosed',
+  'TlsConnectionError',
+]);
 
 /** Prisma error codes: P1xxx are connection problems; these P2xxx are transaction or pool timeouts and write conflicts. */
 const TRANSIENT_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1011', 'P1017', 'P2024', 'P2028', 'P2034']);
@@ -63,7 +71,11 @@ function pgTransient(state: string): boolean {
 }
 
 /** SQLite primary result codes (https://www.sqlite.org/rescode.html). */
-const SQLITE_DATA: Record<number, string> = { 18: 'a value too big for the database', 19: 'a database constraint or trigger', 20: 'a value the column cannot store' };
+const SQLITE_DATA: Record<number, string> = {
+  18: 'a value too big for the database',
+  19: 'a database constraint or trigger',
+  20: 'a value the column cannot store',
+};
 const SQLITE_TRANSIENT = new Set([5, 6, 10, 13, 14, 15]); // BUSY, LOCKED, IOERR, FULL, CANTOPEN, PROTOCOL
 
 const NODE_TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);

@@ -54,7 +54,10 @@ export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): 
     data: env.data ?? {},
     base: env.base ?? null,
   };
-  const fail = (code: 'VALIDATION' | 'FORBIDDEN', message: string): Refused => ({ refused: failure(item.clientId, item.id, code, message), opId: item.opId });
+  const fail = (code: 'VALIDATION' | 'FORBIDDEN', message: string): Refused => ({
+    refused: failure(item.clientId, item.id, code, message),
+    opId: item.opId,
+  });
   if (!entity.validators) return fail('VALIDATION', `${entity.descriptor.name} is pull-only: it accepts no push`);
   switch (item.op) {
     case 'create':

@@ -6,7 +6,15 @@ const field = (name: string, merge: SyncFieldDescriptor['merge'], type: SyncFiel
   name,
   { name, column: name, type, isList: false, isRequired: false, access: 'writable', merge, default: null },
 ];
-const fields = new Map([field('n', 'counter'), field('hi', 'max'), field('lo', 'min'), field('tags', 'union', 'Json'), field('log', 'append', 'Json'), field('owner', 'manual', 'String'), field('title', 'lww', 'String')]);
+const fields = new Map([
+  field('n', 'counter'),
+  field('hi', 'max'),
+  field('lo', 'min'),
+  field('tags', 'union', 'Json'),
+  field('log', 'append', 'Json'),
+  field('owner', 'manual', 'String'),
+  field('title', 'lww', 'String'),
+]);
 
 const input = (over: Partial<ResolveInput>): ResolveInput => ({
   strategy: 'serverMerge',
@@ -57,7 +65,10 @@ describe('resolveUpdate', () => {
       kind: 'conflict',
       conflictType: 'EQUAL_TIMESTAMP',
     });
-    expect(resolveUpdate(input({ strategy: 'manual', changes: { title: 'c' } }))).toMatchObject({ kind: 'conflict', conflictType: 'VERSION_MISMATCH' });
+    expect(resolveUpdate(input({ strategy: 'manual', changes: { title: 'c' } }))).toMatchObject({
+      kind: 'conflict',
+      conflictType: 'VERSION_MISMATCH',
+    });
   });
 });
 

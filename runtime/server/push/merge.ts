@@ -35,7 +35,12 @@ export function resolveUpdate(input: ResolveInput): Resolution {
   const overlay = { ...server, ...changes };
   switch (input.strategy) {
     case 'manual':
-      return { kind: 'conflict', conflictType: 'VERSION_MISMATCH', suggested: overlay, message: `version ${input.baseVersion} is stale (server has ${input.serverVersion})` };
+      return {
+        kind: 'conflict',
+        conflictType: 'VERSION_MISMATCH',
+        suggested: overlay,
+        message: `version ${input.baseVersion} is stale (server has ${input.serverVersion})`,
+      };
     case 'lastWriteWins': {
       const clientTime = Date.parse(input.clientUpdatedAt);
       const serverTime = server.updatedAt ? Date.parse(String(server.updatedAt)) : 0;
@@ -66,7 +71,8 @@ function mergeFields(input: ResolveInput): Resolution {
     const type = { scalar: field.type, isList: field.isList };
     if (b === undefined && rule.needsBase) return { kind: 'invalid', message: `'${name}' (${field.merge}) needs its base value to merge` };
     // The generator refuses a rule that does not fit; a hand-written descriptor could still pair them.
-    if (!rule.fits(type)) return { kind: 'invalid', message: `'${name}': merge rule ${field.merge} does not apply to ${field.type}${field.isList ? '[]' : ''}` };
+    if (!rule.fits(type))
+      return { kind: 'invalid', message: `'${name}': merge rule ${field.merge} does not apply to ${field.type}${field.isList ? '[]' : ''}` };
     let outcome: MergeOutcome;
     try {
       outcome = rule.merge(s, b, client, type, { clientLater });

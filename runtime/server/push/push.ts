@@ -49,7 +49,8 @@ export async function pushBatch(core: SyncCore, auth: SyncAuth, entity: EntityRu
     else results[index] = parsed.refused;
   });
   if (batch.length === 0) return results;
-  const run = (part: Indexed[]) => core.options.prisma.$transaction((tx) => applyBatch(core, tx, auth, entity, part), { maxWait: 10_000, timeout: 30_000 });
+  const run = (part: Indexed[]) =>
+    core.options.prisma.$transaction((tx) => applyBatch(core, tx, auth, entity, part), { maxWait: 10_000, timeout: 30_000 });
   try {
     for (const [index, result] of await run(batch)) results[index] = result;
   } catch (error) {
@@ -85,20 +86,35 @@ interface Working {
   changed: WireRecord;
 }
 
-async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: EntityRuntime, batch: Indexed[]): Promise<Map<number, SyncResultItem>> {
+async function applyBatch(
+  core: SyncCore,
+  tx: PrismaTx,
+  auth: SyncAuth,
+  entity: EntityRuntime,
+  batch: Indexed[],
+): Promise<Map<number, SyncResultItem>> {
   const d = entity.descriptor;
   const dialect = core.dialect;
   const now = core.now();
   const nowIso = now.toISOString();
   let seq = await reserveSequence(tx, dialect, auth.tenantId, d.name, batch.length);
 
-  const replays = await readOperations(tx, dialect, auth.tenantId, d.name, batch.map((b) => b.opId));
+  const replays = await readOperations(
+    tx,
+    dialect,
+    auth.tenantId,
+    d.name,
+    batch.map((b) => b.opId),
+  );
   const items = batch.flatMap((b) => (b.item ? [b.item] : []));
   const ids = items.flatMap((item) => (item.id ? [item.id] : []));
   const clientIds = items.flatMap((item) => (item.clientId ? [item.clientId] : []));
   // Only non-empty lists: `id IN () OR clientId IN (…)` makes SQLite scan the table instead of using both indexes.
   const lookups = [...(ids.length > 0 ? [{ id: { in: ids } }] : []), ...(clientIds.length > 0 ? [{ clientId: { in: clientIds } }] : [])];
-  const rows = lookups.length === 0 ? [] : await delegateOf(tx, d).findMany({ where: lookups.length === 1 ? lookups[0]! : { OR: lookups }, select: entity.readSelect });
+  const rows =
+    lookups.length === 0
+      ? []
+      : await delegateOf(tx, d).findMany({ where: lookups.length === 1 ? lookups[0]! : { OR: lookups }, select: entity.readSelect });
   const byId = new Map<string, WireRecord>();
   const byClientId = new Map<string, WireRecord>();
   for (const row of rows) {
@@ -118,7 +134,8 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
     for (const rel of d.relations) {
       const value = changes[rel.field];
       if (value === undefined || value === null) continue;
-      const scope = rel.target === d.name && byId.has(String(value)) ? byId.get(String(value))![d.scope] : parents.get(rel.target)?.get(String(value));
+      const scope =
+        rel.target === d.name && byId.has(String(value)) ? byId.get(String(value))![d.scope] : parents.get(rel.target)?.get(String(value));
       if (scope === undefined) return failure(item.clientId, item.id, 'VALIDATION', `${rel.field}: no ${rel.target} with id ${String(value)}`);
       if (scope !== auth.tenantId) return failure(item.clientId, item.id, 'FORBIDDEN', `${rel.field} refers to another tenant's ${rel.target}`);
     }
@@ -142,7 +159,8 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
         const existing = byClientId.get(item.clientId!);
         if (existing) {
           // Idempotent create: the record this clientId already made.
-          if (!core.authorize(auth, d, 'create', existing)) return failure(item.clientId, null, 'FORBIDDEN', 'clientId belongs to a record you cannot access');
+          if (!core.authorize(auth, d, 'create', existing))
+            return failure(item.clientId, null, 'FORBIDDEN', 'clientId belongs to a record you cannot access');
           return success(item.clientId, String(existing.id), Number(existing.version), (existing.updatedAt as string | null) ?? null);
         }
         const refused = checkForeignKeys(item.data, item);
@@ -241,14 +259,31 @@ async function applyBatch(core: SyncCore, tx: PrismaTx, auth: SyncAuth, entity: 
   }
 
   const entries = [...working.values()];
-  await insertRows(tx, dialect, entity, entries.filter((w) => w.isNew).map((w) => w.record), now);
-  await updateRows(tx, dialect, entity, entries.filter((w) => !w.isNew && Object.keys(w.changed).length > 0).map((w) => ({ id: String(w.record.id), values: w.changed })), now);
+  await insertRows(
+    tx,
+    dialect,
+    entity,
+    entries.filter((w) => w.isNew).map((w) => w.record),
+    now,
+  );
+  await updateRows(
+    tx,
+    dialect,
+    entity,
+    entries.filter((w) => !w.isNew && Object.keys(w.changed).length > 0).map((w) => ({ id: String(w.record.id), values: w.changed })),
+    now,
+  );
   await recordOperations(tx, dialect, auth.tenantId, d.name, terminal, now);
   return out;
 }
 
 /** Scope value of every parent a batch's foreign keys name, by target entity and id (one read per target). */
-async function readParents(core: SyncCore, tx: PrismaTx, entity: EntityRuntime, batch: readonly PushItem[]): Promise<Map<string, Map<string, unknown>>> {
+async function readParents(
+  core: SyncCore,
+  tx: PrismaTx,
+  entity: EntityRuntime,
+  batch: readonly PushItem[],
+): Promise<Map<string, Map<string, unknown>>> {
   const out = new Map<string, Map<string, unknown>>();
   for (const rel of entity.descriptor.relations) {
     const wanted = new Set<string>();

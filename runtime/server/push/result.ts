@@ -1,7 +1,13 @@
 import type { ConflictPayload, SyncErrorCode, SyncResultItem } from '../types';
 
 /** A failed item result (nothing written for it). */
-export function failure(clientId: string | null, id: string | null, code: SyncErrorCode, message: string, conflict: ConflictPayload | null = null): SyncResultItem {
+export function failure(
+  clientId: string | null,
+  id: string | null,
+  code: SyncErrorCode,
+  message: string,
+  conflict: ConflictPayload | null = null,
+): SyncResultItem {
   return { clientId, id, success: false, errorCode: code, errorMessage: message, version: null, updatedAt: null, conflict };
 }
 

@@ -112,7 +112,9 @@ export function mergedValueProblem(field: SyncFieldDescriptor, value: unknown): 
 function scalarProblem(field: SyncFieldDescriptor, value: unknown): string | null {
   switch (field.type) {
     case 'Int':
-      return typeof value === 'number' && Number.isInteger(value) && (value < INT32.min || value > INT32.max) ? 'out of the 32-bit integer range' : null;
+      return typeof value === 'number' && Number.isInteger(value) && (value < INT32.min || value > INT32.max)
+        ? 'out of the 32-bit integer range'
+        : null;
     case 'BigInt':
       if (typeof value !== 'string') return null;
       if (!/^-?\d{1,19}$/.test(value)) return 'not an integer string (decimal digits, e.g. "42")';

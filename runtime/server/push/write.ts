@@ -64,7 +64,10 @@ export async function updateRows(
   // Prisma sets `@updatedAt` in its client; raw SQL must stamp those columns itself.
   const stamped = entity.descriptor.fields.filter((f) => f.stampedOnWrite);
   for (const original of rows) {
-    const row = stamped.length === 0 ? original : { id: original.id, values: { ...original.values, ...Object.fromEntries(stamped.map((f) => [f.name, now.toISOString()])) } };
+    const row =
+      stamped.length === 0
+        ? original
+        : { id: original.id, values: { ...original.values, ...Object.fromEntries(stamped.map((f) => [f.name, now.toISOString()])) } };
     const key = Object.keys(row.values).sort().join('\u0000');
     const group = groups.get(key);
     if (group) group.push(row);
@@ -101,7 +104,16 @@ export async function recordOperations(
   now: Date,
 ): Promise<void> {
   if (ops.length === 0) return;
-  const text: SyncFieldDescriptor = { name: 'x', column: 'x', type: 'String', isList: false, isRequired: true, access: 'server', merge: 'lww', default: null };
+  const text: SyncFieldDescriptor = {
+    name: 'x',
+    column: 'x',
+    type: 'String',
+    isList: false,
+    isRequired: true,
+    access: 'server',
+    merge: 'lww',
+    default: null,
+  };
   const p = new Params(dialect);
   const head = [p.add(tenantId), p.add(entity), cellExpr(dialect, text, 0), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
   const json = p.add(JSON.stringify(ops.map((o) => [o.opId, compact(o.result)])));
@@ -132,7 +144,13 @@ function compact(result: SyncResultItem): string {
 }
 
 /** Stored results of operation ids of this tenant and entity. */
-export async function readOperations(tx: PrismaTx, dialect: SqlDialect, tenantId: string, entity: string, opIds: readonly string[]): Promise<Map<string, SyncResultItem>> {
+export async function readOperations(
+  tx: PrismaTx,
+  dialect: SqlDialect,
+  tenantId: string,
+  entity: string,
+  opIds: readonly string[],
+): Promise<Map<string, SyncResultItem>> {
   const found = new Map<string, SyncResultItem>();
   if (opIds.length === 0) return found;
   const p = new Params(dialect);

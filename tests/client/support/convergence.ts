@@ -30,7 +30,11 @@ export async function runConvergence(server: TestServer, seed: number, STEPS: nu
     const network = new ManualNetwork(true);
     const faults = faultyFetch({ rate: 0.2, random, delayMs: 5 });
     // A shared, strictly increasing clock: edit times never tie, so the run is reproducible.
-    const device = openDevice(`D${i}`, { tenantId: tenant, transport: server.transport(tenant, faults.fetch), platform: { network, clock: { now: () => (clock += 7) }, random } });
+    const device = openDevice(`D${i}`, {
+      tenantId: tenant,
+      transport: server.transport(tenant, faults.fetch),
+      platform: { network, clock: { now: () => (clock += 7) }, random },
+    });
     return { device, network, faults, created: new Map() };
   });
   const deleted = new Set<string>(); // clientIds (creator's local id) of deleted records
@@ -65,7 +69,11 @@ export async function runConvergence(server: TestServer, seed: number, STEPS: nu
         if (groups.length) {
           const g = pick(groups);
           const labels = [...((g.labels as string[] | null) ?? []), `l${step % 5}`];
-          await adapters.group.update(g.id, { score: g.score + 1 + Math.floor(random() * 3), labels: [...new Set(labels)], history: [...((g.history as string[] | null) ?? []), `h${step}`] });
+          await adapters.group.update(g.id, {
+            score: g.score + 1 + Math.floor(random() * 3),
+            labels: [...new Set(labels)],
+            history: [...((g.history as string[] | null) ?? []), `h${step}`],
+          });
         }
       } else {
         const tasks = await adapters.task.query().fetch();

@@ -65,7 +65,17 @@ export interface CrashFigures {
   problems: string[];
 }
 
-export const emptyFigures = (): CrashFigures => ({ runs: 0, lives: 0, kills: 0, killsByHook: {}, killsByPhase: {}, writesChecked: 0, lost: 0, duplicated: 0, problems: [] });
+export const emptyFigures = (): CrashFigures => ({
+  runs: 0,
+  lives: 0,
+  kills: 0,
+  killsByHook: {},
+  killsByPhase: {},
+  writesChecked: 0,
+  lost: 0,
+  duplicated: 0,
+  problems: [],
+});
 
 /** Adds `b` into `a`. */
 export function addFigures(a: CrashFigures, b: CrashFigures): CrashFigures {
@@ -151,7 +161,11 @@ export async function runCrashSeed(server: TestServer, seed: number, options: Cr
         if (!(await syncToQuiet(device))) figures.problems.push(`${device.name} did not settle: ${JSON.stringify(await listQueue(device.database))}`);
       }
     }
-    const entries = readFileSync(journal, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as JournalEntry);
+    const entries = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as JournalEntry);
     const check = await checkJournal(server, tenant, entries);
     figures.writesChecked = check.writesChecked;
     figures.lost = check.lost;
@@ -172,7 +186,11 @@ export async function runCrashSeed(server: TestServer, seed: number, options: Cr
 }
 
 /** What the journal says the server must hold, compared with what it holds. */
-export async function checkJournal(server: TestServer, tenant: string, entries: JournalEntry[]): Promise<{ writesChecked: number; lost: number; duplicated: number; problems: string[] }> {
+export async function checkJournal(
+  server: TestServer,
+  tenant: string,
+  entries: JournalEntry[],
+): Promise<{ writesChecked: number; lost: number; duplicated: number; problems: string[] }> {
   const problems: string[] = [];
   let lost = 0;
   let duplicated = 0;
@@ -231,7 +249,9 @@ export async function checkJournal(server: TestServer, tenant: string, entries: 
       if (r.entity === 'Group') continue;
       if (copies[0]![field] !== value) {
         lost += 1;
-        problems.push(`${r.entity} ${clientId}.${field}: the server has ${JSON.stringify(copies[0]![field])}, the user's last write was ${JSON.stringify(value)}`);
+        problems.push(
+          `${r.entity} ${clientId}.${field}: the server has ${JSON.stringify(copies[0]![field])}, the user's last write was ${JSON.stringify(value)}`,
+        );
       }
     }
   }

@@ -21,7 +21,16 @@ import { seededRandom } from './faults';
 import { settleConflicts } from './settle';
 
 /** Hook names, in the order a sync passes them. */
-export type CrashHook = 'push:before' | 'push:answered' | 'pull:before' | 'pull:answered' | 'commit' | 'resolve:before' | 'resolve:after' | 'force:before' | 'force:after';
+export type CrashHook =
+  | 'push:before'
+  | 'push:answered'
+  | 'pull:before'
+  | 'pull:answered'
+  | 'commit'
+  | 'resolve:before'
+  | 'resolve:after'
+  | 'force:before'
+  | 'force:after';
 
 /** A scripted user action (the regression cases); random lives draw theirs from the seed. */
 export type ScriptStep =
@@ -105,7 +114,9 @@ function killable(inner: SyncTransport): SyncTransport {
   };
 }
 
-const transport = killable(new GraphqlTransport({ url: config.url, headers: () => ({ authorization: `Bearer dev:${config.tenant}:${config.device}` }) }));
+const transport = killable(
+  new GraphqlTransport({ url: config.url, headers: () => ({ authorization: `Bearer dev:${config.tenant}:${config.device}` }) }),
+);
 /** Another user of the tenant, writing straight to the server (never killed). */
 const otherUser = new GraphqlTransport({ url: config.url, headers: () => ({ authorization: `Bearer dev:${config.tenant}:other` }) });
 const device: Device = openDevice(config.device, { tenantId: config.tenant, transport, dbName: config.dbFile, pushConcurrency: 1 });
@@ -121,7 +132,8 @@ const random = seededRandom(config.seed);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const raw = (m: Model) => m._raw as unknown as Record<string, unknown>;
 const clientIdOf = (m: Model) => String(raw(m).client_id ?? m.id);
-const adapterOf = (entity: 'Task' | 'Space' | 'Group') => (entity === 'Task' ? device.adapters.task : entity === 'Space' ? device.adapters.space : device.adapters.group);
+const adapterOf = (entity: 'Task' | 'Space' | 'Group') =>
+  entity === 'Task' ? device.adapters.task : entity === 'Space' ? device.adapters.space : device.adapters.group;
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${config.device}-${config.seed}-${++counter}`;
 
@@ -192,7 +204,14 @@ async function randomStep(): Promise<void> {
     // A manual-merge field: two devices changing it differently is a FIELD_CONFLICT.
     if (random() < 0.5) patch.owner = unique('o');
     await device.adapters.group.update(g.id, patch);
-    journal({ kind: 'bump', device: config.device, clientId: clientIdOf(g as unknown as Model), delta, token, ...(patch.owner ? { owner: patch.owner as string } : {}) });
+    journal({
+      kind: 'bump',
+      device: config.device,
+      clientId: clientIdOf(g as unknown as Model),
+      delta,
+      token,
+      ...(patch.owner ? { owner: patch.owner as string } : {}),
+    });
     return;
   }
   if (roll < 0.88) {
@@ -230,7 +249,18 @@ async function conflictOnTask(): Promise<void> {
   const theirs = { title: unique('x') };
   const [result] = await otherUser.push({
     entity: 'Task',
-    items: [{ opId: uuidv7(), op: 'update', clientId: task.id, id: String(raw(task).server_id), baseVersion: Number(raw(task).version), updatedAt: new Date().toISOString(), data: theirs, base: { title: raw(task).title } }],
+    items: [
+      {
+        opId: uuidv7(),
+        op: 'update',
+        clientId: task.id,
+        id: String(raw(task).server_id),
+        baseVersion: Number(raw(task).version),
+        updatedAt: new Date().toISOString(),
+        data: theirs,
+        base: { title: raw(task).title },
+      },
+    ],
   });
   if (!result?.success) return; // refused: nothing was written, nothing to journal
   journal({ kind: 'update', device: 'other', entity: 'Task', clientId: task.id, values: theirs });

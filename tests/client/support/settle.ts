@@ -12,10 +12,18 @@ import type { Device } from './device';
 export async function settleConflicts(device: Device, around: (work: () => Promise<void>) => Promise<void> = (work) => work()): Promise<void> {
   for (const conflict of await device.engine.listConflicts()) {
     const meta = device.engine.registry.entities.find((e) => e.name === conflict.entity)!;
-    const [record] = await device.database.get<Model>(meta.table).query().fetch().then((rows) => rows.filter((r) => r.id === conflict.entityId));
+    const [record] = await device.database
+      .get<Model>(meta.table)
+      .query()
+      .fetch()
+      .then((rows) => rows.filter((r) => r.id === conflict.entityId));
     const raw = record?._raw as unknown as Record<string, unknown> | undefined;
     const gone = conflict.serverData === null || conflict.serverData.deletedAt != null || !raw || raw.deleted_at !== null;
-    const resolution: Resolution = gone ? { kind: 'useServer' } : conflict.entity === 'Group' ? { kind: 'merge', data: { owner: raw.owner ?? null } } : { kind: 'keepLocal' };
+    const resolution: Resolution = gone
+      ? { kind: 'useServer' }
+      : conflict.entity === 'Group'
+        ? { kind: 'merge', data: { owner: raw.owner ?? null } }
+        : { kind: 'keepLocal' };
     await around(() => device.engine.resolveConflict(conflict.id, resolution));
   }
 }

@@ -34,9 +34,7 @@ export function seedRows(schema: AppSchema, table: string): Record<string, unkno
 /** Fill every table of the schema (entity and system tables) through WatermelonDB. */
 export async function seedEveryTable(db: Database, schema: AppSchema): Promise<void> {
   await db.write(async () => {
-    const records = Object.keys(schema.tables).flatMap((table) =>
-      seedRows(schema, table).map((raw) => db.get(table).prepareCreateFromDirtyRaw(raw)),
-    );
+    const records = Object.keys(schema.tables).flatMap((table) => seedRows(schema, table).map((raw) => db.get(table).prepareCreateFromDirtyRaw(raw)));
     await db.batch(records);
   });
 }
@@ -57,14 +55,18 @@ export async function readTable(db: Database, table: string): Promise<Map<string
 export function schemaDefinition(file: string): { userVersion: number; tables: Record<string, unknown>; indexes: Record<string, unknown> } {
   const sqlite = new Database3(file, { readonly: true });
   try {
-    const objects = sqlite
-      .prepare("select type, name, tbl_name from sqlite_master where name not like 'sqlite_%' order by name")
-      .all() as { type: string; name: string; tbl_name: string }[];
+    const objects = sqlite.prepare("select type, name, tbl_name from sqlite_master where name not like 'sqlite_%' order by name").all() as {
+      type: string;
+      name: string;
+      tbl_name: string;
+    }[];
     const tables: Record<string, unknown> = {};
     const indexes: Record<string, unknown> = {};
     for (const o of objects) {
       if (o.type === 'table') {
-        tables[o.name] = (sqlite.pragma(`table_info("${o.name}")`) as { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }[])
+        tables[o.name] = (
+          sqlite.pragma(`table_info("${o.name}")`) as { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }[]
+        )
           .map((c) => [c.name, c.type, c.notnull, c.dflt_value, c.pk])
           .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
       } else if (o.type === 'index') {

@@ -89,7 +89,9 @@ function folderBytes(root: string): Record<string, string> {
   const walk = (dir: string, prefix: string): [string, string][] =>
     existsSync(dir)
       ? readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-          e.isDirectory() ? walk(join(dir, e.name), `${prefix}${e.name}/`) : [[`${prefix}${e.name}`, readFileSync(join(dir, e.name), 'utf8')] as [string, string]],
+          e.isDirectory()
+            ? walk(join(dir, e.name), `${prefix}${e.name}/`)
+            : [[`${prefix}${e.name}`, readFileSync(join(dir, e.name), 'utf8')] as [string, string]],
         )
       : [];
   return Object.fromEntries(walk(root, ''));

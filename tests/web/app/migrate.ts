@@ -6,7 +6,7 @@
  * the generated version-2 schema, migrations and webMigrationSteps.
  * `?db=NAME` names the database.
  */
-import { Database, Model, appSchema, tableSchema } from '@nozbe/watermelondb';
+import { type Database, Model, appSchema, tableSchema } from '@nozbe/watermelondb';
 import { lokiDatabaseFactory } from 'trackhub-sync/runtime/client/loki';
 import snapshot1 from '../../golden/migrate-rename/trackhub-sync/migrations/0001.json';
 import { migrations, modelClasses, schema, webMigrationSteps } from '../../golden/migrate-rename/expected/watermelon';
@@ -24,7 +24,10 @@ class TaskV1 extends Model {
 }
 
 function openV1(): Database {
-  const v1 = appSchema({ version: 1, tables: snapshot1.tables.map((t) => tableSchema({ name: t.name, columns: t.columns.map((c) => ({ ...c, type: c.type as 'string' })) })) });
+  const v1 = appSchema({
+    version: 1,
+    tables: snapshot1.tables.map((t) => tableSchema({ name: t.name, columns: t.columns.map((c) => ({ ...c, type: c.type as 'string' })) })),
+  });
   return lokiDatabaseFactory({ schema: v1, modelClasses: [TaskV1], onError })(dbName);
 }
 

@@ -29,7 +29,12 @@ export async function buildWebApp(outDir: string, source: PackageSource = { kind
       minify: false,
       target: 'es2022',
       reportCompressedSize: false,
-      rollupOptions: { input: { index: fileURLToPath(new URL('../app/index.html', import.meta.url)), migrate: fileURLToPath(new URL('../app/migrate.html', import.meta.url)) } },
+      rollupOptions: {
+        input: {
+          index: fileURLToPath(new URL('../app/index.html', import.meta.url)),
+          migrate: fileURLToPath(new URL('../app/migrate.html', import.meta.url)),
+        },
+      },
     },
   });
 }

@@ -48,7 +48,10 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
  * requests per tenant and tab (the app sends `x-test-tab`): two tabs pushing
  * at once shows as `maxTabsInFlight > 1`.
  */
-export async function startAppServer(appDir: string, apiUrl: string): Promise<{ origin: string; pushes: Map<string, PushLog>; stop(): Promise<void> }> {
+export async function startAppServer(
+  appDir: string,
+  apiUrl: string,
+): Promise<{ origin: string; pushes: Map<string, PushLog>; stop(): Promise<void> }> {
   const api = new URL(apiUrl);
   const pushes = new Map<string, PushLog>();
   // tenant -> tab -> pushes in flight

@@ -15,8 +15,8 @@ export interface ChainResult {
 }
 
 const RESTORE_HINT =
-  'Restore the history from version control. If two branches each added a version, keep one branch\'s snapshot files ' +
-  'and migrations.ts, delete the other\'s newer snapshot files, and run `trackhub-sync generate`: the remaining ' +
+  "Restore the history from version control. If two branches each added a version, keep one branch's snapshot files " +
+  "and migrations.ts, delete the other's newer snapshot files, and run `trackhub-sync generate`: the remaining " +
   'differences become one new version.';
 
 /**
@@ -97,7 +97,12 @@ export function readChain(files: readonly SnapshotFile[], shownHistory: string):
       break;
     }
     if (parent && !sameLocalSchema(applyChanges(parent.tables, snapshot.changes), snapshot.tables)) {
-      fail(path, `snapshot version ${version}: its tables do not follow from ${snapshotPath(version - 1)} and its changes (edited by hand?)`, RESTORE_HINT, 'tables');
+      fail(
+        path,
+        `snapshot version ${version}: its tables do not follow from ${snapshotPath(version - 1)} and its changes (edited by hand?)`,
+        RESTORE_HINT,
+        'tables',
+      );
       break;
     }
     chain.push(snapshot);

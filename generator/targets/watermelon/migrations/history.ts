@@ -73,7 +73,8 @@ export function regressionDiagnostics(latest: number, history: Pick<History, 'de
   const highest = [...history.declared].sort((a, b) => b.version - a.version)[0];
   if (!highest || highest.version <= Math.max(latest, 1)) return [];
   const lost = latest === 0 ? 'holds no snapshot' : `ends at version ${latest}`;
-  const missing = latest === 0 ? `${snapshotPath(1)} … ${snapshotPath(highest.version)}` : `${snapshotPath(latest + 1)} … ${snapshotPath(highest.version)}`;
+  const missing =
+    latest === 0 ? `${snapshotPath(1)} … ${snapshotPath(highest.version)}` : `${snapshotPath(latest + 1)} … ${snapshotPath(highest.version)}`;
   return [
     diagnostic(
       DiagnosticCode.regression,

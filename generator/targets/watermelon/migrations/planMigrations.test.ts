@@ -65,7 +65,9 @@ describe('planMigrations', () => {
 
   it('refuses a destructive change, naming table and column, unless allowed', () => {
     const { plan } = twoVersions('title String\n  legacy String?', 'title String');
-    expect(diagnosticsOf(plan)).toEqual(["TS301 schema.prisma table 'tasks' › column 'legacy' was removed: dropping it deletes its values on every device"]);
+    expect(diagnosticsOf(plan)).toEqual([
+      "TS301 schema.prisma table 'tasks' › column 'legacy' was removed: dropping it deletes its values on every device",
+    ]);
   });
 
   it('accepts a destructive change allowed by table.column, by table, or globally, with a warning', () => {
@@ -91,7 +93,8 @@ describe('snapshot chain', () => {
     const second = planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownHistory: 'hist' });
     return second.files.map((f) => ({ path: f.path, text: f.contents }));
   };
-  const plan = (snapshots: SnapshotFile[]) => () => planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownHistory: 'hist' });
+  const plan = (snapshots: SnapshotFile[]) => () =>
+    planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownHistory: 'hist' });
 
   it('accepts an intact chain', () => {
     expect(plan(chainOf())().schemaVersion).toBe(2);
@@ -104,7 +107,10 @@ describe('snapshot chain', () => {
 
   it('fails when a parent was edited or the chain forked', () => {
     const [first, second] = chainOf();
-    const edited = { ...first!, text: first!.text.replace('"title", "type": "string", "isOptional": false', '"title", "type": "string", "isOptional": true') };
+    const edited = {
+      ...first!,
+      text: first!.text.replace('"title", "type": "string", "isOptional": false', '"title", "type": "string", "isOptional": true'),
+    };
     expect(edited.text).not.toBe(first!.text);
     expect(diagnosticsOf(plan([edited, second!]))[0]).toMatch(/hist\/0002\.json snapshot version 2 does not follow 0001\.json .*broken or forked/);
   });
@@ -112,7 +118,10 @@ describe('snapshot chain', () => {
   it('fails when a snapshot does not follow from its parent and changes', () => {
     const [first, second] = chainOf();
     // The recorded change adds a string column, but the tables claim a number column.
-    const tampered = { ...second!, text: second!.text.replace(/("tables": \[[\s\S]*)"name": "note", "type": "string"/, '$1"name": "note", "type": "number"') };
+    const tampered = {
+      ...second!,
+      text: second!.text.replace(/("tables": \[[\s\S]*)"name": "note", "type": "string"/, '$1"name": "note", "type": "number"'),
+    };
     expect(tampered.text).not.toBe(second!.text);
     expect(diagnosticsOf(plan([first!, tampered]))[0]).toMatch(/0002\.json snapshot version 2: its tables do not follow/);
   });
@@ -128,8 +137,10 @@ describe('snapshot chain', () => {
   it('fails when the output declares a later version than the history holds (the regression guard)', () => {
     const [first] = chainOf();
     const at = { file: 'gen/watermelon/migrations.ts', line: 40, column: 7 };
-    const run = (snapshots: SnapshotFile[], version = 2) => () =>
-      planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownHistory: 'hist', declared: [{ version, at }] });
+    const run =
+      (snapshots: SnapshotFile[], version = 2) =>
+      () =>
+        planMigrations({ ir: ir('title String\n  note String?'), options: options(), snapshots, shownHistory: 'hist', declared: [{ version, at }] });
     expect(diagnosticsOf(run([]))).toEqual([
       'TS302 gen/watermelon/migrations.ts the generated code is at local schema version 2 but the migration history hist/ holds no snapshot: devices may hold version 2',
     ]);
@@ -142,13 +153,21 @@ describe('snapshot chain', () => {
   it('keeps the bytes of committed snapshots: the history is append-only', () => {
     const [first, second] = chainOf();
     const reformatted = { ...first!, text: `${first!.text}\n` };
-    const result = planMigrations({ ir: ir('title String\n  note String?\n  due Float?'), options: options(), snapshots: [reformatted, second!], shownHistory: 'hist' });
+    const result = planMigrations({
+      ir: ir('title String\n  note String?\n  due Float?'),
+      options: options(),
+      snapshots: [reformatted, second!],
+      shownHistory: 'hist',
+    });
     expect(result.files.map((f) => f.path)).toEqual(['0001.json', '0002.json', '0003.json']);
     expect(result.files[0]!.contents).toBe(reformatted.text);
   });
 
   it('keeps the chain unchanged when the WatermelonDB target is off', () => {
     const chain = chainOf();
-    expect(keepSnapshots({ snapshots: chain, shownHistory: 'hist' })).toEqual({ files: chain.map((f) => ({ path: f.path, contents: f.text })), diagnostics: [] });
+    expect(keepSnapshots({ snapshots: chain, shownHistory: 'hist' })).toEqual({
+      files: chain.map((f) => ({ path: f.path, contents: f.text })),
+      diagnostics: [],
+    });
   });
 });

@@ -77,15 +77,26 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
       const refused = changes.filter((c) => isDestructive(c) && !allowed(c, options));
       if (refused.length > 0) {
         return refusedPlan(
-          refused.map((c) => diagnostic(DiagnosticCode.destructiveChange, at(c), `${describe(c)}: ${consequence(c)} on every device`, permissionHint(c))),
+          refused.map((c) =>
+            diagnostic(DiagnosticCode.destructiveChange, at(c), `${describe(c)}: ${consequence(c)} on every device`, permissionHint(c)),
+          ),
         );
       }
       for (const c of changes.filter(isDestructive)) {
         warnings.push(
-          diagnostic(DiagnosticCode.destructiveChange, at(c), `${describe(c)}: emitted as an explicit SQL step in version ${latest.version + 1}`, undefined, 'warning'),
+          diagnostic(
+            DiagnosticCode.destructiveChange,
+            at(c),
+            `${describe(c)}: emitted as an explicit SQL step in version ${latest.version + 1}`,
+            undefined,
+            'warning',
+          ),
         );
       }
-      next = [...chain, { format: SNAPSHOT_FORMAT, version: latest.version + 1, parent: snapshotHash(latest), sources: ir.sources, changes, tables: current }];
+      next = [
+        ...chain,
+        { format: SNAPSHOT_FORMAT, version: latest.version + 1, parent: snapshotHash(latest), sources: ir.sources, changes, tables: current },
+      ];
     }
   }
   return {
@@ -102,7 +113,10 @@ export function planMigrations(input: MigrationInput): MigrationPlan {
  * target: the chain is still validated (and moved out of an old output
  * folder), and the regression guard still holds.
  */
-export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownHistory' | 'declared'>): { files: GeneratedFile[]; diagnostics: Diagnostic[] } {
+export function keepSnapshots(input: Pick<MigrationInput, 'snapshots' | 'shownHistory' | 'declared'>): {
+  files: GeneratedFile[];
+  diagnostics: Diagnostic[];
+} {
   const { chain, diagnostics } = validChain(input);
   return { files: hasErrors(diagnostics) ? [] : historyFiles(input, chain), diagnostics };
 }

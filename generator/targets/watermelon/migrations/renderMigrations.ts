@@ -104,15 +104,22 @@ function stepFor(change: SchemaChange, tables: readonly LocalTable[]): { comment
         ? { comments: [`${change.table}.${change.column} is now optional: nothing changes on disk.`], code: null }
         : sqlStep(
             [`SQLite only: ${change.table}.${change.column} is now required; null values become ${emptyValueSql(change.type, false)}.`],
-            [`update ${quote(change.table)} set ${quote(change.column)} = ${emptyValueSql(change.type, false)} where ${quote(change.column)} is null;`],
+            [
+              `update ${quote(change.table)} set ${quote(change.column)} = ${emptyValueSql(change.type, false)} where ${quote(change.column)} is null;`,
+            ],
           );
     case 'renameTable':
-      return sqlStep([`SQLite only: rename table ${change.from} to ${change.to} (declared in migrations.renames).`], renameTableSql(table(change.from), change.to));
+      return sqlStep(
+        [`SQLite only: rename table ${change.from} to ${change.to} (declared in migrations.renames).`],
+        renameTableSql(table(change.from), change.to),
+      );
     case 'renameColumn': {
       const before = table(change.table);
       const after = applyChanges([before], [change])[0]!;
       return sqlStep(
-        [`SQLite only: rename ${change.table}.${change.from} to ${change.to} (declared in migrations.renames); the table is rebuilt, every row kept.`],
+        [
+          `SQLite only: rename ${change.table}.${change.from} to ${change.to} (declared in migrations.renames); the table is rebuilt, every row kept.`,
+        ],
         rebuildTableSql(before, after, new Map([[change.to, change.from]])),
       );
     }
@@ -120,12 +127,18 @@ function stepFor(change: SchemaChange, tables: readonly LocalTable[]): { comment
       const before = table(change.table);
       const after = applyChanges([before], [change])[0]!;
       return sqlStep(
-        [...destructive, `Drop column ${change.table}.${change.column}: its values are deleted on every device; the table is rebuilt, every row kept.`],
+        [
+          ...destructive,
+          `Drop column ${change.table}.${change.column}: its values are deleted on every device; the table is rebuilt, every row kept.`,
+        ],
         rebuildTableSql(before, after, new Map()),
       );
     }
     case 'dropTable':
-      return sqlStep([...destructive, `Drop table ${change.table}: every row in it is deleted on every device.`], [`drop table if exists ${quote(change.table)};`]);
+      return sqlStep(
+        [...destructive, `Drop table ${change.table}: every row in it is deleted on every device.`],
+        [`drop table if exists ${quote(change.table)};`],
+      );
     case 'changeType':
       return sqlStep(
         [
@@ -158,8 +171,7 @@ function columnLines(columns: readonly LocalColumn[]): string {
 /** One unsafeExecuteSql call; WatermelonDB requires the SQL to end with a semicolon. */
 function sqlStep(comments: string[], statements: string[]): { comments: string[]; code: string; helper: Helper } {
   // SQL string literals use single quotes: such statements go in a template literal instead of escaping.
-  const literal = (sql: string) =>
-    sql.includes("'") ? printTemplateLiteral(sql) : printString(sql);
+  const literal = (sql: string) => (sql.includes("'") ? printTemplateLiteral(sql) : printString(sql));
   const code =
     statements.length === 1
       ? `unsafeExecuteSql(${literal(statements[0]!)})`

@@ -67,7 +67,10 @@ export const snapshotSchema = z
     format: z.literal(SNAPSHOT_FORMAT),
     version: z.number().int().min(1),
     /** `sha256:<hex>` of the parent snapshot's canonical JSON; null for version 1. */
-    parent: z.string().regex(/^sha256:[0-9a-f]{64}$/).nullable(),
+    parent: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/)
+      .nullable(),
     /** The schema inputs this version was generated from (generated headers name none). */
     sources: z.array(z.string()),
     /** Changes from the parent's tables to these tables, in execution order. */
@@ -97,12 +100,18 @@ void _typesAgree;
 export function serializeSnapshot(snapshot: Snapshot): string {
   const json = JSON.stringify(snapshotSchema.parse(snapshot), null, 2).replace(
     /\{\n([^{}[\]]*?)\n\s*\}/g,
-    (_, body: string) => `{ ${body.split('\n').map((line) => line.trim()).join(' ')} }`,
+    (_, body: string) =>
+      `{ ${body
+        .split('\n')
+        .map((line) => line.trim())
+        .join(' ')} }`,
   );
   return `${json}\n`;
 }
 
 /** `sha256:<hex>` of the snapshot's canonical (compact) JSON, so whitespace never breaks the chain. */
 export function snapshotHash(snapshot: Snapshot): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(snapshotSchema.parse(snapshot))).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(JSON.stringify(snapshotSchema.parse(snapshot)))
+    .digest('hex')}`;
 }

@@ -20,7 +20,9 @@ export function webStepsFor(change: SchemaChange): WebMigrationStep[] {
     case 'dropIndex':
       return [{ kind: 'dropIndex', table: change.table, column: change.column }];
     case 'changeOptionality':
-      return change.isOptional ? [] : [{ kind: 'setValue', table: change.table, column: change.column, value: emptyValue(change.type, false), onlyNull: true }];
+      return change.isOptional
+        ? []
+        : [{ kind: 'setValue', table: change.table, column: change.column, value: emptyValue(change.type, false), onlyNull: true }];
     case 'renameTable':
       return [{ kind: 'renameTable', from: change.from, to: change.to }];
     case 'renameColumn':
