@@ -159,7 +159,7 @@ const bench: BenchModule = {
       // Updates: the device already holds the records (set up untimed), the server sends them changed.
       const updateTransport: SyncTransport = {
         pull: async ({ cursor }) => {
-          const start = cursor && cursor.startsWith('u') ? Number(cursor.slice(1)) : 0;
+          const start = cursor?.startsWith('u') ? Number(cursor.slice(1)) : 0;
           const items = updates.slice(start, start + PAGE);
           return { items, deletedIds: [], lastSyncAt: new Date().toISOString(), cursor: `u${start + items.length}`, hasMore: start + PAGE < COUNT };
         },

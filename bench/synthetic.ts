@@ -31,7 +31,7 @@ export function syntheticPrisma(models: number, generatorBlock = ''): string {
       '  tenantId     String?',
       '  createdAt    DateTime?        @default(now())',
     ];
-    TYPES.forEach(([prisma], f) => lines.push(`  field${f} ${prisma}${f % 2 ? '?' : ''}`));
+    for (const [f, [prisma]] of TYPES.entries()) lines.push(`  field${f} ${prisma}${f % 2 ? '?' : ''}`);
     lines.push('  /// @sync.merge(counter)', '  counter Int @default(0)');
     if (i > 0) lines.push(`  parentId String?`, `  parent ${name(i - 1)}? @relation(fields: [parentId], references: [id])`);
     if (i < models - 1) lines.push(`  children ${name(i + 1)}[]`);
@@ -56,7 +56,7 @@ export function syntheticSdl(models: number, directives = ''): string {
       '  id: ID!',
     ];
     if (base) lines.push(base.trimEnd());
-    TYPES.forEach(([, sdl], f) => lines.push(`  field${f}: ${sdl}${f % 2 ? '' : '!'}`));
+    for (const [f, [, sdl]] of TYPES.entries()) lines.push(`  field${f}: ${sdl}${f % 2 ? '' : '!'}`);
     lines.push('  counter: Int! @syncMerge(rule: COUNTER)');
     if (i > 0) lines.push('  parentId: String', `  parent: ${name(i - 1)}`);
     if (i < models - 1) lines.push(`  children: [${name(i + 1)}!]!`);

@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from '../config';
-import { DiagnosticsError, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics';
+import { DiagnosticsError } from '../diagnostics';
 import { detectProject, type ProjectSchema } from '../scaffold/project';
 import type { FileChange } from '../scaffold/userFiles';
 import type { CommandIo } from './generateCommand';
-import { paint, type Paint, type TerminalIo } from './output';
+import type { Paint, TerminalIo } from './output';
 
 export type Io = CommandIo & TerminalIo;
 
@@ -35,7 +35,7 @@ export function describeChanges(changes: readonly FileChange[], cwd: string, p: 
         return `  ${p.green('created')} ${path}`;
       case 'edit':
         return `  ${p.cyan('edited')}  ${path}`;
-      case 'keep':
+      default:
         return `  ${p.dim('kept')}    ${path} ${p.dim(`(${c.reason})`)}`;
     }
   });

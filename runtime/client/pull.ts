@@ -4,7 +4,7 @@ import type { EntityMeta, SyncRegistry } from './meta';
 import type { Platform } from './platform';
 import { fetchQueue } from './queue';
 import { readSyncState } from './syncState';
-import { ResyncRequiredError, type SyncTransport } from './transport';
+import { type PullPage, ResyncRequiredError, type SyncTransport } from './transport';
 
 /**
  * Page size the engine asks for unless told otherwise. The server caps it
@@ -96,7 +96,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   const fresh = cursor === null && (await database.get(meta.table).query().fetchCount()) === 0 ? new Set<string>() : undefined;
   let firstPage = true;
   for (;;) {
-    let page;
+    let page: PullPage;
     try {
       page = await transport.pull({ entity: meta.name, cursor, limit: options.limit ?? DEFAULT_PULL_LIMIT });
     } catch (error) {

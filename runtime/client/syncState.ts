@@ -20,7 +20,7 @@ export interface SyncStateValue {
 
 /** The cursor column holds the server's cursor, or `{"c":cursor,"r":rewind}` while a rewind is due. */
 function decodeCursor(text: string | null): { cursor: string | null; rewind: SyncStateValue['rewind'] } {
-  if (text && text.startsWith('{"c"')) {
+  if (text?.startsWith('{"c"')) {
     const parsed = JSON.parse(text) as { c: string | null; r: SyncStateValue['rewind'] };
     return { cursor: parsed.c, rewind: parsed.r };
   }

@@ -55,12 +55,12 @@ const EMPTY: ConflictEntry[] = [];
 /** The latest value of a subscribable made from `deps` (re-subscribed when they change). */
 function useSubscribable<T, I>(make: () => Subscribable<T> | null, deps: unknown[], initial: I): T | I {
   const [value, setValue] = useState<T | I>(initial);
+  // `make` is rebuilt every render; `deps` says when the source really changes
+  // (biome.json turns useExhaustiveDependencies off for this hook's module).
   useEffect(() => {
     const source = make();
     if (!source) return undefined;
     return source.subscribe((next) => setValue(() => next));
-    // `make` is rebuilt every render; `deps` says when the source really changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return value;
 }

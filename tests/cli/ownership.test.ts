@@ -28,7 +28,9 @@ model Note {
 `;
 
 const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
 
 /** A project folder with a schema and no config (flags only). */
 function project(): string {

@@ -74,7 +74,10 @@ describe('the "may have reached the server" mark', () => {
       let called!: () => void;
       const reached = new Promise<void>((resolve) => (called = resolve));
       const hanging: SyncTransport = {
-        push: () => (called(), new Promise(() => {})),
+        push: () => {
+          called();
+          return new Promise(() => {});
+        },
         pull: () => new Promise(() => {}),
       };
       const first = openDevice('A', { tenantId: 't1', transport: hanging, dbName: file });
@@ -116,7 +119,12 @@ describe('the "may have reached the server" mark', () => {
     const [old] = await listQueue(d.database);
     await d.database.write(async () => {
       const [row] = await d.database.get('operation_queue').query().fetch();
-      await d.database.batch(row!.prepareUpdate((e) => (e._setRaw('status', 'failed'), e._setRaw('attempts', 1))));
+      await d.database.batch(
+        row!.prepareUpdate((e) => {
+          e._setRaw('status', 'failed');
+          e._setRaw('attempts', 1);
+        }),
+      );
     });
     await d.adapters.task.update(task.id, { title: 'fixed' });
     const [renewed, second] = await listQueue(d.database);

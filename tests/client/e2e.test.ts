@@ -358,17 +358,36 @@ describe('client engine against the real server', () => {
     const a = openDevice('A', {
       tenantId: tenant,
       transport: server.transport(tenant),
-      platform: { timers, appState: { onForeground: (l) => (foreground.add(l), () => foreground.delete(l)) } },
+      platform: {
+        timers,
+        appState: {
+          onForeground: (l) => {
+            foreground.add(l);
+            return () => foreground.delete(l);
+          },
+        },
+      },
     });
     const engine = new SyncEngine({
       database: a.database,
       registry,
       transport: server.transport(tenant),
-      platform: { timers, appState: { onForeground: (l) => (foreground.add(l), () => foreground.delete(l)) } },
+      platform: {
+        timers,
+        appState: {
+          onForeground: (l) => {
+            foreground.add(l);
+            return () => foreground.delete(l);
+          },
+        },
+      },
     });
     const triggers: string[] = [];
     const original = engine.sync.bind(engine);
-    engine.sync = (trigger) => (triggers.push(trigger ?? 'manual'), original(trigger));
+    engine.sync = (trigger) => {
+      triggers.push(trigger ?? 'manual');
+      return original(trigger);
+    };
     engine.start();
     await engine.idle();
     expect(triggers).toEqual(['appOpen']);

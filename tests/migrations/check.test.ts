@@ -13,7 +13,9 @@ const workspace = (name: string) => {
   workspaces.push(ws);
   return ws;
 };
-afterAll(() => workspaces.forEach((ws) => ws.dispose()));
+afterAll(() => {
+  for (const ws of workspaces) ws.dispose();
+});
 
 describe('generate --check and the snapshot chain', () => {
   it('is up to date after generate, and stale (exit 1) when the schema changed without regenerating', async () => {

@@ -20,7 +20,9 @@ import { readTable, schemaDefinition, seedEveryTable, seedRows } from './support
 logger.silence();
 const WORK = new URL('../../.tmp/', import.meta.url).pathname;
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 async function load(dir: string): Promise<GeneratedWatermelon> {
   return import(join(dir, 'watermelon/index.ts'));

@@ -14,7 +14,9 @@ const workspace = (name: string) => {
   workspaces.push(ws);
   return ws;
 };
-afterAll(() => workspaces.forEach((ws) => ws.dispose()));
+afterAll(() => {
+  for (const ws of workspaces) ws.dispose();
+});
 
 const migrationsOf = (ws: MigrationWorkspace) => readFileSync(join(ws.out, 'watermelon/migrations.ts'), 'utf8');
 const versionOf = (ws: MigrationWorkspace) => Number(/SCHEMA_VERSION = (\d+);/.exec(readFileSync(join(ws.out, 'watermelon/schema.ts'), 'utf8'))![1]);

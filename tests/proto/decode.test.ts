@@ -25,7 +25,9 @@ describe('wire compatibility of edited messages (protobufjs)', () => {
     oldRoot = loadProto(join(before, 'acme/tasks/v1/task.proto'));
     newRoot = loadProto(join(after, 'acme/tasks/v1/task.proto'));
   });
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   const oldTask = {
     id: 't1',

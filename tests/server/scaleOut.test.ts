@@ -98,16 +98,14 @@ it('two server processes on one PostgreSQL database: concurrent writers on both,
           clientId: `c-${w}-${round}-${i}`,
           data: { name: `w${w} r${round} ${i}` },
         })),
-        ...mine
-          .slice(-2)
-          .map((r) => ({
-            opId: `w${w}-${++op}`,
-            op: 'update',
-            id: r.id,
-            baseVersion: r.version,
-            updatedAt: now,
-            data: { description: `w${w} r${round}` },
-          })),
+        ...mine.slice(-2).map((r) => ({
+          opId: `w${w}-${++op}`,
+          op: 'update',
+          id: r.id,
+          baseVersion: r.version,
+          updatedAt: now,
+          data: { description: `w${w} r${round}` },
+        })),
         ...(round % 3 === 2 && mine.length > 3
           ? [{ opId: `w${w}-${++op}`, op: 'delete', id: mine[0]!.id, baseVersion: mine[0]!.version, updatedAt: now }]
           : []),

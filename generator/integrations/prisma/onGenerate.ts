@@ -31,7 +31,7 @@ export async function prismaGenerate(options: GeneratorOptions, cwd = process.cw
   };
   const schemaPath = resolve(cwd, options.schemaPath);
   const fromConfig = await configWithoutSchemaFlag(flags, cwd);
-  const config = fromConfig && fromConfig.schema.includes(schemaPath) ? fromConfig : await resolveConfig({ ...flags, schema: [schemaPath] }, cwd);
+  const config = fromConfig?.schema.includes(schemaPath) ? fromConfig : await resolveConfig({ ...flags, schema: [schemaPath] }, cwd);
   const result = runPipeline(config);
   return writeOutput(result.files, config.out, config.baseDir);
 }
