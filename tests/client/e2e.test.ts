@@ -193,6 +193,30 @@ describe('client engine against the real server', () => {
     expect(used!.title).toBe('A again');
   });
 
+  it('deleting a record with an open conflict settles the conflict and deletes it everywhere', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const b = device('B', tenant);
+    const task = await a.adapters.task.create({ title: 'plan' });
+    await syncOk(a);
+    await syncOk(b);
+    await a.adapters.task.update(task.id, { title: 'A title' });
+    await b.adapters.task.update(task.serverId!, { title: 'B title' });
+    await syncOk(a);
+    await syncOk(b);
+    expect(await b.engine.listConflicts()).toHaveLength(1);
+
+    await b.adapters.task.delete(task.serverId!);
+    expect(await b.engine.listConflicts()).toEqual([]);
+    expect((await listQueue(b.database)).map((e) => e.operation)).toEqual(['delete']);
+    await syncOk(b);
+    expect(b.engine.status.value.conflicts).toBe(0);
+    await syncOk(a);
+    expect(await listQueue(b.database)).toEqual([]);
+    expect(await server.records(tenant, 'Task')).toEqual([]);
+    expect(await expectConverged(tenant, 'Task', a, b)).toEqual([]);
+  });
+
   it('force sync from server drops local changes (exported first) and reloads', async () => {
     const tenant = newTenant();
     const a = device('A', tenant);
