@@ -3,4 +3,4 @@
  * "Media"). A subpath of its own so that apps without it never load
  * `@tus/server` (an optional peer dependency).
  */
-export { tusStorage, UPLOAD_TOKEN_HEADER, type TusStorage, type TusStorageOptions } from './storage/tus';
+export { tusStorage, UPLOAD_TOKEN_HEADER, type TusStorage, type TusStorageOptions } from '../storage/tus';
