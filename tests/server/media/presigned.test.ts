@@ -35,7 +35,7 @@ describe('file fields with presignedStorage on PostgreSQL', () => {
     return result.data!.syncUploadTicket;
   };
   const put = (ticket: Ticket, body: Buffer) =>
-    fetch(ticket.url, { method: 'PUT', headers: Object.fromEntries(ticket.headers.map((h) => [h.name, h.value])), body });
+    fetch(ticket.url, { method: 'PUT', headers: Object.fromEntries(ticket.headers.map((h) => [h.name, h.value])), body: new Uint8Array(body) });
   const create = (fields: Record<string, unknown>) => item('create', { data: { title: 'Taxi', ...fields } });
 
   it('a presigned PUT, then a push with the key is accepted and the object reads back', async () => {
