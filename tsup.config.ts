@@ -21,6 +21,7 @@ export const entries = {
   'runtime/react/index': 'runtime/react/index.ts',
   'runtime/react-native/index': 'runtime/react-native/index.ts',
   'runtime/server/index': 'runtime/server/index.ts',
+  'runtime/server/tus/index': 'runtime/server/tus/index.ts',
   'runtime/watermelon/index': 'runtime/watermelon/index.ts',
   'bin/trackhub-sync': 'bin/main.ts',
   'bin/prisma-generator': 'bin/prisma-generator.ts',

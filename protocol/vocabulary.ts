@@ -33,6 +33,8 @@ export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 export const REQUEST_ERROR_CODES = [
   'UNAUTHENTICATED',
   'BAD_REQUEST',
+  // Media operations (docs/PROTOCOL.md "Media"): another tenant's key, or not allowed.
+  'FORBIDDEN',
   'BAD_CURSOR',
   'RESYNC_REQUIRED',
   'BATCH_TOO_LARGE',

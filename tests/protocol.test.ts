@@ -76,6 +76,15 @@ describe('protocol module: the single source of the sync vocabulary', () => {
     expectTypeOf<QueueEntry['operation']>().toEqualTypeOf<protocol.QueueOperation>();
     expectTypeOf<QueueEntry['status']>().toEqualTypeOf<protocol.QueueStatus>();
     expectTypeOf<RequestErrorCode>().toEqualTypeOf<protocol.RequestErrorCode>();
+    // File fields (docs/PROTOCOL.md "Media"): one shape in the IR and both descriptors.
+    expectTypeOf<SyncFieldDescriptor['file']>().toEqualTypeOf<FieldMeta['file']>();
+    expectTypeOf<NonNullable<SyncFieldDescriptor['file']>>().toEqualTypeOf<irTypes.IrFileSpec>();
+  });
+
+  it('schema/directives.graphql declares one directive per field annotation of the generator', () => {
+    const names = directives.definitions.flatMap((d) => (d.kind === Kind.DIRECTIVE_DEFINITION ? [d.name.value] : []));
+    expect(names).toEqual(['sync', 'syncIgnore', 'syncReadonly', 'syncMerge', 'syncIndex', 'syncFile', 'syncRelation']);
+    expect(protocol.REQUEST_ERROR_CODES).toContain('FORBIDDEN');
   });
 
   it('generated descriptors and registries use only protocol words', () => {

@@ -23,6 +23,13 @@ describe('parseAnnotations', () => {
     ]);
   });
 
+  it('reads integer values (@sync.file(maxBytes: ...))', () => {
+    const { annotations, diagnostics } = parse(' @sync.file(maxBytes: 10485760, accept: "image/*")');
+    expect(diagnostics).toEqual([]);
+    expect(annotations[0]).toMatchObject({ name: 'sync.file', named: { maxBytes: { value: '10485760' }, accept: { value: 'image/*' } } });
+    expect(parse(' @sync.file(maxBytes: 10.5)').diagnostics).toHaveLength(1);
+  });
+
   it('ignores prose and e-mail addresses, keeps the documentation around annotations', () => {
     expect(parse(' Contact ops@sync.example.com about this model.').annotations).toEqual([]);
     expect(parse(' Synced. @sync').annotations.map((a) => a.name)).toEqual(['sync']);

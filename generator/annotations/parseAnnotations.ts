@@ -7,8 +7,9 @@ import type { Annotation, AnnotationArg } from '../readers/facts';
  *
  *   @sync                      @sync(strategy: serverMerge, table: "my_spaces")
  *   @sync.ignore               @sync.merge(counter)
+ *   @sync.file(maxBytes: 10485760, accept: "image/*,application/pdf")
  *
- * A value is an identifier or a double-quoted string. Anything else after
+ * A value is an identifier, a non-negative integer or a double-quoted string. Anything else after
  * `@sync` is reported with its position and the rest of the comment is kept
  * as ordinary documentation.
  */
@@ -16,6 +17,7 @@ import type { Annotation, AnnotationArg } from '../readers/facts';
 const ANNOTATION = /@sync(?:\.([A-Za-z_]\w*))?/g;
 const IDENT = /^[A-Za-z_][\w-]*/;
 const STRING = /^"((?:[^"\\]|\\.)*)"/;
+const INTEGER = /^\d+(?![\w.])/;
 
 export interface CommentLine {
   /** Text of the comment after `///`. */
@@ -81,7 +83,7 @@ function parseArgs(text: string, from: number, base: SourceLocation): ArgsResult
   const value = (): AnnotationArg | undefined => {
     const rest = text.slice(i);
     const str = STRING.exec(rest);
-    const id = str ? null : IDENT.exec(rest);
+    const id = str ? null : (IDENT.exec(rest) ?? INTEGER.exec(rest));
     const m = str ?? id;
     if (!m) return undefined;
     const arg = { value: str ? str[1]!.replace(/\\(.)/g, '$1') : m[0], location: shift(base, i) };

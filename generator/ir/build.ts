@@ -12,11 +12,15 @@ import {
   SYNC_STRATEGIES,
   baseField,
 } from '../../protocol/index';
-import type { FieldType, Ir, IrEntity, IrEnum, IrField, IrRelation, MergeRule, ScalarType, SourceLocation } from './types';
+import type { FieldType, Ir, IrEntity, IrEnum, IrField, IrFileSpec, IrRelation, MergeRule, ScalarType, SourceLocation } from './types';
 import { validateIr } from './validate';
 
 const ENTITY_ARGS = ['strategy', 'direction', 'table', 'scope'] as const;
-const FIELD_ANNOTATIONS = ['ignore', 'readonly', 'merge', 'index'] as const;
+const FIELD_ANNOTATIONS = ['ignore', 'readonly', 'merge', 'index', 'file'] as const;
+const FILE_ARGS = ['maxBytes', 'accept'] as const;
+/** Sizes travel as GraphQL `Int` in the upload ticket (docs/PROTOCOL.md "Media"). */
+const MAX_FILE_BYTES = 2 ** 31 - 1;
+const MEDIA_TYPE = /^[\w.+-]+\/(\*|[\w.+-]+)$/;
 
 export interface BuildResult {
   ir: Ir;
@@ -257,6 +261,7 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
   let readonly = false;
   let index = false;
   let merge: MergeRule = 'lww';
+  let file: { spec: IrFileSpec; annotation: Annotation } | null = null;
   for (const a of f.annotations) {
     const kind = a.name.replace(/^sync\.?/, '');
     switch (kind) {
@@ -268,6 +273,9 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
         break;
       case 'index':
         index = true;
+        break;
+      case 'file':
+        file = { spec: fileSpec(where, a, out), annotation: a };
         break;
       case 'merge': {
         const arg = a.positional[0] ?? a.named.rule;
@@ -294,12 +302,13 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
             a.location,
             a.name === 'sync' ? `${where}: @sync belongs on the model` : `${where}: unknown annotation @${a.name}`,
             a.name === 'sync'
-              ? 'Field annotations are @sync.ignore, @sync.readonly, @sync.merge(rule), @sync.index.'
+              ? 'Field annotations are @sync.ignore, @sync.readonly, @sync.merge(rule), @sync.index, @sync.file.'
               : suggest(kind, FIELD_ANNOTATIONS),
           ),
         );
     }
   }
+  if (file) checkFileField(where, f, type, { isBase, ignore, merge }, file.annotation, out);
   return {
     name: f.name,
     column: snakeCase(f.name),
@@ -325,8 +334,100 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     index,
     ...(f.nativeType ? { nativeType: f.nativeType } : {}),
     ...(f.isUpdatedAt && f.name !== 'updatedAt' ? { stampedOnWrite: true as const } : {}),
+    ...(file ? { file: file.spec } : {}),
     location: f.location,
   };
+}
+
+/** The arguments of `@sync.file(maxBytes: N, accept: "type/sub,...")`; bad ones are reported and left out. */
+function fileSpec(where: string, a: Annotation, out: Diagnostic[]): IrFileSpec {
+  const sdl = isSdl(a.location);
+  const spec: IrFileSpec = {};
+  for (const p of a.positional) {
+    out.push(
+      diagnostic(
+        DiagnosticCode.annotationSyntax,
+        p.location,
+        `${where}: ${sdl ? '@syncFile' : '@sync.file'} takes named arguments, got '${p.value}'`,
+        sdl ? 'Write @syncFile(maxBytes: 10485760, accept: "image/*").' : 'Write @sync.file(maxBytes: 10485760, accept: "image/*").',
+      ),
+    );
+  }
+  for (const [key, arg] of Object.entries(a.named)) {
+    if (key === 'maxBytes') {
+      const n = /^\d+$/.test(arg.value) ? Number(arg.value) : Number.NaN;
+      if (Number.isSafeInteger(n) && n > 0 && n <= MAX_FILE_BYTES) spec.maxBytes = n;
+      else {
+        out.push(
+          diagnostic(
+            DiagnosticCode.fileField,
+            arg.location,
+            `${where}: maxBytes '${arg.value}' is not a size in bytes`,
+            `maxBytes is a whole number of bytes from 1 to ${MAX_FILE_BYTES} (2 GiB - 1: sizes travel as GraphQL Int).`,
+          ),
+        );
+      }
+    } else if (key === 'accept') {
+      const types = arg.value
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter((t) => t !== '');
+      const bad = types.filter((t) => !MEDIA_TYPE.test(t));
+      if (types.length === 0 || bad.length > 0) {
+        out.push(
+          diagnostic(
+            DiagnosticCode.fileField,
+            arg.location,
+            `${where}: accept '${arg.value}' is not a list of media types`,
+            'List media types or type wildcards, separated by commas: accept: "image/*,application/pdf".',
+          ),
+        );
+      } else spec.accept = types;
+    } else {
+      out.push(diagnostic(DiagnosticCode.unknownAnnotation, arg.location, `${where}: unknown file argument '${key}'`, suggest(key, FILE_ARGS)));
+    }
+  }
+  return spec;
+}
+
+/** A file field holds one object key: a plain, synced, client-settable String (docs/PROTOCOL.md "Media"). */
+function checkFileField(
+  where: string,
+  f: FieldFacts,
+  type: FieldType,
+  traits: { isBase: boolean; ignore: boolean; merge: MergeRule },
+  a: Annotation,
+  out: Diagnostic[],
+): void {
+  const sdl = isSdl(f.location);
+  const name = sdl ? '@syncFile' : '@sync.file';
+  const problem =
+    type.kind !== 'scalar' || type.scalar !== 'String' || f.isList
+      ? {
+          at: f.typeLocation,
+          message: `${name} needs a String field, not ${f.typeName}${f.isList ? '[]' : ''}`,
+          hint: `A file field holds one object key: declare it as \`${f.name}${sdl ? ': String' : ' String?'}\`.`,
+        }
+      : traits.isBase
+        ? {
+            at: a.location,
+            message: `base field '${f.name}' cannot hold a file`,
+            hint: 'Add a field of its own for the object key, e.g. receiptKey.',
+          }
+        : traits.ignore
+          ? {
+              at: a.location,
+              message: `${name} on an ignored field: the key would never reach the device`,
+              hint: `Remove ${sdl ? '@syncIgnore' : '@sync.ignore'} or ${name}.`,
+            }
+          : traits.merge !== 'lww'
+            ? {
+                at: a.location,
+                message: `${name} with merge rule '${traits.merge}': a file key is replaced whole, never merged`,
+                hint: `Remove ${sdl ? '@syncMerge' : '@sync.merge'} from the file field (lww applies).`,
+              }
+            : null;
+  if (problem) out.push(diagnostic(DiagnosticCode.fileField, problem.at, `${where}: ${problem.message}`, problem.hint));
 }
 
 /** A merge rule must fit the field's wire type (protocol/mergeRules.ts); the runtime executes it exactly. */

@@ -65,7 +65,20 @@ export interface IrField {
   nativeType?: string;
   /** `@updatedAt` on a field other than the base `updatedAt`: the server stamps it on every write. */
   stampedOnWrite?: true;
+  /**
+   * `@sync.file` / `@syncFile`: the value is the key of a stored object the
+   * server issued in an upload ticket (docs/PROTOCOL.md "Media").
+   */
+  file?: IrFileSpec;
   location: SourceLocation;
+}
+
+/** Limits of a file field; absent ones are unlimited. */
+export interface IrFileSpec {
+  /** Largest object in bytes (`maxBytes`). */
+  maxBytes?: number;
+  /** Accepted media types (`accept: "image/*,application/pdf"`), split on commas. */
+  accept?: string[];
 }
 
 export interface IrRelation {

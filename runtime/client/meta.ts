@@ -38,6 +38,8 @@ export interface FieldMeta {
   list?: true;
   /** Value applied locally on create when the input omits the field (the server default). */
   default?: string | number | boolean;
+  /** A file field (`@sync.file`, docs/PROTOCOL.md "Media"): the value is a storage key the server issued. */
+  file?: { maxBytes?: number; accept?: string[] };
 }
 
 export interface BelongsToMeta {

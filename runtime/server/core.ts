@@ -1,5 +1,7 @@
 import { tenantIsolation } from './authorize';
 import { describeEntity } from './describeEntity';
+import { requireStorage } from './files';
+import type { SyncStorage } from './storage/types';
 import { requestError } from './errors';
 import { pullPage } from './pull';
 import { pushBatch } from './push/push';
@@ -35,6 +37,12 @@ export interface SyncCoreOptions {
   tombstoneHorizonDays: number;
   /** Clock, for tests. Default `() => new Date()`. */
   now?: () => Date;
+  /**
+   * Where the objects of file fields (`@sync.file`) live (docs/PROTOCOL.md
+   * "Media"). Required when an entity has a file field: the core refuses to
+   * start without it.
+   */
+  storage?: SyncStorage;
 }
 
 /** An entity with what the runtime derives from its descriptor once. */
@@ -66,6 +74,7 @@ export interface SyncCore {
 
 /** Build the sync core once per server: pull and push of docs/PROTOCOL.md over Prisma Client. */
 export function createSyncCore(options: SyncCoreOptions): SyncCore {
+  requireStorage(options.entities, options.storage);
   const byName = new Map<string, EntityRuntime>();
   for (const def of options.entities) byName.set(def.descriptor.name, entityRuntime(def));
   const core: SyncCore = {

@@ -15,6 +15,7 @@ export function describeField(spec: SyncFieldSpec): SyncFieldDescriptor {
     access: spec.access ?? 'writable',
     merge: spec.merge ?? 'lww',
     default: spec.default ?? null,
+    ...(spec.file ? { file: spec.file } : {}),
   };
 }
 

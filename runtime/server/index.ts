@@ -15,7 +15,18 @@ export { appendMerge, resolveUpdate, unionMerge } from './push/merge';
 export { MAX_JSON_DEPTH } from './push/values';
 export { OPERATION_TABLE } from './push/write';
 export { markServerWrites } from './serverWrites';
-export { createSyncHandlers, type GetAuth, type OperationEvent, type SyncHandlers, type SyncServerOptions } from './resolvers';
+export {
+  createSyncHandlers,
+  type GetAuth,
+  type OperationEvent,
+  type SyncFileUrlResponse,
+  type SyncHandlers,
+  type SyncServerOptions,
+} from './resolvers';
+export { acceptsType } from './storage/accept';
+export { isUuid, ownsUploadKey, parseUploadKey, uploadKey } from './storage/keys';
+export { presignedStorage, type PresignedStorageOptions, type PresignRequest, type PresignedUrl } from './storage/presigned';
+export type * from './storage/types';
 export { DateTimeScalar, JSONScalar } from './scalars';
 export { COUNTER_TABLE } from './sequence';
 export type * from './types';

@@ -1,5 +1,7 @@
 import { createSyncCore, type SyncCore, type SyncCoreOptions } from './core';
 import { requestError } from './errors';
+import { fileUrl, uploadTicket } from './files';
+import type { SyncUploadTicketInput, SyncUploadTicketResponse } from './storage/types';
 import type { SyncAuth, SyncPullArgs, SyncPullResponse, SyncResultItem, WireRecord } from './types';
 
 /** How the runtime finds the authenticated caller in the GraphQL context. */
@@ -41,6 +43,16 @@ export interface SyncHandlers<TContext> {
   /** One pull page; `T` is the entity's typed record (the runtime returns wire records). */
   pull<T = WireRecord>(context: TContext, entity: string, args: SyncPullArgs): Promise<SyncPullResponse<T>>;
   push(context: TContext, entity: string, items: readonly unknown[]): ReturnType<SyncCore['push']>;
+  /** `syncUploadTicket` (docs/PROTOCOL.md "Media"). */
+  uploadTicket(context: TContext, input: SyncUploadTicketInput): Promise<SyncUploadTicketResponse>;
+  /** `syncFileUrl`: a read URL for a key of the caller's tenant. */
+  fileUrl(context: TContext, key: string): Promise<SyncFileUrlResponse>;
+}
+
+/** `SyncFileUrl` of the generated SDL. */
+export interface SyncFileUrlResponse {
+  url: string;
+  expiresAt: string | null;
 }
 
 /** Build the handlers behind the generated resolver map. */
@@ -65,6 +77,8 @@ export function createSyncHandlers<TContext>(
       if (options.onOperation) reportOperations(options.onOperation, context, auth, entity, items, results);
       return results;
     },
+    uploadTicket: (context, input) => uploadTicket(core, authOf(context), input),
+    fileUrl: (context, key) => fileUrl(core, authOf(context), key),
   };
 }
 

@@ -24,6 +24,14 @@ export type SyncMergeRule = MergeRule;
 /** A default applied when a create omits the field (raw inserts bypass Prisma's defaults). */
 export type SyncFieldDefault = { kind: 'value'; value: string | number | boolean } | { kind: 'function'; name: string };
 
+/** Limits of a file field (`@sync.file`, docs/PROTOCOL.md "Media"); an absent one is unlimited. */
+export interface SyncFileSpec {
+  /** Largest object in bytes. */
+  maxBytes?: number;
+  /** Accepted media types (`image/*`, `application/pdf`), lower case. */
+  accept?: string[];
+}
+
 export interface SyncFieldDescriptor {
   /** Schema / wire name. */
   name: string;
@@ -43,6 +51,8 @@ export interface SyncFieldDescriptor {
   access: FieldAccess;
   merge: SyncMergeRule;
   default: SyncFieldDefault | null;
+  /** A file field: its value is a storage key the server issued (`SyncStorage`). */
+  file?: SyncFileSpec;
 }
 
 export interface SyncRelationDescriptor {
@@ -99,6 +109,7 @@ export interface SyncFieldSpec {
   access?: FieldAccess;
   merge?: SyncMergeRule;
   default?: SyncFieldDefault | null;
+  file?: SyncFileSpec;
 }
 
 /** An entity descriptor as generated code declares it (`server/entities.ts`); see `SyncFieldSpec`. */

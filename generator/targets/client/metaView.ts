@@ -3,6 +3,7 @@ import { pushMode as protocolPushMode, type PushMode } from '../../../protocol/i
 import { fieldAccess } from '../../ir/fieldAccess';
 import { lowerFirst } from '../../ir/names';
 import type { IrEntity, IrField } from '../../ir/types';
+import { fileLiteral } from '../fileLiteral';
 import { entityColumns, localFields, mapField } from '../watermelon/index';
 
 /** How the client runtime maps a field (runtime/client/meta.ts `ValueKind`). */
@@ -33,6 +34,7 @@ export function fieldMeta(entity: IrEntity, field: IrField): Literal {
     push: pushMode(entity, field),
     list: field.isList || undefined,
     default: field.default?.kind === 'value' ? field.default.value : undefined,
+    file: field.file ? fileLiteral(field.file) : undefined,
   };
 }
 

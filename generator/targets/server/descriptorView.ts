@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../../config';
 import type { Literal } from '../../emit/tsLiteral';
 import { lowerFirst } from '../../ir/names';
 import type { Ir, IrEntity, IrField } from '../../ir/types';
+import { fileLiteral } from '../fileLiteral';
 import { fieldAccess, pulledFields, pushableFields, sequenceField } from './fieldAccess';
 import { postgresType } from './nativeType';
 import { fieldMapping, runtimeType } from './typeMapping';
@@ -51,6 +52,7 @@ function fieldSpec(ir: Ir, entity: IrEntity, f: IrField): Literal {
     access: access === 'writable' ? undefined : access,
     merge: f.merge === 'lww' ? undefined : f.merge,
     default: f.default ?? undefined,
+    file: f.file ? fileLiteral(f.file) : undefined,
   };
 }
 

@@ -9,7 +9,7 @@ import { Imports } from '../../emit/imports';
 import { printConst, printLiteral, printTemplateLiteral, ref } from '../../emit/tsLiteral';
 import { entitySpec, validatorView } from './descriptorView';
 import { isPushable, sequenceField } from './fieldAccess';
-import { sdlView } from './sdl';
+import { hasFileFields, sdlView } from './sdl';
 import { tsEntityView } from './tsTypes';
 
 export interface ServerContext {
@@ -18,7 +18,21 @@ export interface ServerContext {
 }
 
 /** Type names the generated SDL declares itself (templates/server/schema.graphql.hbs). */
-const SDL_TYPES = ['Query', 'Mutation', 'DateTime', 'JSON', 'SyncOp', 'SyncPullResponse', 'SyncResultItem', 'ConflictPayload'];
+const SDL_TYPES = [
+  'Query',
+  'Mutation',
+  'DateTime',
+  'JSON',
+  'SyncOp',
+  'SyncPullResponse',
+  'SyncResultItem',
+  'ConflictPayload',
+  // Declared when some entity has a file field (docs/PROTOCOL.md "Media").
+  'SyncUploadTicketInput',
+  'SyncUploadHeader',
+  'SyncUploadTicket',
+  'SyncFileUrl',
+];
 
 /**
  * The generated SDL declares a type per entity and enum plus derived ones
@@ -66,6 +80,7 @@ export function generateServer(context: ServerContext): GeneratedFile[] {
 
   const pushable = ir.entities.filter(isPushable);
   const sdlBody = formatSource(render('server/schema.graphql', sdlView(ir)));
+  const media = hasFileFields(ir);
   const tsEntities = ir.entities.map((e) => tsEntityView(ir, e));
   const files: GeneratedFile[] = [
     { path: 'server/schema.graphql', contents: `${header('#')}${sdlBody}` },
@@ -100,7 +115,16 @@ export function generateServer(context: ServerContext): GeneratedFile[] {
       scope: ir.entities[0]?.scope ?? 'tenantId',
     }),
     file('resolverTypes.ts', 'resolverTypes', {
-      imports: new Imports().addType('graphql', 'GraphQLScalarType').addType(runtime, ['SyncPullArgs', 'SyncPullResponse', 'SyncResultItem']).lines(),
+      imports: new Imports()
+        .addType('graphql', 'GraphQLScalarType')
+        .addType(runtime, [
+          'SyncPullArgs',
+          'SyncPullResponse',
+          'SyncResultItem',
+          ...(media ? ['SyncFileUrlResponse', 'SyncUploadTicketInput', 'SyncUploadTicketResponse'] : []),
+        ])
+        .lines(),
+      files: media,
       enums: ir.enums.map((e) => ({ name: e.name, union: e.values.map((v) => `'${v}'`).join(' | ') })),
       entities: tsEntities,
       pushableEntities: tsEntities.filter((e) => e.pushable),
@@ -115,6 +139,7 @@ export function generateServer(context: ServerContext): GeneratedFile[] {
         .lines(),
       entities: ir.entities.map((e) => ({ name: e.name })),
       pushableEntities: tsEntities.filter((e) => e.pushable),
+      files: media,
     }),
     file('index.ts', 'index', {}),
     {

@@ -16,6 +16,8 @@ export interface SdlView {
   enums: { name: string; values: string[] }[];
   entities: SdlEntityView[];
   pushable: SdlEntityView[];
+  /** Declare the media operations (`syncUploadTicket`, `syncFileUrl`). */
+  files: boolean;
 }
 
 /** The view of `server/schema.graphql` (docs/PROTOCOL.md, with its typed operations). */
@@ -35,7 +37,13 @@ export function sdlView(ir: Ir): SdlView {
     enums: ir.enums.map((e) => ({ name: e.name, values: e.values })),
     entities,
     pushable: entities.filter((e) => e.pushable),
+    files: hasFileFields(ir),
   };
+}
+
+/** Some entity has a `@sync.file` field: the API gains the upload ticket and read URL operations (docs/PROTOCOL.md "Media"). */
+export function hasFileFields(ir: Ir): boolean {
+  return ir.entities.some((e) => e.fields.some((f) => f.file && !f.ignore));
 }
 
 function describe(entity: IrEntity): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityRuntime, SyncCore } from '../core';
 import { requestError } from '../errors';
+import { refuseFileKeys } from '../files';
 import { reserveSequence } from '../sequence';
 import type { PrismaTx, PushItem, SyncAuth, SyncResultItem, WireRecord } from '../types';
 import { delegateOf } from '../delegate';
@@ -49,6 +50,20 @@ export async function pushBatch(core: SyncCore, auth: SyncAuth, entity: EntityRu
     else results[index] = parsed.refused;
   });
   if (batch.length === 0) return results;
+  // File keys are checked against the storage before the transaction (docs/PROTOCOL.md "Media").
+  const fileRefusals = await refuseFileKeys(
+    core,
+    auth,
+    entity,
+    batch.flatMap((b) => (b.item ? [b.item] : [])),
+  );
+  for (const b of batch) {
+    const refused = b.item ? fileRefusals.get(b.item) : undefined;
+    if (refused) {
+      b.refused = refused;
+      b.item = null;
+    }
+  }
   const run = (part: Indexed[]) =>
     core.options.prisma.$transaction((tx) => applyBatch(core, tx, auth, entity, part), { maxWait: 10_000, timeout: 30_000 });
   try {
