@@ -1,5 +1,5 @@
 import type { Database } from '@nozbe/watermelondb';
-import { closeDatabase, databaseReady } from '../loki/factory';
+import { closeDatabase, databaseClosed, databaseReady } from '../loki/factory';
 import type { SyncTrigger } from '../engine';
 import type { AppStateMonitor, NetworkMonitor } from '../platform';
 import { defaultTabLocks, type TabLocks } from './tabLocks';
@@ -69,7 +69,11 @@ export class TabDatabase<S> {
   async run<T>(work: (database: Database, session: S) => Promise<T>): Promise<T> {
     this.active++;
     try {
-      while (!this.hold) await this.acquire();
+      // A database that closed itself (its rollback could not reload IndexedDB) is let go and opened afresh.
+      while (!this.hold || databaseClosed(this.hold.database)) {
+        if (this.hold) await this.release();
+        await this.acquire();
+      }
       return await work(this.hold.database, this.hold.session);
     } finally {
       this.active--;
