@@ -22,7 +22,7 @@ export default defineConfig({
         test: {
           name: 'repo',
           include: ['protocol/**/*.test.ts', 'generator/**/*.test.ts', 'runtime/**/*.test.ts', 'tests/**/*.test.ts'],
-          exclude: ['tests/package/**', '**/node_modules/**'],
+          exclude: ['tests/package/**', 'tests/web/web.test.ts', '**/node_modules/**'],
           // Generates the example's Prisma Clients (build output) once for the server tests.
           globalSetup: ['tests/server/globalSetup.ts'],
         },
@@ -31,9 +31,10 @@ export default defineConfig({
         extends: true,
         test: {
           // The published package as users get it: `npm pack` once, installed once into a temporary
-          // project, never linking this repository (tests/package/globalSetup.ts).
+          // project, never linking this repository (tests/package/globalSetup.ts). The browser tests
+          // build their web app there too.
           name: 'package',
-          include: ['tests/package/**/*.test.ts'],
+          include: ['tests/package/**/*.test.ts', 'tests/web/web.test.ts'],
           globalSetup: ['tests/package/globalSetup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,

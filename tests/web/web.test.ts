@@ -1,8 +1,10 @@
 /**
  * The web runtime in a real headless Chromium (Debian's `chromium`, driven by
  * playwright-core; `.ci/run` installs it): the test app (tests/web/app) built
- * once with Vite, served beside a proxy to the example sync server started as
- * users start it. README "Web".
+ * once with Vite from the packed package (in the project tests/package's
+ * globalSetup installed the tarball into; this file belongs to vitest's
+ * `package` project), served beside a proxy to the example sync server,
+ * started from that project as users start it. README "Web".
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import Sqlite from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchProfile } from './support/browser';
-import { buildWebApp } from './support/buildApp';
+import { prepareWebProject } from './support/buildApp';
 import { startAppServer, startExampleServer } from './support/servers';
 
 interface AppReport {
@@ -26,7 +28,8 @@ interface TestApp {
   pending(): Promise<number>;
   sync(): Promise<{ ok: boolean; error: string | null }>;
   leader: boolean;
-  breakIndexedDB(): void;
+  failWrites(): void;
+  repairWrites(): void;
   errors: string[];
   reports(): AppReport[];
 }
@@ -40,9 +43,9 @@ let site: Awaited<ReturnType<typeof startAppServer>>;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'trackhub-web-'));
   serverDb = join(work, 'server.db');
-  const [server] = await Promise.all([startExampleServer(serverDb), buildWebApp(join(work, 'app'))]);
-  example = server;
-  site = await startAppServer(join(work, 'app'), example.url);
+  const project = prepareWebProject();
+  example = await startExampleServer(project.dir, serverDb);
+  site = await startAppServer(project.site, example.url);
 }, 300_000);
 
 afterAll(async () => {
@@ -162,7 +165,7 @@ describe('web runtime in Chromium', () => {
         expect([...onServer.keys()].sort()).toEqual([...written].sort());
         expect([...onServer.values()].every((n) => n === 1)).toBe(true);
         expect((await tabs[1]!.evaluate(() => app.names())).sort()).toEqual([...written].sort());
-        expect(site.pushes.get(tenant)!.maxTabsInFlight).toBe(1);
+        expect(site.pushes.get(tenant)!.maxTabsInFlight, site.pushes.get(tenant)!.events.join('\n')).toBe(1);
         expect(site.pushes.get(tenant)!.total).toBeGreaterThan(0);
         expect(await tabs[1]!.evaluate(() => app.errors)).toEqual([]);
         expect(consoleErrors.flat()).toEqual([]);
@@ -173,13 +176,15 @@ describe('web runtime in Chromium', () => {
     180_000,
   );
 
-  it('an IndexedDB failure rejects the write and reaches onError', async () => {
+  it('a failed IndexedDB save rejects the write, reaches onError and rolls the write back: never half there', async () => {
+    const tenant = 'broken';
     const browser = await launchProfile();
     try {
       const page = await browser.context.newPage();
-      const consoleErrors = await openApp(page, 'broken');
+      const consoleErrors = await openApp(page, tenant);
       await page.evaluate(() => app.write('saved'));
-      await page.evaluate(() => app.breakIndexedDB());
+      await waitForSyncedAll(page);
+      await page.evaluate(() => app.failWrites());
       const outcome = await page.evaluate(() =>
         app.write('not saved').then(
           () => 'resolved',
@@ -187,16 +192,25 @@ describe('web runtime in Chromium', () => {
         ),
       );
       expect(outcome).toMatch(/^rejected: web database trackhub_db_broken: save: simulated IndexedDB failure/);
-      // (A leader sync still saving at that moment fails the same way.)
+      // (A leader sync saving at that moment fails the same way.)
       const errors = await page.evaluate(() => app.errors);
       expect(errors.length).toBeGreaterThan(0);
       for (const error of errors) expect(error).toMatch(/^save: .*simulated IndexedDB failure/);
-      // After a failed save the rejected write's rows stay in LokiJS's memory (README "Web") while
-      // WatermelonDB's record cache dropped them; a leader sync reading the queue then makes
-      // WatermelonDB log that mismatch. Known gap: the tab should reload after onError.
-      expect(
-        consoleErrors.filter((e) => !e.includes('simulated IndexedDB failure') && !e.includes("was sent over the bridge, but it's not cached")),
-      ).toEqual([]);
+      // Rolled back: memory holds what IndexedDB holds, the record and its queue entry both gone.
+      expect(await page.evaluate(() => app.names())).toEqual(['saved']);
+      expect(await page.evaluate(() => app.pending())).toBe(0);
+      await page.evaluate(() => app.repairWrites());
+      await page.evaluate(() => app.write('after'));
+      await waitForSyncedAll(page);
+      expect(await page.evaluate(() => app.names())).toEqual(['after', 'saved']);
+      await page.reload();
+      await page.waitForFunction(() => typeof (window as { app?: unknown }).app === 'object');
+      expect(await page.evaluate(() => app.names())).toEqual(['after', 'saved']);
+      const onServer = serverNames(tenant);
+      expect([...onServer.keys()].sort()).toEqual(['after', 'saved']);
+      expect([...onServer.values()].every((n) => n === 1)).toBe(true);
+      // No cache mismatch ("Record ID … was sent over the bridge, but it's not cached"), no other error.
+      expect(consoleErrors.filter((e) => !e.includes('simulated IndexedDB failure'))).toEqual([]);
     } finally {
       await browser.close();
     }

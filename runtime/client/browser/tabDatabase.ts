@@ -1,5 +1,5 @@
 import type { Database } from '@nozbe/watermelondb';
-import { closeDatabase, databaseReady } from '../loki/factory';
+import { closeDatabase, databaseClosed, databaseReady } from '../loki/factory';
 import type { SyncTrigger } from '../engine';
 import type { AppStateMonitor, NetworkMonitor } from '../platform';
 import { defaultTabLocks, type TabLocks } from './tabLocks';
@@ -69,7 +69,11 @@ export class TabDatabase<S> {
   async run<T>(work: (database: Database, session: S) => Promise<T>): Promise<T> {
     this.active++;
     try {
-      while (!this.hold) await this.acquire();
+      // A database that closed itself (its rollback could not reload IndexedDB) is let go and opened afresh.
+      while (!this.hold || databaseClosed(this.hold.database)) {
+        if (this.hold) await this.release();
+        await this.acquire();
+      }
       return await work(this.hold.database, this.hold.session);
     } finally {
       this.active--;
@@ -185,7 +189,8 @@ export interface LeaderSyncOptions {
 /**
  * Sync triggers of the leader tab: at once, network regained, foreground,
  * interval, and another tab's write. `sync` runs under `tab.run`, so it never
- * overlaps another tab's access. Returns `stop` (also given up with the tab).
+ * overlaps another tab's access; none starts once the page is being left
+ * (`pagehide`). Returns `stop` (also given up with the tab).
  */
 export function leaderSync<S>(
   tab: TabDatabase<S>,
@@ -194,9 +199,24 @@ export function leaderSync<S>(
 ): () => void {
   return tab.lead(() => {
     options.onLeadership?.(true);
-    const run = (trigger: SyncTrigger) => void tab.run((_, session) => sync(session, trigger)).catch(() => {});
+    // A page going away (closed, reloaded, navigated) starts no sync: the browser would cut its
+    // push off mid-request while the next leader pushes the same entries (the server's replay keeps
+    // that correct, but two tabs would be pushing at once). Back from the back-forward cache, it may.
+    let leaving = false;
+    const run = (trigger: SyncTrigger) => void (leaving || tab.run((_, session) => sync(session, trigger)).catch(() => {}));
     let timer: ReturnType<typeof setTimeout> | null = null;
+    const page = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+    const onPageHide = () => {
+      leaving = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    };
+    const onPageShow = () => void (leaving = false);
+    page.addEventListener?.('pagehide', onPageHide);
+    page.addEventListener?.('pageshow', onPageShow);
     const hooks = [
+      () => page.removeEventListener?.('pagehide', onPageHide),
+      () => page.removeEventListener?.('pageshow', onPageShow),
       options.network.subscribe((online) => online && run('networkRegained')),
       options.appState.onForeground(() => run('appOpen')),
       tab.onChanged(() => {

@@ -10,6 +10,13 @@ const LokiJSAdapter = interopDefault(lokiModule) as unknown as typeof lokiModule
 type Base = InstanceType<typeof LokiJSAdapter>;
 type Callback<T> = ResultCallback<T>;
 
+/** WatermelonDB 0.28's LokiJS driver (adapters/lokijs/worker/DatabaseDriver): the parts a rollback resets. */
+interface LokiDriver {
+  loki: LokiInstance;
+  /** Per table, the ids of records the driver believes JS holds in its cache (it then sends ids only). */
+  cachedRecords: Map<string, Set<string>>;
+}
+
 /**
  * WatermelonDB's LokiJS adapter whose writes are durable when they resolve.
  *
@@ -18,14 +25,22 @@ type Callback<T> = ResultCallback<T>;
  * that resolved could still be lost by a reload. Here autosave is off and
  * every mutating adapter call (batch, local storage, reset) answers only after
  * `loki.saveDatabase` committed the IndexedDB transaction; a failed save fails
- * the call (and is reported through `onError`). Saves that overlap are
- * coalesced by LokiJS (`throttledSaves`), so a burst of writes costs one or two
- * IndexedDB transactions, not one each. README "Web".
+ * the call (and is reported through `onError`).
+ *
+ * A failed save is rolled back: LokiJS already applied the write in memory,
+ * and WatermelonDB's driver already counted its records as sent to JS, while
+ * WatermelonDB's record cache never took them (the batch rejected). Before
+ * the failed call answers, the in-memory database is reloaded from IndexedDB
+ * and both caches are cleared (`onRollBack`), so memory holds what IndexedDB
+ * holds: the write is either durable or rejected, never half there. Calls
+ * are therefore issued one at a time, each after the previous one answered:
+ * no call runs on a state that a rollback is about to discard. README "Web".
  */
 export class DurableLokiAdapter extends LokiJSAdapter {
   private closed = false;
   private readonly report: (kind: WebDatabaseErrorKind, cause: unknown) => WebDatabaseError;
   private readonly closeHooks: (() => void)[] = [];
+  private readonly rollBackHooks: (() => void)[] = [];
   private readonly readyPromise: Promise<void>;
 
   constructor(options: LokiAdapterOptions & Record<string, unknown>, onError: (error: WebDatabaseError) => void) {
@@ -59,13 +74,26 @@ export class DurableLokiAdapter extends LokiJSAdapter {
     this.closeHooks.push(hook);
   }
 
-  /** The in-memory Loki database, once set up (WatermelonDB's driver, `useWebWorker: false`). */
-  get loki(): LokiInstance | null {
+  /**
+   * Run `hook` after a failed mutating call was rolled back (memory reloaded
+   * from IndexedDB): the factory clears WatermelonDB's record caches there.
+   */
+  onRollBack(hook: () => void): void {
+    this.rollBackHooks.push(hook);
+  }
+
+  /** WatermelonDB's LokiJS driver once set up (`useWebWorker: false`: it lives in this thread). */
+  private get driver(): LokiDriver | null {
     try {
-      return (this._driver as { loki?: LokiInstance } | undefined)?.loki ?? null;
+      return (this._driver as LokiDriver | undefined) ?? null;
     } catch {
       return null;
     }
+  }
+
+  /** The in-memory Loki database, once set up. */
+  get loki(): LokiInstance | null {
+    return this.driver?.loki ?? null;
   }
 
   /** Write the in-memory database to IndexedDB now; resolves when the transaction committed. */
@@ -87,13 +115,42 @@ export class DurableLokiAdapter extends LokiJSAdapter {
     try {
       await this.save();
     } finally {
-      this.closed = true;
-      for (const hook of this.closeHooks.splice(0)) hook();
-      const loki = this.loki;
-      if (loki) {
-        loki.autosaveDisable();
-        loki.close();
-      }
+      this.shutDown();
+    }
+  }
+
+  /** Stop without saving: later calls fail. */
+  private shutDown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const hook of this.closeHooks.splice(0)) hook();
+    const loki = this.loki;
+    if (loki) {
+      loki.autosaveDisable();
+      loki.close();
+    }
+  }
+
+  /**
+   * Make memory what IndexedDB holds after a mutating call failed (its save,
+   * or the call itself): LokiJS reloads its collections from IndexedDB (the
+   * incremental adapter resets its version ids too, so the next save compares
+   * against what it read), the driver forgets which records JS has, and the
+   * hooks clear WatermelonDB's record caches. When even the reload fails, the
+   * database closes in this tab (a `reload` error): nothing is served from a
+   * memory that may hold a write IndexedDB does not have.
+   */
+  private async rollBack(): Promise<void> {
+    const driver = this.driver;
+    if (!driver) return;
+    try {
+      await new Promise<void>((resolve, reject) => driver.loki.loadDatabase({}, (error) => (error ? reject(toError(error)) : resolve())));
+    } catch (error) {
+      this.report('reload', error);
+      this.shutDown();
+    } finally {
+      driver.cachedRecords.clear();
+      for (const hook of this.rollBackHooks) hook();
     }
   }
 
@@ -147,27 +204,29 @@ export class DurableLokiAdapter extends LokiJSAdapter {
 
   private tail: Promise<void> = Promise.resolve();
 
-  /** Issue `call` now; answer `callback` after every earlier call answered and, when `durable`, after a save. */
+  /**
+   * Issue `call` once every earlier call answered; answer `callback` after
+   * it and, when `durable`, after a save. A mutating call that failed (or
+   * whose save failed) answers with its error after the rollback.
+   */
   private ordered<T>(durable: boolean, callback: Callback<T>, call: (cb: Callback<T>) => void): void {
-    if (this.closed) {
-      callback({ error: new Error(`database ${this.dbName} is closed in this tab (another tab holds it)`) });
-      return;
-    }
     const previous = this.tail;
     let answered!: () => void;
     this.tail = new Promise<void>((resolve) => (answered = resolve));
-    call((result) => {
-      const saved = durable && !('error' in result) ? this.save() : Promise.resolve();
-      void Promise.all([previous, saved]).then(
-        () => {
-          answered();
-          callback(result);
-        },
-        (error: Error) => {
-          answered();
-          callback({ error });
-        },
-      );
+    const answer: Callback<T> = (result) => {
+      answered();
+      callback(result);
+    };
+    void previous.then(() => {
+      if (this.closed) return answer({ error: new Error(`database ${this.dbName} is closed in this tab (handed to another tab, or failed)`) });
+      call((result) => {
+        if (!durable) return answer(result);
+        const saved = 'error' in result ? Promise.reject(result.error) : this.save();
+        saved.then(
+          () => answer(result),
+          (error: Error) => void this.rollBack().then(() => answer({ error })),
+        );
+      });
     });
   }
 }

@@ -2,8 +2,10 @@
 export type WebDatabaseErrorKind =
   /** Opening or migrating the database failed; the database is unusable until a reload. */
   | 'setUp'
-  /** Writing to IndexedDB failed: the write that waited for it rejected. */
+  /** Writing to IndexedDB failed: the write that waited for it rejected and was rolled back in memory. */
   | 'save'
+  /** After a failed save, reloading the database from IndexedDB failed too: it is closed in this tab. */
+  | 'reload'
   /** The browser's storage quota is exhausted. */
   | 'quota'
   /** This tab overwrote IndexedDB contents another tab had written (two tabs held the database at once). */

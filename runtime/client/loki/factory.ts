@@ -26,12 +26,19 @@ export interface LokiFactoryOptions {
 
 const adapters = new WeakMap<Database, DurableLokiAdapter>();
 
+/** WatermelonDB 0.28's Collection keeps its records in `_cache` (what `unsafeResetDatabase` clears). */
+interface RecordCacheOwner {
+  _cache: { unsafeClear(): void };
+}
+
 /**
  * WatermelonDB's LokiJS adapter on IndexedDB (incremental), main thread, for
  * the web (README "Web"):
  *
  * - a write is in IndexedDB when `database.write` resolves (autosave off,
- *   an explicit save after every batch);
+ *   an explicit save after every batch); a write whose save failed rejects
+ *   and is rolled back (memory reloaded from IndexedDB, record caches
+ *   cleared), so it is either durable or reported as failed, never half;
  * - the database is saved again on `pagehide` and when the page is hidden;
  * - IndexedDB failures go to `onError` as `WebDatabaseError`s;
  * - migrations run WatermelonDB's steps plus `webMigrationSteps`, so renames,
@@ -73,6 +80,11 @@ export function lokiDatabaseFactory(options: LokiFactoryOptions): DatabaseFactor
     );
     const database = new Database({ adapter, modelClasses: options.modelClasses });
     adapters.set(database, adapter);
+    // After a rolled-back write, records come from the reloaded memory again (as after
+    // WatermelonDB's own unsafeResetDatabase); records read before it are stale.
+    adapter.onRollBack(() => {
+      for (const collection of Object.values(database.collections.map)) (collection as unknown as RecordCacheOwner)._cache.unsafeClear();
+    });
     const target = globalThis as {
       addEventListener?: typeof addEventListener;
       removeEventListener?: typeof removeEventListener;
@@ -109,6 +121,14 @@ export function saveDatabase(database: Database): Promise<void> {
  */
 export function closeDatabase(database: Database): Promise<void> {
   return adapterOf(database).close();
+}
+
+/**
+ * Whether the database is closed in this tab: closed by `closeDatabase`, or
+ * after a failed save whose rollback could not reload IndexedDB.
+ */
+export function databaseClosed(database: Database): boolean {
+  return adapterOf(database).isClosed;
 }
 
 /** Resolves once the database is loaded and migrated (rejects when set-up failed). */

@@ -21,6 +21,7 @@ export interface LokiInstance {
   renameCollection(from: string, to: string): LokiCollection;
   removeCollection(name: string): void;
   saveDatabase(callback: (error?: unknown) => void): void;
+  loadDatabase(options: object, callback: (error?: unknown) => void): void;
   close(callback?: () => void): void;
   autosaveDisable(): void;
 }

@@ -44,6 +44,7 @@ const tab = new TabDatabase<Session>({
   locks: params.has('nolocks') ? leaseLocks() : webLocks(),
 });
 
+const transaction = IDBDatabase.prototype.transaction;
 let leader = false;
 leaderSync(
   tab,
@@ -68,11 +69,16 @@ const app = {
   get leader() {
     return leader;
   },
-  /** From now on every IndexedDB transaction of this page fails (a full disk, a revoked quota). */
-  breakIndexedDB(): void {
-    IDBDatabase.prototype.transaction = () => {
-      throw new DOMException('simulated IndexedDB failure', 'UnknownError');
+  /** From now on every IndexedDB write of this page fails (a full disk, a revoked quota); reads still work. */
+  failWrites(): void {
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      if (args[1] === 'readwrite') throw new DOMException('simulated IndexedDB failure', 'UnknownError');
+      return transaction.apply(this, args);
     };
+  },
+  /** IndexedDB writes work again. */
+  repairWrites(): void {
+    IDBDatabase.prototype.transaction = transaction;
   },
   errors,
   reports: () => reports.map((r) => ({ trigger: r.trigger, ok: r.ok, error: r.error, pushed: r.push?.acknowledged ?? 0 })),

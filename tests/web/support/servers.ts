@@ -6,10 +6,17 @@ import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The example sync server as users start it (`npm run example:server -- --port N --db FILE`). */
-export async function startExampleServer(dbFile: string): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * The example sync server as users start it (`npm run example:server -- --port N --db FILE`:
+ * `tsx examples/trackhub-core/server/main.ts`), from `projectDir`: a copy of the example
+ * in the project the packed package was installed into (tests/web/support/buildApp.ts),
+ * so `trackhub-sync/runtime/server`, Prisma and graphql-yoga are that project's.
+ */
+export async function startExampleServer(projectDir: string, dbFile: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const { NODE_OPTIONS: _o, VITEST: _v, VITEST_POOL_ID: _p, VITEST_WORKER_ID: _w, NODE_ENV: _n, ...env } = process.env;
   const child: ChildProcess = spawn(join(repo, 'node_modules/.bin/tsx'), ['examples/trackhub-core/server/main.ts', '--port', '0', '--db', dbFile], {
-    cwd: repo,
+    cwd: projectDir,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -38,6 +45,8 @@ export async function startExampleServer(dbFile: string): Promise<{ url: string;
 export interface PushLog {
   total: number;
   maxTabsInFlight: number;
+  /** Push starts and ends per tab (`+tab` / `-tab how`), ms since the first: explains an overlap. */
+  events: string[];
 }
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
@@ -56,12 +65,14 @@ export async function startAppServer(
   const pushes = new Map<string, PushLog>();
   // tenant -> tab -> pushes in flight
   const inFlight = new Map<string, Map<string, number>>();
-  const track = (tenant: string, tab: string, delta: number) => {
+  const started = Date.now();
+  const track = (tenant: string, tab: string, delta: number, how = '') => {
     const tabs = inFlight.get(tenant) ?? new Map<string, number>();
     inFlight.set(tenant, tabs);
     tabs.set(tab, (tabs.get(tab) ?? 0) + delta);
     if (tabs.get(tab) === 0) tabs.delete(tab);
-    const log = pushes.get(tenant) ?? { total: 0, maxTabsInFlight: 0 };
+    const log = pushes.get(tenant) ?? { total: 0, maxTabsInFlight: 0, events: [] };
+    log.events.push(`${Date.now() - started} ${delta > 0 ? '+' : '-'}${tab}${how ? ` ${how}` : ''}`);
     if (delta > 0) log.total++;
     log.maxTabsInFlight = Math.max(log.maxTabsInFlight, tabs.size);
     pushes.set(tenant, log);
@@ -78,25 +89,25 @@ export async function startAppServer(
       // sent or the tab drops the connection (closed or reloaded; the server
       // may still finish that request, and its replay makes a retry safe).
       let open = isPush;
-      const done = () => {
+      const done = (how: string) => {
         if (!open) return;
         open = false;
-        track(tenant, tab, -1);
+        track(tenant, tab, -1, how);
       };
       if (isPush) {
         track(tenant, tab, 1);
-        res.on('close', done);
+        res.on('close', () => done('closed'));
       }
       const upstream = httpRequest(
         { host: api.hostname, port: api.port, path: api.pathname, method: req.method, headers: { ...req.headers, host: api.host } },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
-          up.on('end', done);
+          up.on('end', () => done('answered'));
         },
       );
       upstream.on('error', () => {
-        done();
+        done('upstream error');
         res.writeHead(502).end();
       });
       upstream.end(body);
