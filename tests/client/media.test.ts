@@ -155,6 +155,29 @@ describe('attach and upload through tus', () => {
   });
 });
 
+describe('the started engine', () => {
+  it('uploads an attached file by itself, shows its bytes in the status, then syncs the waiting create', async () => {
+    const tenant = newTenant();
+    const d = device(tenant);
+    const statuses: number[] = [];
+    d.engine.status.subscribe((s) => {
+      for (const u of s.uploads) statuses.push(u.acknowledged);
+    });
+    const pushed = new Promise<void>((resolve) =>
+      d.engine.events.subscribe((e) => e.type === 'syncFinish' && e.trigger === 'uploadDone' && e.acknowledged === 1 && resolve()),
+    );
+    d.engine.start();
+    const task = await d.tasks.create({ title: 'background' });
+    const upload = await d.tasks.attach(task.id, FILE_FIELD, randomBytes(3 * MB), { contentType: 'image/webp' });
+    await pushed;
+    d.engine.stop();
+    await d.engine.idle();
+    expect(await server.records(tenant, 'Task')).toMatchObject([{ title: 'background', [FILE_FIELD]: stubKey(tenant, upload.id) }]);
+    expect(statuses).toContain(3 * MB);
+    expect(statuses.filter((n) => n > 0 && n < 3 * MB).length).toBeGreaterThan(0);
+  });
+});
+
 describe('presigned PUT', () => {
   it('uploads with one PUT; an expired signature (403) makes the uploader ask a new ticket for the same key', async () => {
     const tenant = newTenant();
