@@ -229,9 +229,15 @@ describe('failures, policy and limits', () => {
     expect(await d.engine.runUploads({ ignoreBackoff: true })).toMatchObject({ done: 1 });
 
     const other = await d.tasks.create({ title: 'detached' });
-    await d.tasks.attach(other.id, FILE_FIELD, randomBytes(10), { contentType: 'image/jpeg' });
+    const detached = await d.tasks.attach(other.id, FILE_FIELD, randomBytes(10), { contentType: 'image/jpeg' });
     await d.tasks.update(other.id, { [FILE_FIELD]: null });
     await d.engine.sync();
+    // Nothing refers to the detached upload any more: dropped, never uploaded, its copy released.
+    const ticketsBefore = d.transport.tickets.length;
+    expect(await d.engine.runUploads({ ignoreBackoff: true })).toMatchObject({ done: 0, failed: 0 });
+    expect(d.transport.tickets.length).toBe(ticketsBefore);
+    expect((await d.engine.listUploads()).map((u) => u.id)).not.toContain(detached.id);
+    expect(existsSync(detached.localRef)).toBe(false);
     const records = await server.records(tenant, 'Task');
     expect(records.map((r) => [r.title, r[FILE_FIELD]]).sort()).toEqual([
       ['detached', null],

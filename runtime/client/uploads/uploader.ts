@@ -94,6 +94,7 @@ const TICKET_MARGIN_MS = 30_000;
 
 async function attempt(ctx: UploaderContext, uploadId: string, signal: AbortSignal): Promise<'done' | 'retry' | 'failed' | 'gone'> {
   const { platform } = ctx;
+  if (await dropIfOrphaned(ctx, uploadId)) return 'gone';
   // Counted before any network call (docs/PROTOCOL.md "Crash safety"): a kill mid-way still counts the attempt.
   const started = await changeUpload(ctx, uploadId, (e) => ({ status: 'uploading', attempts: e.attempts + 1 }));
   if (!started) return 'gone';
@@ -278,6 +279,31 @@ async function failAttempt(ctx: UploaderContext, uploadId: string, error: unknow
   ctx.emit({ type: 'uploadFailed', uploadId, entity: entry.entity, entityId: entry.entityId, field: entry.field, error: message, opIds });
   if (opIds.length > 0) ctx.emit({ type: 'failure', entity: entry.entity, opIds, error: message });
   return 'failed';
+}
+
+/**
+ * An upload nothing refers to any more (the record deleted, or its field
+ * detached or changed, and no queued payload holds the placeholder) is
+ * dropped instead of uploaded; the store's own copy is released.
+ */
+async function dropIfOrphaned(ctx: UploaderContext, uploadId: string): Promise<boolean> {
+  const { database } = ctx;
+  const dropped = await database.write(async () => {
+    const row = await findUploadRow(database, uploadId);
+    if (!row) return null;
+    const entry = readUpload(row);
+    const meta = entityMeta(ctx.registry, entry.entity);
+    const column = meta.fields.find((f) => f.name === entry.field)?.column;
+    const placeholder = uploadPlaceholder(uploadId);
+    const [record] = await database.get<Model>(meta.table).query(Q.where('id', entry.entityId)).fetch();
+    if (record && column && rawOf(record)[column] === placeholder) return null;
+    const queued = await fetchQueue(database, { entity: entry.entity, entityIds: [entry.entityId] });
+    if (queued.some((q) => (JSON.parse(queueRowOf(q).payload) as WireRecord)[entry.field] === placeholder)) return null;
+    await database.batch(row.prepareDestroyPermanently());
+    return entry;
+  }, 'trackhub-sync drop orphaned upload');
+  if (dropped?.owned) await ctx.options.files.release(dropped.localRef).catch(() => {});
+  return dropped !== null;
 }
 
 /** Change an upload row in its own writer; null when the row is gone (wiped, forced from the server). */
