@@ -17,6 +17,7 @@ import {
   uploadUntilSettled,
   withTickets,
 } from './support/media';
+import { createAdapters } from '../../examples/trackhub-core/generated/client/index';
 import { startTestServer, type TestServer } from './support/server';
 
 // Files attached to synced records (docs/PROTOCOL.md "Media", client side): the
@@ -274,5 +275,15 @@ describe('failures, policy and limits', () => {
     expect(exported.uploads).toMatchObject([{ id: upload.id, entity: 'Task', entityId: task.id, field: FILE_FIELD, status: 'pending' }]);
     expect(await d.engine.listUploads()).toEqual([]);
     expect(existsSync(upload.localRef)).toBe(true);
+
+    const space = await createAdapters({ database: d.database, scopeValue: tenant }).space.create({ name: 'trip' });
+    const inSpace = await d.tasks.create({ title: 'in space', spaceId: space.id });
+    const kept = await d.tasks.create({ title: 'elsewhere' });
+    const wiped = await d.tasks.attach(inSpace.id, FILE_FIELD, randomBytes(10), { contentType: 'image/png' });
+    const other = await d.tasks.attach(kept.id, FILE_FIELD, randomBytes(10), { contentType: 'image/png' });
+    const exportedWipe = await d.engine.wipeSpace(space.id);
+    expect(exportedWipe.uploads.map((u) => u.id).sort()).toEqual([wiped.id, other.id].sort());
+    expect((await d.engine.listUploads()).map((u) => u.id)).toEqual([other.id]);
+    expect(existsSync(wiped.localRef)).toBe(true);
   });
 });
