@@ -18,6 +18,7 @@ export const entries = {
   'runtime/client/sqlite/index': 'runtime/client/sqlite/index.ts',
   'runtime/client/loki/index': 'runtime/client/loki/index.ts',
   'runtime/client/browser/index': 'runtime/client/browser/index.ts',
+  'runtime/client/node/index': 'runtime/client/node/index.ts',
   'runtime/react/index': 'runtime/react/index.ts',
   'runtime/react-native/index': 'runtime/react-native/index.ts',
   'runtime/server/index': 'runtime/server/index.ts',

@@ -5,17 +5,29 @@ import { uuidv7 } from 'uuidv7';
 import { fetchQueue, listQueue, prepareRenewedEntry, QUEUE_TABLE, type QueueEntry } from './queue';
 import { STATE_TABLE } from './syncState';
 import { rawOf } from './rawRecord';
+import { fetchUploads, listUploads, readUpload, type UploadEntry } from './uploads/uploadTable';
 
-/** Everything a destructive operation could lose: the pending queue and the open conflicts. */
+/** Everything a destructive operation could lose: the pending queue, the open conflicts and the unfinished uploads. */
 export interface ExportedState {
   exportedAt: string;
   queue: QueueEntry[];
   conflicts: ConflictEntry[];
+  /**
+   * Uploads not done (pending, in flight, failed), with the local file each
+   * refers to (`localRef`): a force sync or wipe drops the rows but never
+   * deletes those files, so the export stays usable (docs/PROTOCOL.md "Media").
+   */
+  uploads: UploadEntry[];
 }
 
-/** The queue and open conflicts, ready for `JSON.stringify`. */
+/** The queue, open conflicts and unfinished uploads, ready for `JSON.stringify`. */
 export async function exportState(database: Database, _registry: SyncRegistry, now: number): Promise<ExportedState> {
-  return { exportedAt: new Date(now).toISOString(), queue: await listQueue(database), conflicts: await listConflicts(database) };
+  return {
+    exportedAt: new Date(now).toISOString(),
+    queue: await listQueue(database),
+    conflicts: await listConflicts(database),
+    uploads: await listUploads(database, ['pending', 'uploading', 'failed']),
+  };
 }
 
 /**
@@ -41,6 +53,8 @@ export async function forceSyncFromServer(database: Database, metas: EntityMeta[
         .fetch()),
     );
     for (const meta of metas) rows.push(...(await database.get<Model>(meta.table).query(Q.where('server_id', null)).fetch()));
+    // Their queued changes are gone, so are the uploads those waited for (the export lists them).
+    rows.push(...(await fetchUploads(database, ['pending', 'uploading', 'failed'])).filter((u) => names.includes(readUpload(u).entity)));
     await database.batch(rows.map((r) => r.prepareDestroyPermanently()));
   }, 'trackhub-sync force sync from server');
 }
@@ -92,6 +106,9 @@ export async function wipeSpace(database: Database, registry: SyncRegistry, spac
     }
     for (const c of await database.get<Model>(CONFLICT_TABLE).query().fetch()) {
       if (removed.get(raw(c).entity as string)?.has(raw(c).entity_id as string)) doomed.push(c);
+    }
+    for (const u of await fetchUploads(database)) {
+      if (removed.get(readUpload(u).entity)?.has(readUpload(u).entityId)) doomed.push(u);
     }
     await database.batch(doomed.map((r) => r.prepareDestroyPermanently()));
     return [...removed.values()].reduce((n, s) => n + s.size, 0);

@@ -14,9 +14,12 @@ import { QUEUE_TABLE, listQueue, pendingCount, type QueueEntry } from './queue';
 import { readRecordSyncStates, watchQuery, watchRecordSyncStates, type RecordSyncState } from './recordState';
 import { NON_RETRYABLE_CODES, type SyncTransport } from './transport';
 import { entityMeta } from './meta';
+import { fileSource, pruneUploads, retryUploads, type FileDisplaySource } from './uploads/manageUploads';
+import { UPLOAD_TABLE, listUploads, type UploadEntry } from './uploads/uploadTable';
+import { runUploadPass, type UploadOptions, type UploadPassReport, type UploadProgress } from './uploads/uploader';
 
 /** What started a sync (README "Client sync"). */
-export type SyncTrigger = 'manual' | 'appOpen' | 'interval' | 'networkRegained';
+export type SyncTrigger = 'manual' | 'appOpen' | 'interval' | 'networkRegained' | 'uploadDone';
 
 export interface SyncProgress {
   phase: 'push' | 'pull';
@@ -35,6 +38,10 @@ export interface SyncStatus {
   lastSyncAt: number | null;
   lastError: string | null;
   progress: SyncProgress | null;
+  /** Uploads in flight, with their bytes (docs/PROTOCOL.md "Media"). */
+  uploads: UploadProgress[];
+  /** Uploads not finished: pending, in flight, or failed. */
+  pendingUploads: number;
 }
 
 export interface SyncReport {
@@ -69,6 +76,8 @@ export interface SyncEngineOptions {
    * is re-pulled whenever its local layout hash changes.
    */
   schema?: LocalSchemaInfo;
+  /** The background uploader of file fields (docs/PROTOCOL.md "Media"); without it, attached files wait. */
+  uploads?: UploadOptions;
 }
 
 const running = new WeakMap<Database, Promise<unknown>>();
@@ -108,7 +117,16 @@ export class SyncEngine {
       );
     }
     this.platform = resolvePlatform(options.platform);
-    this.status = new ValueStore<SyncStatus>({ state: 'idle', pending: 0, conflicts: 0, lastSyncAt: null, lastError: null, progress: null });
+    this.status = new ValueStore<SyncStatus>({
+      state: 'idle',
+      pending: 0,
+      conflicts: 0,
+      lastSyncAt: null,
+      lastError: null,
+      progress: null,
+      uploads: [],
+      pendingUploads: 0,
+    });
   }
 
   get database(): Database {
@@ -149,12 +167,126 @@ export class SyncEngine {
       const handle = timers.setInterval(() => void this.sync('interval'), interval);
       this.stopHooks.push(() => timers.clearInterval(handle));
     }
+    if (this.options.uploads) {
+      // The uploader runs beside syncs: on start, when an attach (any change of the uploads table) or the network calls for it.
+      this.stopHooks.push(network.subscribe((online) => online && this.kickUploads()));
+      const changes = this.database.withChangesForTables([UPLOAD_TABLE]).subscribe(() => this.kickUploads());
+      this.stopHooks.push(() => changes.unsubscribe());
+      this.stopHooks.push(() => this.uploadAbort.abort());
+      this.uploadsStarted = true;
+      this.stopHooks.push(() => {
+        this.uploadsStarted = false;
+        if (this.uploadTimer !== null) timers.clearTimeout(this.uploadTimer);
+        this.uploadTimer = null;
+      });
+      this.kickUploads();
+    }
     void this.sync('appOpen');
   }
 
-  /** Remove the triggers. A sync in progress finishes. */
+  /** Remove the triggers. A sync in progress finishes; an upload in flight is stopped (the next start resumes it). */
   stop(): void {
     for (const hook of this.stopHooks.splice(0)) hook();
+  }
+
+  /**
+   * One uploader pass over the unfinished uploads (docs/PROTOCOL.md "Media"):
+   * each due one (backoff, network, `uploads.policy`) is uploaded, then a sync
+   * pushes the operations that waited for it. `start()` runs passes by
+   * itself; calls while one runs share a single follow-up pass.
+   */
+  runUploads(options: { ignoreBackoff?: boolean } = {}): Promise<UploadPassReport> {
+    const uploads = this.options.uploads;
+    if (!uploads) return Promise.resolve({ done: 0, retrying: 0, failed: 0, waiting: 0 });
+    if (this.uploadQueued) return this.uploadQueued;
+    const previous = this.uploadRunning ?? Promise.resolve();
+    const run: Promise<UploadPassReport> = previous.then(async () => {
+      this.uploadQueued = null;
+      if (this.uploadAbort.signal.aborted) this.uploadAbort = new AbortController();
+      this.uploadRunning = run;
+      try {
+        const report = await runUploadPass(
+          {
+            database: this.database,
+            registry: this.registry,
+            transport: this.options.transport,
+            platform: this.platform,
+            options: uploads,
+            emit: (event) => this.events.emit(event),
+            onActive: (active) => this.status.update({ uploads: active }),
+          },
+          { ignoreBackoff: options.ignoreBackoff, signal: this.uploadAbort.signal },
+        );
+        await this.refreshCounts();
+        if (report.done > 0) void this.sync('uploadDone');
+        this.scheduleUploads();
+        return report;
+      } finally {
+        if (this.uploadRunning === run) this.uploadRunning = null;
+      }
+    });
+    this.uploadQueued = run;
+    return run;
+  }
+
+  /** Every upload (pending, in flight, done, failed), oldest first. */
+  listUploads(): Promise<UploadEntry[]> {
+    return listUploads(this.database);
+  }
+
+  /**
+   * Try a failed upload again from where storage has it, and give the
+   * operations parked with it a new chance (under new operation ids).
+   */
+  async retryUpload(uploadId: string): Promise<void> {
+    await retryUploads(this.database, this.platform.clock.now(), [uploadId]);
+    await this.refreshCounts();
+    if (this.uploadsStarted) this.kickUploads();
+  }
+
+  /**
+   * Forget finished uploads (their keys are in the records; the store's own
+   * copies were released when they finished). Returns how many rows went.
+   */
+  async pruneUploads(): Promise<number> {
+    return pruneUploads(this.database);
+  }
+
+  /**
+   * What to display for a file field's value: the local file while its
+   * upload is unfinished (`upload:<id>`), a read URL from the server for a
+   * key (`syncFileUrl`), or null for no file.
+   */
+  async fileSource(value: string | null | undefined): Promise<FileDisplaySource | null> {
+    return fileSource(this.database, this.options.transport, this.options.uploads?.files, value);
+  }
+
+  private uploadRunning: Promise<UploadPassReport> | null = null;
+  private uploadQueued: Promise<UploadPassReport> | null = null;
+  private uploadAbort = new AbortController();
+  private uploadTimer: unknown = null;
+  private uploadsStarted = false;
+
+  private kickUploads(): void {
+    if (this.uploadsStarted) void this.runUploads().catch(() => {});
+  }
+
+  /** A timer for the earliest retry time among waiting uploads (the platform's timers). */
+  private scheduleUploads(): void {
+    if (!this.uploadsStarted) return;
+    void listUploads(this.database, ['pending']).then((waiting) => {
+      const next = Math.min(...waiting.map((u) => u.nextAttemptAt ?? Number.POSITIVE_INFINITY));
+      if (!Number.isFinite(next) || !this.uploadsStarted) return;
+      const { timers, clock } = this.platform;
+      if (this.uploadTimer !== null) timers.clearTimeout(this.uploadTimer);
+      this.uploadTimer = timers.setTimeout(
+        () => {
+          this.uploadTimer = null;
+          this.kickUploads();
+        },
+        Math.max(0, next - clock.now()),
+      );
+    });
   }
 
   /** Wait until no sync is running or queued on this database. */
@@ -361,6 +493,7 @@ export class SyncEngine {
         );
       }
       await resetFailed(this.database);
+      await retryUploads(this.database, this.platform.clock.now());
     });
     return this.sync('manual');
   }
@@ -486,7 +619,11 @@ export class SyncEngine {
   }
 
   private async refreshCounts(): Promise<void> {
-    this.status.update({ pending: await pendingCount(this.database), conflicts: (await listConflicts(this.database)).length });
+    this.status.update({
+      pending: await pendingCount(this.database),
+      conflicts: (await listConflicts(this.database)).length,
+      pendingUploads: (await listUploads(this.database, ['pending', 'uploading', 'failed'])).length,
+    });
   }
 
   /** Runs `work` when no other sync or maintenance job runs on this database. */

@@ -43,5 +43,13 @@ export type SyncEvent =
   | { type: 'conflict'; entity: string; entityId: string; opId: string; conflictType: ConflictType | string }
   /** Items parked as `failed` (not retried until edited or `forcePushLocal`). */
   | { type: 'failure'; entity: string; opIds: string[]; error: string }
+  /** Bytes of one upload: `sent` handed to the network, `acknowledged` confirmed by storage (docs/PROTOCOL.md "Media"). */
+  | { type: 'uploadProgress'; uploadId: string; entity: string; entityId: string; field: string; sent: number; acknowledged: number; size: number }
+  /** An upload is complete: its key is in the record and in the waiting queued operation. */
+  | { type: 'uploadDone'; uploadId: string; entity: string; entityId: string; field: string; key: string; size: number; attempts: number }
+  /** An attempt failed and will be retried at `nextAttemptAt`. */
+  | { type: 'uploadRetry'; uploadId: string; entity: string; entityId: string; field: string; error: string; nextAttemptAt: number }
+  /** An upload given up for good; `opIds` are the queued operations parked with it. */
+  | { type: 'uploadFailed'; uploadId: string; entity: string; entityId: string; field: string; error: string; opIds: string[] }
   /** An entity re-pulled from scratch, and why. */
   | { type: 'resync'; entity: string; reason: 'first' | 'layout' | 'resync' | 'forced' | 'migration'; pages: number; durationMs: number };

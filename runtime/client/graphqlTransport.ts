@@ -1,5 +1,6 @@
 import type { SyncRegistry } from './meta';
-import type { PullPage, PushItem, PushResult, SyncTransport } from './transport';
+import type { PullPage, PushItem, PushResult, SyncTransport, UploadTicketInput } from './transport';
+import type { UploadTicket } from './uploads/uploadTable';
 import { typedOperationsOf, type TypedOperations } from './typedOperations';
 import { ResyncRequiredError, TransportError } from './transport';
 
@@ -29,6 +30,11 @@ const PUSH = `mutation SyncPush($entity: String!, $items: [JSON!]!) {
     conflict { serverData clientData serverVersion resolutionSuggested conflictType }
   }
 }`;
+
+const UPLOAD_TICKET = `mutation SyncUploadTicket($input: SyncUploadTicketInput!) {
+  syncUploadTicket(input: $input) { key method url headers { name value } expiresAt }
+}`;
+const FILE_URL = `query SyncFileUrl($key: String!) { syncFileUrl(key: $key) { url expiresAt } }`;
 
 /** Codes of a GraphQL request refused before execution (graphql-js sets none for variable errors). */
 const REQUEST_INVALID = new Set<string | null>([null, 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION']);
@@ -76,6 +82,24 @@ export class GraphqlTransport implements SyncTransport {
     }
     const data = await this.request<{ syncPush: PushResult[] }>(PUSH, request, request.entity);
     return data.syncPush;
+  }
+
+  /** `syncUploadTicket` (docs/PROTOCOL.md "Media"); the header list becomes a record. */
+  async uploadTicket(input: UploadTicketInput): Promise<UploadTicket> {
+    type Wire = Omit<UploadTicket, 'headers'> & { headers: { name: string; value: string }[] };
+    const { contentType, ...rest } = input;
+    const data = await this.request<{ syncUploadTicket: Wire }>(
+      UPLOAD_TICKET,
+      { input: { ...rest, ...(contentType ? { contentType } : {}) } },
+      input.entity,
+    );
+    const ticket = data.syncUploadTicket;
+    return { ...ticket, headers: Object.fromEntries(ticket.headers.map((h) => [h.name, h.value])) };
+  }
+
+  /** `syncFileUrl`: a URL to read the object, tenant-checked by the server. */
+  async fileUrl(key: string): Promise<{ url: string; expiresAt?: string | null }> {
+    return (await this.request<{ syncFileUrl: { url: string; expiresAt?: string | null } }>(FILE_URL, { key }, '')).syncFileUrl;
   }
 
   private async request<T>(query: string, variables: object, entity: string): Promise<T> {

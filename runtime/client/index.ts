@@ -4,6 +4,7 @@ export {
   type BelongsToMeta,
   type EntityMeta,
   type FieldMeta,
+  type FileFieldMeta,
   type SyncDirection,
   type SyncRegistry,
   type SyncStrategy,
@@ -29,6 +30,7 @@ export {
   type PushItem,
   type PushResult,
   type SyncTransport,
+  type UploadTicketInput,
 } from './transport';
 export {
   ManualNetwork,
@@ -48,3 +50,18 @@ export type { SyncEvent } from './events';
 export { readRecordSyncStates, type RecordSyncState } from './recordState';
 export { adoptLocalWrites, type AdoptOptions, type AdoptReport } from './adoptLocalWrites';
 export { TenantSwitcher, UnsyncedWorkError, tenantDatabaseName, type DatabaseFactory, type DropOptions } from './tenantDatabase';
+export {
+  UPLOAD_PLACEHOLDER_PREFIX,
+  UPLOAD_TABLE,
+  listUploads,
+  placeholderUploadId,
+  uploadPlaceholder,
+  type UploadEntry,
+  type UploadStatus,
+  type UploadTicket,
+} from './uploads/uploadTable';
+export { MissingFileError, type FileSource, type FileStore, type StoredFile } from './uploads/fileStore';
+export { UploadError, putUploadTransport, type UploadRequest, type UploadTransport } from './uploads/uploadTransport';
+export { tusUploadTransport, type TusClient, type TusUploadOptions } from './uploads/tusUploadTransport';
+export { unmeteredOnly, type UploadOptions, type UploadPassReport, type UploadPolicy, type UploadProgress } from './uploads/uploader';
+export type { FileDisplaySource } from './uploads/manageUploads';

@@ -98,7 +98,13 @@ function buildCreate(ctx: WriteContext, input: Record<string, unknown>, now: num
  * after an unsent insert folds into the insert. An entry the server may
  * already hold is never changed: the edit queues a new operation.
  */
-export async function updateLocal(ctx: WriteContext, id: string, patch: Record<string, unknown>): Promise<Model> {
+export async function updateLocal(
+  ctx: WriteContext,
+  id: string,
+  patch: Record<string, unknown>,
+  /** More writes for the same transaction (attach: the upload row): read with the record, prepared right before the batch. */
+  extra?: (record: Model) => Promise<() => Model[]>,
+): Promise<Model> {
   const { database, meta, clock } = ctx;
   const byName = new Map(pushable(meta, 'update').map((f) => [f.name, f]));
   for (const key of Object.keys(patch)) {
@@ -124,6 +130,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
       base[field.name] = columnToWire(field, raw[field.column]);
     }
     if (Object.keys(payload).length === 0) return record;
+    const prepareExtra = extra ? await extra(record) : () => [];
     const now = clock.now();
     // Read before preparing: prepared records must reach batch() without an await in between.
     const last = (await foldable(database, meta.name, id)).at(-1);
@@ -157,7 +164,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
     } else {
       ops.push(prepareEntry(ctx, 'update', id, payload, base, now));
     }
-    await database.batch(...ops);
+    await database.batch(...ops, ...prepareExtra());
     return record;
   });
 }

@@ -38,8 +38,19 @@ export interface FieldMeta {
   list?: true;
   /** Value applied locally on create when the input omits the field (the server default). */
   default?: string | number | boolean;
-  /** A file field (`@sync.file`, docs/PROTOCOL.md "Media"): the value is a storage key the server issued. */
-  file?: { maxBytes?: number; accept?: string[] };
+  /**
+   * A file field (`@sync.file`, docs/PROTOCOL.md "Media"): on the wire it holds
+   * the stored object's key; `adapter.attach` fills it through the uploader.
+   */
+  file?: FileFieldMeta;
+}
+
+/** Limits of a file field, checked by `attach` before anything is written (the server checks them again). */
+export interface FileFieldMeta {
+  /** Largest accepted file, in bytes. */
+  maxBytes?: number;
+  /** Accepted content types (`image/*`, `application/pdf`); absent: any. */
+  accept?: string[];
 }
 
 export interface BelongsToMeta {

@@ -21,6 +21,12 @@ export interface Timers {
 /** Network reachability (NetInfo on React Native, `navigator.onLine` on the web). */
 export interface NetworkMonitor {
   isOnline(): boolean;
+  /**
+   * Whether the connection is metered (cellular, a hotspot: NetInfo's
+   * `details.isConnectionExpensive`, the web's `navigator.connection.saveData`).
+   * Absent: unknown, treated as unmetered. Read by upload policies (`unmeteredOnly`).
+   */
+  isMetered?(): boolean;
   /** Calls `listener` on every change; returns an unsubscribe function. */
   subscribe(listener: (online: boolean) => void): () => void;
 }
@@ -69,9 +75,19 @@ export function resolvePlatform(overrides: Partial<Platform> = {}): Platform {
  */
 export class ManualNetwork implements NetworkMonitor {
   private listeners = new Set<(online: boolean) => void>();
+  private metered = false;
   constructor(private online = true) {}
   isOnline(): boolean {
     return this.online;
+  }
+  isMetered(): boolean {
+    return this.metered;
+  }
+  /** Change the metered flag; subscribers are notified (as `online`) so waiting uploads are looked at again. */
+  setMetered(metered: boolean): void {
+    if (metered === this.metered) return;
+    this.metered = metered;
+    for (const l of this.listeners) l(this.online);
   }
   subscribe(listener: (online: boolean) => void): () => void {
     this.listeners.add(listener);

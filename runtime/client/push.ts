@@ -8,6 +8,7 @@ import { uuidv7 } from 'uuidv7';
 import { QUEUE_TABLE, fetchQueue, prepareQueueEntry, readEntry, type QueueEntry } from './queue';
 import { TransportError, type PushItem, type PushResult, type SyncTransport } from './transport';
 import { queueRowOf, rawOf } from './rawRecord';
+import { fileFields, placeholderUploadId } from './uploads/uploadTable';
 
 /** README "Client sync": batches of at most 100 items per entity. */
 export const MAX_PUSH_BATCH = 100;
@@ -186,9 +187,13 @@ async function buildItems(
   );
   const out: Prepared[] = [];
   const splits: Model[] = [];
+  const files = fileFields(meta);
   for (const { row, entry: stored } of batch) {
     const record = records.get(stored.entityId);
     if (!record) continue;
+    // A file field still holding an upload's placeholder: the operation waits for the upload
+    // (docs/PROTOCOL.md "Media"); the uploader puts the key in and the next round sends it.
+    if (files.some((f) => placeholderUploadId(stored.payload[f.name]) !== null)) continue;
     const entry = stored.operation === 'insert' ? deferKeys(database, parents, row, stored, splits) : stored;
     const raw = rawOf(record);
     const translate = (values: WireRecord): WireRecord | null => {

@@ -5,6 +5,9 @@ import { uuidv7 } from 'uuidv7';
 import { createLocal, createManyLocal, deleteLocal, updateLocal, type WriteContext } from './localWrites';
 import type { EntityMeta } from './meta';
 import { systemClock, type Clock } from './platform';
+import { attachLocal } from './uploads/attach';
+import type { FileSource, FileStore } from './uploads/fileStore';
+import type { UploadEntry } from './uploads/uploadTable';
 
 /** What every generated adapter is built with. */
 export interface AdapterContext {
@@ -14,6 +17,8 @@ export interface AdapterContext {
   clock?: Clock;
   /** Id source for records and operations. Default UUID v7. */
   newId?: () => string;
+  /** Where attached files are kept until uploaded (the same store as `SyncEngineOptions.uploads.files`); needed by `attach`. */
+  files?: FileStore;
 }
 
 /**
@@ -86,5 +91,16 @@ export class WritableSyncAdapter<M extends Model, Input extends object, Patch ex
   /** Soft-delete and queue the delete (an unsent create is simply dropped). */
   async delete(id: string): Promise<void> {
     await deleteLocal(this.writeContext(), id);
+  }
+
+  /**
+   * Attach a file to a file field (docs/PROTOCOL.md "Media"): a path or URI
+   * (Node, React Native), a `Blob` / `File` (web) or bytes. The field holds
+   * `upload:<uploadId>` until the background uploader is done, then the
+   * object's key; its queued change is pushed only then. Detach with
+   * `update(id, { field: null })`.
+   */
+  async attach(id: string, field: string, source: FileSource, options: { contentType?: string } = {}): Promise<UploadEntry> {
+    return attachLocal(this.writeContext(), this.context.files, id, field, source, options);
   }
 }

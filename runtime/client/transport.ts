@@ -1,4 +1,5 @@
 import type { WireRecord } from './mapping';
+import type { UploadTicket } from './uploads/uploadTable';
 import { NON_RETRYABLE_ERROR_CODES } from '../../protocol/index';
 
 /** One page of `syncPull` (docs/PROTOCOL.md). */
@@ -44,10 +45,26 @@ export interface PushResult {
   conflict: ConflictPayload | null;
 }
 
+/** What the uploader asks a ticket for (`SyncUploadTicketInput`, docs/PROTOCOL.md "Media"). */
+export interface UploadTicketInput {
+  entity: string;
+  field: string;
+  /** The record's server id, or its local id (the server's `clientId`) before its create was acknowledged. */
+  recordId: string;
+  /** The upload row's id: asking again with it returns the same key. */
+  uploadId: string;
+  size: number;
+  contentType: string | null;
+}
+
 /** How the engine talks to the server; `GraphqlTransport` is the stock implementation. */
 export interface SyncTransport {
   pull(request: { entity: string; cursor: string | null; limit?: number }): Promise<PullPage>;
   push(request: { entity: string; items: PushItem[] }): Promise<PushResult[]>;
+  /** An upload ticket (`syncUploadTicket`); needed only by apps with file fields. */
+  uploadTicket?(input: UploadTicketInput): Promise<UploadTicket>;
+  /** A URL to read a stored object (`syncFileUrl`), tenant-checked by the server. */
+  fileUrl?(key: string): Promise<{ url: string; expiresAt?: string | null }>;
 }
 
 /** A failed request. `retryable` requests are retried with backoff; the others are parked. */

@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import { appStateMonitor, netInfoNetwork, requireSecureRandom, type NetInfoStateLike } from './index';
+import { appStateMonitor, netInfoNetwork, requireSecureRandom, uriFileStore, type NetInfoStateLike } from './index';
 
 /** An object shaped like `@react-native-community/netinfo`: listeners and a current state. */
 function fakeNetInfo(initial: NetInfoStateLike) {
@@ -78,5 +78,32 @@ describe('requireSecureRandom', () => {
     globalThis.crypto.getRandomValues(new Uint8Array(4));
     expect(calls).toBe(1);
     expect(uuidv7()).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('netInfoNetwork metered', () => {
+  it('reads details.isConnectionExpensive as isMetered and notifies the change', async () => {
+    const netInfo = fakeNetInfo({ isConnected: true, isInternetReachable: true });
+    const network = netInfoNetwork(netInfo);
+    const seen: boolean[] = [];
+    network.subscribe((online) => seen.push(online));
+    netInfo.set({ isConnected: true, isInternetReachable: true, details: { isConnectionExpensive: true } });
+    expect(network.isMetered?.()).toBe(true);
+    netInfo.set({ isConnected: true, isInternetReachable: true, details: null });
+    expect(network.isMetered?.()).toBe(false);
+    expect(seen).toEqual([true, true]);
+    network.dispose();
+  });
+});
+
+describe('uriFileStore', () => {
+  it('keeps the app URI as it is (size from fetch), hands tus-js-client { uri } and never deletes the file', async () => {
+    const uri = `data:image/png;base64,${Buffer.from('0123456789').toString('base64')}`;
+    const store = uriFileStore();
+    const kept = await store.keep('u1', uri);
+    expect(kept).toEqual({ ref: uri, size: 10, contentType: 'image/png', owned: false });
+    expect(await store.tusInput(uri)).toEqual({ uri });
+    expect(Buffer.from(await (await store.blob(uri)).arrayBuffer()).toString()).toBe('0123456789');
+    await expect(store.keep('u2', new Uint8Array(3))).rejects.toThrow('attach a file URI');
   });
 });

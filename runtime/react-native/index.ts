@@ -5,13 +5,15 @@
  * peers: the adapters take the modules' objects, typed by the few members they
  * use, so nothing is imported here.
  */
-import type { AppStateMonitor, NetworkMonitor } from '../client/index';
+import type { AppStateMonitor, FileStore, NetworkMonitor } from '../client/index';
 
 /** The part of a NetInfo state the adapter reads. */
 export interface NetInfoStateLike {
   isConnected: boolean | null;
   /** `null` while unknown; `false` means connected to a network without internet. */
   isInternetReachable?: boolean | null;
+  /** NetInfo's `details.isConnectionExpensive`: cellular, a hotspot (read as `isMetered`). */
+  details?: { isConnectionExpensive?: boolean } | null;
 }
 
 /** The part of `@react-native-community/netinfo`'s default export the adapter uses. */
@@ -27,17 +29,21 @@ export interface NetInfoLike {
  */
 export function netInfoNetwork(netInfo: NetInfoLike): NetworkMonitor & { dispose(): void } {
   let online = true;
+  let metered = false;
   const listeners = new Set<(online: boolean) => void>();
   const apply = (state: NetInfoStateLike) => {
     const next = state.isConnected !== false && state.isInternetReachable !== false;
-    if (next === online) return;
+    const nextMetered = state.details?.isConnectionExpensive === true;
+    if (next === online && nextMetered === metered) return;
     online = next;
+    metered = nextMetered;
     for (const l of listeners) l(online);
   };
   const unsubscribe = netInfo.addEventListener(apply);
   void netInfo.fetch().then(apply, () => {});
   return {
     isOnline: () => online,
+    isMetered: () => metered,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -91,4 +97,31 @@ export function requireSecureRandom(getRandomValues?: GetRandomValues): void {
     Object.defineProperty(globalThis, 'crypto', { value: { ...existing, getRandomValues }, configurable: true, writable: true });
   }
   g.UUIDV7_DENY_WEAK_RNG = true;
+}
+
+/**
+ * The React Native file store: the attached value is the app's file URI
+ * (`file://`, `content://`, from the camera or a picker), uploaded where it
+ * is. tus-js-client reads `{ uri }` itself; a presigned PUT sends
+ * `fetch(uri).blob()`. The app owns the file: it must stay until the upload
+ * is done (copy a camera's temporary file into the app's documents first),
+ * and the store never deletes it.
+ */
+export function uriFileStore(options: { fetch?: typeof fetch } = {}): FileStore {
+  const blob = async (uri: string): Promise<Blob> => {
+    const response = await (options.fetch ?? fetch)(uri);
+    if (!response.ok && response.status !== 0) throw new Error(`cannot read ${uri}: ${response.status}`);
+    return response.blob();
+  };
+  return {
+    async keep(_uploadId, source, contentType) {
+      if (typeof source !== 'string') throw new TypeError('on React Native, attach a file URI');
+      const file = await blob(source);
+      return { ref: source, size: file.size, contentType: contentType ?? (file.type || null), owned: false };
+    },
+    tusInput: async (uri) => ({ uri }),
+    blob,
+    displaySource: async (uri) => uri,
+    release: async () => {},
+  };
 }
