@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { type DataStore, Server, type ServerOptions, type Upload } from '@tus/server';
 import type { SyncAuth } from '../types';
@@ -89,7 +90,7 @@ export function tusStorage(options: TusStorageOptions): TusStorage {
   const readTtl = options.readTtlSeconds ?? 900;
   const now = options.now ?? (() => new Date());
   const nowSeconds = () => Math.floor(now().getTime() / 1000);
-  const store: DataStore = options.store ?? new FileStore({ directory: options.directory! });
+  const store: DataStore = webReads(options.store ?? new FileStore({ directory: options.directory! }));
 
   const tokenOf = (req: Request): TokenPayload | null => {
     const token = req.headers.get(UPLOAD_TOKEN_HEADER);
@@ -184,4 +185,31 @@ async function uploadState(store: DataStore, id: string): Promise<'missing' | 'p
     throw error;
   }
   return upload.size !== undefined && upload.offset === upload.size ? 'complete' : 'partial';
+}
+
+/**
+ * `store` whose `read` (the signed GET reads) returns a web `ReadableStream`.
+ * @tus/server wraps what `read` returns in a `Response`; given a Node stream,
+ * the `Response` of Node 20's bundled undici closes its body in a microtask
+ * after the last chunk, and when the client has closed the connection first
+ * (all Content-Length bytes received) srvx has already cancelled that body:
+ * the close throws `ERR_INVALID_STATE` as an uncaught exception, which ends
+ * a Node server. A web stream is used as it is, and cancelling it destroys
+ * the file stream.
+ */
+function webReads(store: DataStore): DataStore {
+  const read = (store as { read?: (id: string) => unknown }).read;
+  if (typeof read !== 'function') return store;
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'read') {
+        return async (id: string) => {
+          const stream = await read.call(target, id);
+          return stream instanceof Readable ? Readable.toWeb(stream) : stream;
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
