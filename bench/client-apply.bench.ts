@@ -220,7 +220,7 @@ const bench: BenchModule = {
           case: 'floor: raw better-sqlite3 insert, one transaction',
           ours: '',
           baseline: f.text,
-          note: `ours / floor ${(o.p50 / f.p50).toFixed(1)}x`,
+          note: `ours / floor ${(o.p50 / f.p50).toFixed(1)}× (target ≤ 3×)`,
         },
         {
           case: `apply ${COUNT} pulled updates to records the device holds`,
