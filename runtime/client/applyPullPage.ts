@@ -5,6 +5,7 @@ import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import { markDeleted } from './applyPushResult';
+import { bulkBatch, canBulkInsert } from './bulkInsert';
 import { decodeBase, encodeBase, fetchQueue } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
@@ -90,6 +91,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
 
     const ops: Model[] = [];
+    // Records new to a table that started empty, with nobody observing it: inserted as rows, no Models (bulkInsert.ts).
+    const bulk: RawColumns[] | null = fresh && canBulkInsert(database, meta.table) ? [] : null;
     for (const item of page.items) {
       const serverId = String(item.id);
       const existing = byServerId.get(serverId) ?? (item.clientId ? byLocalId.get(String(item.clientId)) : undefined);
@@ -99,7 +102,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
         raw.id = serverId;
         raw._status = 'synced';
         raw._changed = '';
-        ops.push(collection.prepareCreateFromDirtyRaw(raw));
+        if (bulk) bulk.push(raw);
+        else ops.push(collection.prepareCreateFromDirtyRaw(raw));
         fresh?.add(serverId);
         outcome.created += 1;
         continue;
@@ -148,7 +152,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     for (const row of unseen) ops.push(markDeleted(row, null));
     outcome.removed = unseen.length;
     ops.push(prepareSyncState(database, state.row, meta.name, state.patch(outcome.rebased + outcome.skipped > 0), now));
-    await database.batch(...ops);
+    if (bulk && bulk.length > 0) await bulkBatch(database, ops, meta.table, bulk);
+    else await database.batch(...ops);
   }, `trackhub-sync pull ${meta.name}`);
   return outcome;
 }
