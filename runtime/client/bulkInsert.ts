@@ -125,16 +125,11 @@ export async function bulkBatch(database: Database, ops: Parameters<Database['ba
     consumed = true;
     return original.call(this, method, [[...inserts, ...(args[0] as NativeOperation[])], ...args.slice(1)], callback);
   };
-  let pending: Promise<void>;
+  // Database.batch reaches the adapter synchronously (WatermelonDB 0.28), so the next batch
+  // dispatched is this one; the wrapper stays until then, and goes if the batch fails before.
   try {
-    // Database.batch reaches the adapter synchronously: the next batch dispatched is this one.
-    pending = database.batch(...ops);
+    await database.batch(...ops);
   } finally {
     if (!consumed) restore();
   }
-  if (!consumed) {
-    await pending.catch(() => {});
-    throw new Error('bulk insert: the batch did not reach the SQLite adapter synchronously (WatermelonDB changed?)');
-  }
-  await pending;
 }
