@@ -228,8 +228,8 @@ function outdatedSupportModels(declared: ReadonlyMap<string, { block: BlockText;
 
 function primaryKey(block: BlockText): string | undefined {
   const match = block.attributes.map((a) => /^@@id\(\s*\[([^\]]*)\]/.exec(a)).find((m) => m !== null);
-  return match?.[1]!
-    .split(',')
+  return match?.[1]
+    ?.split(',')
     .map((s) => s.trim())
     .join(', ');
 }
