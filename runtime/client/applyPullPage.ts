@@ -5,6 +5,7 @@ import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import { markDeleted } from './applyPushResult';
+import { bulkBatch, canBulkInsert } from './bulkInsert';
 import { decodeBase, encodeBase, fetchQueue } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
@@ -32,8 +33,12 @@ export interface ApplyPullPageOptions {
   now: number;
   /** Collects the server ids of a full pull (records not among them are gone). */
   seen?: Set<string>;
-  /** Set when the table was empty as the pull began: the server ids created since (see below). */
-  fresh?: Set<string>;
+  /**
+   * The table was empty as the pull began: no record can have been pushed
+   * and lost its response (no `clientId` lookups), and new records may be
+   * bulk-inserted. Memory stays bounded by the page (no set of ids kept).
+   */
+  fresh?: boolean;
   /**
    * The last page of a full pull (needs `seen`): local records the server no
    * longer has are marked deleted in this page's transaction, together with
@@ -54,7 +59,7 @@ export interface ApplyPullPageOptions {
  * conflict. A tombstone for such a record is also left for the push to settle.
  */
 export async function applyPullPage(options: ApplyPullPageOptions): Promise<ApplyOutcome> {
-  const { database, registry, meta, page, state, now, seen, fresh, endsFullPull = false } = options;
+  const { database, registry, meta, page, state, now, seen, fresh = false, endsFullPull = false } = options;
   const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, removed: 0 };
   const collection = database.get<Model>(meta.table);
   await database.write(async () => {
@@ -63,11 +68,10 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     const serverIds = page.items.map((i) => String(i.id));
     if (seen) for (const id of serverIds) seen.add(id);
     const byServerId = new Map<string, Model>();
-    // On a table that was empty when this pull began, the only rows with a server id are the ones
-    // this pull created (local creates made meanwhile have none): look those up, skip the rest.
-    const lookup = fresh ? serverIds.filter((id) => fresh.has(id)) : serverIds;
-    if (lookup.length > 0) {
-      for (const row of await collection.query(Q.where('server_id', Q.oneOf(lookup))).fetch()) {
+    // Also on a table that started empty: a record changed on the server during the pull comes
+    // again in a later page (an indexed lookup; only the rows found become Models).
+    if (serverIds.length > 0) {
+      for (const row of await collection.query(Q.where('server_id', Q.oneOf(serverIds))).fetch()) {
         byServerId.set(rawOf(row).server_id!, row);
       }
     }
@@ -90,6 +94,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
 
     const ops: Model[] = [];
+    // Records new to a table that started empty, with nobody observing it: inserted as rows, no Models (bulkInsert.ts).
+    const bulk: RawColumns[] | null = fresh && canBulkInsert(database, meta.table) ? [] : null;
     for (const item of page.items) {
       const serverId = String(item.id);
       const existing = byServerId.get(serverId) ?? (item.clientId ? byLocalId.get(String(item.clientId)) : undefined);
@@ -99,8 +105,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
         raw.id = serverId;
         raw._status = 'synced';
         raw._changed = '';
-        ops.push(collection.prepareCreateFromDirtyRaw(raw));
-        fresh?.add(serverId);
+        if (bulk) bulk.push(raw);
+        else ops.push(collection.prepareCreateFromDirtyRaw(raw));
         outcome.created += 1;
         continue;
       }
@@ -148,7 +154,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     for (const row of unseen) ops.push(markDeleted(row, null));
     outcome.removed = unseen.length;
     ops.push(prepareSyncState(database, state.row, meta.name, state.patch(outcome.rebased + outcome.skipped > 0), now));
-    await database.batch(...ops);
+    if (bulk && bulk.length > 0) await bulkBatch(database, ops, meta.table, bulk);
+    else await database.batch(...ops);
   }, `trackhub-sync pull ${meta.name}`);
   return outcome;
 }
