@@ -24,6 +24,7 @@ export const DiagnosticCode = {
   emptyEnum: 'TS119',
   mergeRuleUnused: 'TS120',
   graphqlNameClash: 'TS121',
+  requiredKeyCycle: 'TS122',
   config: 'TS200',
   outputFolder: 'TS201',
   snapshot: 'TS300',
