@@ -14,6 +14,7 @@ import { QUEUE_TABLE, listQueue, pendingCount, type QueueEntry } from './queue';
 import { readRecordSyncStates, watchQuery, watchRecordSyncStates, type RecordSyncState } from './recordState';
 import { NON_RETRYABLE_CODES, type SyncTransport } from './transport';
 import { entityMeta } from './meta';
+import { baseNames } from './baseColumns';
 
 /** What started a sync (README "Client sync"). */
 export type SyncTrigger = 'manual' | 'appOpen' | 'interval' | 'networkRegained';
@@ -351,7 +352,8 @@ export class SyncEngine {
   async forcePushLocal(): Promise<SyncReport> {
     await this.exclusive(async () => {
       for (const conflict of await listConflicts(this.database)) {
-        const gone = conflict.serverData === null || conflict.serverData.deletedAt != null;
+        const gone =
+          conflict.serverData === null || conflict.serverData[baseNames(entityMeta(this.registry, conflict.entity)).keys.deletedAt] != null;
         await resolveConflict(
           this.database,
           this.registry,

@@ -15,6 +15,7 @@ import {
   type QueueOperation,
 } from './queue';
 import { queueRowOf, rawOf } from './rawRecord';
+import { baseNames } from './baseColumns';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
 export interface WriteContext {
@@ -63,7 +64,17 @@ export async function createManyLocal(ctx: WriteContext, inputs: Record<string, 
 function buildCreate(ctx: WriteContext, input: Record<string, unknown>, now: number): { raw: RawColumns; payload: WireRecord } {
   const { meta } = ctx;
   const id = ctx.newId();
-  const raw: RawColumns = { id, _status: 'synced', _changed: '', server_id: null, client_id: id, version: 0, updated_at: now, deleted_at: null };
+  const col = baseNames(meta).columns;
+  const raw: RawColumns = {
+    id,
+    _status: 'synced',
+    _changed: '',
+    server_id: null,
+    [col.clientId]: id,
+    [col.version]: 0,
+    [col.updatedAt]: now,
+    [col.deletedAt]: null,
+  };
   for (const key of Object.keys(input)) {
     const field = meta.fields.find((f) => f.name === key);
     if (!field || field.push === 'never') throw new LocalWriteError(`${meta.name}: '${key}' cannot be set by the client`);
@@ -108,7 +119,8 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
     await adoptLocalWrites(database, [meta], { ids: [id], now: clock.now(), newId: ctx.newId });
     const record = await database.get<Model>(meta.table).find(id);
     const raw = rawOf(record);
-    if (raw.deleted_at !== null) throw new LocalWriteError(`${meta.name} ${id} is deleted`);
+    const col = baseNames(meta).columns;
+    if (raw[col.deletedAt] !== null) throw new LocalWriteError(`${meta.name} ${id} is deleted`);
     const columns: RawColumns = {};
     const payload: WireRecord = {};
     const base: WireRecord = {};
@@ -130,7 +142,7 @@ export async function updateLocal(ctx: WriteContext, id: string, patch: Record<s
     const ops: Model[] = [
       prepareEngineUpdate(record, (r) => {
         for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
-        r._setRaw('updated_at', now);
+        r._setRaw(col.updatedAt, now);
       }),
     ];
     if (last) {
@@ -172,7 +184,8 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
   await database.write(async () => {
     await adoptLocalWrites(database, [meta], { ids: [id], now: clock.now(), newId: ctx.newId });
     const record = await database.get<Model>(meta.table).find(id);
-    if (rawOf(record).deleted_at !== null) return;
+    const col = baseNames(meta).columns;
+    if (rawOf(record)[col.deletedAt] !== null) return;
     const entries = await foldable(database, meta.name, id);
     const all = await fetchQueue(database, { entity: meta.name, entityIds: [id] });
     // A child with queued changes that points at this record (indexed key columns): then the insert must still reach the server.
@@ -191,8 +204,8 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     const now = clock.now();
     const ops: Model[] = [
       prepareEngineUpdate(record, (r) => {
-        r._setRaw('deleted_at', now);
-        r._setRaw('updated_at', now);
+        r._setRaw(col.deletedAt, now);
+        r._setRaw(col.updatedAt, now);
       }),
     ];
     // Pending updates are moot once the record is deleted; a possibly-sent insert stays (it may exist
