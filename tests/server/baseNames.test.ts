@@ -130,9 +130,10 @@ describe('renamed base fields', () => {
   }, 120_000);
 
   it('refuses a client value for a renamed server-set field, and accepts the user field of the old name', async () => {
+    const updatedAt = new Date().toISOString();
     const items = [
-      { opId: 'op-1', op: 'create', clientId: 'c-1', data: { title: 'x', version: 'user value', rowVersion: 99 } },
-      { opId: 'op-2', op: 'create', clientId: 'c-2', data: { title: 'y', clientId: 'other' } },
+      { opId: 'op-1', op: 'create' as const, clientId: 'c-1', updatedAt, data: { title: 'x', version: 'user value', rowVersion: 99 } },
+      { opId: 'op-2', op: 'create' as const, clientId: 'c-2', updatedAt, data: { title: 'y', clientId: 'other' } },
     ];
     const results = await transport().push({ entity: 'Note', items });
     expect(results.map((r) => [r.success, r.version, r.errorCode])).toEqual([
