@@ -20,6 +20,7 @@ export const DoctorCode = {
   clientIdNotUnique: 'DR103',
   missingSupportModel: 'DR104',
   missingSequence: 'DR105',
+  outdatedSupportModel: 'DR106',
 } as const;
 
 /** One convention a Prisma schema breaks, and whether `--fix` can add what is missing. */
@@ -34,6 +35,7 @@ export type Finding = {
   | { code: typeof DoctorCode.clientIdNotUnique; entity: string }
   | { code: typeof DoctorCode.missingSupportModel; model: string }
   | { code: typeof DoctorCode.missingSequence; entity: string; fields: string[] }
+  | { code: typeof DoctorCode.outdatedSupportModel; model: string; fields: string[] }
 );
 
 export interface CheckOptions {
@@ -62,14 +64,14 @@ export function checkPrismaSchema(files: readonly string[], baseDir: string, opt
   const findings: Finding[] = [];
   const fixed = new Map<string, string>();
   let anySynced = false;
-  const declared = new Set<string>();
+  const declared = new Map<string, { block: BlockText; file: string }>();
   let mainFile: string | undefined;
   for (const path of files) {
     const text = readFileSync(path, 'utf8');
     const shown = displayPath(baseDir, path);
     const edits: TextEdit[] = [];
     for (const block of scanPrisma(shown, text)) {
-      if (block.keyword === 'model') declared.add(block.name);
+      if (block.keyword === 'model') declared.set(block.name, { block, file: shown });
       const annotation = block.keyword === 'model' ? syncAnnotation(block) : undefined;
       if (!annotation) continue;
       anySynced = true;
@@ -94,6 +96,7 @@ export function checkPrismaSchema(files: readonly string[], baseDir: string, opt
         fixable: true,
       });
     }
+    findings.push(...outdatedSupportModels(declared));
     if (missing.length)
       fixed.set(
         mainFile,
@@ -190,6 +193,45 @@ function checkModel(
   // Block attributes follow the fields after a blank line, as `prisma format` leaves them.
   const firstAttribute = edits.findIndex((e) => e.offset === block.closeLineStart && e.text.trimStart().startsWith('@@'));
   if (block.attributes.length === 0 && firstAttribute >= 0) edits.splice(firstAttribute, 0, { offset: block.closeLineStart, text: '\n' });
+}
+
+/**
+ * Support models declared with another key or without a field the runtime
+ * writes (e.g. the replay log keyed `[tenantId, opId]` before it was scoped by
+ * entity). Not fixable by insertion: changing a primary key is a migration.
+ */
+function outdatedSupportModels(declared: ReadonlyMap<string, { block: BlockText; file: string }>): Finding[] {
+  const findings: Finding[] = [];
+  for (const [name, text] of prismaVocabulary().supportModels) {
+    const found = declared.get(name);
+    if (!found) continue;
+    const { block, file } = found;
+    const [expected] = scanPrisma(name, text);
+    const missingFields = expected!.fields.map((f) => f.name).filter((f) => !block.fields.some((g) => g.name === f));
+    const wantedId = primaryKey(expected!);
+    const id = primaryKey(block);
+    if (missingFields.length === 0 && id === wantedId) continue;
+    findings.push({
+      code: DoctorCode.outdatedSupportModel,
+      model: name,
+      fields: missingFields,
+      location: { file, line: block.line, column: 1 },
+      message: missingFields.length
+        ? `model ${name}: missing field(s) ${missingFields.join(', ')} the sync runtime writes`
+        : `model ${name}: key is ${id ?? 'not a compound @@id'}, the sync runtime needs @@id([${wantedId}])`,
+      hint: `Take ${name} from schema/sync-models.prisma and migrate the table (CHANGELOG "Changed › Server" gives the statement); doctor --fix does not change keys.`,
+      fixable: false,
+    });
+  }
+  return findings;
+}
+
+function primaryKey(block: BlockText): string | undefined {
+  const match = block.attributes.map((a) => /^@@id\(\s*\[([^\]]*)\]/.exec(a)).find((m) => m !== null);
+  return match?.[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .join(', ');
 }
 
 /** Where missing base fields go: after the last base field already there (base fields come first), else at the top. */

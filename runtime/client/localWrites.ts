@@ -1,7 +1,8 @@
-import type { Database, Model } from '@nozbe/watermelondb';
+import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
+import { CONFLICT_TABLE } from './conflicts';
 import { columnToWire, inputToColumn, wireToColumn, type RawColumns, type WireRecord } from './mapping';
-import type { EntityMeta, FieldMeta } from './meta';
+import { pushable, type EntityMeta } from './meta';
 import type { Clock } from './platform';
 import {
   decodeBase,
@@ -197,8 +198,13 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
       entries.length === all.length &&
       insert !== undefined &&
       (queueRowOf(insert).attempts === 0 || queueRowOf(insert).status === 'failed');
+    // A delete settles the record's open conflicts: the change they refused is dropped with it, and
+    // the delete is based on the newest server version they showed (as keep-local would be).
+    const conflicts = await openConflicts(database, meta.name, id);
+    const shown = Math.max(rawOf(record)[col.version] as number, ...conflicts.map((c) => rawOf(c).server_version as number));
+    const settled = conflicts.map((c) => c.prepareUpdate((r) => r._setRaw('resolved', true)));
     if (unsent) {
-      await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()));
+      await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()), ...settled);
       return;
     }
     const now = clock.now();
@@ -206,6 +212,7 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
       prepareEngineUpdate(record, (r) => {
         r._setRaw(col.deletedAt, now);
         r._setRaw(col.updatedAt, now);
+        r._setRaw(col.version, shown);
       }),
     ];
     // Pending updates are moot once the record is deleted; a possibly-sent insert stays (it may exist
@@ -217,14 +224,14 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
       if (stored && (!seen || stored.version > seen.version)) seen = stored;
       ops.push(e.prepareDestroyPermanently());
     }
-    ops.push(prepareEntry(ctx, 'delete', id, {}, null, now, seen));
+    ops.push(prepareEntry(ctx, 'delete', id, {}, null, now, seen), ...settled);
     await database.batch(...ops);
   });
 }
 
-/** Fields a client sends for an operation (immutable relation keys only on insert). */
-export function pushable(meta: EntityMeta, op: QueueOperation): FieldMeta[] {
-  return meta.fields.filter((f) => f.push === 'always' || (op === 'insert' && f.push === 'create'));
+/** Unresolved conflict rows of one record. */
+function openConflicts(database: Database, entity: string, id: string): Promise<Model[]> {
+  return database.get<Model>(CONFLICT_TABLE).query(Q.where('entity_id', id), Q.where('entity', entity), Q.where('resolved', false)).fetch();
 }
 
 /**

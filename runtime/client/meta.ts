@@ -7,7 +7,7 @@
  * and the relations used for id translation and push order.
  */
 
-import type { BaseFieldNames, PushMode, SyncDirection, SyncStrategy } from '../../protocol/index';
+import type { BaseFieldNames, PushMode, QueueOperation, SyncDirection, SyncStrategy } from '../../protocol/index';
 
 export type { PushMode, SyncDirection, SyncStrategy } from '../../protocol/index';
 
@@ -127,6 +127,11 @@ export function childLinks(meta: EntityMeta): readonly ChildLink[] {
 }
 
 /** The entity's metadata by name; throws for an unknown entity. */
+/** Fields a client sends for an operation (immutable relation keys only on insert). */
+export function pushable(meta: EntityMeta, op: QueueOperation): FieldMeta[] {
+  return meta.fields.filter((f) => f.push === 'always' || (op === 'insert' && f.push === 'create'));
+}
+
 export function entityMeta(registry: SyncRegistry, name: string): EntityMeta {
   const meta = registry.entities.find((e) => e.name === name);
   if (!meta) throw new Error(`unknown sync entity '${name}'`);

@@ -193,6 +193,54 @@ describe('client engine against the real server', () => {
     expect(used!.title).toBe('A again');
   });
 
+  it('merge keeps the edits made after the conflict was detected', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const b = device('B', tenant);
+    const task = await a.adapters.task.create({ title: 'plan' });
+    await syncOk(a);
+    await syncOk(b);
+    await a.adapters.task.update(task.id, { title: 'A title' });
+    await b.adapters.task.update(task.serverId!, { title: 'B title' });
+    await syncOk(a);
+    await syncOk(b);
+    const [conflict] = await b.engine.listConflicts();
+    expect(conflict!.localData).toMatchObject({ title: 'B title', done: false });
+    // Edited again while the conflict waits: not part of the conflict, so not the app's to re-enter.
+    await b.adapters.task.update(task.serverId!, { done: true });
+    await b.engine.resolveConflict(conflict!.id, { kind: 'merge', data: { title: 'A+B title' } });
+    const local = (await b.adapters.task.find(task.serverId!))!;
+    expect({ title: local.title, done: local.done }).toEqual({ title: 'A+B title', done: true });
+    await syncOk(b);
+    await syncOk(a);
+    const [record] = await expectConverged(tenant, 'Task', a, b);
+    expect(record).toMatchObject({ title: 'A+B title', done: true });
+  });
+
+  it('deleting a record with an open conflict settles the conflict and deletes it everywhere', async () => {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const b = device('B', tenant);
+    const task = await a.adapters.task.create({ title: 'plan' });
+    await syncOk(a);
+    await syncOk(b);
+    await a.adapters.task.update(task.id, { title: 'A title' });
+    await b.adapters.task.update(task.serverId!, { title: 'B title' });
+    await syncOk(a);
+    await syncOk(b);
+    expect(await b.engine.listConflicts()).toHaveLength(1);
+
+    await b.adapters.task.delete(task.serverId!);
+    expect(await b.engine.listConflicts()).toEqual([]);
+    expect((await listQueue(b.database)).map((e) => e.operation)).toEqual(['delete']);
+    await syncOk(b);
+    expect(b.engine.status.value.conflicts).toBe(0);
+    await syncOk(a);
+    expect(await listQueue(b.database)).toEqual([]);
+    expect(await server.records(tenant, 'Task')).toEqual([]);
+    expect(await expectConverged(tenant, 'Task', a, b)).toEqual([]);
+  });
+
   it('force sync from server drops local changes (exported first) and reloads', async () => {
     const tenant = newTenant();
     const a = device('A', tenant);

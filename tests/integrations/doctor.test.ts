@@ -108,6 +108,32 @@ describe('trackhub-sync doctor', () => {
     expect(readFileSync(schema, 'utf8')).toBe(fixed);
   });
 
+  it('flags a replay log keyed the old way (@@id([tenantId, opId])) and leaves the key to a migration', () => {
+    const dir = scratchDir('trackhub-doctor-outdated-');
+    const schema = join(dir, 'schema.prisma');
+    writeFileSync(schema, BROKEN);
+    expect(cli(['doctor', '--schema', 'schema.prisma', '--fix'], dir).status).toBe(0);
+    const current = readFileSync(schema, 'utf8');
+    const old = current.replace('@@id([tenantId, entity, opId])', '@@id([tenantId, opId])');
+    expect(old).not.toBe(current);
+    writeFileSync(schema, old);
+
+    const run = cli(['doctor', '--schema', 'schema.prisma', '--fix'], dir);
+    expect(run.status).toBe(1);
+    const line = old.split('\n').findIndex((l) => l.startsWith('model SyncOperation')) + 1;
+    expect(run.stderr).toContain(
+      `schema.prisma:${line}:1 DR106 model SyncOperation: key is tenantId, opId, the sync runtime needs @@id([tenantId, entity, opId])`,
+    );
+    expect(run.stderr).toMatch(/migrate the table/);
+    expect(readFileSync(schema, 'utf8')).toBe(old);
+
+    writeFileSync(schema, old.replace(/\n {2}entity +String\n/, '\n'));
+    const noEntity = cli(['doctor', '--schema', 'schema.prisma', '--json'], dir);
+    expect(noEntity.status).toBe(1);
+    const report = JSON.parse(noEntity.stdout) as { findings: { code: string; model?: string; fields?: string[] }[] };
+    expect(report.findings).toEqual([expect.objectContaining({ code: 'DR106', model: 'SyncOperation', fields: ['entity'] })]);
+  });
+
   it('input errors are exit 2 with located diagnostics, not convention problems', () => {
     const dir = scratchDir('trackhub-doctor-bad-');
     writeFileSync(join(dir, 'schema.prisma'), BROKEN.replace('/// @sync\n', '/// @sync(strategy: lastWriteWin)\n'));
