@@ -18,6 +18,7 @@ import {
   baseRoleOf,
 } from '../../protocol/index';
 import type { FieldType, Ir, IrEntity, IrEnum, IrField, IrRelation, MergeRule, ScalarType, SourceLocation } from './types';
+import { baseEntityFields } from '../readers/graphql/baseEntity';
 import { validateIr } from './validate';
 
 const ENTITY_ARGS = ['strategy', 'direction', 'table', 'scope'] as const;
@@ -118,13 +119,20 @@ function namesFor(entity: string, options: BuildOptions): { names: BaseFieldName
  * when the type declares that name itself).
  */
 function renameImplicitBaseFields(model: ModelFacts, names: BaseFieldNames | undefined): ModelFacts {
-  if (!names) return model;
+  // Only a type that implements CrtBaseEntity (implied keys and syncSeq are implicit too, but never these names).
+  const fromInterface = ['clientId', 'version', 'updatedAt', 'deletedAt', 'status', 'createdAt', 'createdBy', 'updatedBy'];
+  if (!names || !model.fields.some((f) => f.implicit && fromInterface.includes(f.name))) return model;
   const declared = new Set(model.fields.filter((f) => !f.implicit).map((f) => f.name));
   const fields = model.fields.flatMap((f) => {
     const renamed = f.implicit ? names[f.name as keyof BaseFieldNames] : undefined;
     if (renamed === undefined) return [f];
     return declared.has(renamed) ? [] : [{ ...f, name: renamed }];
   });
+  // A role whose protocol name the type declares itself (`version: String`, a user field) was not implied by the reader.
+  for (const base of baseEntityFields(model.location)) {
+    const renamed = names[base.name as keyof BaseFieldNames];
+    if (renamed !== undefined && !fields.some((f) => f.name === renamed)) fields.push({ ...base, name: renamed });
+  }
   return { ...model, fields };
 }
 
