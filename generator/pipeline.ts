@@ -35,7 +35,7 @@ export interface PipelineResult {
 /** Read the inputs and build the validated IR; throws DiagnosticsError on bad input. */
 export function loadIr(config: ResolvedConfig): { ir: Ir; warnings: Diagnostic[] } {
   const facts = readInputs(config.schema, config.baseDir, { scalars: config.scalars, keySuffix: config.relationKeySuffix });
-  const { ir, diagnostics } = buildIr(facts);
+  const { ir, diagnostics } = buildIr(facts, { baseFields: config.baseFields });
   if (hasErrors(diagnostics)) throw new DiagnosticsError(diagnostics);
   return { ir, warnings: diagnostics };
 }
@@ -48,7 +48,7 @@ export function loadIr(config: ResolvedConfig): { ir: Ir; warnings: Diagnostic[]
  */
 export function runPipeline(config: ResolvedConfig): PipelineResult {
   const facts = readInputs(config.schema, config.baseDir, { scalars: config.scalars, keySuffix: config.relationKeySuffix });
-  const { ir, diagnostics } = buildIr(facts);
+  const { ir, diagnostics } = buildIr(facts, { baseFields: config.baseFields });
   const irValid = !hasErrors(diagnostics);
 
   // Local migrations: diff the IR against the migration history, an input

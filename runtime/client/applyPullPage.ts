@@ -1,4 +1,3 @@
-import { SERVER_SET_COLUMNS } from '../../protocol/index';
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { localIdsOf } from './ids';
@@ -10,6 +9,7 @@ import { decodeBase, encodeBase, fetchQueue } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
 import { queueRowOf, rawOf } from './rawRecord';
+import { baseNames } from './baseColumns';
 
 export interface ApplyOutcome {
   created: number;
@@ -77,7 +77,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     }
     // A create whose response was lost: the server has it under our local id as its clientId,
     // and our record still has no server id (impossible on a table that started empty).
-    const clientIds = fresh ? [] : page.items.filter((i) => i.clientId && !byServerId.has(String(i.id))).map((i) => String(i.clientId));
+    const keys = baseNames(meta).keys;
+    const clientIds = fresh ? [] : page.items.filter((i) => i[keys.clientId] && !byServerId.has(String(i.id))).map((i) => String(i[keys.clientId]));
     const byLocalId = new Map<string, Model>();
     if (clientIds.length > 0) {
       for (const row of await collection.query(Q.where('server_id', null), Q.where('id', Q.oneOf(clientIds))).fetch()) byLocalId.set(row.id, row);
@@ -98,7 +99,7 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     const bulk: RawColumns[] | null = fresh && canBulkInsert(database, meta.table) ? [] : null;
     for (const item of page.items) {
       const serverId = String(item.id);
-      const existing = byServerId.get(serverId) ?? (item.clientId ? byLocalId.get(String(item.clientId)) : undefined);
+      const existing = byServerId.get(serverId) ?? (item[keys.clientId] ? byLocalId.get(String(item[keys.clientId])) : undefined);
       const raw = translate(wireToRaw(meta, item));
       raw.server_id = serverId;
       if (!existing) {
@@ -123,7 +124,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
       if (meta.strategy !== 'manual') {
         for (const field of meta.fields) {
           // Columns only the server sets (protocol/baseFields.ts) are never copied over local pending state.
-          if (!touched.has(field.name) && !SERVER_SET_COLUMNS.has(field.column) && field.column in raw) keep[field.column] = raw[field.column]!;
+          if (!touched.has(field.name) && !baseNames(meta).serverSet.has(field.column) && field.column in raw)
+            keep[field.column] = raw[field.column]!;
         }
       }
       ops.push(prepareEngineUpdate(existing, (r) => setColumns(r, keep)));
@@ -131,8 +133,9 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
       // (its response lost), its acknowledgement will name this version (see push.ts).
       const oldest = entries[0]!;
       const stored = decodeBase(queueRowOf(oldest).base);
-      if (!stored.serverSeen || stored.serverSeen.version <= Number(item.version)) {
-        const text = encodeBase(stored.base, { version: Number(item.version), record: item });
+      const itemVersion = Number(item[keys.version]);
+      if (!stored.serverSeen || stored.serverSeen.version <= itemVersion) {
+        const text = encodeBase(stored.base, { version: itemVersion, record: item });
         ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
       }
     }
@@ -147,11 +150,11 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
         outcome.skipped += 1;
         continue;
       }
-      if (rawOf(row).deleted_at !== null) continue;
-      ops.push(markDeleted(row, null));
+      if (rawOf(row)[baseNames(meta).columns.deletedAt] !== null) continue;
+      ops.push(markDeleted(row, null, meta));
       outcome.deleted += 1;
     }
-    for (const row of unseen) ops.push(markDeleted(row, null));
+    for (const row of unseen) ops.push(markDeleted(row, null, meta));
     outcome.removed = unseen.length;
     ops.push(prepareSyncState(database, state.row, meta.name, state.patch(outcome.rebased + outcome.skipped > 0), now));
     if (bulk && bulk.length > 0) await bulkBatch(database, ops, meta.table, bulk);
@@ -164,7 +167,7 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
 async function unseenRows(database: Database, meta: EntityMeta, seen: Set<string>, pendingIds: Set<string>): Promise<Model[]> {
   const rows = await database
     .get<Model>(meta.table)
-    .query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null))
+    .query(Q.where('server_id', Q.notEq(null)), Q.where(baseNames(meta).columns.deletedAt, null))
     .fetch();
   return rows.filter((r) => !seen.has(rawOf(r).server_id!) && !pendingIds.has(r.id));
 }
