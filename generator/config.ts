@@ -18,6 +18,22 @@ const pageSize = z
   })
   .strict();
 
+const fieldName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a field name');
+const baseFieldNames = z
+  .object({
+    /** The field that plays `clientId`. */
+    clientId: fieldName.optional(),
+    /** The field that plays `version`. */
+    version: fieldName.optional(),
+    /** The field that plays `updatedAt`. */
+    updatedAt: fieldName.optional(),
+    /** The field that plays `deletedAt`. */
+    deletedAt: fieldName.optional(),
+    /** The isolation (tenant) field, `tenantId` by default. */
+    scope: fieldName.optional(),
+  })
+  .strict();
+
 /** The config file's shape (`trackhub-sync.config.{ts,mjs,json}`). Paths are relative to the file. */
 export const configSchema = z
   .object({
@@ -44,6 +60,21 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_]+$/, 'must be letters, digits or _')
       .default('Id'),
+    /**
+     * Schema names of the fields that play the base-field roles, when a schema
+     * names them otherwise (as Prisma's `@map` renames a column), e.g.
+     * `{ "version": "rowVersion", "deletedAt": "archivedAt" }`; `scope` is the
+     * default isolation field (`@sync(scope:)` still wins). `entities` overrides
+     * them per entity. A field named like a renamed role is a user field.
+     * Default: the protocol names (docs/PROTOCOL.md "Base-field names").
+     */
+    baseFields: baseFieldNames
+      .extend({
+        /** Per entity, by entity name: the same keys, over the global ones. */
+        entities: z.record(z.string(), baseFieldNames).default({}),
+      })
+      .strict()
+      .prefault({}),
     /** Module specifier generated code imports the runtime from. Default `trackhub-sync/runtime`. */
     runtimeImport: z.string().default('trackhub-sync/runtime'),
     /** Which targets to emit. All default to true (proto only runs when `proto.files` is set). */

@@ -25,6 +25,7 @@ export const DiagnosticCode = {
   mergeRuleUnused: 'TS120',
   graphqlNameClash: 'TS121',
   fileField: 'TS122',
+  requiredKeyCycle: 'TS123',
   config: 'TS200',
   outputFolder: 'TS201',
   snapshot: 'TS300',

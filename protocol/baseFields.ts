@@ -71,3 +71,33 @@ export const SERVER_SET_COLUMNS: ReadonlySet<string> = new Set(
 
 /** Columns WatermelonDB or trackhub-sync reserve on every local entity table. */
 export const RESERVED_COLUMNS = ['id', '_status', '_changed', 'server_id'] as const;
+
+/**
+ * Base fields a schema may declare under another name (config `baseFields`,
+ * docs/PROTOCOL.md "Base-field names"), the way Prisma's `@map` renames a
+ * column: the role stays, the field, its local column and its wire key take
+ * the schema's name.
+ */
+export const RENAMABLE_BASE_FIELDS = ['clientId', 'version', 'updatedAt', 'deletedAt'] as const;
+export type RenamableBaseField = (typeof RENAMABLE_BASE_FIELDS)[number];
+
+/** The schema names of the renamed base fields of one entity (roles absent here keep their own name). */
+export type BaseFieldNames = Partial<Record<RenamableBaseField, string>>;
+
+/**
+ * The base-field role a schema field plays under `names`, or null for a user
+ * field. A field named like a renamed role (`version` when `version` is
+ * `rowVersion`) is a user field.
+ */
+export function baseRoleOf(name: string, names: BaseFieldNames | undefined): BaseFieldName | null {
+  if (names) {
+    for (const role of RENAMABLE_BASE_FIELDS) if (names[role] === name) return role;
+    if ((RENAMABLE_BASE_FIELDS as readonly string[]).includes(name) && names[name as RenamableBaseField] !== undefined) return null;
+  }
+  return (BASE_FIELDS as readonly string[]).includes(name) ? (name as BaseFieldName) : null;
+}
+
+/** The schema name of a base-field role under `names`. */
+export function baseFieldName(role: RenamableBaseField, names: BaseFieldNames | undefined): string {
+  return names?.[role] ?? role;
+}

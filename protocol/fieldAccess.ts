@@ -23,6 +23,11 @@ export interface FieldAccessFacts {
   readonly: boolean;
   /** The key of a belongsTo relation of its entity. */
   isRelationKey: boolean;
+  /**
+   * The base-field role the field plays (`baseRoleOf`), null for a user field;
+   * absent: the field's name is its role (no renamed base fields).
+   */
+  baseRole?: string | null;
 }
 
 /**
@@ -34,7 +39,8 @@ export interface FieldAccessFacts {
  */
 export function fieldAccess(field: FieldAccessFacts, scope: string): FieldAccess {
   if (field.ignore) return 'ignored';
-  if (field.isId || field.serverManaged || SERVER_SET_FIELDS.has(field.name) || field.name === scope) return 'server';
+  const role = field.baseRole === undefined ? field.name : field.baseRole;
+  if (field.isId || field.serverManaged || (role !== null && SERVER_SET_FIELDS.has(role)) || field.name === scope) return 'server';
   if (field.readonly) return field.isRelationKey ? 'createOnly' : 'readonly';
   return 'writable';
 }

@@ -107,7 +107,7 @@ function examine(config: ResolvedConfig, step: (label: string) => void): Examina
   for (const input of config.schema.filter(isPrismaInput)) {
     step(`checking ${displayPath(config.baseDir, input)}`);
     const files = prismaFiles(input);
-    const check = checkPrismaSchema(files, config.baseDir, { server: config.targets.server });
+    const check = checkPrismaSchema(files, config.baseDir, { server: config.targets.server, baseFields: config.baseFields });
     findings.push(...check.findings);
     for (const [path, contents] of check.fixed) {
       const before = readFileSync(path, 'utf8');

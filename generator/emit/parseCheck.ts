@@ -9,6 +9,7 @@ import type { GeneratedFile } from './generatedFile';
  * and templates must never produce one), reported at the generated line.
  */
 export function parseCheck(files: readonly GeneratedFile[]): Diagnostic[] {
+  if (!files.some((f) => f.path.endsWith('.ts'))) return [];
   const typescript = loadTypescript();
   if (!typescript) return [];
   const out: Diagnostic[] = [];

@@ -10,9 +10,15 @@ import {
   SERVER_MANAGED_FIELDS,
   SYNC_DIRECTIONS,
   SYNC_STRATEGIES,
+  type BaseFieldName,
+  type BaseFieldNames,
+  RENAMABLE_BASE_FIELDS,
   baseField,
+  baseFieldName,
+  baseRoleOf,
 } from '../../protocol/index';
 import type { FieldType, Ir, IrEntity, IrEnum, IrField, IrFileSpec, IrRelation, MergeRule, ScalarType, SourceLocation } from './types';
+import { baseEntityFields } from '../readers/graphql/baseEntity';
 import { validateIr } from './validate';
 
 const ENTITY_ARGS = ['strategy', 'direction', 'table', 'scope'] as const;
@@ -21,6 +27,11 @@ const FILE_ARGS = ['maxBytes', 'accept'] as const;
 /** Sizes travel as GraphQL `Int` in the upload ticket (docs/PROTOCOL.md "Media"). */
 const MAX_FILE_BYTES = 2 ** 31 - 1;
 const MEDIA_TYPE = /^[\w.+-]+\/(\*|[\w.+-]+)$/;
+
+/** Base-field names from the config (`baseFields`): global, then per entity. */
+export interface BuildOptions {
+  baseFields?: BaseFieldNames & { scope?: string; entities?: Record<string, BaseFieldNames & { scope?: string }> };
+}
 
 export interface BuildResult {
   ir: Ir;
@@ -38,7 +49,7 @@ function word(value: string): string {
 }
 
 /** Build the IR from the facts of every input; problems come back as diagnostics. */
-export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
+export function buildIr(inputs: readonly SchemaFacts[], options: BuildOptions = {}): BuildResult {
   const diagnostics: Diagnostic[] = inputs.flatMap((i) => i.diagnostics);
   const models = new Map<string, ModelFacts>();
   for (const input of inputs) {
@@ -62,7 +73,7 @@ export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
   const synced = [...models.values()].filter((m) => m.annotations.some((a) => a.name === 'sync'));
   const syncedNames = new Set(synced.map((m) => m.name));
 
-  const entities = synced.map((model) => buildEntity(model, models, syncedNames, diagnostics));
+  const entities = synced.map((model) => buildEntity(model, models, syncedNames, diagnostics, namesFor(model.name, options)));
   const usedEnums = new Set(entities.flatMap((e) => e.fields.flatMap((f) => (f.type.kind === 'enum' ? [f.type.enum] : []))));
   const irEnums: IrEnum[] = [...usedEnums].sort().flatMap((name) => {
     const e = enums.get(name);
@@ -95,7 +106,49 @@ export function buildIr(inputs: readonly SchemaFacts[]): BuildResult {
   return { ir: deepFreeze(ir), diagnostics };
 }
 
-function buildEntity(model: ModelFacts, models: ReadonlyMap<string, ModelFacts>, synced: ReadonlySet<string>, out: Diagnostic[]): IrEntity {
+/** The renamed base fields of one entity (identity mappings dropped) and its default scope. */
+function namesFor(entity: string, options: BuildOptions): { names: BaseFieldNames | undefined; scope: string | undefined } {
+  const { entities, scope, ...global } = options.baseFields ?? {};
+  const own = entities?.[entity] ?? {};
+  const { scope: ownScope, ...ownNames } = own;
+  const merged: BaseFieldNames = { ...global, ...ownNames };
+  const names: BaseFieldNames = {};
+  for (const role of RENAMABLE_BASE_FIELDS) if (merged[role] !== undefined && merged[role] !== role) names[role] = merged[role];
+  return { names: Object.keys(names).length > 0 ? names : undefined, scope: ownScope ?? scope };
+}
+
+/**
+ * `implements CrtBaseEntity` brings the base fields under their protocol
+ * names; a renamed role's field takes the configured name instead (dropped
+ * when the type declares that name itself).
+ */
+function renameImplicitBaseFields(model: ModelFacts, names: BaseFieldNames | undefined): ModelFacts {
+  // Only a type that implements CrtBaseEntity (implied keys and syncSeq are implicit too, but never these names).
+  const fromInterface = ['clientId', 'version', 'updatedAt', 'deletedAt', 'status', 'createdAt', 'createdBy', 'updatedBy'];
+  if (!names || !model.fields.some((f) => f.implicit && fromInterface.includes(f.name))) return model;
+  const declared = new Set(model.fields.filter((f) => !f.implicit).map((f) => f.name));
+  const fields = model.fields.flatMap((f) => {
+    const renamed = f.implicit ? names[f.name as keyof BaseFieldNames] : undefined;
+    if (renamed === undefined) return [f];
+    return declared.has(renamed) ? [] : [{ ...f, name: renamed }];
+  });
+  // A role whose protocol name the type declares itself (`version: String`, a user field) was not implied by the reader.
+  for (const base of baseEntityFields(model.location)) {
+    const renamed = names[base.name as keyof BaseFieldNames];
+    if (renamed !== undefined && !fields.some((f) => f.name === renamed)) fields.push({ ...base, name: renamed });
+  }
+  return { ...model, fields };
+}
+
+function buildEntity(
+  facts: ModelFacts,
+  models: ReadonlyMap<string, ModelFacts>,
+  synced: ReadonlySet<string>,
+  out: Diagnostic[],
+  naming: { names: BaseFieldNames | undefined; scope: string | undefined },
+): IrEntity {
+  const names = naming.names;
+  const model = renameImplicitBaseFields(facts, names);
   const sync = model.annotations.find((a) => a.name === 'sync')!;
   for (const a of model.annotations) {
     if (a.name !== 'sync') {
@@ -128,29 +181,31 @@ function buildEntity(model: ModelFacts, models: ReadonlyMap<string, ModelFacts>,
   }
   const strategy = choice(sync, 'strategy', SYNC_STRATEGIES, 'lastWriteWins', DiagnosticCode.unknownStrategy, model, out);
   const direction = choice(sync, 'direction', SYNC_DIRECTIONS, 'bidirectional', DiagnosticCode.unknownDirection, model, out);
-  const scope = sync.named.scope?.value ?? 'tenantId';
+  const scope = sync.named.scope?.value ?? naming.scope ?? 'tenantId';
 
-  const names = new Set(model.fields.map((f) => f.name));
+  const fieldNames = new Set(model.fields.map((f) => f.name));
   for (const required of REQUIRED_BASE_FIELDS) {
-    if (!names.has(required)) {
+    const name = required === 'id' ? required : baseFieldName(required, names);
+    if (!fieldNames.has(name)) {
+      const declaration = baseField(required)!.prisma;
       out.push(
         diagnostic(
           DiagnosticCode.missingBaseField,
           model.location,
-          `model ${model.name}: missing required base field '${required}'`,
-          `Add \`${baseField(required)!.prisma}\` (see schema/base-fields.prisma) or implement CrtBaseEntity in SDL.`,
+          `model ${model.name}: missing required base field '${name}'${name === required ? '' : ` (plays ${required}, config baseFields)`}`,
+          `Add \`${name === required ? declaration : declaration.replace(required, name)}\` (see schema/base-fields.prisma) or implement CrtBaseEntity in SDL.`,
         ),
       );
     }
   }
-  if (!names.has(scope)) {
+  if (!fieldNames.has(scope)) {
     out.push(
       diagnostic(
         DiagnosticCode.unknownScope,
         sync.named.scope?.location ?? model.location,
         `model ${model.name}: scope field '${scope}' does not exist`,
         sync.named.scope
-          ? suggest(scope, [...names])
+          ? suggest(scope, [...fieldNames])
           : 'Add the base field `tenantId String?`, or name another isolation field with @sync(scope: ...).',
       ),
     );
@@ -171,7 +226,7 @@ function buildEntity(model: ModelFacts, models: ReadonlyMap<string, ModelFacts>,
 
   const scalarFacts = model.fields.filter((f) => f.kind !== 'object');
   const fields = scalarFacts
-    .map((f) => buildField(model, f, out))
+    .map((f) => buildField(model, f, out, baseRoleOf(f.name, names)))
     .filter((f): f is IrField => f !== null)
     .sort((a, b) => baseRank(a) - baseRank(b));
   const relations = model.fields
@@ -188,6 +243,7 @@ function buildEntity(model: ModelFacts, models: ReadonlyMap<string, ModelFacts>,
     strategy,
     direction,
     scope,
+    ...(names ? { baseFields: names } : {}),
     fields: fields.map((f) => (keys.has(f.name) || immutableKeys.has(f.name) ? { ...f, index: true } : f)),
     relations,
     location: model.location,
@@ -195,7 +251,8 @@ function buildEntity(model: ModelFacts, models: ReadonlyMap<string, ModelFacts>,
 }
 
 function baseRank(field: IrField): number {
-  const i = (BASE_FIELDS as readonly string[]).indexOf(field.name);
+  if (!field.isBase) return BASE_FIELDS.length;
+  const i = (BASE_FIELDS as readonly string[]).indexOf(field.baseRole ?? field.name);
   return i >= 0 ? i : BASE_FIELDS.length;
 }
 
@@ -216,7 +273,7 @@ function choice<T extends string>(
   return fallback;
 }
 
-function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrField | null {
+function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[], role: BaseFieldName | null): IrField | null {
   const where = `model ${model.name} › field ${f.name}`;
   let type: FieldType | null = null;
   if (f.kind === 'enum') type = { kind: 'enum', enum: f.typeName };
@@ -238,8 +295,8 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     );
     return null;
   }
-  const isBase = (BASE_FIELDS as readonly string[]).includes(f.name);
-  const expected = baseField(f.name)?.type;
+  const isBase = role !== null;
+  const expected = role ? baseField(role)?.type : undefined;
   if (isBase && !f.implicit) {
     const actual = type.kind === 'enum' ? 'enum' : type.scalar;
     const ok = expected === 'enumOrString' ? actual === 'enum' || actual === 'String' : actual === expected;
@@ -248,8 +305,8 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
         diagnostic(
           DiagnosticCode.baseFieldType,
           f.typeLocation,
-          `${where}: base field '${f.name}' must be ${expected === 'enumOrString' ? 'an enum or String' : (expected ?? 'String')}, not ${f.typeName}${f.isList ? '[]' : ''}`,
-          f.name === 'id'
+          `${where}: base field '${f.name}'${role && role !== f.name ? ` (plays ${role})` : ''} must be ${expected === 'enumOrString' ? 'an enum or String' : (expected ?? 'String')}, not ${f.typeName}${f.isList ? '[]' : ''}`,
+          role === 'id'
             ? 'The device keys every record by one String id: make it `id String @id @default(uuid())` and keep the old key under another name with @unique.'
             : 'Base fields follow CrtBaseEntity (schema/base-fields.prisma).',
         ),
@@ -319,6 +376,7 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
     isId: f.isId,
     isUnique: f.isUnique,
     isBase,
+    ...(role && role !== f.name ? { baseRole: role } : {}),
     // BigInt and Decimal travel as exact decimal strings (docs/PROTOCOL.md "Values on the wire"), defaults too.
     default:
       f.default?.kind === 'value' &&
@@ -327,13 +385,13 @@ function buildField(model: ModelFacts, f: FieldFacts, out: Diagnostic[]): IrFiel
       (type.scalar === 'BigInt' || type.scalar === 'Decimal')
         ? { kind: 'value', value: String(f.default.value) }
         : f.default,
-    serverManaged: SERVER_MANAGED_FIELDS.has(f.name) || f.isUpdatedAt,
+    serverManaged: (role !== null && SERVER_MANAGED_FIELDS.has(role)) || f.isUpdatedAt,
     ignore,
     readonly,
     merge,
     index,
     ...(f.nativeType ? { nativeType: f.nativeType } : {}),
-    ...(f.isUpdatedAt && f.name !== 'updatedAt' ? { stampedOnWrite: true as const } : {}),
+    ...(f.isUpdatedAt && role !== 'updatedAt' ? { stampedOnWrite: true as const } : {}),
     ...(file ? { file: file.spec } : {}),
     location: f.location,
   };

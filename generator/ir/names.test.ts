@@ -17,6 +17,32 @@ describe('naming', () => {
     expect(pluralize('day')).toBe('days');
   });
 
+  it('does not add a plural ending to words already plural or uncountable, and knows irregular nouns', () => {
+    const cases: Record<string, string> = {
+      Settings: 'settings',
+      UserSettings: 'user_settings',
+      Status: 'statuses',
+      Person: 'people',
+      Child: 'children',
+      Category: 'categories',
+      Address: 'addresses',
+      Data: 'data',
+      Metadata: 'metadata',
+      Media: 'media',
+      Series: 'series',
+      News: 'news',
+      Analysis: 'analyses',
+      Quiz: 'quizzes',
+      Canvas: 'canvases',
+      Index: 'indexes',
+      Schema: 'schemas',
+      Virus: 'viruses',
+      Photo: 'photos',
+      History: 'histories',
+    };
+    for (const [entity, table] of Object.entries(cases)) expect(tableName(entity), entity).toBe(table);
+  });
+
   it('maps SDL constants to the IR vocabulary', () => {
     expect(camelFromConstant('LAST_WRITE_WINS')).toBe('lastWriteWins');
     expect(camelFromConstant('PULL_ONLY')).toBe('pullOnly');

@@ -6,7 +6,7 @@
  * knows about a particular output.
  */
 
-import type { MergeRule, ScalarType, SyncDirection, SyncStrategy } from '../../protocol/index';
+import type { BaseFieldName, BaseFieldNames, MergeRule, ScalarType, SyncDirection, SyncStrategy } from '../../protocol/index';
 
 // The vocabularies and the base-field table live in the protocol module, shared with the runtimes.
 export {
@@ -51,6 +51,8 @@ export interface IrField {
   isUnique: boolean;
   /** One of the CrtBaseEntity fields (docs/PROTOCOL.md "Base fields"). */
   isBase: boolean;
+  /** The base-field role, when the field plays one under another name (config `baseFields`: `rowVersion` -> `version`). */
+  baseRole?: BaseFieldName;
   default: FieldDefault | null;
   /** Server-managed value (`@updatedAt`, `version`, ...): pulled, never pushed by clients. */
   serverManaged: boolean;
@@ -108,6 +110,8 @@ export interface IrEntity {
   direction: SyncDirection;
   /** Isolation field (default `tenantId`). */
   scope: string;
+  /** Base fields this entity declares under other names (config `baseFields`); absent when none is renamed. */
+  baseFields?: BaseFieldNames;
   /** Base fields first in canonical order, then entity fields in schema order. */
   fields: IrField[];
   relations: IrRelation[];

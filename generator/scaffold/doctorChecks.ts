@@ -3,6 +3,7 @@ import type { SourceLocation } from '../ir/types';
 import { displayPath } from '../readers/readInputs';
 import { applyEdits, alignFields, scanPrisma, syncAnnotation, type BlockText, type TextEdit } from './prismaText';
 import { appendBlocks } from './schemaEdits';
+import type { BaseFieldNames } from '../../protocol/index';
 import {
   DEDUPE_MODEL_NAME,
   SEQUENCE_DOCS,
@@ -41,6 +42,15 @@ export type Finding = {
 export interface CheckOptions {
   /** The server target is on: check what its runtime needs (support models, change sequence). */
   server: boolean;
+  /** The config's base-field names (`baseFields`): a renamed role is looked for under its configured name. */
+  baseFields?: BaseFieldNames & { scope?: string; entities?: Record<string, BaseFieldNames & { scope?: string }> };
+}
+
+/** The schema name of each base-field role of one model, and its default scope, under the config's `baseFields`. */
+function namesOf(model: string, config: CheckOptions['baseFields']): { names: Record<string, string>; scope: string | undefined } {
+  const { entities, scope, ...global } = config ?? {};
+  const { scope: ownScope, ...own } = entities?.[model] ?? {};
+  return { names: { ...global, ...own } as Record<string, string>, scope: ownScope ?? scope };
 }
 
 export interface PrismaCheck {
@@ -76,8 +86,9 @@ export function checkPrismaSchema(files: readonly string[], baseDir: string, opt
       if (!annotation) continue;
       anySynced = true;
       mainFile ??= path;
-      const scope = annotation.named['scope']?.value ?? 'tenantId';
-      checkModel(block, shown, scope, text, findings, edits, options);
+      const naming = namesOf(block.name, options.baseFields);
+      const scope = annotation.named['scope']?.value ?? naming.scope ?? 'tenantId';
+      checkModel(block, shown, scope, text, findings, edits, options, naming.names);
     }
     fixed.set(path, applyEdits(text, edits));
   }
@@ -117,10 +128,14 @@ function checkModel(
   findings: Finding[],
   edits: TextEdit[],
   options: CheckOptions,
+  names: Record<string, string> = {},
 ): void {
   const at = (line: number): SourceLocation => ({ file, line, column: 1 });
   const has = new Map(block.fields.map((f) => [f.name, f]));
-  const missing = requiredPrismaFields(scope).filter((f) => !has.has(f.name));
+  const nameOf = (role: string) => names[role] ?? role;
+  const missing = requiredPrismaFields(scope)
+    .map((f) => ({ ...f, name: nameOf(f.name) }))
+    .filter((f) => !has.has(f.name));
   if (missing.length) {
     findings.push({
       code: DoctorCode.missingBaseField,
@@ -148,14 +163,15 @@ function checkModel(
     const [line] = alignFields([SEQUENCE_FIELD_LINE], block.indent, [...block.fields, ...missing]);
     edits.push({ offset: afterBaseFields(block), text: [...SEQUENCE_DOCS.map((d) => `${block.indent}${d}`), line].map((l) => `${l}\n`).join('') });
   }
-  const clientId = has.get('clientId');
-  const uniqueByAttribute = block.attributes.some((a) => /^@@unique\(\s*\[\s*clientId\s*\]/.test(a));
+  const clientIdName = nameOf('clientId');
+  const clientId = has.get(clientIdName);
+  const uniqueByAttribute = block.attributes.some((a) => new RegExp(`^@@unique\\(\\s*\\[\\s*${clientIdName}\\s*\\]`).test(a));
   if (clientId && !/@unique\b/.test(clientId.rest) && !uniqueByAttribute) {
     findings.push({
       code: DoctorCode.clientIdNotUnique,
       entity: block.name,
       location: { file, line: clientId.line, column: 1 },
-      message: `model ${block.name}: clientId is not unique`,
+      message: `model ${block.name}: ${clientIdName} is not unique`,
       hint: 'Creates are idempotent by clientId (docs/PROTOCOL.md): mark it `@unique`.',
       fixable: true,
     });
@@ -164,7 +180,7 @@ function checkModel(
     const end = comment >= 0 ? clientId.lineStart + line.slice(0, comment).trimEnd().length : clientId.lineStart + line.trimEnd().length;
     edits.push({ offset: end, text: ' @unique' });
   }
-  const wanted = syncIndexFields(scope);
+  const wanted = syncIndexFields(scope).map((f) => (f === 'updatedAt' ? nameOf(f) : f));
   if (!hasIndex(block, wanted)) {
     findings.push({
       code: DoctorCode.missingSyncIndex,

@@ -4,6 +4,7 @@ import { columnToWire, type RawColumns, type WireRecord } from './mapping';
 import type { EntityMeta } from './meta';
 import { fetchQueue, hasQueuedChildren, maybeCommitted, prepareQueueEntry, type QueueOperation } from './queue';
 import { queueRowOf, rawOf } from './rawRecord';
+import { baseNames } from './baseColumns';
 
 /**
  * Writes made the WatermelonDB way (`collection.create`, `record.update`,
@@ -73,6 +74,7 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
   const newId = options.newId ?? uuidv7;
   for (const meta of metas) {
     const collection = database.get<Model>(meta.table);
+    const col = baseNames(meta).columns;
     const only = options.ids ? [Q.where('id', Q.oneOf(options.ids))] : [];
     // Two queries rather than notEq('synced'): what WatermelonDB's own sync does (faster on LokiJS).
     const [created, updated, deletedIds] = await Promise.all([
@@ -96,7 +98,8 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
     const ops: Model[] = [];
     const queue = (operation: QueueOperation, record: Model, payload: WireRecord, base: WireRecord | null) => {
-      const at = typeof rawOf(record).updated_at === 'number' ? rawOf(record).updated_at : options.now;
+      const stamped = rawOf(record)[col.updatedAt];
+      const at = typeof stamped === 'number' ? stamped : options.now;
       ops.push(prepareQueueEntry(database, { id: newId(), entity: meta.name, operation, entityId: record.id, payload, base, now: at }));
     };
     for (const record of created) {
@@ -107,7 +110,7 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
         ops.push(markSynced(record, {}));
         continue;
       }
-      const columns: RawColumns = { client_id: record.id, server_id: null, version: 0, deleted_at: null };
+      const columns: RawColumns = { [col.clientId]: record.id, server_id: null, [col.version]: 0, [col.deletedAt]: null };
       const payload: WireRecord = {};
       for (const field of meta.fields) {
         if (field.push === 'never') continue;
@@ -126,7 +129,7 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
       );
       const fields = meta.fields.filter((f) => f.push === 'always' && changed.has(f.column));
       ops.push(markSynced(record, {}));
-      if (raw.deleted_at !== null || fields.length === 0) continue;
+      if (raw[col.deletedAt] !== null || fields.length === 0) continue;
       queue('update', record, Object.fromEntries(fields.map((f) => [f.name, columnToWire(f, raw[f.column])])), {});
       report.updates += 1;
     }
@@ -145,7 +148,7 @@ export async function adoptLocalWrites(database: Database, entities: readonly En
       }
       // The row comes back as the engine's soft delete: its local id -> server id mapping is
       // still needed by the push (and by children queued with it).
-      ops.push(collection.prepareCreateFromDirtyRaw({ ...raw, _status: 'synced', _changed: '', deleted_at: options.now }));
+      ops.push(collection.prepareCreateFromDirtyRaw({ ...raw, _status: 'synced', _changed: '', [col.deletedAt]: options.now }));
       if (!mine.some((e) => queueRowOf(e).operation === 'delete')) queue('delete', record, {}, null);
     }
     await database.batch(...ops);

@@ -1,14 +1,15 @@
-import { SERVER_SET_COLUMNS } from '../../protocol/index';
 import { Q, type Database, type Model } from '@nozbe/watermelondb';
 import { adoptLocalWrites, prepareEngineUpdate } from './adoptLocalWrites';
 import { localIdsOf } from './ids';
 import { wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, type EntityMeta, type SyncRegistry } from './meta';
 import { markDeleted } from './applyPushResult';
+import { bulkBatch, canBulkInsert } from './bulkInsert';
 import { decodeBase, encodeBase, fetchQueue } from './queue';
 import { prepareSyncState, type SyncStateValue } from './syncState';
 import type { PullPage } from './transport';
 import { queueRowOf, rawOf } from './rawRecord';
+import { baseNames } from './baseColumns';
 
 export interface ApplyOutcome {
   created: number;
@@ -32,8 +33,12 @@ export interface ApplyPullPageOptions {
   now: number;
   /** Collects the server ids of a full pull (records not among them are gone). */
   seen?: Set<string>;
-  /** Set when the table was empty as the pull began: the server ids created since (see below). */
-  fresh?: Set<string>;
+  /**
+   * The table was empty as the pull began: no record can have been pushed
+   * and lost its response (no `clientId` lookups), and new records may be
+   * bulk-inserted. Memory stays bounded by the page (no set of ids kept).
+   */
+  fresh?: boolean;
   /**
    * The last page of a full pull (needs `seen`): local records the server no
    * longer has are marked deleted in this page's transaction, together with
@@ -54,7 +59,7 @@ export interface ApplyPullPageOptions {
  * conflict. A tombstone for such a record is also left for the push to settle.
  */
 export async function applyPullPage(options: ApplyPullPageOptions): Promise<ApplyOutcome> {
-  const { database, registry, meta, page, state, now, seen, fresh, endsFullPull = false } = options;
+  const { database, registry, meta, page, state, now, seen, fresh = false, endsFullPull = false } = options;
   const outcome: ApplyOutcome = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, removed: 0 };
   const collection = database.get<Model>(meta.table);
   await database.write(async () => {
@@ -63,17 +68,17 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     const serverIds = page.items.map((i) => String(i.id));
     if (seen) for (const id of serverIds) seen.add(id);
     const byServerId = new Map<string, Model>();
-    // On a table that was empty when this pull began, the only rows with a server id are the ones
-    // this pull created (local creates made meanwhile have none): look those up, skip the rest.
-    const lookup = fresh ? serverIds.filter((id) => fresh.has(id)) : serverIds;
-    if (lookup.length > 0) {
-      for (const row of await collection.query(Q.where('server_id', Q.oneOf(lookup))).fetch()) {
+    // Also on a table that started empty: a record changed on the server during the pull comes
+    // again in a later page (an indexed lookup; only the rows found become Models).
+    if (serverIds.length > 0) {
+      for (const row of await collection.query(Q.where('server_id', Q.oneOf(serverIds))).fetch()) {
         byServerId.set(rawOf(row).server_id!, row);
       }
     }
     // A create whose response was lost: the server has it under our local id as its clientId,
     // and our record still has no server id (impossible on a table that started empty).
-    const clientIds = fresh ? [] : page.items.filter((i) => i.clientId && !byServerId.has(String(i.id))).map((i) => String(i.clientId));
+    const keys = baseNames(meta).keys;
+    const clientIds = fresh ? [] : page.items.filter((i) => i[keys.clientId] && !byServerId.has(String(i.id))).map((i) => String(i[keys.clientId]));
     const byLocalId = new Map<string, Model>();
     if (clientIds.length > 0) {
       for (const row of await collection.query(Q.where('server_id', null), Q.where('id', Q.oneOf(clientIds))).fetch()) byLocalId.set(row.id, row);
@@ -90,17 +95,19 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
 
     const ops: Model[] = [];
+    // Records new to a table that started empty, with nobody observing it: inserted as rows, no Models (bulkInsert.ts).
+    const bulk: RawColumns[] | null = fresh && canBulkInsert(database, meta.table) ? [] : null;
     for (const item of page.items) {
       const serverId = String(item.id);
-      const existing = byServerId.get(serverId) ?? (item.clientId ? byLocalId.get(String(item.clientId)) : undefined);
+      const existing = byServerId.get(serverId) ?? (item[keys.clientId] ? byLocalId.get(String(item[keys.clientId])) : undefined);
       const raw = translate(wireToRaw(meta, item));
       raw.server_id = serverId;
       if (!existing) {
         raw.id = serverId;
         raw._status = 'synced';
         raw._changed = '';
-        ops.push(collection.prepareCreateFromDirtyRaw(raw));
-        fresh?.add(serverId);
+        if (bulk) bulk.push(raw);
+        else ops.push(collection.prepareCreateFromDirtyRaw(raw));
         outcome.created += 1;
         continue;
       }
@@ -117,7 +124,8 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
       if (meta.strategy !== 'manual') {
         for (const field of meta.fields) {
           // Columns only the server sets (protocol/baseFields.ts) are never copied over local pending state.
-          if (!touched.has(field.name) && !SERVER_SET_COLUMNS.has(field.column) && field.column in raw) keep[field.column] = raw[field.column]!;
+          if (!touched.has(field.name) && !baseNames(meta).serverSet.has(field.column) && field.column in raw)
+            keep[field.column] = raw[field.column]!;
         }
       }
       ops.push(prepareEngineUpdate(existing, (r) => setColumns(r, keep)));
@@ -125,8 +133,9 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
       // (its response lost), its acknowledgement will name this version (see push.ts).
       const oldest = entries[0]!;
       const stored = decodeBase(queueRowOf(oldest).base);
-      if (!stored.serverSeen || stored.serverSeen.version <= Number(item.version)) {
-        const text = encodeBase(stored.base, { version: Number(item.version), record: item });
+      const itemVersion = Number(item[keys.version]);
+      if (!stored.serverSeen || stored.serverSeen.version <= itemVersion) {
+        const text = encodeBase(stored.base, { version: itemVersion, record: item });
         ops.push(oldest.prepareUpdate((e) => e._setRaw('base', text)));
       }
     }
@@ -141,14 +150,15 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
         outcome.skipped += 1;
         continue;
       }
-      if (rawOf(row).deleted_at !== null) continue;
-      ops.push(markDeleted(row, null));
+      if (rawOf(row)[baseNames(meta).columns.deletedAt] !== null) continue;
+      ops.push(markDeleted(row, null, meta));
       outcome.deleted += 1;
     }
-    for (const row of unseen) ops.push(markDeleted(row, null));
+    for (const row of unseen) ops.push(markDeleted(row, null, meta));
     outcome.removed = unseen.length;
     ops.push(prepareSyncState(database, state.row, meta.name, state.patch(outcome.rebased + outcome.skipped > 0), now));
-    await database.batch(...ops);
+    if (bulk && bulk.length > 0) await bulkBatch(database, ops, meta.table, bulk);
+    else await database.batch(...ops);
   }, `trackhub-sync pull ${meta.name}`);
   return outcome;
 }
@@ -157,7 +167,7 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
 async function unseenRows(database: Database, meta: EntityMeta, seen: Set<string>, pendingIds: Set<string>): Promise<Model[]> {
   const rows = await database
     .get<Model>(meta.table)
-    .query(Q.where('server_id', Q.notEq(null)), Q.where('deleted_at', null))
+    .query(Q.where('server_id', Q.notEq(null)), Q.where(baseNames(meta).columns.deletedAt, null))
     .fetch();
   return rows.filter((r) => !seen.has(rawOf(r).server_id!) && !pendingIds.has(r.id));
 }

@@ -8,6 +8,7 @@ import type { PushOptions, PushReport } from './push';
 import { fetchQueue, readEntry, type QueueEntry } from './queue';
 import { NON_RETRYABLE_CODES, type PushItem, type PushResult } from './transport';
 import { rawOf } from './rawRecord';
+import { baseNames } from './baseColumns';
 
 /** One queue entry as sent in a push batch, with its record. */
 export interface Prepared {
@@ -31,11 +32,12 @@ export async function planResult(
   report: PushReport,
 ): Promise<() => Model[]> {
   const { entry, row, record } = p;
+  const col = baseNames(meta).columns;
   if (result.success) {
     report.acknowledged += 1;
     if (entry.operation === 'delete') {
       const conflicts = await openConflicts(options.database, meta, entry.entityId);
-      return () => [row.prepareDestroyPermanently(), markDeleted(record, result.updatedAt), ...conflicts.map(closeConflict)];
+      return () => [row.prepareDestroyPermanently(), markDeleted(record, result.updatedAt, meta), ...conflicts.map(closeConflict)];
     }
     // A pull saw this very version while the change was pending: take the server's values
     // (a serverMerge result can differ from what was sent), except fields edited since.
@@ -43,7 +45,7 @@ export async function planResult(
     if (seen?.deleted) {
       // A pull reported the record deleted while this change was pending: the server refuses
       // changes to deleted records, so this one was committed before the deletion.
-      return () => [row.prepareDestroyPermanently(), markDeleted(record, null)];
+      return () => [row.prepareDestroyPermanently(), markDeleted(record, null, meta)];
     }
     let serverRaw: RawColumns | null = null;
     if (seen?.record && result.version != null && seen.version === result.version) {
@@ -55,8 +57,8 @@ export async function planResult(
       prepareEngineUpdate(record, (r) => {
         if (serverRaw) setAll(r, serverRaw);
         if (result.id) r._setRaw('server_id', result.id);
-        if (result.version != null) r._setRaw('version', result.version);
-        if (result.updatedAt) r._setRaw('updated_at', Date.parse(result.updatedAt));
+        if (result.version != null) r._setRaw(col.version, result.version);
+        if (result.updatedAt) r._setRaw(col.updatedAt, Date.parse(result.updatedAt));
       }),
     ];
   }
@@ -66,19 +68,19 @@ export async function planResult(
     // Already gone on the server: the delete is done.
     report.acknowledged += 1;
     const conflicts = await openConflicts(options.database, meta, entry.entityId);
-    return () => [row.prepareDestroyPermanently(), markDeleted(record, null), ...conflicts.map(closeConflict)];
+    return () => [row.prepareDestroyPermanently(), markDeleted(record, null, meta), ...conflicts.map(closeConflict)];
   }
   if (code === 'CONFLICT' || (code === 'NOT_FOUND' && entry.operation === 'update')) {
     const serverData = code === 'CONFLICT' ? (result.conflict?.serverData ?? null) : null;
     const type = (code === 'NOT_FOUND' ? 'DELETED' : (result.conflict?.conflictType ?? 'VERSION_MISMATCH')) as ConflictType;
-    const serverVersion = result.conflict?.serverVersion ?? (serverData?.version as number | undefined) ?? 0;
+    const serverVersion = result.conflict?.serverVersion ?? (serverData?.[baseNames(meta).keys.version] as number | undefined) ?? 0;
     const conflict = {
       entity: meta.name,
       entityId: entry.entityId,
       localData: localSnapshot(options.registry, meta.name, record),
       serverData,
       suggested: (result.conflict?.resolutionSuggested as WireRecord | null | undefined) ?? null,
-      localVersion: rawOf(record).version,
+      localVersion: Number(rawOf(record)[col.version] ?? 0),
       serverVersion,
       conflictType: type,
       createdAt: now,
@@ -94,7 +96,7 @@ export async function planResult(
         row.prepareDestroyPermanently(),
         prepareEngineUpdate(record, (r) => {
           setAll(r, serverRaw);
-          r._setRaw('version', serverVersion);
+          r._setRaw(col.version, serverVersion);
         }),
       ];
     }
@@ -155,11 +157,12 @@ async function dropLaterEdits(options: PushOptions, meta: EntityMeta, entry: Que
  * A deleted record stays as a soft-deleted row (hidden by the adapters): its
  * local id -> server id mapping is still needed by children queued with it.
  */
-export function markDeleted(record: Model, updatedAt: string | null): Model {
+export function markDeleted(record: Model, updatedAt: string | null, meta: EntityMeta): Model {
+  const col = baseNames(meta).columns;
   return prepareEngineUpdate(record, (r) => {
     const raw = rawOf(r);
-    r._setRaw('deleted_at', raw.deleted_at ?? Date.now());
-    if (updatedAt) r._setRaw('updated_at', Date.parse(updatedAt));
+    r._setRaw(col.deletedAt, raw[col.deletedAt] ?? Date.now());
+    if (updatedAt) r._setRaw(col.updatedAt, Date.parse(updatedAt));
   });
 }
 

@@ -1,6 +1,7 @@
 import type { ConflictEntry, Resolution } from './conflicts';
 import { sameValue, type WireRecord } from './mapping';
 import type { EntityMeta, FieldMeta } from './meta';
+import { baseNames } from './baseColumns';
 
 /** One field of a conflict as a diff view shows it: three values side by side, and who changed it. */
 export interface ConflictFieldDiff {
@@ -36,8 +37,10 @@ export interface ConflictDiff {
   };
 }
 
-/** Server-managed fields never shown as a difference: they always differ between the two sides. */
-const BOOKKEEPING = new Set(['id', 'clientId', 'version', 'updatedAt', 'deletedAt']);
+/** Server-managed fields never shown as a difference (they always differ between the two sides), under the entity's names. */
+function bookkeeping(meta: EntityMeta): Set<string> {
+  return new Set(['id', ...Object.values(baseNames(meta).keys)]);
+}
 
 /**
  * The fields that differ between the local and server side of a stored
@@ -49,8 +52,9 @@ export function conflictDiff(meta: EntityMeta, conflict: ConflictEntry, base: Wi
   const local = conflict.localData;
   const server = conflict.serverData;
   const fields: ConflictFieldDiff[] = [];
+  const skipped = bookkeeping(meta);
   for (const field of meta.fields) {
-    if (BOOKKEEPING.has(field.name) || field.name === meta.scope) continue;
+    if (skipped.has(field.name) || field.name === meta.scope) continue;
     const l = local[field.name] ?? null;
     const s = server ? (server[field.name] ?? null) : null;
     if (server && sameValue(l, s)) continue;
@@ -73,7 +77,7 @@ export function conflictDiff(meta: EntityMeta, conflict: ConflictEntry, base: Wi
   return {
     conflict,
     fields,
-    deletedOnServer: server === null || server.deletedAt != null,
+    deletedOnServer: server === null || server[baseNames(meta).keys.deletedAt] != null,
     resolutions: {
       keepLocal: { kind: 'keepLocal' },
       useServer: { kind: 'useServer' },

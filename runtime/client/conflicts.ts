@@ -7,6 +7,7 @@ import { entityMeta, pushable, type SyncRegistry } from './meta';
 import { markDeleted } from './applyPushResult';
 import { fetchQueue, prepareQueueEntry, readEntry } from './queue';
 import { queueRowOf, rawOf } from './rawRecord';
+import { baseNames } from './baseColumns';
 
 /** Table of conflicts (generated as the `SyncConflict` model). */
 export const CONFLICT_TABLE = 'conflicts';
@@ -125,6 +126,7 @@ export async function resolveConflict(
     conflict.suggested = null;
   }
   const server = conflict.serverData;
+  const { keys, columns: col } = baseNames(meta);
   // Foreign keys in the server's data are server ids; the local record holds local ids.
   const serverRaw = server ? await toLocalRaw(database, registry, conflict.entity, server) : null;
   await database.write(async () => {
@@ -147,8 +149,8 @@ export async function resolveConflict(
       case 'useServer': {
         ops.push(...entries.map((e) => e.prepareDestroyPermanently()));
         if (record) {
-          if (serverRaw && server?.deletedAt == null) ops.push(prepareEngineUpdate(record, (r) => setAll(r, serverRaw)));
-          else if (rawOf(record).server_id) ops.push(markDeleted(record, null));
+          if (serverRaw && server?.[keys.deletedAt] == null) ops.push(prepareEngineUpdate(record, (r) => setAll(r, serverRaw)));
+          else if (rawOf(record).server_id) ops.push(markDeleted(record, null, meta));
           else ops.push(record.prepareDestroyPermanently());
         }
         break;
@@ -156,7 +158,7 @@ export async function resolveConflict(
       case 'keepLocal':
       case 'merge': {
         if (!record) throw new Error(`conflict ${conflictId}: the local record is gone; use the server's record`);
-        if (!server || server.deletedAt != null) {
+        if (!server || server[keys.deletedAt] != null) {
           throw new Error(`conflict ${conflictId}: the record was deleted on the server; only 'useServer' applies`);
         }
         const localRaw = rawOf(record);
@@ -182,8 +184,8 @@ export async function resolveConflict(
         ops.push(
           prepareEngineUpdate(record, (r) => {
             if (mergedRaw) setAll(r, mergedRaw);
-            r._setRaw('version', conflict.serverVersion);
-            r._setRaw('updated_at', now);
+            r._setRaw(col.version, conflict.serverVersion);
+            r._setRaw(col.updatedAt, now);
           }),
         );
         // A new operation id: the server replays a known id with its original (conflict) result.

@@ -17,6 +17,7 @@ import { entityMeta } from './meta';
 import { fileSource, pruneUploads, retryUploads, type FileDisplaySource } from './uploads/manageUploads';
 import { UPLOAD_TABLE, listUploads, type UploadEntry } from './uploads/uploadTable';
 import { runUploadPass, type UploadOptions, type UploadPassReport, type UploadProgress } from './uploads/uploader';
+import { baseNames } from './baseColumns';
 
 /** What started a sync (README "Client sync"). */
 export type SyncTrigger = 'manual' | 'appOpen' | 'interval' | 'networkRegained' | 'uploadDone';
@@ -483,7 +484,8 @@ export class SyncEngine {
   async forcePushLocal(): Promise<SyncReport> {
     await this.exclusive(async () => {
       for (const conflict of await listConflicts(this.database)) {
-        const gone = conflict.serverData === null || conflict.serverData.deletedAt != null;
+        const gone =
+          conflict.serverData === null || conflict.serverData[baseNames(entityMeta(this.registry, conflict.entity)).keys.deletedAt] != null;
         await resolveConflict(
           this.database,
           this.registry,

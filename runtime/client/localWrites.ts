@@ -16,6 +16,7 @@ import {
   type QueueOperation,
 } from './queue';
 import { queueRowOf, rawOf } from './rawRecord';
+import { baseNames } from './baseColumns';
 
 /** What a local write needs: the database, the entity, a clock, the scope value and an id source. */
 export interface WriteContext {
@@ -64,7 +65,17 @@ export async function createManyLocal(ctx: WriteContext, inputs: Record<string, 
 function buildCreate(ctx: WriteContext, input: Record<string, unknown>, now: number): { raw: RawColumns; payload: WireRecord } {
   const { meta } = ctx;
   const id = ctx.newId();
-  const raw: RawColumns = { id, _status: 'synced', _changed: '', server_id: null, client_id: id, version: 0, updated_at: now, deleted_at: null };
+  const col = baseNames(meta).columns;
+  const raw: RawColumns = {
+    id,
+    _status: 'synced',
+    _changed: '',
+    server_id: null,
+    [col.clientId]: id,
+    [col.version]: 0,
+    [col.updatedAt]: now,
+    [col.deletedAt]: null,
+  };
   for (const key of Object.keys(input)) {
     const field = meta.fields.find((f) => f.name === key);
     if (!field || field.push === 'never') throw new LocalWriteError(`${meta.name}: '${key}' cannot be set by the client`);
@@ -115,7 +126,8 @@ export async function updateLocal(
     await adoptLocalWrites(database, [meta], { ids: [id], now: clock.now(), newId: ctx.newId });
     const record = await database.get<Model>(meta.table).find(id);
     const raw = rawOf(record);
-    if (raw.deleted_at !== null) throw new LocalWriteError(`${meta.name} ${id} is deleted`);
+    const col = baseNames(meta).columns;
+    if (raw[col.deletedAt] !== null) throw new LocalWriteError(`${meta.name} ${id} is deleted`);
     const columns: RawColumns = {};
     const payload: WireRecord = {};
     const base: WireRecord = {};
@@ -138,7 +150,7 @@ export async function updateLocal(
     const ops: Model[] = [
       prepareEngineUpdate(record, (r) => {
         for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
-        r._setRaw('updated_at', now);
+        r._setRaw(col.updatedAt, now);
       }),
     ];
     if (last) {
@@ -180,7 +192,8 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
   await database.write(async () => {
     await adoptLocalWrites(database, [meta], { ids: [id], now: clock.now(), newId: ctx.newId });
     const record = await database.get<Model>(meta.table).find(id);
-    if (rawOf(record).deleted_at !== null) return;
+    const col = baseNames(meta).columns;
+    if (rawOf(record)[col.deletedAt] !== null) return;
     const entries = await foldable(database, meta.name, id);
     const all = await fetchQueue(database, { entity: meta.name, entityIds: [id] });
     // A child with queued changes that points at this record (indexed key columns): then the insert must still reach the server.
@@ -195,7 +208,7 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     // A delete settles the record's open conflicts: the change they refused is dropped with it, and
     // the delete is based on the newest server version they showed (as keep-local would be).
     const conflicts = await openConflicts(database, meta.name, id);
-    const shown = Math.max(rawOf(record).version as number, ...conflicts.map((c) => rawOf(c).server_version as number));
+    const shown = Math.max(rawOf(record)[col.version] as number, ...conflicts.map((c) => rawOf(c).server_version as number));
     const settled = conflicts.map((c) => c.prepareUpdate((r) => r._setRaw('resolved', true)));
     if (unsent) {
       await database.batch(record.prepareDestroyPermanently(), ...entries.map((e) => e.prepareDestroyPermanently()), ...settled);
@@ -204,9 +217,9 @@ export async function deleteLocal(ctx: WriteContext, id: string): Promise<void> 
     const now = clock.now();
     const ops: Model[] = [
       prepareEngineUpdate(record, (r) => {
-        r._setRaw('deleted_at', now);
-        r._setRaw('updated_at', now);
-        r._setRaw('version', shown);
+        r._setRaw(col.deletedAt, now);
+        r._setRaw(col.updatedAt, now);
+        r._setRaw(col.version, shown);
       }),
     ];
     // Pending updates are moot once the record is deleted; a possibly-sent insert stays (it may exist

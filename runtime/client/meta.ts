@@ -7,7 +7,7 @@
  * and the relations used for id translation and push order.
  */
 
-import type { PushMode, QueueOperation, SyncDirection, SyncStrategy } from '../../protocol/index';
+import type { BaseFieldNames, PushMode, QueueOperation, SyncDirection, SyncStrategy } from '../../protocol/index';
 
 export type { PushMode, SyncDirection, SyncStrategy } from '../../protocol/index';
 
@@ -73,6 +73,12 @@ export interface EntityMeta {
   direction: SyncDirection;
   /** Isolation field (`tenantId` by default); set locally, never pushed. */
   scope: string;
+  /**
+   * Base fields the schema names otherwise (config `baseFields`), e.g.
+   * `{ version: 'rowVersion' }`; absent when none is renamed. Read through
+   * `baseNames` (baseColumns.ts).
+   */
+  base?: BaseFieldNames;
   /**
    * Every synced field except `id` (the local id is the record id; the server
    * id lives in `server_id`), base fields first.

@@ -92,8 +92,8 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     rewind = null;
     report.rewound = true;
   }
-  // A table empty at the start needs no existence lookups nor a comparison at the end.
-  const fresh = cursor === null && (await database.get(meta.table).query().fetchCount()) === 0 ? new Set<string>() : undefined;
+  // A table empty at the start needs no lost-create lookups nor a comparison at the end.
+  const fresh = cursor === null && (await database.get(meta.table).query().fetchCount()) === 0;
   let firstPage = true;
   for (;;) {
     let page: PullPage;
@@ -127,7 +127,8 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
         },
       },
       now: platform.clock.now(),
-      seen,
+      // On a table that started empty nothing can be missing at the end: no ids to collect.
+      seen: fresh ? undefined : seen,
       fresh,
       // Also after a first pull: records this device pushed may have been deleted before it ever pulled.
       endsFullPull: !page.hasMore && seen !== undefined && !fresh,

@@ -9,6 +9,7 @@ import { QUEUE_TABLE, fetchQueue, prepareQueueEntry, readEntry, type QueueEntry 
 import { TransportError, type PushItem, type PushResult, type SyncTransport } from './transport';
 import { queueRowOf, rawOf } from './rawRecord';
 import { fileFields, placeholderUploadId } from './uploads/uploadTable';
+import { baseNames } from './baseColumns';
 
 /** README "Client sync": batches of at most 100 items per entity. */
 export const MAX_PUSH_BATCH = 100;
@@ -223,7 +224,7 @@ async function buildItems(
       op: entry.operation,
       clientId: entry.entityId,
       id: serverId,
-      baseVersion: raw.version as number,
+      baseVersion: raw[baseNames(meta).columns.version] as number,
       updatedAt,
     };
     if (entry.operation === 'update') {

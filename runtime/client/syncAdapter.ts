@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './platform';
 import { attachLocal } from './uploads/attach';
 import type { FileSource, FileStore } from './uploads/fileStore';
 import type { UploadEntry } from './uploads/uploadTable';
+import { baseNames } from './baseColumns';
 
 /** What every generated adapter is built with. */
 export interface AdapterContext {
@@ -37,19 +38,19 @@ export class SyncAdapter<M extends Model> {
 
   /** The record with this local id, or null (also when it is deleted). */
   async find(id: string): Promise<M | null> {
-    const [record] = await this.collection.query(Q.where('id', id), Q.where('deleted_at', null)).fetch();
+    const [record] = await this.collection.query(Q.where('id', id), Q.where(baseNames(this.meta).columns.deletedAt, null)).fetch();
     return record ?? null;
   }
 
   /** The record with this server id, or null. */
   async findByServerId(serverId: string): Promise<M | null> {
-    const [record] = await this.collection.query(Q.where('server_id', serverId), Q.where('deleted_at', null)).fetch();
+    const [record] = await this.collection.query(Q.where('server_id', serverId), Q.where(baseNames(this.meta).columns.deletedAt, null)).fetch();
     return record ?? null;
   }
 
   /** A query over live records. */
   query(...clauses: Clause[]): Query<M> {
-    return this.collection.query(Q.where('deleted_at', null), ...clauses);
+    return this.collection.query(Q.where(baseNames(this.meta).columns.deletedAt, null), ...clauses);
   }
 
   /** Live records matching `clauses`, re-emitted on every change. */

@@ -100,7 +100,7 @@ function entityRuntime(def: SyncEntityDefinition): EntityRuntime {
     throw new Error(
       `trackhub-sync: entity ${d.name} has no change-sequence field. Add \`/// @sync.ignore\` \`syncSeq BigInt @default(0)\` ` +
         `and \`@@index([${d.scope}, syncSeq])\` to the model, then regenerate (see server/prisma/sync.prisma). ` +
-        `In GraphQL SDL: add \`syncSeq: BigInt @syncIgnore\` to type ${d.name}, with a BigInt column (default 0) behind it in the database.`,
+        `(GraphQL SDL types get it implied: regenerate, and give the database the column of server/prisma/models.prisma.)`,
     );
   }
   const pulled = pulledFields(d);

@@ -23,6 +23,7 @@ export function describeField(spec: SyncFieldSpec): SyncFieldDescriptor {
 export function describeEntity(spec: SyncEntitySpec): SyncEntityDescriptor {
   return {
     ...spec,
+    base: { clientId: 'clientId', version: 'version', updatedAt: 'updatedAt', deletedAt: 'deletedAt', ...spec.base },
     fields: spec.fields.map(describeField),
     relations: [...(spec.relations ?? [])],
     sequence: spec.sequence ? { field: spec.sequence.field, column: spec.sequence.column ?? spec.sequence.field } : null,

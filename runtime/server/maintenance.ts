@@ -33,7 +33,7 @@ export async function purgeTombstones(
 ): Promise<number> {
   const entity = describeEntity(spec);
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.horizonDays * DAY_MS);
-  const deletedAt = entity.fields.find((f) => f.name === 'deletedAt')!;
+  const deletedAt = entity.fields.find((f) => f.name === entity.base.deletedAt)!;
   const p = new Params(dialect);
   const sql = `DELETE FROM ${quote(entity.table)} WHERE ${quote(deletedAt.column)} IS NOT NULL AND ${quote(deletedAt.column)} < ${p.add(cutoff, 'timestamp(3)')}`;
   return prisma.$executeRawUnsafe(sql, ...p.values);

@@ -34,8 +34,8 @@ export async function pullPage(core: SyncCore, auth: SyncAuth, entity: EntityRun
 
   const where: Record<string, unknown> = { [d.scope]: auth.tenantId, [sequence.field]: { gt: after } };
   // A first pull has nothing to delete locally: tombstones are skipped.
-  if (!args.cursor && !since) where.deletedAt = null;
-  if (since) where.updatedAt = { gt: since };
+  if (!args.cursor && !since) where[d.base.deletedAt] = null;
+  if (since) where[d.base.updatedAt] = { gt: since };
   const rows = await delegateOf(core.options.prisma, d).findMany({
     where,
     orderBy: { [sequence.field]: 'asc' },
@@ -50,7 +50,7 @@ export async function pullPage(core: SyncCore, auth: SyncAuth, entity: EntityRun
   const check = core.customAuthorize;
   for (const row of page) {
     if (check && !check(auth, d, 'read', row)) continue;
-    if (row.deletedAt != null) deletedIds.push(String(row.id));
+    if (row[d.base.deletedAt] != null) deletedIds.push(String(row.id));
     else items.push(rowToWire(entity.pulled, row));
   }
   const last = page.length > 0 ? BigInt(page[page.length - 1]![sequence.field] as bigint | number) : after;

@@ -5,6 +5,7 @@
  */
 
 import type {
+  BaseFieldNames,
   ConflictType,
   FieldAccess,
   MergeRule,
@@ -72,6 +73,12 @@ export interface SyncEntityDescriptor {
   direction: SyncDirection;
   /** Isolation field (tenant). */
   scope: string;
+  /**
+   * The schema names of the base fields (config `baseFields`, docs/PROTOCOL.md
+   * "Base-field names"): `{ clientId, version, updatedAt, deletedAt }`, each its
+   * protocol name unless renamed.
+   */
+  base: Required<BaseFieldNames>;
   /** Default pull page size for this entity. */
   pageSize: number;
   /** Hash of the pulled shape: changes when a field is added, removed or retyped. */
@@ -113,8 +120,10 @@ export interface SyncFieldSpec {
 }
 
 /** An entity descriptor as generated code declares it (`server/entities.ts`); see `SyncFieldSpec`. */
-export interface SyncEntitySpec extends Omit<SyncEntityDescriptor, 'fields' | 'relations' | 'sequence'> {
+export interface SyncEntitySpec extends Omit<SyncEntityDescriptor, 'fields' | 'relations' | 'sequence' | 'base'> {
   fields: readonly SyncFieldSpec[];
+  /** Only the renamed base fields; default: none. */
+  base?: BaseFieldNames;
   /** Default: none. */
   relations?: readonly SyncRelationDescriptor[];
   /** `column` defaults to `field`. */

@@ -6,7 +6,8 @@ import { cli, scratchCopy, treeHash } from '../support/cli';
 // The CLI as users run it (bin/trackhub-sync.mjs in a child process), on a
 // scratch copy of the bundled example.
 
-describe('trackhub-sync generate', () => {
+// Each test runs the whole CLI up to seven times in child processes: minutes on a loaded 2-core machine.
+describe('trackhub-sync generate', { timeout: 300_000 }, () => {
   let dir: string;
   const out = () => join(dir, 'generated');
 

@@ -37,7 +37,7 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('generated relations on %s', (kin
       org = await db.get<Org>('orgs').create((o) => {
         o.name = 'acme';
       });
-      settings = await db.get<Settings>('settingses').create((s) => {
+      settings = await db.get<Settings>('settings').create((s) => {
         s.theme = 'dark';
         s.org.set(org);
       });

@@ -101,3 +101,36 @@ function impliedKey(name: string, isRequired: boolean, at: FieldFacts, owner?: M
     implicit: true,
   };
 }
+
+/** The server's change-sequence field (runtime/server/sequence.ts), as a Prisma schema declares it. */
+const SEQUENCE_FIELD = 'syncSeq';
+
+/**
+ * SDL describes the API, not storage, so a synced type that does not declare
+ * the server's change sequence gets it implied, as a Prisma model writes it
+ * (`/// @sync.ignore` `syncSeq BigInt @default(0)`): server-only, never on the
+ * device or the wire. The generated server then serves the type, and
+ * `server/prisma/models.prisma` declares the column (README "Server").
+ */
+export function addImpliedSequence(model: ModelFacts): void {
+  if (!model.annotations.some((a) => a.name === 'sync')) return;
+  if (model.fields.some((f) => f.name === SEQUENCE_FIELD)) return;
+  const at = model.location;
+  model.fields.push({
+    name: SEQUENCE_FIELD,
+    typeName: 'BigInt',
+    kind: 'scalar',
+    isList: false,
+    isRequired: true,
+    isId: false,
+    isUnique: false,
+    isUpdatedAt: false,
+    default: { kind: 'value', value: 0 },
+    dbName: null,
+    relation: null,
+    annotations: [{ name: 'sync.ignore', positional: [], named: {}, location: at }],
+    location: at,
+    typeLocation: at,
+    implicit: true,
+  });
+}

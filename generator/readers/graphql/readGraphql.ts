@@ -15,7 +15,7 @@ import { SCALAR_TYPES, type ScalarType, type SourceLocation } from '../../ir/typ
 import type { Annotation, AnnotationArg, EnumFacts, FieldFacts, FieldKind, ModelFacts, SchemaFacts } from '../facts';
 import { lineIndex } from '../lineIndex';
 import { BASE_ENTITY_INTERFACE, BASE_STATUS_ENUM, baseEntityFields } from './baseEntity';
-import { resolveImpliedKeys } from './impliedKeys';
+import { addImpliedSequence, resolveImpliedKeys } from './impliedKeys';
 
 /** GraphQL scalar names and the IR scalar each maps to. */
 const SCALARS: Record<string, ScalarType> = {
@@ -136,6 +136,7 @@ export function readGraphql(files: readonly GraphqlFile[], options: GraphqlReadO
     });
   }
   resolveImpliedKeys(models, options.keySuffix ?? 'Id');
+  for (const model of models) addImpliedSequence(model);
   // `implements CrtBaseEntity` brings its status enum along when the SDL does not declare it.
   if (models.some((m) => m.fields.some((f) => f.implicit && f.name === 'status')) && !enumNames.has(BASE_STATUS_ENUM.name)) {
     enums.push({ ...BASE_STATUS_ENUM, location: { file: files[0]?.path ?? 'schema.graphql', line: 1, column: 1 } });

@@ -10,7 +10,7 @@ import { lowerFirst } from '../../ir/names';
 import { Imports } from '../../emit/imports';
 import { printConst, printLiteral, ref } from '../../emit/tsLiteral';
 import { entityMeta, metaName } from './metaView';
-import { deferredKeys, dependencyOrder } from './order';
+import { deferredKeys, dependencyOrder, requiredCycleWarnings } from './order';
 
 export interface ClientContext {
   ir: Ir;
@@ -19,12 +19,13 @@ export interface ClientContext {
 
 /**
  * What the client runtime needs beyond the local-table rules (validated by the
- * WatermelonDB target for both): nothing today. `defineRegistry` wants parents
- * listed before their children, and a cycle of belongsTo relations is broken
- * by deferred keys (order.ts `deferredKeys`, README "Relations").
+ * WatermelonDB target for both). `defineRegistry` wants parents listed before
+ * their children, and a cycle of belongsTo relations is broken by deferred
+ * keys (order.ts `deferredKeys`, README "Relations"): a deferred key that is
+ * required cannot be sent unset, so such a cycle gets a warning (TS123).
  */
-export function validateClient(_context: ClientContext): Diagnostic[] {
-  return [];
+export function validateClient(context: ClientContext): Diagnostic[] {
+  return requiredCycleWarnings(context.ir.entities);
 }
 
 /** The client target: `client/registry.ts`, one `<Entity>Adapter.ts` per entity, `client/index.ts`. */

@@ -46,6 +46,8 @@ export function entityMeta(entity: IrEntity, deferred?: ReadonlySet<string>): Li
     strategy: entity.strategy,
     direction: entity.direction,
     scope: entity.scope,
+    // Base fields under other names (config baseFields): the runtime finds their columns and wire keys here.
+    ...(entity.baseFields ? { base: { ...entity.baseFields } } : {}),
     layoutHash: layoutHash(entity),
     fields: metaFields(entity).map((f) => fieldMeta(entity, f)),
     // A key into a cycle is `deferred`: set in a follow-up update once the parent has a server id (order.ts).

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IrEntity, IrField, IrRelation } from '../../ir/types';
 import { layoutHash, pushMode } from './metaView';
 import { defineRegistry, type EntityMeta } from '../../../runtime/client/meta';
-import { deferredKeys, dependencyOrder } from './order';
+import { deferredKeys, dependencyOrder, requiredCycleWarnings } from './order';
 
 const loc = { file: 'x', line: 1, column: 1 };
 const field = (name: string, extra: Partial<IrField> = {}): IrField => ({
@@ -52,6 +52,21 @@ describe('client registry', () => {
     const label = entity('Label');
     const space = entity('Space');
     expect(dependencyOrder([comment, task, label, space]).map((e) => e.name)).toEqual(['Label', 'Space', 'Task', 'Comment']);
+  });
+
+  it('warns (TS123) when every key of a cycle is required, and not when one is optional', () => {
+    const required = (name: string) => field(name, { isRequired: true });
+    const org = entity('Org', [belongsTo('Settings', 'settingsId')], [required('settingsId')]);
+    const settings = entity('Settings', [belongsTo('Org', 'orgId')], [required('orgId')]);
+    const warnings = requiredCycleWarnings([org, settings]);
+    expect(warnings.map((w) => [w.code, w.severity])).toEqual([['TS123', 'warning']]);
+    expect(warnings[0]!.message).toContain(
+      'model Org › field settingsId: every key of the cycle Org.settingsId -> Settings (Settings.orgId -> ...) is required',
+    );
+    expect(warnings[0]!.hint).toContain('`settingsId String?`');
+    const optionalOrg = entity('Org', [belongsTo('Settings', 'settingsId')], [field('settingsId')]);
+    expect(requiredCycleWarnings([optionalOrg, settings])).toEqual([]);
+    expect(requiredCycleWarnings([entity('Task', [belongsTo('Task', 'parentId')], [required('parentId')])])).toEqual([]);
   });
 
   it('breaks a cycle at the first entity in schema order instead of looping', () => {

@@ -1,3 +1,4 @@
+import { type Diagnostic, DiagnosticCode, diagnostic } from '../../diagnostics';
 import type { IrEntity } from '../../ir/types';
 
 /**
@@ -40,6 +41,38 @@ export function deferredKeys(entities: IrEntity[]): Map<string, Set<string>> {
       .filter((r) => r.kind === 'belongsTo' && r.target !== e.name && position.get(r.target)! > position.get(e.name)!)
       .map((r) => r.foreignKey);
     if (keys.length > 0) out.set(e.name, new Set(keys));
+  }
+  return out;
+}
+
+/**
+ * A warning (TS123) for each deferred key that is required: every key of its
+ * cycle is required, so no order of inserts satisfies the cycle. The client
+ * still defers the key (it pushes the create with the key unset and sets it in
+ * the update queued behind), which the server refuses for a required field
+ * unless the record it points at already has a server id. Records of such a
+ * cycle created offline in the same sync therefore fail.
+ */
+export function requiredCycleWarnings(entities: IrEntity[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byName = new Map(entities.map((e) => [e.name, e]));
+  for (const [name, keys] of deferredKeys(entities)) {
+    const entity = byName.get(name)!;
+    for (const relation of entity.relations) {
+      if (relation.kind !== 'belongsTo' || !keys.has(relation.foreignKey)) continue;
+      if (!entity.fields.find((f) => f.name === relation.foreignKey)?.isRequired) continue;
+      const target = byName.get(relation.target)!;
+      const back = target.relations.filter((r) => r.kind === 'belongsTo' && r.target !== target.name).map((r) => `${target.name}.${r.foreignKey}`);
+      out.push(
+        diagnostic(
+          DiagnosticCode.requiredKeyCycle,
+          relation.location,
+          `model ${name} › field ${relation.foreignKey}: every key of the cycle ${name}.${relation.foreignKey} -> ${relation.target}${back.length ? ` (${back.join(', ')} -> ...)` : ''} is required, so no order of inserts satisfies it. The client pushes ${name} after ${relation.target} and defers ${name}.${relation.foreignKey}: a ${name} created while its ${relation.target} has no server id yet is sent with the key unset and the server refuses it (VALIDATION, not retried); it syncs only when the ${relation.target} already exists on the server`,
+          `Make one key of the cycle optional (\`${relation.foreignKey} String?\` / \`${relation.foreignKey}: ID\`): the client then creates that record first with the key unset and sets the key in an update right behind the create (README "Relations").`,
+          'warning',
+        ),
+      );
+    }
   }
   return out;
 }

@@ -78,8 +78,8 @@ function planProto(context: ProtoContext) {
     }
   }
   const editsByFile = new Map<ProtoFileFacts, MessageEdit[]>();
-  for (const { file, message } of matches) {
-    const plan = planFields(message, file, config.proto.timestampType);
+  for (const { file, message, entity } of matches) {
+    const plan = planFields(message, file, config.proto.timestampType, entity.baseFields);
     if (!plan.ok) {
       diagnostics.push(...plan.diagnostics);
       continue;

@@ -31,6 +31,19 @@ describe('planFields', () => {
     expect(numbers.ok && numbers.additions.map((a) => a.number)).toEqual([200, 201, 202, 203]);
   });
 
+  it("names each field after the entity's field for the role (config baseFields); a field named like a renamed role is a user field", () => {
+    const file = facts('string version = 1; optional string archived_at = 2;');
+    const result = planFields(file.messages[0]!, file, 'int64', { version: 'rowVersion', deletedAt: 'archivedAt' });
+    expect(result).toEqual({
+      ok: true,
+      additions: [
+        { name: 'client_id', type: 'string', number: 3 },
+        { name: 'row_version', type: 'int32', number: 4 },
+        { name: 'updated_at', type: 'int64', number: 5 },
+      ],
+    });
+  });
+
   it('skips 19000-19999, which protobuf reserves for itself', () => {
     const result = plan('string a = 18998;');
     expect(result.ok && result.additions.map((a) => a.number)).toEqual([18999, 20000, 20001, 20002]);

@@ -1,9 +1,11 @@
+import { type BaseFieldNames, baseFieldName } from '../../../protocol/index';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
+import { snakeCase } from '../../ir/names';
 import type { ProtoFileFacts, ProtoMessageFacts } from '../../readers/proto/protoFacts';
 
-/** The offline-first fields every synced message carries (README "Proto"), in the order they are added. */
-export const SYNC_FIELDS = ['client_id', 'version', 'updated_at', 'deleted_at'] as const;
-export type SyncFieldName = (typeof SYNC_FIELDS)[number];
+/** The offline-first roles every synced message carries (README "Proto"), in the order they are added. */
+export const SYNC_FIELDS = ['clientId', 'version', 'updatedAt', 'deletedAt'] as const;
+export type SyncFieldRole = (typeof SYNC_FIELDS)[number];
 
 /** Highest field number protobuf allows (2^29 - 1); `reserved 10 to max` ends here. */
 export const MAX_FIELD_NUMBER = 536_870_911;
@@ -15,7 +17,8 @@ export const TIMESTAMP_IMPORT = 'google/protobuf/timestamp.proto';
 export const TIMESTAMP_TYPE = 'google.protobuf.Timestamp';
 
 export interface FieldAddition {
-  name: SyncFieldName;
+  /** snake_case name of the field playing the role (config `baseFields` renames it: `rowVersion` -> `row_version`). */
+  name: string;
   type: string;
   number: number;
 }
@@ -29,11 +32,13 @@ export type FieldPlan = { ok: true; additions: FieldAddition[] } | { ok: false; 
  * name: adding `client_id` next to `clientId` would clash in JSON. New numbers
  * start above the highest number in use, reserved or declared for extensions,
  * because a gap may be a retired field whose number must never be reused (README "Proto").
+ * Each role goes by the entity's name for it (`baseFields`).
  */
-export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, timestampType: string): FieldPlan {
+export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, timestampType: string, names?: BaseFieldNames): FieldPlan {
   const diagnostics: Diagnostic[] = [];
-  const missing: SyncFieldName[] = [];
-  for (const name of SYNC_FIELDS) {
+  const missing: { role: SyncFieldRole; name: string }[] = [];
+  for (const role of SYNC_FIELDS) {
+    const name = snakeCase(baseFieldName(role, names));
     const existing = message.fields.find((f) => f.name === name || f.name === camel(name));
     if (!existing) {
       if (message.reservedNames.includes(name)) {
@@ -46,8 +51,8 @@ export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, tim
           ),
         );
       }
-      missing.push(name);
-    } else if (name === 'version' && (existing.mapKey !== null || !INTEGER_TYPES.has(existing.type))) {
+      missing.push({ role, name });
+    } else if (role === 'version' && (existing.mapKey !== null || !INTEGER_TYPES.has(existing.type))) {
       diagnostics.push(
         diagnostic(
           DiagnosticCode.proto,
@@ -61,10 +66,10 @@ export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, tim
   if (diagnostics.length > 0) return { ok: false, diagnostics };
 
   const timestamp = file.imports.includes(TIMESTAMP_IMPORT) ? TIMESTAMP_TYPE : timestampType;
-  const types: Record<SyncFieldName, string> = { client_id: 'string', version: 'int32', updated_at: timestamp, deleted_at: timestamp };
+  const types: Record<SyncFieldRole, string> = { clientId: 'string', version: 'int32', updatedAt: timestamp, deletedAt: timestamp };
   const additions: FieldAddition[] = [];
   let next = highestNumber(message) + 1;
-  for (const name of missing) {
+  for (const { role, name } of missing) {
     if (next >= IMPLEMENTATION_RESERVED[0] && next <= IMPLEMENTATION_RESERVED[1]) next = IMPLEMENTATION_RESERVED[1] + 1;
     if (next > MAX_FIELD_NUMBER) {
       return {
@@ -79,7 +84,7 @@ export function planFields(message: ProtoMessageFacts, file: ProtoFileFacts, tim
         ],
       };
     }
-    additions.push({ name, type: types[name], number: next });
+    additions.push({ name, type: types[role], number: next });
     next++;
   }
   return { ok: true, additions };

@@ -25,6 +25,7 @@ export function entitySpec(ir: Ir, entity: IrEntity, config: Pick<ResolvedConfig
     strategy: entity.strategy,
     direction: entity.direction,
     scope: entity.scope,
+    ...(entity.baseFields ? { base: { ...entity.baseFields } } : {}),
     pageSize: Math.min(config.server.pageSize.perEntity[entity.name] ?? config.server.pageSize.default, config.server.pageSize.max),
     versionHash: versionHash(ir, entity),
     sequence: seq ? { field: seq.name, column: seq.dbName ?? undefined } : null,

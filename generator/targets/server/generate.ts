@@ -9,6 +9,7 @@ import { Imports } from '../../emit/imports';
 import { printConst, printLiteral, printTemplateLiteral, ref } from '../../emit/tsLiteral';
 import { entitySpec, validatorView } from './descriptorView';
 import { isPushable, sequenceField } from './fieldAccess';
+import { sdlPrismaModels } from './prismaModels';
 import { hasFileFields, sdlView } from './sdl';
 import { tsEntityView } from './tsTypes';
 
@@ -156,5 +157,22 @@ export function generateServer(context: ServerContext): GeneratedFile[] {
       ),
     },
   ];
+  const models = sdlPrismaModels(ir);
+  if (models !== null) {
+    files.push({
+      path: 'server/prisma/models.prisma',
+      contents: [
+        head,
+        '// The database models of the synced GraphQL types (README "Server"): an SDL',
+        '// describes the API, not storage. Use this file with sync.prisma as the',
+        "// server's Prisma schema (or, if your Prisma schema already has these models,",
+        '// add the syncSeq lines and indexes shown here to them). Keys carry the',
+        '// relations (no foreign-key constraints). Server-only fields of a type',
+        '// without a Prisma equivalent (custom scalars, objects) are left out.',
+        '',
+        models,
+      ].join('\n'),
+    });
+  }
   return files;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { PUSH_OPERATIONS, SERVER_SET_FIELDS } from '../../../protocol/index';
+import { PUSH_OPERATIONS } from '../../../protocol/index';
 import type { EntityRuntime } from '../core';
-import type { PushItem, SyncAuth, SyncResultItem, WireRecord } from '../types';
+import type { PushItem, SyncAuth, SyncEntityDescriptor, SyncResultItem, WireRecord } from '../types';
 import { failure } from './result';
 import { fieldValueProblem, MAX_JSON_DEPTH, scanValue, stringProblem } from './values';
 
@@ -95,8 +95,8 @@ export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): 
       case 'readonly':
         return fail('VALIDATION', `'${key}' is read-only (@sync.readonly) and cannot be pushed`);
       case 'server':
-        if (key === 'clientId' && value !== null && value !== item.clientId) return fail('VALIDATION', 'data.clientId differs from clientId');
-        if (!SERVER_SET_FIELDS.has(key)) return fail('VALIDATION', `'${key}' is set by the server`);
+        if (key === d.base.clientId && value !== null && value !== item.clientId) return fail('VALIDATION', `data.${key} differs from clientId`);
+        if (!serverSet(d, key)) return fail('VALIDATION', `'${key}' is set by the server`);
         continue; // version, updatedAt, ...: dropped, the server sets them (a client value is only a base for conflict detection)
       case 'createOnly':
       case 'writable':
@@ -125,4 +125,9 @@ function stripNulls(obj: Record<string, unknown>): Record<string, unknown> {
 
 function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/** A base field the server sets (protocol/baseFields.ts `SERVER_SET_FIELDS`: id and the renamable ones), under the entity's names: dropped from `data`. */
+function serverSet(d: SyncEntityDescriptor, key: string): boolean {
+  return key === 'id' || Object.values(d.base).includes(key);
 }

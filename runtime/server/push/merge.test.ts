@@ -21,6 +21,7 @@ const input = (over: Partial<ResolveInput>): ResolveInput => ({
   fields,
   server: { n: 10, hi: 5, lo: 5, tags: ['a'], log: ['x'], owner: 'ann', title: 't', updatedAt: '2025-01-01T00:00:00.000Z' },
   serverVersion: 3,
+  serverUpdatedAt: '2025-01-01T00:00:00.000Z',
   changes: {},
   base: {},
   baseVersion: 2,

@@ -14,6 +14,8 @@ export interface ResolveInput {
   /** The record as the server holds it (wire form). */
   server: WireRecord;
   serverVersion: number;
+  /** The server record's `updatedAt` (under the entity's name for it). */
+  serverUpdatedAt: unknown;
   /** Changed fields sent by the client, their base values, the version and time the client edited. */
   changes: WireRecord;
   base: WireRecord | null;
@@ -43,7 +45,7 @@ export function resolveUpdate(input: ResolveInput): Resolution {
       };
     case 'lastWriteWins': {
       const clientTime = Date.parse(input.clientUpdatedAt);
-      const serverTime = server.updatedAt ? Date.parse(String(server.updatedAt)) : 0;
+      const serverTime = input.serverUpdatedAt ? Date.parse(String(input.serverUpdatedAt)) : 0;
       if (clientTime > serverTime) return { kind: 'apply', values: changes };
       if (clientTime < serverTime) {
         return { kind: 'conflict', conflictType: 'SERVER_NEWER', suggested: server, message: 'the server has a later write' };
@@ -62,7 +64,7 @@ function mergeFields(input: ResolveInput): Resolution {
   const { server, changes, base } = input;
   const merged: WireRecord = {};
   const conflicting: string[] = [];
-  const clientLater = Date.parse(input.clientUpdatedAt) >= (server.updatedAt ? Date.parse(String(server.updatedAt)) : 0);
+  const clientLater = Date.parse(input.clientUpdatedAt) >= (input.serverUpdatedAt ? Date.parse(String(input.serverUpdatedAt)) : 0);
   for (const [name, client] of Object.entries(changes)) {
     const field = input.fields.get(name)!;
     const s = server[name] ?? null;

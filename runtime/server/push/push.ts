@@ -125,7 +125,8 @@ async function applyBatch(
   const ids = items.flatMap((item) => (item.id ? [item.id] : []));
   const clientIds = items.flatMap((item) => (item.clientId ? [item.clientId] : []));
   // Only non-empty lists: `id IN () OR clientId IN (…)` makes SQLite scan the table instead of using both indexes.
-  const lookups = [...(ids.length > 0 ? [{ id: { in: ids } }] : []), ...(clientIds.length > 0 ? [{ clientId: { in: clientIds } }] : [])];
+  const base = d.base;
+  const lookups = [...(ids.length > 0 ? [{ id: { in: ids } }] : []), ...(clientIds.length > 0 ? [{ [base.clientId]: { in: clientIds } }] : [])];
   const rows =
     lookups.length === 0
       ? []
@@ -135,7 +136,7 @@ async function applyBatch(
   for (const row of rows) {
     const record = rowToWire(entity.readable, row);
     byId.set(String(record.id), record);
-    if (record.clientId != null) byClientId.set(String(record.clientId), record);
+    if (record[base.clientId] != null) byClientId.set(String(record[base.clientId]), record);
   }
   const parents = await readParents(core, tx, entity, items);
 
@@ -168,7 +169,7 @@ async function applyBatch(
   const decide = (item: PushItem): SyncResultItem => {
     const found = item.id ? byId.get(item.id) : item.clientId ? byClientId.get(item.clientId) : undefined;
     // Results about a record the caller may see echo the item's clientId, else the record's (docs/PROTOCOL.md "Push").
-    const echo = (record: WireRecord) => item.clientId ?? (record.clientId as string | null) ?? null;
+    const echo = (record: WireRecord) => item.clientId ?? (record[base.clientId] as string | null) ?? null;
     switch (item.op) {
       case 'create': {
         const existing = byClientId.get(item.clientId!);
@@ -176,17 +177,17 @@ async function applyBatch(
           // Idempotent create: the record this clientId already made.
           if (!core.authorize(auth, d, 'create', existing))
             return failure(item.clientId, null, 'FORBIDDEN', 'clientId belongs to a record you cannot access');
-          return success(item.clientId, String(existing.id), Number(existing.version), (existing.updatedAt as string | null) ?? null);
+          return success(item.clientId, String(existing.id), Number(existing[base.version]), (existing[base.updatedAt] as string | null) ?? null);
         }
         const refused = checkForeignKeys(item.data, item);
         if (refused) return refused;
         const record: WireRecord = {
           ...item.data,
           id: randomUUID(),
-          clientId: item.clientId,
-          version: 1,
-          updatedAt: nowIso,
-          deletedAt: null,
+          [base.clientId]: item.clientId,
+          [base.version]: 1,
+          [base.updatedAt]: nowIso,
+          [base.deletedAt]: null,
           [d.scope]: auth.tenantId,
           [entity.sequence.field]: String(seq++),
         };
@@ -199,7 +200,7 @@ async function applyBatch(
       case 'update': {
         if (!found) return failure(item.clientId, item.id, 'NOT_FOUND', `no ${d.name} ${item.id ?? item.clientId}`);
         if (!core.authorize(auth, d, 'update', found)) return failure(item.clientId, item.id, 'FORBIDDEN', 'not allowed to update this record');
-        if (found.deletedAt != null) return failure(item.clientId, item.id, 'NOT_FOUND', `${d.name} ${String(found.id)} is deleted`);
+        if (found[base.deletedAt] != null) return failure(item.clientId, item.id, 'NOT_FOUND', `${d.name} ${String(found.id)} is deleted`);
         const changes: WireRecord = {};
         for (const [name, value] of Object.entries(item.data)) {
           if (entity.fields.get(name)!.access === 'createOnly') {
@@ -212,7 +213,8 @@ async function applyBatch(
           strategy: d.strategy,
           fields: entity.fields,
           server: found,
-          serverVersion: Number(found.version),
+          serverVersion: Number(found[base.version]),
+          serverUpdatedAt: found[base.updatedAt],
           changes,
           base: item.base,
           baseVersion: item.baseVersion!,
@@ -225,7 +227,7 @@ async function applyBatch(
             return failure(echo(found), String(found.id), 'CONFLICT', resolution.message, {
               serverData: pulledOf(found),
               clientData: item.data,
-              serverVersion: Number(found.version),
+              serverVersion: Number(found[base.version]),
               resolutionSuggested: pulledOf(resolution.suggested),
               conflictType: resolution.conflictType,
             });
@@ -236,26 +238,27 @@ async function applyBatch(
           const problem = mergedValueProblem(entity.fields.get(name)!, value);
           if (problem) return failure(echo(found), String(found.id), 'VALIDATION', problem);
         }
-        const version = Number(found.version) + 1;
-        write(found, { ...resolution.values, version, updatedAt: nowIso, [entity.sequence.field]: String(seq++) });
+        const version = Number(found[base.version]) + 1;
+        write(found, { ...resolution.values, [base.version]: version, [base.updatedAt]: nowIso, [entity.sequence.field]: String(seq++) });
         return success(echo(found), String(found.id), version, nowIso);
       }
       case 'delete': {
         if (!found) return failure(item.clientId, item.id, 'NOT_FOUND', `no ${d.name} ${item.id ?? item.clientId}`);
         if (!core.authorize(auth, d, 'delete', found)) return failure(item.clientId, item.id, 'FORBIDDEN', 'not allowed to delete this record');
         const clientId = echo(found);
-        if (found.deletedAt != null) return success(clientId, String(found.id), Number(found.version), found.updatedAt as string | null);
-        if (d.strategy === 'manual' && item.baseVersion !== null && item.baseVersion !== Number(found.version)) {
-          return failure(clientId, String(found.id), 'CONFLICT', `version ${item.baseVersion} is stale (server has ${String(found.version)})`, {
+        if (found[base.deletedAt] != null)
+          return success(clientId, String(found.id), Number(found[base.version]), found[base.updatedAt] as string | null);
+        if (d.strategy === 'manual' && item.baseVersion !== null && item.baseVersion !== Number(found[base.version])) {
+          return failure(clientId, String(found.id), 'CONFLICT', `version ${item.baseVersion} is stale (server has ${String(found[base.version])})`, {
             serverData: pulledOf(found),
             clientData: null,
-            serverVersion: Number(found.version),
+            serverVersion: Number(found[base.version]),
             resolutionSuggested: pulledOf(found),
             conflictType: 'VERSION_MISMATCH',
           });
         }
-        const version = Number(found.version) + 1;
-        write(found, { deletedAt: nowIso, version, updatedAt: nowIso, [entity.sequence.field]: String(seq++) });
+        const version = Number(found[base.version]) + 1;
+        write(found, { [base.deletedAt]: nowIso, [base.version]: version, [base.updatedAt]: nowIso, [entity.sequence.field]: String(seq++) });
         return success(clientId, String(found.id), version, nowIso);
       }
     }

@@ -16,7 +16,7 @@ export const SpaceEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: '41e76db4c76d9eb4',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   fields: [
     { name: 'id', type: 'String', isRequired: true, access: 'server' },
     { name: 'clientId', type: 'String', access: 'server' },
@@ -42,6 +42,7 @@ export const SpaceEntity = {
     { name: 'logo', type: 'Bytes' },
     { name: 'settings', type: 'Json' },
     { name: 'openedAt', type: 'DateTime' },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 
@@ -55,7 +56,7 @@ export const GroupEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: '662624d3f9755ae3',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   relations: [{ field: 'spaceId', target: 'Space' }],
   fields: [
     { name: 'id', type: 'String', isRequired: true, access: 'server' },
@@ -74,6 +75,7 @@ export const GroupEntity = {
     { name: 'refProjectId', type: 'String' },
     { name: 'name', type: 'String', isRequired: true },
     { name: 'rank', type: 'Float', access: 'readonly' },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 

@@ -134,11 +134,11 @@ export const orgMeta = {
 /** Settings: lastWriteWins, bidirectional. */
 export const settingsMeta = {
   name: 'Settings',
-  table: 'settingses',
+  table: 'settings',
   strategy: 'lastWriteWins',
   direction: 'bidirectional',
   scope: 'tenantId',
-  layoutHash: '5c0efebe',
+  layoutHash: 'aab9a34a',
   fields: [
     { name: 'clientId', column: 'client_id', kind: 'string', optional: true, push: 'never' },
     { name: 'version', column: 'version', kind: 'number', optional: false, push: 'never', default: 1 },

@@ -98,7 +98,7 @@ export const schema = appSchema({
     }),
     // Settings (lastWriteWins, bidirectional)
     tableSchema({
-      name: 'settingses',
+      name: 'settings',
       columns: [
         { name: 'server_id', type: 'string', isOptional: true, isIndexed: true },
         { name: 'client_id', type: 'string', isOptional: true },

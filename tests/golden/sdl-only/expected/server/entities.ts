@@ -16,7 +16,7 @@ export const EntryEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: 'f8151a2a59afeb23',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   relations: [{ field: 'notebookId', target: 'Notebook' }],
   fields: [
     { name: 'id', type: 'String', isRequired: true, access: 'server' },
@@ -43,6 +43,7 @@ export const EntryEntity = {
     { name: 'meta', type: 'Json' },
     { name: 'pinned', type: 'Boolean' },
     { name: 'notebookId', type: 'String' },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 
@@ -56,7 +57,7 @@ export const NotebookEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: '745cd2e0daf4b264',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   fields: [
     { name: 'id', type: 'String', isRequired: true, access: 'server' },
     { name: 'clientId', type: 'String', access: 'server' },
@@ -73,6 +74,7 @@ export const NotebookEntity = {
     { name: 'projectId', type: 'String' },
     { name: 'refProjectId', type: 'String' },
     { name: 'name', type: 'String', isRequired: true },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 
@@ -86,7 +88,7 @@ export const StickerEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: 'ec94a6a3340f1102',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   fields: [
     { name: 'id', type: 'String', isRequired: true, access: 'server' },
     { name: 'clientId', type: 'String', access: 'server' },
@@ -104,6 +106,7 @@ export const StickerEntity = {
     { name: 'refProjectId', type: 'String' },
     { name: 'code', type: 'String', isRequired: true },
     { name: 'price', type: 'Decimal' },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 

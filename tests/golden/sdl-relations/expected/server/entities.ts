@@ -16,7 +16,7 @@ export const WorkspaceEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: 'f0b4f7bea4c338e8',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   fields: [
     { name: 'id', type: 'String', isRequired: true, access: 'server' },
     { name: 'clientId', type: 'String', access: 'server' },
@@ -34,6 +34,7 @@ export const WorkspaceEntity = {
     { name: 'refProjectId', type: 'String' },
     { name: 'name', type: 'String', isRequired: true },
     { name: 'homepage', type: 'String' },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 
@@ -47,7 +48,7 @@ export const ProjectEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: '2a2bfec86cc136dd',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   relations: [
     { field: 'workspaceId', target: 'Workspace' },
     { field: 'parentId', target: 'Project' },
@@ -76,6 +77,7 @@ export const ProjectEntity = {
     { name: 'parentId', type: 'String' },
     { name: 'leadId', type: 'String' },
     { name: 'reviewerId', type: 'String' },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 
@@ -89,7 +91,7 @@ export const MemberEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: '1ba586d7550cee3d',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   fields: [
     { name: 'id', type: 'String', isRequired: true, access: 'server' },
     { name: 'clientId', type: 'String', access: 'server' },
@@ -106,6 +108,7 @@ export const MemberEntity = {
     { name: 'projectId', type: 'String' },
     { name: 'refProjectId', type: 'String' },
     { name: 'name', type: 'String', isRequired: true },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 
@@ -119,7 +122,7 @@ export const LabelEntity = {
   scope: 'tenantId',
   pageSize: 1000,
   versionHash: '9716f1741dad5f54',
-  sequence: null,
+  sequence: { field: 'syncSeq' },
   relations: [{ field: 'workspaceId', target: 'Workspace' }],
   fields: [
     { name: 'id', type: 'String', isRequired: true, access: 'server' },
@@ -138,6 +141,7 @@ export const LabelEntity = {
     { name: 'refProjectId', type: 'String' },
     { name: 'text', type: 'String', isRequired: true },
     { name: 'workspaceId', type: 'String' },
+    { name: 'syncSeq', type: 'BigInt', isRequired: true, access: 'ignored', default: { kind: 'value', value: '0' } },
   ],
 } satisfies SyncEntitySpec;
 

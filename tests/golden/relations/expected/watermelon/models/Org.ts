@@ -17,9 +17,9 @@ export class Org extends Model {
   @field('tenant_id') tenantId!: string | null;
   @field('name') name!: string;
   @field('settings_id') settingsId!: string | null;
-  @relation('settingses', 'settings_id') settings!: Relation<Settings>;
-  /** Settings records whose `org_id` is this record (a query: settingses is related more than once). */
+  @relation('settings', 'settings_id') settings!: Relation<Settings>;
+  /** Settings records whose `org_id` is this record (a query: settings is related more than once). */
   get allSettings(): Query<Settings> {
-    return this.collections.get<Settings>('settingses').query(Q.where('org_id', this.id));
+    return this.collections.get<Settings>('settings').query(Q.where('org_id', this.id));
   }
 }

@@ -6,7 +6,7 @@ import type { Org } from './Org.js';
 
 /** Settings: lastWriteWins, bidirectional. */
 export class Settings extends Model {
-  static override table = 'settingses';
+  static override table = 'settings';
 
   /** Server id; null until the first push is acknowledged. */
   @readonly @field('server_id') serverId!: string | null;

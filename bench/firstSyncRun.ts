@@ -1,0 +1,125 @@
+/**
+ * The measured process of `bench/firstsync.bench.ts` (its own process, so its
+ * peak RSS is this benchmark's alone). Prints one JSON line.
+ *
+ * A fresh device (WatermelonDB's SQLite adapter on Node, a database file in
+ * WAL mode as on iOS/Android) runs the engine's first sync of RECORDS records
+ * from an in-process transport that builds each page on demand and passes it
+ * through JSON text, as a response body would (the server side is measured by
+ * `server.bench.ts`). Pages are produced, applied and dropped one at a time:
+ * nothing holds the whole data set. Then the floor: the same rows through a
+ * raw better-sqlite3 prepared insert into a table without indexes, one
+ * transaction per page.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Database } from '@nozbe/watermelondb';
+import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
+import { logger } from '@nozbe/watermelondb/utils/common';
+import { SyncEngine, entityMeta, wireToRaw, type PullPage, type SyncTransport, type WireRecord } from '../runtime/client/index';
+import { interopDefault } from '../runtime/client/interop';
+import { DEFAULT_PULL_LIMIT } from '../runtime/client/pull';
+import { registry } from '../examples/trackhub-core/generated/client/index';
+import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
+
+const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
+const RECORDS = Number(process.env.BENCH_FIRSTSYNC_RECORDS ?? 1_000_000);
+logger.silence();
+
+const meta = entityMeta(registry, 'Space');
+const record = (i: number): WireRecord => ({
+  id: `srv-${String(i).padStart(8, '0')}`,
+  clientId: null,
+  version: 1,
+  updatedAt: new Date(1_700_000_000_000 + i).toISOString(),
+  deletedAt: null,
+  status: 'ACTIVE',
+  spaceId: null,
+  rootSpaceId: null,
+  createdAt: new Date(1_700_000_000_000).toISOString(),
+  createdBy: 'u1',
+  updatedBy: 'u1',
+  tenantId: 't1',
+  projectId: null,
+  refProjectId: null,
+  name: `Space ${i}`,
+  description: i % 2 ? 'a description of moderate length' : null,
+  viewCount: i,
+  memberCount: 3,
+  settings: { theme: 'dark', n: i },
+});
+
+/** Page `[start, start + limit)` as the client receives it: parsed from JSON text. */
+function pageText(start: number, limit: number): string {
+  const end = Math.min(RECORDS, start + limit);
+  const items: WireRecord[] = [];
+  for (let i = start; i < end; i++) items.push(record(i));
+  return JSON.stringify({ items, deletedIds: [], lastSyncAt: new Date().toISOString(), cursor: String(end), hasMore: end < RECORDS });
+}
+
+const transport: SyncTransport = {
+  pull: async ({ entity, cursor, limit }) => {
+    if (entity !== meta.name) return { items: [], deletedIds: [], lastSyncAt: new Date().toISOString(), cursor: '0', hasMore: false };
+    return JSON.parse(pageText(cursor ? Number(cursor) : 0, limit ?? DEFAULT_PULL_LIMIT)) as PullPage;
+  },
+  push: async () => [],
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-firstsync-'));
+try {
+  const file = join(dir, 'device');
+  const wal = new BetterSqlite3(`${file}.db`);
+  wal.pragma('journal_mode = WAL');
+  wal.close();
+  const database = new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: file, jsi: false }), modelClasses });
+  await database.get('spaces').query().fetchCount();
+  const engine = new SyncEngine({ database, registry, transport, intervalMs: 0 });
+  let progressEvents = 0;
+  let lastDone = 0;
+  engine.status.subscribe((s) => {
+    if (s.progress?.phase === 'pull' && s.progress.entity === meta.name && s.progress.done !== lastDone) {
+      progressEvents++;
+      lastDone = s.progress.done;
+    }
+  });
+  const rssBefore = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  const report = await engine.sync();
+  const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  if (report.error) throw new Error(report.error);
+  const count = await database.get('spaces').query().fetchCount();
+  if (count !== RECORDS) throw new Error(`first sync: ${count} records, expected ${RECORDS}`);
+
+  // Floor: the same rows, raw prepared insert into a table without indexes, one transaction per page.
+  const raw = new BetterSqlite3(join(dir, 'floor.db'));
+  raw.pragma('journal_mode = WAL');
+  const columns = ['id', 'server_id', ...meta.fields.map((f) => f.column)];
+  raw.exec(`create table spaces (${columns.map((c) => `"${c}"`).join(', ')})`);
+  const insert = raw.prepare(`insert into spaces (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`);
+  const floorCpuBefore = process.cpuUsage();
+  const floorStart = performance.now();
+  for (let at = 0; at < RECORDS; at += DEFAULT_PULL_LIMIT) {
+    const page = JSON.parse(pageText(at, DEFAULT_PULL_LIMIT)) as PullPage;
+    raw.transaction(() => {
+      for (const item of page.items) {
+        const row = { ...wireToRaw(meta, item), id: String(item.id), server_id: String(item.id) } as Record<string, unknown>;
+        insert.run(...columns.map((c) => row[c] ?? null));
+      }
+    })();
+  }
+  const floorMs = performance.now() - floorStart;
+  const floorCpu = process.cpuUsage(floorCpuBefore);
+  const floorCpuMs = (floorCpu.user + floorCpu.system) / 1000;
+  raw.close();
+  console.log(
+    JSON.stringify({ records: RECORDS, ms, cpuMs, floorMs, floorCpuMs, peakRss, rssBefore, progressEvents, pages: report.pull[meta.name] }),
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
