@@ -7,11 +7,12 @@ import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { interopDefault } from '../runtime/client/interop';
 import { synchronize } from '@nozbe/watermelondb/sync';
 import { logger } from '@nozbe/watermelondb/utils/common';
-import { entityMeta, wireToRaw, type PullPage, type SyncTransport } from '../runtime/client/index';
+import { entityMeta, wireToRaw, type PullPage, type SyncTransport, type WireRecord } from '../runtime/client/index';
 import { resolvePlatform } from '../runtime/client/platform';
 import { DEFAULT_PULL_LIMIT, pullEntity } from '../runtime/client/pull';
 import { registry } from '../examples/trackhub-core/generated/client/index';
 import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
+import { pulledSpace } from './pulledSpace';
 import { stats, type BenchModule } from './support';
 
 // Applying 10,000 pulled records to WatermelonDB on SQLite (better-sqlite3, a
@@ -29,30 +30,11 @@ const PAGE = Number(process.env.BENCH_PAGE ?? DEFAULT_PULL_LIMIT);
 logger.silence();
 
 const meta = entityMeta(registry, 'Space');
-const records = Array.from({ length: COUNT }, (_, i) => ({
-  id: `srv-${String(i).padStart(6, '0')}`,
-  clientId: null,
-  version: 1,
-  updatedAt: new Date(1_700_000_000_000 + i).toISOString(),
-  deletedAt: null,
-  status: 'ACTIVE',
-  spaceId: null,
-  rootSpaceId: null,
-  createdAt: new Date(1_700_000_000_000).toISOString(),
-  createdBy: 'u1',
-  updatedBy: 'u1',
-  tenantId: 't1',
-  projectId: null,
-  refProjectId: null,
-  name: `Space ${i}`,
-  description: i % 2 ? 'a description of moderate length' : null,
-  viewCount: i,
-  memberCount: 3,
-  settings: { theme: 'dark', n: i },
-}));
+const records = Array.from({ length: COUNT }, (_, i) => pulledSpace(i, 6));
+
 const rawRows = records.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id }));
 /** The same records changed on the server (version 2): a pull of updates to records the device holds. */
-const updates = records.map((r) => ({ ...r, version: 2, name: `${r.name as string} (renamed)`, viewCount: (r.viewCount as number) + 1 }));
+const updates: WireRecord[] = records.map((r) => ({ ...r, version: 2, name: `${r.name as string} (renamed)`, viewCount: (r.viewCount as number) + 1 }));
 
 /**
  * A database file in WAL mode, as WatermelonDB's native adapter opens it on

@@ -23,33 +23,14 @@ import { interopDefault } from '../runtime/client/interop';
 import { DEFAULT_PULL_LIMIT } from '../runtime/client/pull';
 import { registry } from '../examples/trackhub-core/generated/client/index';
 import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
+import { pulledSpace } from './pulledSpace';
 
 const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 const RECORDS = Number(process.env.BENCH_FIRSTSYNC_RECORDS ?? 1_000_000);
 logger.silence();
 
 const meta = entityMeta(registry, 'Space');
-const record = (i: number): WireRecord => ({
-  id: `srv-${String(i).padStart(8, '0')}`,
-  clientId: null,
-  version: 1,
-  updatedAt: new Date(1_700_000_000_000 + i).toISOString(),
-  deletedAt: null,
-  status: 'ACTIVE',
-  spaceId: null,
-  rootSpaceId: null,
-  createdAt: new Date(1_700_000_000_000).toISOString(),
-  createdBy: 'u1',
-  updatedBy: 'u1',
-  tenantId: 't1',
-  projectId: null,
-  refProjectId: null,
-  name: `Space ${i}`,
-  description: i % 2 ? 'a description of moderate length' : null,
-  viewCount: i,
-  memberCount: 3,
-  settings: { theme: 'dark', n: i },
-});
+const record = (i: number): WireRecord => pulledSpace(i, 8);
 
 /** Page `[start, start + limit)` as the client receives it: parsed from JSON text. */
 function pageText(start: number, limit: number): string {

@@ -42,6 +42,21 @@ async function syncOk(d: Device) {
   return report;
 }
 
+/** Two devices of a new tenant edit one Task's title concurrently (manual strategy): B holds an open conflict. */
+async function titleConflict() {
+  const tenant = newTenant();
+  const a = device('A', tenant);
+  const b = device('B', tenant);
+  const task = await a.adapters.task.create({ title: 'plan' });
+  await syncOk(a);
+  await syncOk(b);
+  await a.adapters.task.update(task.id, { title: 'A title' });
+  await b.adapters.task.update(task.serverId!, { title: 'B title' });
+  await syncOk(a);
+  await syncOk(b);
+  return { tenant, a, b, task };
+}
+
 describe('client engine against the real server', () => {
   it('offline create of 10 items, then online: no duplicates, server ids stored', async () => {
     const tenant = newTenant();
@@ -194,16 +209,7 @@ describe('client engine against the real server', () => {
   });
 
   it('merge keeps the edits made after the conflict was detected', async () => {
-    const tenant = newTenant();
-    const a = device('A', tenant);
-    const b = device('B', tenant);
-    const task = await a.adapters.task.create({ title: 'plan' });
-    await syncOk(a);
-    await syncOk(b);
-    await a.adapters.task.update(task.id, { title: 'A title' });
-    await b.adapters.task.update(task.serverId!, { title: 'B title' });
-    await syncOk(a);
-    await syncOk(b);
+    const { tenant, a, b, task } = await titleConflict();
     const [conflict] = await b.engine.listConflicts();
     expect(conflict!.localData).toMatchObject({ title: 'B title', done: false });
     // Edited again while the conflict waits: not part of the conflict, so not the app's to re-enter.
@@ -218,16 +224,7 @@ describe('client engine against the real server', () => {
   });
 
   it('deleting a record with an open conflict settles the conflict and deletes it everywhere', async () => {
-    const tenant = newTenant();
-    const a = device('A', tenant);
-    const b = device('B', tenant);
-    const task = await a.adapters.task.create({ title: 'plan' });
-    await syncOk(a);
-    await syncOk(b);
-    await a.adapters.task.update(task.id, { title: 'A title' });
-    await b.adapters.task.update(task.serverId!, { title: 'B title' });
-    await syncOk(a);
-    await syncOk(b);
+    const { tenant, a, b, task } = await titleConflict();
     expect(await b.engine.listConflicts()).toHaveLength(1);
 
     await b.adapters.task.delete(task.serverId!);

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,10 +5,8 @@ import { join } from 'node:path';
 import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { logger } from '@nozbe/watermelondb/utils/common';
-import { createSchema, createYoga } from 'graphql-yoga';
-import type { SyncAuth } from 'trackhub-sync/runtime/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type ClientSource, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
+import { openDatabase, type ClientSource } from '../../examples/trackhub-core/server/database';
 import { composePrismaSchema } from '../../examples/trackhub-core/server/prismaSchema';
 import { interopDefault } from '../../runtime/client/interop';
 import { GraphqlTransport, SyncEngine, listQueue, type WireRecord } from '../../runtime/client/index';
@@ -26,6 +22,7 @@ import {
   type Task,
   type User,
 } from '../golden/relations/expected/watermelon/index';
+import { serveGolden, type GoldenServer } from './support/goldenServer';
 import { pullAll } from '../client/support/server';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 
@@ -43,35 +40,6 @@ const source: ClientSource = (provider) => {
   return { schema: composePrismaSchema([golden('input/schema.prisma'), golden('expected/server/prisma/sync.prisma')], provider, dir), dir };
 };
 
-interface Served {
-  url: string;
-  db: ExampleDatabase;
-  close(): Promise<void>;
-}
-
-async function serve(db: ExampleDatabase): Promise<Served> {
-  const yoga = createYoga<object, { auth: SyncAuth | null }>({
-    schema: createSchema({
-      typeDefs,
-      resolvers: createResolvers<{ auth: SyncAuth | null }>({ prisma: db.prisma, dialect: db.dialect, getAuth: (c) => c.auth }),
-    }),
-    context: ({ request }) => ({ auth: { tenantId: request.headers.get('x-tenant') ?? '', userId: 'u' } }),
-    logging: false,
-  });
-  const server = createServer(yoga);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  return {
-    url,
-    db,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await db.close();
-    },
-  };
-}
-
 function device(url: string, tenant: string) {
   const database = new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: ':memory:', jsi: false }), modelClasses });
   const transport = new GraphqlTransport({ url, headers: () => ({ 'x-tenant': tenant }) });
@@ -83,15 +51,15 @@ const byId = (records: WireRecord[]) => new Map(records.map((r) => [String(r.id)
 
 describe.each(['sqlite', 'postgresql'] as const)('relations golden case on %s', (provider) => {
   let pg: PostgresServer | undefined;
-  let served: Served;
+  let served: GoldenServer;
   let dir: string | undefined;
   beforeAll(async () => {
     if (provider === 'postgresql') {
       pg = await startPostgres();
-      served = await serve(await openDatabase({ url: await pg.createDatabase('relations') }, source));
+      served = await serveGolden(await openDatabase({ url: await pg.createDatabase('relations') }, source), { typeDefs, createResolvers });
     } else {
       dir = mkdtempSync(join(tmpdir(), 'trackhub-relations-'));
-      served = await serve(await openDatabase({ file: join(dir, 'server.db') }, source));
+      served = await serveGolden(await openDatabase({ file: join(dir, 'server.db') }, source), { typeDefs, createResolvers });
     }
   }, 240_000);
   afterAll(async () => {

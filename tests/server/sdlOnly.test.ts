@@ -1,14 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { logger } from '@nozbe/watermelondb/utils/common';
-import { createSchema, createYoga } from 'graphql-yoga';
-import type { SyncAuth } from 'trackhub-sync/runtime/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type ClientSource, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
 import { composePrismaSchema } from '../../examples/trackhub-core/server/prismaSchema';
@@ -18,6 +14,7 @@ import { createAdapters, registry } from '../golden/sdl-relations/expected/clien
 import { createResolvers, entities, typeDefs } from '../golden/sdl-relations/expected/server';
 import { migrations, modelClasses, schema } from '../golden/sdl-relations/expected/watermelon/index';
 import { pullAll } from '../client/support/server';
+import { serveGolden } from './support/goldenServer';
 
 // An SDL-only project (the `sdl-relations` golden case: GraphQL types in three
 // files, no Prisma schema, no syncSeq written anywhere): its server runs on the
@@ -41,22 +38,7 @@ describe('an SDL-only project', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trackhub-sdl-only-'));
     db = await openDatabase({ file: join(dir, 'server.db') }, source);
-    const yoga = createYoga<object, { auth: SyncAuth | null }>({
-      schema: createSchema({
-        typeDefs,
-        resolvers: createResolvers<{ auth: SyncAuth | null }>({ prisma: db.prisma, dialect: db.dialect, getAuth: (c) => c.auth }),
-      }),
-      context: ({ request }) => ({ auth: { tenantId: request.headers.get('x-tenant') ?? '', userId: 'u' } }),
-      logging: false,
-    });
-    const server = createServer(yoga);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    close = async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await db.close();
-    };
+    ({ url, close } = await serveGolden(db, { typeDefs, createResolvers }));
   }, 240_000);
   afterAll(async () => {
     await close?.();
