@@ -34,7 +34,12 @@ const records = Array.from({ length: COUNT }, (_, i) => pulledSpace(i, 6));
 
 const rawRows = records.map((r) => ({ ...wireToRaw(meta, r), id: r.id, server_id: r.id }));
 /** The same records changed on the server (version 2): a pull of updates to records the device holds. */
-const updates: WireRecord[] = records.map((r) => ({ ...r, version: 2, name: `${r.name as string} (renamed)`, viewCount: (r.viewCount as number) + 1 }));
+const updates: WireRecord[] = records.map((r) => ({
+  ...r,
+  version: 2,
+  name: `${r.name as string} (renamed)`,
+  viewCount: (r.viewCount as number) + 1,
+}));
 
 /**
  * A database file in WAL mode, as WatermelonDB's native adapter opens it on
