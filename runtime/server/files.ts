@@ -115,20 +115,19 @@ export async function refuseFileKeys(
   const fields = entity.descriptor.fields.filter((f) => f.file);
   const storage = core.options.storage;
   if (fields.length === 0 || !storage) return out;
-  const checks: { item: PushItem; field: string; key: string }[] = [];
+  const checks: { item: PushItem; field: string; key: string; owned: boolean }[] = [];
   for (const item of items) {
     if (item.op === 'delete') continue;
     for (const f of fields) {
       const value = item.data[f.name];
-      if (typeof value === 'string') checks.push({ item, field: f.name, key: value });
+      if (typeof value === 'string') checks.push({ item, field: f.name, key: value, owned: storage.owns(auth, value) });
     }
   }
-  const owned = checks.filter((c) => storage.owns(auth, c.key));
-  const keys = [...new Set(owned.map((c) => c.key))];
+  const keys = [...new Set(checks.filter((c) => c.owned).map((c) => c.key))];
   const found = new Map(await Promise.all(keys.map(async (key) => [key, await storage.exists(key)] as const)));
   for (const c of checks) {
     if (out.has(c.item)) continue;
-    if (!storage.owns(auth, c.key)) {
+    if (!c.owned) {
       out.set(c.item, failure(c.item.clientId, c.item.id, 'FORBIDDEN', `file '${c.field}': the key was not issued to your tenant`));
     } else if (!found.get(c.key)) {
       out.set(c.item, failure(c.item.clientId, c.item.id, 'VALIDATION', `file '${c.field}': no such object`));

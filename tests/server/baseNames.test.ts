@@ -6,15 +6,14 @@ import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type ClientSource, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
-import { composePrismaSchema } from '../../examples/trackhub-core/server/prismaSchema';
+import { openDatabase, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
 import { interopDefault } from '../../runtime/client/interop';
 import { GraphqlTransport, SyncEngine, listConflicts, listQueue } from '../../runtime/client/index';
 import { createAdapters, registry } from '../golden/base-names/expected/client/index';
 import { createResolvers, typeDefs } from '../golden/base-names/expected/server';
 import { migrations, modelClasses, schema } from '../golden/base-names/expected/watermelon/index';
 import { pullAll } from '../client/support/server';
-import { serveGolden } from './support/goldenServer';
+import { goldenSource, serveGolden } from './support/goldenServer';
 
 // The `base-names` golden case end to end: base fields under the schema's own
 // names (rowVersion plays version, archivedAt deletedAt, orgId the scope; on Doc
@@ -25,11 +24,8 @@ import { serveGolden } from './support/goldenServer';
 
 const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 logger.silence();
-const golden = (path: string) => fileURLToPath(new URL(`../golden/base-names/${path}`, import.meta.url));
-const source: ClientSource = (provider) => {
-  const dir = fileURLToPath(new URL(`../../.tmp/prisma-clients/base-names-${provider}/`, import.meta.url));
-  return { schema: composePrismaSchema([golden('input/schema.prisma'), golden('expected/server/prisma/sync.prisma')], provider, dir), dir };
-};
+const _golden = (path: string) => fileURLToPath(new URL(`../golden/base-names/${path}`, import.meta.url));
+const source = goldenSource('base-names');
 
 describe('renamed base fields', () => {
   let dir: string;

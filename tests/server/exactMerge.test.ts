@@ -7,20 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { SyncAuth, SyncResultItem } from 'trackhub-sync/runtime/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type ClientSource, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
-import { composePrismaSchema } from '../../examples/trackhub-core/server/prismaSchema';
+import { openDatabase, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
 import { createResolvers, typeDefs } from '../golden/escapes/expected/server';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { isoIn, item, tenant } from './harness';
+import { goldenSource } from './support/goldenServer';
 
 // The generated server of the `escapes` golden case (a serverMerge Note with
 // max/min on DateTime and String, counters on BigInt and Decimal), served over
 // HTTP: every merge rule the generator accepts is exact end to end.
-const golden = (path: string) => fileURLToPath(new URL(`../golden/escapes/${path}`, import.meta.url));
-const source: ClientSource = (provider) => {
-  const dir = fileURLToPath(new URL(`../../.tmp/prisma-clients/escapes-${provider}/`, import.meta.url));
-  return { schema: composePrismaSchema([golden('input/schema.prisma'), golden('expected/server/prisma/sync.prisma')], provider, dir), dir };
-};
+const _golden = (path: string) => fileURLToPath(new URL(`../golden/escapes/${path}`, import.meta.url));
+const source = goldenSource('escapes');
 
 const PUSH = `mutation($items: [JSON!]!) { syncPush(entity: "Note", items: $items) { success id version errorCode errorMessage } }`;
 const PULL = `query { syncPull(entity: "Note") { items } }`;

@@ -4,20 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { SyncAuth } from 'trackhub-sync/runtime/server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type ClientSource, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
-import { composePrismaSchema } from '../../examples/trackhub-core/server/prismaSchema';
+import { openDatabase, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
 import { createResolvers, typeDefs } from '../golden/server-mapped/expected/server';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { isoIn, item, tenant } from './harness';
+import { goldenSource } from './support/goldenServer';
 
 // The generated server of the `server-mapped` golden case, executed on PostgreSQL:
 // @@map / @map names, scalar lists (String[], Int[], DateTime[], enum[]), Json.
-const golden = (path: string) => fileURLToPath(new URL(`../golden/server-mapped/${path}`, import.meta.url));
-const source: ClientSource = (provider) => {
-  // Build output under .tmp/ (ignored, and outside tsc's include: the typecheck test may run meanwhile).
-  const dir = fileURLToPath(new URL(`../../.tmp/prisma-clients/mapped-${provider}/`, import.meta.url));
-  return { schema: composePrismaSchema([golden('input/schema.prisma'), golden('expected/server/prisma/sync.prisma')], provider, dir), dir };
-};
+const _golden = (path: string) => fileURLToPath(new URL(`../golden/server-mapped/${path}`, import.meta.url));
+const source = goldenSource('server-mapped');
 
 let pg: PostgresServer;
 let db: ExampleDatabase;

@@ -6,8 +6,7 @@ import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type ClientSource } from '../../examples/trackhub-core/server/database';
-import { composePrismaSchema } from '../../examples/trackhub-core/server/prismaSchema';
+import { openDatabase } from '../../examples/trackhub-core/server/database';
 import { interopDefault } from '../../runtime/client/interop';
 import { GraphqlTransport, SyncEngine, listQueue, type WireRecord } from '../../runtime/client/index';
 import { createAdapters, registry } from '../golden/relations/expected/client/index';
@@ -22,7 +21,7 @@ import {
   type Task,
   type User,
 } from '../golden/relations/expected/watermelon/index';
-import { serveGolden, type GoldenServer } from './support/goldenServer';
+import { goldenSource, serveGolden, type GoldenServer } from './support/goldenServer';
 import { pullAll } from '../client/support/server';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 
@@ -34,11 +33,8 @@ import { startPostgres, type PostgresServer } from '../support/postgres';
 
 const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 logger.silence();
-const golden = (path: string) => fileURLToPath(new URL(`../golden/relations/${path}`, import.meta.url));
-const source: ClientSource = (provider) => {
-  const dir = fileURLToPath(new URL(`../../.tmp/prisma-clients/relations-${provider}/`, import.meta.url));
-  return { schema: composePrismaSchema([golden('input/schema.prisma'), golden('expected/server/prisma/sync.prisma')], provider, dir), dir };
-};
+const _golden = (path: string) => fileURLToPath(new URL(`../golden/relations/${path}`, import.meta.url));
+const source = goldenSource('relations');
 
 function device(url: string, tenant: string) {
   const database = new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: ':memory:', jsi: false }), modelClasses });

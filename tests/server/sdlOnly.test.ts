@@ -6,15 +6,14 @@ import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type ClientSource, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
-import { composePrismaSchema } from '../../examples/trackhub-core/server/prismaSchema';
+import { openDatabase, type ExampleDatabase } from '../../examples/trackhub-core/server/database';
 import { interopDefault } from '../../runtime/client/interop';
 import { GraphqlTransport, SyncEngine, listQueue } from '../../runtime/client/index';
 import { createAdapters, registry } from '../golden/sdl-relations/expected/client/index';
 import { createResolvers, entities, typeDefs } from '../golden/sdl-relations/expected/server';
 import { migrations, modelClasses, schema } from '../golden/sdl-relations/expected/watermelon/index';
 import { pullAll } from '../client/support/server';
-import { serveGolden } from './support/goldenServer';
+import { goldenSource, serveGolden } from './support/goldenServer';
 
 // An SDL-only project (the `sdl-relations` golden case: GraphQL types in three
 // files, no Prisma schema, no syncSeq written anywhere): its server runs on the
@@ -23,12 +22,8 @@ import { serveGolden } from './support/goldenServer';
 
 const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 logger.silence();
-const golden = (path: string) => fileURLToPath(new URL(`../golden/sdl-relations/${path}`, import.meta.url));
-const source: ClientSource = (provider) => {
-  const dir = fileURLToPath(new URL(`../../.tmp/prisma-clients/sdl-only-${provider}/`, import.meta.url));
-  const inputs = [golden('expected/server/prisma/models.prisma'), golden('expected/server/prisma/sync.prisma')];
-  return { schema: composePrismaSchema(inputs, provider, dir), dir };
-};
+const _golden = (path: string) => fileURLToPath(new URL(`../golden/sdl-relations/${path}`, import.meta.url));
+const source = goldenSource('sdl-relations', ['expected/server/prisma/models.prisma']);
 
 describe('an SDL-only project', () => {
   let dir: string;

@@ -4,21 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { SyncAuth, SyncResultItem, SyncStorage } from 'trackhub-sync/runtime/server';
-import { composePrismaSchema } from '../../../examples/trackhub-core/server/prismaSchema';
-import type { ClientSource, ExampleDatabase } from '../../../examples/trackhub-core/server/database';
+import type { ExampleDatabase } from '../../../examples/trackhub-core/server/database';
 import { createResolvers, typeDefs } from '../../golden/media/expected/server';
+import { goldenSource } from '../support/goldenServer';
 
 // Test servers for file fields: the generated server of the `media` golden
 // case (an Expense with receiptKey / attachment) over graphql-yoga, and the
 // stores behind it, all on 127.0.0.1 with free ports.
 
-const golden = (path: string) => fileURLToPath(new URL(`../../golden/media/${path}`, import.meta.url));
+const _golden = (path: string) => fileURLToPath(new URL(`../../golden/media/${path}`, import.meta.url));
 
 /** Prisma schema and client folder of the media golden case. */
-export const mediaSource: ClientSource = (provider) => {
-  const dir = fileURLToPath(new URL(`../../../.tmp/prisma-clients/media-${provider}/`, import.meta.url));
-  return { schema: composePrismaSchema([golden('input/schema.prisma'), golden('expected/server/prisma/sync.prisma')], provider, dir), dir };
-};
+export const mediaSource = goldenSource('media');
 
 export interface GqlResult<T> {
   data?: T | null;

@@ -1,11 +1,28 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { SyncAuth, SyncServerOptions } from 'trackhub-sync/runtime/server';
-import type { ExampleDatabase } from '../../../examples/trackhub-core/server/database';
+import type { ClientSource, ExampleDatabase } from '../../../examples/trackhub-core/server/database';
+import { composePrismaSchema } from '../../../examples/trackhub-core/server/prismaSchema';
 
 type Context = { auth: SyncAuth | null };
 type Resolvers = NonNullable<Parameters<typeof createSchema<Context>>[0]['resolvers']>;
+
+/**
+ * The Prisma schema of golden case `name` for the server's database: its
+ * `inputs` (paths inside `tests/golden/<name>/`; default the input schema)
+ * with the generated `sync.prisma`, composed per provider into its own client
+ * folder under `.tmp/prisma-clients/` (ignored, and outside tsc's include: the
+ * typecheck test may run meanwhile).
+ */
+export function goldenSource(name: string, inputs: readonly string[] = ['input/schema.prisma']): ClientSource {
+  const golden = (path: string) => fileURLToPath(new URL(`../../golden/${name}/${path}`, import.meta.url));
+  return (provider) => {
+    const dir = fileURLToPath(new URL(`../../../.tmp/prisma-clients/${name}-${provider}/`, import.meta.url));
+    return { schema: composePrismaSchema([...inputs.map(golden), golden('expected/server/prisma/sync.prisma')], provider, dir), dir };
+  };
+}
 
 /** What a golden case's generated server exports (`expected/server/index.ts`). */
 export interface GoldenServerApi {
