@@ -14,7 +14,7 @@ import { QUEUE_TABLE, listQueue, pendingCount, type QueueEntry } from './queue';
 import { readRecordSyncStates, watchQuery, watchRecordSyncStates, type RecordSyncState } from './recordState';
 import { NON_RETRYABLE_CODES, type SyncTransport } from './transport';
 import { entityMeta } from './meta';
-import { fileSource, pruneUploads, retryUploads, type FileDisplaySource } from './uploads/manageUploads';
+import { awaitedUploads, fileSource, pruneUploads, retryUploads, type FileDisplaySource } from './uploads/manageUploads';
 import { UPLOAD_TABLE, listUploads, type UploadEntry } from './uploads/uploadTable';
 import { runUploadPass, type UploadOptions, type UploadPassReport, type UploadProgress } from './uploads/uploader';
 import { baseNames } from './baseColumns';
@@ -407,7 +407,9 @@ export class SyncEngine {
    * server before a write it must include), so a server write committed
    * before the call is pulled. Rejects with `CheckpointError` when that
    * cannot happen now: offline, a request failed, or one of those writes is
-   * in conflict or failed (it needs a decision, not time).
+   * in conflict or failed (it needs a decision, not time). Files those writes
+   * wait for are uploaded first, backoff ignored; one that cannot finish now
+   * rejects too.
    */
   async checkpoint(options: { maxRounds?: number } = {}): Promise<SyncReport> {
     await this.adopt();
@@ -420,8 +422,37 @@ export class SyncEngine {
       if (left.length === 0) return report;
       const stuck = left.filter((e) => e.status === 'conflict' || e.status === 'failed');
       if (stuck.length > 0) throw new CheckpointError(`checkpoint: ${stuck.length} change(s) need a decision (conflict or failed)`, report, stuck);
+      await this.uploadAwaited(left, report);
       // Children wait for their parents' server ids within a sync; a retryable error waits for backoff.
       if (round >= rounds) throw new CheckpointError(`checkpoint: ${left.length} change(s) still unacknowledged after ${rounds} syncs`, report, left);
+    }
+  }
+
+  /**
+   * The checkpoint's part of uploads (docs/PROTOCOL.md "Checkpoint"): run the
+   * uploads that `entries` wait for now, backoff ignored, so the next round
+   * can push them; reject when one cannot finish now (no `uploads` option,
+   * offline, the upload policy, or a failed attempt that waits to be retried).
+   */
+  private async uploadAwaited(entries: QueueEntry[], report: SyncReport): Promise<void> {
+    const awaited = awaitedUploads(this.registry, entries);
+    if (awaited.size === 0) return;
+    const waiting = [...new Set([...awaited.values()].flat())];
+    if (!this.options.uploads)
+      throw new CheckpointError(
+        `checkpoint: ${waiting.length} change(s) wait for file uploads and this engine has no \`uploads\` option`,
+        report,
+        waiting,
+      );
+    await this.runUploads({ ignoreBackoff: true });
+    const unfinished = (await listUploads(this.database)).filter((u) => awaited.has(u.id) && u.status !== 'done');
+    if (unfinished.length > 0) {
+      const blocked = [...new Set(unfinished.flatMap((u) => awaited.get(u.id)!))];
+      throw new CheckpointError(
+        `checkpoint: ${unfinished.length} upload(s) could not finish now (offline, upload policy, or an attempt to retry: engine.listUploads())`,
+        report,
+        blocked,
+      );
     }
   }
 

@@ -3,7 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalWriteError, ManualNetwork, TransportError, listQueue, unmeteredOnly, type SyncEvent } from '../../runtime/client/index';
+import {
+  CheckpointError,
+  LocalWriteError,
+  ManualNetwork,
+  TransportError,
+  listQueue,
+  unmeteredOnly,
+  type SyncEvent,
+} from '../../runtime/client/index';
 import {
   FILE_FIELD,
   type CuttingProxy,
@@ -176,6 +184,38 @@ describe('the started engine', () => {
     expect(await server.records(tenant, 'Task')).toMatchObject([{ title: 'background', [FILE_FIELD]: stubKey(tenant, upload.id) }]);
     expect(statuses).toContain(3 * MB);
     expect(statuses.filter((n) => n > 0 && n < 3 * MB).length).toBeGreaterThan(0);
+  });
+});
+
+describe('checkpoint', () => {
+  it('uploads the files its writes wait for, then pushes them; rejects with the waiting writes when an upload cannot run now', async () => {
+    const tenant = newTenant();
+    const network = new ManualNetwork(true);
+    network.setMetered(true);
+    const d = device(tenant, { network });
+    const options = (d.engine as unknown as { options: { uploads?: { policy: unknown } } }).options;
+    options.uploads!.policy = unmeteredOnly;
+    const task = await d.tasks.create({ title: 'checkpointed' });
+    const upload = await d.tasks.attach(task.id, FILE_FIELD, randomBytes(2000), { contentType: 'image/jpeg' });
+
+    // Metered under unmeteredOnly: the upload cannot run, so neither can the create that waits for it.
+    const refused = await d.engine.checkpoint().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CheckpointError);
+    expect((refused as CheckpointError).message).toMatch(/1 upload\(s\) could not finish now/);
+    expect((refused as CheckpointError).entries.map((e) => e.entityId)).toEqual([task.id]);
+    expect(await server.records(tenant, 'Task')).toEqual([]);
+
+    // An engine without the uploads option says so instead of waiting five rounds.
+    const uploads = options.uploads;
+    options.uploads = undefined;
+    await expect(d.engine.checkpoint()).rejects.toThrow(/wait for file uploads and this engine has no `uploads` option/);
+    options.uploads = uploads;
+
+    network.setMetered(false);
+    await d.engine.checkpoint();
+    expect(await server.records(tenant, 'Task')).toMatchObject([{ title: 'checkpointed', [FILE_FIELD]: stubKey(tenant, upload.id) }]);
+    expect(await listQueue(d.database)).toEqual([]);
+    expect((await d.engine.listUploads()).find((u) => u.id === upload.id)).toMatchObject({ status: 'done', attempts: 1 });
   });
 });
 

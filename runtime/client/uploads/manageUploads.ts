@@ -1,11 +1,12 @@
 import type { Database, Model } from '@nozbe/watermelondb';
 import { uuidv7 } from 'uuidv7';
 import type { WireRecord } from '../mapping';
-import { fetchQueue, prepareRenewedEntry } from '../queue';
+import { entityMeta, type SyncRegistry } from '../meta';
+import { fetchQueue, prepareRenewedEntry, type QueueEntry } from '../queue';
 import { queueRowOf } from '../rawRecord';
 import type { SyncTransport } from '../transport';
 import type { FileStore } from './fileStore';
-import { fetchUploads, findUploadRow, placeholderUploadId, prepareUploadChange, readUpload } from './uploadTable';
+import { fetchUploads, fileFields, findUploadRow, placeholderUploadId, prepareUploadChange, readUpload } from './uploadTable';
 
 /**
  * Failed uploads (all, or these) pending again with fresh attempts, and the
@@ -28,6 +29,18 @@ export async function retryUploads(database: Database, now: number, uploadIds?: 
       ...parked.flatMap((q) => [q.prepareDestroyPermanently(), prepareRenewedEntry(database, q, uuidv7())]),
     );
   }, 'trackhub-sync retry uploads');
+}
+
+/** The uploads queued operations wait for (a file field still holding its placeholder), with the operations. */
+export function awaitedUploads(registry: SyncRegistry, entries: readonly QueueEntry[]): Map<string, QueueEntry[]> {
+  const out = new Map<string, QueueEntry[]>();
+  for (const entry of entries) {
+    for (const field of fileFields(entityMeta(registry, entry.entity))) {
+      const uploadId = placeholderUploadId(entry.payload[field.name]);
+      if (uploadId) out.set(uploadId, [...(out.get(uploadId) ?? []), entry]);
+    }
+  }
+  return out;
 }
 
 /** Delete the rows of finished uploads; returns how many. */
