@@ -20,6 +20,10 @@ export const APP_TOOLS = [
   // Tables without the schema-engine binary (README "Server walkthrough").
   '@prisma/schema-engine-wasm@7.10.0-4.0edf323efd1d98336f3f0a68684b56f689b900d3',
   '@prisma/driver-adapter-utils@7.10.0',
+  // Files (media): the optional peers of tusStorage and tusUploadTransport.
+  '@tus/server@2.4.5',
+  '@tus/file-store@2.1.1',
+  'tus-js-client@4.3.1',
   // The web app and the browser driving it (Debian's chromium, no browser download).
   'vite@8.3.8',
   'playwright-core@1.65.1',
