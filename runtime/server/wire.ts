@@ -49,10 +49,39 @@ export function pulledFields(entity: SyncEntityDescriptor): SyncFieldDescriptor[
   return pulledBy(entity.fields, (f) => f.access);
 }
 
+/** A field's name and its value conversion (null: the value goes out as Prisma returns it). */
+type Plan = readonly { name: string; convert: ((value: unknown) => unknown) | null }[];
+
+const plans = new WeakMap<readonly SyncFieldDescriptor[], Plan>();
+
+/** The conversion of one field, chosen once per field list instead of per value (a pull page converts ~20,000 values). */
+function converterOf(field: SyncFieldDescriptor): ((value: unknown) => unknown) | null {
+  switch (field.type) {
+    case 'String':
+    case 'Boolean':
+    case 'Int':
+    case 'Float':
+    case 'Enum':
+      if (!field.isList) return null;
+      break;
+    default:
+      break;
+  }
+  return (value) => valueToWire(field, value);
+}
+
 /** A Prisma row as the canonical wire record; ignored fields are never copied. */
 export function rowToWire(fields: readonly SyncFieldDescriptor[], row: Record<string, unknown>): WireRecord {
+  let plan = plans.get(fields);
+  if (!plan) {
+    plan = fields.map((field) => ({ name: field.name, convert: converterOf(field) }));
+    plans.set(fields, plan);
+  }
   const out: WireRecord = {};
-  for (const field of fields) out[field.name] = valueToWire(field, row[field.name]);
+  for (const { name, convert } of plan) {
+    const value = row[name];
+    out[name] = value === null || value === undefined ? null : convert === null ? value : convert(value);
+  }
   return out;
 }
 

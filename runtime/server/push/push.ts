@@ -11,7 +11,8 @@ import { parseItem } from './envelope';
 import { resolveUpdate } from './merge';
 import { failure, success } from './result';
 import { mergedValueProblem } from './values';
-import { insertRows, readOperations, recordOperations, updateRows } from './write';
+import { readBatchState } from './reads';
+import { insertStatement, recordOperations, recordStatement, runWrites, updateStatements } from './write';
 
 /** An item with an operation id: decided (or refused earlier) inside the transaction, and its result stored. */
 interface Indexed {
@@ -114,23 +115,21 @@ async function applyBatch(
   const nowIso = now.toISOString();
   let seq = await reserveSequence(tx, dialect, auth.tenantId, d.name, batch.length);
 
-  const replays = await readOperations(
-    tx,
-    dialect,
-    auth.tenantId,
-    d.name,
-    batch.map((b) => b.opId),
-  );
   const items = batch.flatMap((b) => (b.item ? [b.item] : []));
   const ids = items.flatMap((item) => (item.id ? [item.id] : []));
   const clientIds = items.flatMap((item) => (item.clientId ? [item.clientId] : []));
-  // Only non-empty lists: `id IN () OR clientId IN (…)` makes SQLite scan the table instead of using both indexes.
   const base = d.base;
-  const lookups = [...(ids.length > 0 ? [{ id: { in: ids } }] : []), ...(clientIds.length > 0 ? [{ [base.clientId]: { in: clientIds } }] : [])];
-  const rows =
-    lookups.length === 0
-      ? []
-      : await delegateOf(tx, d).findMany({ where: lookups.length === 1 ? lookups[0]! : { OR: lookups }, select: entity.readSelect });
+  const { replays, existing } = await readBatchState(
+    tx,
+    dialect,
+    auth.tenantId,
+    entity,
+    batch.map((b) => b.opId),
+    ids,
+    clientIds,
+  );
+  // Records are read through Prisma (its decoding of every column type) only when some exist: never for a batch of new creates.
+  const rows = existing.length === 0 ? [] : await delegateOf(tx, d).findMany({ where: { id: { in: existing } }, select: entity.readSelect });
   const byId = new Map<string, WireRecord>();
   const byClientId = new Map<string, WireRecord>();
   for (const row of rows) {
@@ -277,21 +276,20 @@ async function applyBatch(
   }
 
   const entries = [...working.values()];
-  await insertRows(
-    tx,
+  const inserted = insertStatement(
     dialect,
     entity,
     entries.filter((w) => w.isNew).map((w) => w.record),
     now,
   );
-  await updateRows(
-    tx,
+  const updated = updateStatements(
     dialect,
     entity,
     entries.filter((w) => !w.isNew && Object.keys(w.changed).length > 0).map((w) => ({ id: String(w.record.id), values: w.changed })),
     now,
   );
-  await recordOperations(tx, dialect, auth.tenantId, d.name, terminal, now);
+  const recorded = recordStatement(dialect, auth.tenantId, d.name, terminal, now);
+  await runWrites(tx, dialect, [...(inserted ? [inserted] : []), ...updated, ...(recorded ? [recorded] : [])]);
   return out;
 }
 

@@ -26,9 +26,37 @@ function defaultValue(field: SyncFieldDescriptor, now: Date): unknown {
   }
 }
 
-/** One INSERT … SELECT over a JSON parameter for new records (full rows, wire form). */
-export async function insertRows(tx: PrismaTx, dialect: SqlDialect, entity: EntityRuntime, rows: readonly WireRecord[], now: Date): Promise<void> {
-  if (rows.length === 0) return;
+/** Builds one write statement, binding its values through the given parameters. */
+export type WriteStatement = (p: Params) => string;
+
+/**
+ * Run write statements in the caller's transaction. PostgreSQL gets them as
+ * ONE statement (all but the last as data-modifying `WITH` parts, each
+ * executed once and to completion): a round trip and Prisma's per-call work
+ * per statement saved. SQLite allows no INSERT / UPDATE inside `WITH`: one
+ * statement each (no network between them). The statements touch disjoint
+ * rows (new records, existing records, the replay log), so running them in
+ * one statement, which sees one snapshot, changes nothing they write.
+ */
+export async function runWrites(tx: PrismaTx, dialect: SqlDialect, statements: readonly WriteStatement[]): Promise<void> {
+  if (dialect === 'sqlite' || statements.length === 1) {
+    for (const build of statements) {
+      const p = new Params(dialect);
+      const sql = build(p);
+      await tx.$executeRawUnsafe(sql, ...p.values);
+    }
+    return;
+  }
+  if (statements.length === 0) return;
+  const p = new Params(dialect);
+  const sqls = statements.map((build) => build(p));
+  const last = sqls.pop()!;
+  await tx.$executeRawUnsafe(`WITH ${sqls.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${last}`, ...p.values);
+}
+
+/** One INSERT … SELECT over a JSON parameter for new records (full rows, wire form); null when there are none. */
+export function insertStatement(dialect: SqlDialect, entity: EntityRuntime, rows: readonly WireRecord[], now: Date): WriteStatement | null {
+  if (rows.length === 0) return null;
   const fields = entity.descriptor.fields;
   // A column no row sets, whose default is NULL (nullable) or a literal, is left
   // to the database's own default (Prisma creates literal @default values as
@@ -40,26 +68,23 @@ export async function insertRows(tx: PrismaTx, dialect: SqlDialect, entity: Enti
   // autoincrement() / dbgenerated() columns no row sets are left to the database.
   const kept = candidates.flatMap((_, c) => (values.some((row) => row[c] !== UNSET) ? [c] : []));
   const usable = kept.map((c) => candidates[c]!);
-  const p = new Params(dialect);
-  const json = p.add(JSON.stringify(values.map((row) => kept.map((c, i) => jsonCell(dialect, usable[i]!, row[c] === UNSET ? null : row[c])))));
+  const text = JSON.stringify(values.map((row) => kept.map((c, i) => jsonCell(dialect, usable[i]!, row[c] === UNSET ? null : row[c]))));
   const exprs = usable.map((f, i) => cellExpr(dialect, f, i));
-  const sql = `INSERT INTO ${quote(entity.descriptor.table)} (${usable.map((c) => quote(c.column)).join(', ')}) SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, json)}`;
-  await tx.$executeRawUnsafe(sql, ...p.values);
+  return (p) =>
+    `INSERT INTO ${quote(entity.descriptor.table)} (${usable.map((c) => quote(c.column)).join(', ')}) SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, p.add(text))}`;
 }
 
 /**
- * Changed records, written with one UPDATE per set of changed columns (a batch
- * usually has one or two): `WITH v AS (SELECT … FROM <json rows>) UPDATE t SET
- * c = v.c FROM v WHERE t.id = v.id`, one statement on SQLite (3.33+) and
- * PostgreSQL.
+ * Changed records, one UPDATE per set of changed columns (a batch usually has
+ * one or two): `UPDATE t SET c = v.c FROM (SELECT … FROM <json rows>) AS v
+ * WHERE t.id = v.id`, one statement on SQLite (3.33+) and PostgreSQL.
  */
-export async function updateRows(
-  tx: PrismaTx,
+export function updateStatements(
   dialect: SqlDialect,
   entity: EntityRuntime,
   rows: readonly { id: string; values: WireRecord }[],
   now: Date = new Date(),
-): Promise<void> {
+): WriteStatement[] {
   const groups = new Map<string, { id: string; values: WireRecord }[]>();
   // Prisma sets `@updatedAt` in its client; raw SQL must stamp those columns itself.
   const stamped = entity.descriptor.fields.filter((f) => f.stampedOnWrite);
@@ -75,17 +100,15 @@ export async function updateRows(
   }
   const idField = entity.fields.get('id')!;
   const table = quote(entity.descriptor.table);
-  for (const [key, group] of groups) {
+  return [...groups].map(([key, group]) => {
     const fields = key.split('\u0000').map((name) => entity.fields.get(name)!);
-    const p = new Params(dialect);
-    const json = p.add(JSON.stringify(group.map((row) => [row.id, ...fields.map((f) => jsonCell(dialect, f, row.values[f.name]))])));
+    const text = JSON.stringify(group.map((row) => [row.id, ...fields.map((f) => jsonCell(dialect, f, row.values[f.name]))]));
     const exprs = [`${cellExpr(dialect, idField, 0)} AS id`, ...fields.map((f, i) => `${cellExpr(dialect, f, i + 1)} AS c${i}`)];
     const sets = fields.map((f, i) => `${quote(f.column)} = v.c${i}`);
-    const sql =
-      `WITH v AS (SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, json)}) ` +
-      `UPDATE ${table} SET ${sets.join(', ')} FROM v WHERE ${table}.${quote(idField.column)} = v.id`;
-    await tx.$executeRawUnsafe(sql, ...p.values);
-  }
+    return (p: Params) =>
+      `UPDATE ${table} SET ${sets.join(', ')} FROM (SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, p.add(text))}) AS v ` +
+      `WHERE ${table}.${quote(idField.column)} = v.id`;
+  });
 }
 
 /**
@@ -93,17 +116,16 @@ export async function updateRows(
  * found) by (tenant, entity, operation id), in the transaction that decided
  * them, so any later copy of the operation is answered from here without
  * being applied (docs/PROTOCOL.md "Replay"). A stored result is never
- * replaced.
+ * replaced. Null when there are none.
  */
-export async function recordOperations(
-  tx: PrismaTx,
+export function recordStatement(
   dialect: SqlDialect,
   tenantId: string,
   entity: string,
   ops: readonly { opId: string; result: SyncResultItem }[],
   now: Date,
-): Promise<void> {
-  if (ops.length === 0) return;
+): WriteStatement | null {
+  if (ops.length === 0) return null;
   const text: SyncFieldDescriptor = {
     name: 'x',
     column: 'x',
@@ -114,16 +136,30 @@ export async function recordOperations(
     merge: 'lww',
     default: null,
   };
-  const p = new Params(dialect);
-  const head = [p.add(tenantId), p.add(entity), cellExpr(dialect, text, 0), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
-  const json = p.add(JSON.stringify(ops.map((o) => [o.opId, compact(o.result)])));
+  const rows = JSON.stringify(ops.map((o) => [o.opId, compact(o.result)]));
   const cols = ['tenantId', 'entity', 'opId', 'result', 'createdAt'].map(quote).join(', ');
-  // `WHERE true`: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
-  const sql = `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, json)} WHERE true ON CONFLICT DO NOTHING`;
-  await tx.$executeRawUnsafe(sql, ...p.values);
+  return (p) => {
+    const head = [p.add(tenantId), p.add(entity), cellExpr(dialect, text, 0), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
+    // `WHERE true`: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
+    return `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, p.add(rows))} WHERE true ON CONFLICT DO NOTHING`;
+  };
 }
 
-const EMPTY_RESULT: SyncResultItem = {
+/** Store terminal results (`recordStatement`). */
+export async function recordOperations(
+  tx: PrismaTx,
+  dialect: SqlDialect,
+  tenantId: string,
+  entity: string,
+  ops: readonly { opId: string; result: SyncResultItem }[],
+  now: Date,
+): Promise<void> {
+  const statement = recordStatement(dialect, tenantId, entity, ops, now);
+  if (statement) await runWrites(tx, dialect, [statement]);
+}
+
+/** The fields a stored result leaves out (`compact`). */
+export const EMPTY_RESULT: SyncResultItem = {
   clientId: null,
   id: null,
   success: false,
@@ -141,26 +177,4 @@ function compact(result: SyncResultItem): string {
     if (result[key] !== null) (out as Record<string, unknown>)[key] = result[key];
   }
   return JSON.stringify(out);
-}
-
-/** Stored results of operation ids of this tenant and entity. */
-export async function readOperations(
-  tx: PrismaTx,
-  dialect: SqlDialect,
-  tenantId: string,
-  entity: string,
-  opIds: readonly string[],
-): Promise<Map<string, SyncResultItem>> {
-  const found = new Map<string, SyncResultItem>();
-  if (opIds.length === 0) return found;
-  const p = new Params(dialect);
-  const tenant = p.add(tenantId);
-  const kind = p.add(entity);
-  const list = [...new Set(opIds)].map((id) => p.add(id)).join(', ');
-  const sql =
-    `SELECT ${quote('opId')}, ${quote('result')} FROM ${quote(OPERATION_TABLE)} ` +
-    `WHERE ${quote('tenantId')} = ${tenant} AND ${quote('entity')} = ${kind} AND ${quote('opId')} IN (${list})`;
-  const rows = await tx.$queryRawUnsafe<{ opId: string; result: string }[]>(sql, ...p.values);
-  for (const row of rows) found.set(row.opId, { ...EMPTY_RESULT, ...(JSON.parse(row.result) as Partial<SyncResultItem>) });
-  return found;
 }
