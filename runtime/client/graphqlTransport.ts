@@ -41,7 +41,7 @@ const REQUEST_INVALID = new Set<string | null>([null, 'BAD_USER_INPUT', 'GRAPHQL
 
 interface GraphqlResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; maxBatch?: unknown } }[];
 }
 
 /**
@@ -135,7 +135,8 @@ export class GraphqlTransport implements SyncTransport {
       const code = first.extensions?.code ?? null;
       if (code === 'RESYNC_REQUIRED') throw new ResyncRequiredError(entity);
       const retryable = code === 'INTERNAL' || code === 'INTERNAL_SERVER_ERROR';
-      throw new TransportError(`${code ?? 'GRAPHQL'}: ${first.message}`, retryable, code);
+      const maxBatch = first.extensions?.maxBatch;
+      throw new TransportError(`${code ?? 'GRAPHQL'}: ${first.message}`, retryable, code, Number.isInteger(maxBatch) ? (maxBatch as number) : null);
     }
     if (!body.data) throw new TransportError(`empty response (HTTP ${response.status})`, true);
     return body.data;
