@@ -187,10 +187,11 @@ async function readItems(
   batch: { row: Model; entry: QueueEntry }[],
 ): Promise<Prepared[]> {
   // Read again inside the writer: a local write may have changed or removed an entry since the queue was listed.
-  const rows = await database
-    .get<Model>(QUEUE_TABLE)
-    .query(Q.where('id', Q.oneOf(batch.map(({ entry }) => entry.id))))
-    .fetch();
+  const rows = await rowsById(
+    database,
+    QUEUE_TABLE,
+    batch.map(({ entry }) => entry.id),
+  );
   const fresh = rows
     .sort(byId(batch))
     .map((row) => ({ row, entry: readEntry(row) }))
@@ -208,6 +209,30 @@ function markSending(prepared: Prepared[]): Model[] {
   );
 }
 
+/**
+ * The rows of `table` with these ids, as `Q.where('id', Q.oneOf(ids))`
+ * returns them: ids held in WatermelonDB's record cache come from it (a
+ * cached Model holds its row as last committed, every write going through
+ * it; `Collection.find` trusts the cache the same way), the others are
+ * queried. A batch's queue rows and records were just read or written, so
+ * this saves two long `in (…)` queries per batch.
+ */
+async function rowsById(database: Database, table: string, ids: string[]): Promise<Model[]> {
+  const collection = database.get<Model>(table);
+  const cache = (collection as unknown as { _cache?: { get?: (id: string) => Model | undefined } })._cache;
+  if (typeof cache?.get !== 'function') return collection.query(Q.where('id', Q.oneOf(ids))).fetch();
+  const found: Model[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const cached = cache.get(id);
+    if (!cached) missing.push(id);
+    // A query leaves out rows marked deleted (`markAsDeleted`, not yet adopted).
+    else if (cached._raw._status !== 'deleted') found.push(cached);
+  }
+  if (missing.length > 0) found.push(...(await collection.query(Q.where('id', Q.oneOf(missing))).fetch()));
+  return found;
+}
+
 /** Keeps the batch's order (oldest first) for rows fetched again by id. */
 function byId(batch: { entry: QueueEntry }[]): (a: Model, b: Model) => number {
   const order = new Map(batch.map(({ entry }, index) => [entry.id, index]));
@@ -222,11 +247,7 @@ async function buildItems(
 ): Promise<Prepared[]> {
   const records = new Map<string, Model>();
   const ids = batch.map(({ entry }) => entry.entityId);
-  for (const record of await database
-    .get<Model>(meta.table)
-    .query(Q.where('id', Q.oneOf(ids)))
-    .fetch())
-    records.set(record.id, record);
+  for (const record of await rowsById(database, meta.table, ids)) records.set(record.id, record);
   const parents = await Promise.all(
     meta.belongsTo.map(async (rel) => {
       const localIds = batch
