@@ -83,13 +83,15 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
       const key = `${raw.entity}:${raw.entity_id}`;
       if (!oldestPerRecord.has(key)) oldestPerRecord.set(key, row);
     }
-    const ready = [...oldestPerRecord.values()]
-      .map((row) => ({ row, entry: readEntry(row) }))
-      .filter(({ entry }) => sendable(entry) && !triedThisRun.has(entry.id))
-      .filter(({ entry }) => options.ignoreBackoff || entry.nextAttemptAt === null || entry.nextAttemptAt <= now);
+    // The columns that decide readiness only: payloads are decoded when a batch is built.
+    const ready = [...oldestPerRecord.values()].filter((row) => {
+      const raw = queueRowOf(row);
+      if (!sendable(raw) || triedThisRun.has(row.id)) return false;
+      return options.ignoreBackoff || raw.next_attempt_at == null || raw.next_attempt_at <= now;
+    });
     for (const meta of registry.entities) {
       if (meta.direction === 'pullOnly' || blockedEntities.has(meta.name)) continue;
-      const mine = ready.filter(({ entry }) => entry.entity === meta.name);
+      const mine = ready.filter((row) => queueRowOf(row).entity === meta.name);
       let taken = 0;
       // The next chunk of this entity's ready entries, at most `limit.items` (it shrinks when the server refuses a size).
       const take = () => {
@@ -154,7 +156,7 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
     if (sentThisRound === 0) break;
   }
   const left = await fetchQueue(database);
-  report.retrying = left.filter((r) => sendable(readEntry(r))).length;
+  report.retrying = left.filter((r) => sendable(queueRowOf(r))).length;
   return report;
 }
 
@@ -168,7 +170,7 @@ interface BatchLimit {
  * a run's results are applied before it ends, so a `sending` entry seen by a
  * new run belongs to a run that was cut off.
  */
-function sendable(entry: QueueEntry): boolean {
+function sendable(entry: { status: QueueEntry['status'] }): boolean {
   return entry.status === 'pending' || entry.status === 'sending';
 }
 
@@ -180,17 +182,12 @@ function sendable(entry: QueueEntry): boolean {
  * killed at any later instant, the device knows the server may hold them,
  * and local writes (also writers) never fold into them.
  */
-async function readItems(
-  database: Database,
-  registry: SyncRegistry,
-  meta: EntityMeta,
-  batch: { row: Model; entry: QueueEntry }[],
-): Promise<Prepared[]> {
+async function readItems(database: Database, registry: SyncRegistry, meta: EntityMeta, batch: Model[]): Promise<Prepared[]> {
   // Read again inside the writer: a local write may have changed or removed an entry since the queue was listed.
   const rows = await rowsById(
     database,
     QUEUE_TABLE,
-    batch.map(({ entry }) => entry.id),
+    batch.map((row) => row.id),
   );
   const fresh = rows
     .sort(byId(batch))
@@ -234,8 +231,8 @@ async function rowsById(database: Database, table: string, ids: string[]): Promi
 }
 
 /** Keeps the batch's order (oldest first) for rows fetched again by id. */
-function byId(batch: { entry: QueueEntry }[]): (a: Model, b: Model) => number {
-  const order = new Map(batch.map(({ entry }, index) => [entry.id, index]));
+function byId(batch: Model[]): (a: Model, b: Model) => number {
+  const order = new Map(batch.map((row, index) => [row.id, index]));
   return (a, b) => order.get(a.id)! - order.get(b.id)!;
 }
 
