@@ -116,10 +116,11 @@ export class GraphqlTransport implements SyncTransport {
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        // A kept-alive connection the server closed while idle resets on reuse (a busy event loop
-        // misses the server's keep-alive deadline): send once more on a fresh connection. Safe to
-        // repeat: pulls read, pushes are deduplicated by operation id (docs/PROTOCOL.md "Push").
-        if (attempt === 1 && cause?.code === 'ECONNRESET') continue;
+        // A kept-alive connection the server closed while idle resets on reuse, or is found closed
+        // when the request is written (undici: UND_ERR_SOCKET, "other side closed"), when a busy
+        // event loop misses the server's keep-alive deadline: send once more on a fresh connection.
+        // Safe to repeat: pulls read, pushes are deduplicated by operation id (docs/PROTOCOL.md "Push").
+        if (attempt === 1 && (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET')) continue;
         throw new TransportError(`network: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, true);
       }
     }
