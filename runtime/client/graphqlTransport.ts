@@ -41,7 +41,7 @@ const REQUEST_INVALID = new Set<string | null>([null, 'BAD_USER_INPUT', 'GRAPHQL
 
 interface GraphqlResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; maxBatch?: unknown } }[];
 }
 
 /**
@@ -116,10 +116,11 @@ export class GraphqlTransport implements SyncTransport {
         });
       } catch (error) {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        // A kept-alive connection the server closed while idle resets on reuse (a busy event loop
-        // misses the server's keep-alive deadline): send once more on a fresh connection. Safe to
-        // repeat: pulls read, pushes are deduplicated by operation id (docs/PROTOCOL.md "Push").
-        if (attempt === 1 && cause?.code === 'ECONNRESET') continue;
+        // A kept-alive connection the server closed while idle resets on reuse, or is found closed
+        // when the request is written (undici: UND_ERR_SOCKET, "other side closed"), when a busy
+        // event loop misses the server's keep-alive deadline: send once more on a fresh connection.
+        // Safe to repeat: pulls read, pushes are deduplicated by operation id (docs/PROTOCOL.md "Push").
+        if (attempt === 1 && (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET')) continue;
         throw new TransportError(`network: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, true);
       }
     }
@@ -135,7 +136,8 @@ export class GraphqlTransport implements SyncTransport {
       const code = first.extensions?.code ?? null;
       if (code === 'RESYNC_REQUIRED') throw new ResyncRequiredError(entity);
       const retryable = code === 'INTERNAL' || code === 'INTERNAL_SERVER_ERROR';
-      throw new TransportError(`${code ?? 'GRAPHQL'}: ${first.message}`, retryable, code);
+      const maxBatch = first.extensions?.maxBatch;
+      throw new TransportError(`${code ?? 'GRAPHQL'}: ${first.message}`, retryable, code, Number.isInteger(maxBatch) ? (maxBatch as number) : null);
     }
     if (!body.data) throw new TransportError(`empty response (HTTP ${response.status})`, true);
     return body.data;

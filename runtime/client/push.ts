@@ -11,8 +11,13 @@ import { queueRowOf, rawOf } from './rawRecord';
 import { fileFields, placeholderUploadId } from './uploads/uploadTable';
 import { baseNames } from './baseColumns';
 
-/** README "Client sync": batches of at most 100 items per entity. */
-export const MAX_PUSH_BATCH = 100;
+/**
+ * README "Client sync": batches of at most 500 items per entity, the server's
+ * default `maxBatch`. A server configured lower refuses a larger batch with
+ * `BATCH_TOO_LARGE` and its limit (docs/PROTOCOL.md "Push"); the client then
+ * splits and sends at most that many per request for the rest of the run.
+ */
+export const MAX_PUSH_BATCH = 500;
 
 export interface PushOptions {
   database: Database;
@@ -53,62 +58,111 @@ export interface PushReport {
 /**
  * Push the queue: entities in registry order (parents before children), the
  * oldest entry of each record per round (a record's next entry needs the
- * result of the previous one), batches of at most 100, results applied per
- * item. Rounds repeat until nothing more can be sent. Entries left `sending`
- * by a run that never finished (the app was killed) are sent again under
- * their operation id: the server answers a known id with its stored result.
+ * result of the previous one), batches of at most `MAX_PUSH_BATCH`, results
+ * applied per item. Rounds repeat until nothing more can be sent. Entries left
+ * `sending` by a run that never finished (the app was killed) are sent again
+ * under their operation id: the server answers a known id with its stored result.
+ *
+ * One device transaction per batch: the transaction that applies a batch's
+ * results also marks the next batch `sending` (docs/PROTOCOL.md "Crash
+ * safety": still durable before the request that carries it).
  */
 export async function pushQueue(options: PushOptions): Promise<PushReport> {
   const { database, registry, platform } = options;
   const report: PushReport = { acknowledged: 0, conflicts: 0, failed: 0, retrying: 0 };
   const triedThisRun = new Set<string>();
   const blockedEntities = new Set<string>();
-  const batchSize = Math.min(options.batchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH);
+  const limit: BatchLimit = { items: Math.max(1, Math.min(options.batchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH)) };
   for (;;) {
     let sentThisRound = 0;
     const rows = await fetchQueue(database);
     const now = platform.clock.now();
     const oldestPerRecord = new Map<string, Model>();
     for (const row of rows) {
-      const key = `${queueRowOf(row).entity}:${queueRowOf(row).entity_id}`;
+      const raw = queueRowOf(row);
+      const key = `${raw.entity}:${raw.entity_id}`;
       if (!oldestPerRecord.has(key)) oldestPerRecord.set(key, row);
     }
-    const ready = [...oldestPerRecord.values()]
-      .map((row) => ({ row, entry: readEntry(row) }))
-      .filter(({ entry }) => sendable(entry) && !triedThisRun.has(entry.id))
-      .filter(({ entry }) => options.ignoreBackoff || entry.nextAttemptAt === null || entry.nextAttemptAt <= now);
+    // The columns that decide readiness only: payloads are decoded when a batch is built.
+    const ready = [...oldestPerRecord.values()].filter((row) => {
+      const raw = queueRowOf(row);
+      if (!sendable(raw) || triedThisRun.has(row.id)) return false;
+      return options.ignoreBackoff || raw.next_attempt_at == null || raw.next_attempt_at <= now;
+    });
     for (const meta of registry.entities) {
       if (meta.direction === 'pullOnly' || blockedEntities.has(meta.name)) continue;
-      const mine = ready.filter(({ entry }) => entry.entity === meta.name);
-      const chunks: (typeof mine)[] = [];
-      for (let i = 0; i < mine.length; i += batchSize) chunks.push(mine.slice(i, i + batchSize));
+      const mine = ready.filter((row) => queueRowOf(row).entity === meta.name);
+      let taken = 0;
+      // The next chunk of this entity's ready entries, at most `limit.items` (it shrinks when the server refuses a size).
+      const take = () => {
+        const chunk = mine.slice(taken, taken + limit.items);
+        taken += chunk.length;
+        return chunk;
+      };
       let sent = 0;
       let failed = false;
+      const progress = (count: number) => {
+        sent += count;
+        sentThisRound += count;
+        options.onProgress?.({ entity: meta.name, sent, remaining: mine.length - sent });
+      };
       // Up to `concurrency` batches of one entity in flight: the server works on one while the
       // device applies the results of another. Entities still go one after the other (parents first).
-      await runLimited(chunks, Math.max(1, options.concurrency ?? 2), async (chunk) => {
-        if (failed) return;
-        const prepared = await prepareItems(database, registry, meta, chunk);
-        if (prepared.length === 0) return;
-        options.onSending?.(
-          meta.name,
-          prepared.map((p) => p.entry.id),
-        );
-        const ok = await sendBatch(options, meta, prepared, report);
-        for (const p of prepared) triedThisRun.add(p.entry.id);
-        sent += prepared.length;
-        sentThisRound += prepared.length;
-        options.onProgress?.({ entity: meta.name, sent, remaining: mine.length - sent });
-        // Later batches would fail the same way, and children need this entity's server ids.
-        if (!ok) failed = true;
-      });
+      const worker = async () => {
+        let prepared: Prepared[] = [];
+        while (prepared.length === 0) {
+          if (failed || taken >= mine.length) return;
+          const chunk = take();
+          prepared = await database.write(async () => {
+            const next = await readItems(database, registry, meta, chunk);
+            if (next.length > 0) await database.batch(markSending(next));
+            return next;
+          }, `trackhub-sync prepare push ${meta.name}`);
+        }
+        while (prepared.length > 0) {
+          options.onSending?.(
+            meta.name,
+            prepared.map((p) => p.entry.id),
+          );
+          const exchanges = await exchange(options, meta, prepared, limit);
+          for (const p of prepared) triedThisRun.add(p.entry.id);
+          // Later batches would fail the same way, and children need this entity's server ids.
+          if (exchanges.some((x) => x.failure !== null)) failed = true;
+          const done = prepared;
+          prepared = await database.write(async () => {
+            const steps = await planExchanges(options, meta, exchanges, report);
+            let next: Prepared[] = [];
+            while (next.length === 0 && !failed && taken < mine.length) next = await readItems(database, registry, meta, take());
+            // Entries stay `sending` until this transaction commits: killed before it, the next run resends
+            // them; the next batch is durably `sending` before its request leaves.
+            await database.batch([...steps.flatMap((step) => step()), ...markSending(next)]);
+            return next;
+          }, `trackhub-sync push ${meta.name}`);
+          for (const x of exchanges) {
+            options.onBatch?.({
+              entity: meta.name,
+              items: x.prepared.map((p) => p.item),
+              results: x.results,
+              error: x.failure,
+              durationMs: x.durationMs,
+            });
+          }
+          progress(done.length);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
       if (failed) blockedEntities.add(meta.name);
     }
     if (sentThisRound === 0) break;
   }
   const left = await fetchQueue(database);
-  report.retrying = left.filter((r) => sendable(readEntry(r))).length;
+  report.retrying = left.filter((r) => sendable(queueRowOf(r))).length;
   return report;
+}
+
+/** Largest batch the server takes, as far as this run knows (README "Client sync"). */
+interface BatchLimit {
+  items: number;
 }
 
 /**
@@ -116,52 +170,69 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
  * a run's results are applied before it ends, so a `sending` entry seen by a
  * new run belongs to a run that was cut off.
  */
-function sendable(entry: QueueEntry): boolean {
+function sendable(entry: { status: QueueEntry['status'] }): boolean {
   return entry.status === 'pending' || entry.status === 'sending';
 }
 
 /**
  * Build wire items; entries whose record or parent has no server id yet wait
- * for a later round. The chosen entries are marked `sending`, their attempt
- * counted, in the same transaction that reads their payload and before the
- * request leaves (docs/PROTOCOL.md "Crash safety"): killed at any later
- * instant, the device knows the server may hold them, and local writes (also
- * writers) never fold into them.
+ * for a later round. Call inside the writer that marks the chosen entries
+ * `sending` (`markSending`, in the same transaction as whatever else it
+ * commits, before the request leaves: docs/PROTOCOL.md "Crash safety"):
+ * killed at any later instant, the device knows the server may hold them,
+ * and local writes (also writers) never fold into them.
  */
-async function prepareItems(
-  database: Database,
-  registry: SyncRegistry,
-  meta: EntityMeta,
-  batch: { row: Model; entry: QueueEntry }[],
-): Promise<Prepared[]> {
-  return database.write(async () => {
-    // Read again inside the writer: a local write may have changed or removed an entry since the queue was listed.
-    const rows = await database
-      .get<Model>(QUEUE_TABLE)
-      .query(Q.where('id', Q.oneOf(batch.map(({ entry }) => entry.id))))
-      .fetch();
-    const fresh = rows
-      .sort(byId(batch))
-      .map((row) => ({ row, entry: readEntry(row) }))
-      .filter(({ entry }) => sendable(entry));
-    const prepared = await buildItems(database, registry, meta, fresh);
-    if (prepared.length > 0) {
-      await database.batch(
-        prepared.map(({ row, entry }) =>
-          row.prepareUpdate((r) => {
-            r._setRaw('status', 'sending');
-            r._setRaw('attempts', entry.attempts + 1);
-          }),
-        ),
-      );
-    }
-    return prepared;
-  }, `trackhub-sync prepare push ${meta.name}`);
+async function readItems(database: Database, registry: SyncRegistry, meta: EntityMeta, batch: Model[]): Promise<Prepared[]> {
+  // Read again inside the writer: a local write may have changed or removed an entry since the queue was listed.
+  const rows = await rowsById(
+    database,
+    QUEUE_TABLE,
+    batch.map((row) => row.id),
+  );
+  const fresh = rows
+    .sort(byId(batch))
+    .map((row) => ({ row, entry: readEntry(row) }))
+    .filter(({ entry }) => sendable(entry));
+  return buildItems(database, registry, meta, fresh);
+}
+
+/** The entries about to be sent become `sending`, their attempt counted; prepare inside `database.batch`. */
+function markSending(prepared: Prepared[]): Model[] {
+  return prepared.map(({ row, entry }) =>
+    row.prepareUpdate((r) => {
+      r._setRaw('status', 'sending');
+      r._setRaw('attempts', entry.attempts + 1);
+    }),
+  );
+}
+
+/**
+ * The rows of `table` with these ids, as `Q.where('id', Q.oneOf(ids))`
+ * returns them: ids held in WatermelonDB's record cache come from it (a
+ * cached Model holds its row as last committed, every write going through
+ * it; `Collection.find` trusts the cache the same way), the others are
+ * queried. A batch's queue rows and records were just read or written, so
+ * this saves two long `in (…)` queries per batch.
+ */
+async function rowsById(database: Database, table: string, ids: string[]): Promise<Model[]> {
+  const collection = database.get<Model>(table);
+  const cache = (collection as unknown as { _cache?: { get?: (id: string) => Model | undefined } })._cache;
+  if (typeof cache?.get !== 'function') return collection.query(Q.where('id', Q.oneOf(ids))).fetch();
+  const found: Model[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const cached = cache.get(id);
+    if (!cached) missing.push(id);
+    // A query leaves out rows marked deleted (`markAsDeleted`, not yet adopted).
+    else if (cached._raw._status !== 'deleted') found.push(cached);
+  }
+  if (missing.length > 0) found.push(...(await collection.query(Q.where('id', Q.oneOf(missing))).fetch()));
+  return found;
 }
 
 /** Keeps the batch's order (oldest first) for rows fetched again by id. */
-function byId(batch: { entry: QueueEntry }[]): (a: Model, b: Model) => number {
-  const order = new Map(batch.map(({ entry }, index) => [entry.id, index]));
+function byId(batch: Model[]): (a: Model, b: Model) => number {
+  const order = new Map(batch.map((row, index) => [row.id, index]));
   return (a, b) => order.get(a.id)! - order.get(b.id)!;
 }
 
@@ -173,11 +244,7 @@ async function buildItems(
 ): Promise<Prepared[]> {
   const records = new Map<string, Model>();
   const ids = batch.map(({ entry }) => entry.entityId);
-  for (const record of await database
-    .get<Model>(meta.table)
-    .query(Q.where('id', Q.oneOf(ids)))
-    .fetch())
-    records.set(record.id, record);
+  for (const record of await rowsById(database, meta.table, ids)) records.set(record.id, record);
   const parents = await Promise.all(
     meta.belongsTo.map(async (rel) => {
       const localIds = batch
@@ -274,9 +341,22 @@ function deferKeys(
   return { ...entry, payload };
 }
 
-/** Send one batch and apply its results; false when the whole request failed. */
-async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepared[], report: PushReport): Promise<boolean> {
-  const { database, platform } = options;
+/** One push request and what came of it (`results` null when the whole request failed). */
+interface Exchange {
+  prepared: Prepared[];
+  results: PushResult[] | null;
+  failure: TransportError | null;
+  durationMs: number;
+}
+
+/**
+ * Send one batch; a server that takes fewer items (`BATCH_TOO_LARGE`) gets
+ * it again in parts of its limit (or halves, when it names none), and the
+ * run keeps to that limit. Nothing is written here: the caller applies every
+ * part's results in one transaction.
+ */
+async function exchange(options: PushOptions, meta: EntityMeta, prepared: Prepared[], limit: BatchLimit): Promise<Exchange[]> {
+  const { platform } = options;
   const started = platform.clock.now();
   let results: PushResult[] | null = null;
   let failure: TransportError | null = null;
@@ -290,16 +370,21 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
     results = null;
   }
   if (failure?.code === 'BATCH_TOO_LARGE' && prepared.length > 1) {
-    // The server takes smaller batches than the 100 of README "Client sync": split and send the halves (still in flight).
-    const half = Math.ceil(prepared.length / 2);
-    const first = await sendBatch(options, meta, prepared.slice(0, half), report);
-    const second = await sendBatch(options, meta, prepared.slice(half), report);
-    return first && second;
+    const named = failure.maxBatch !== null && failure.maxBatch >= 1 && failure.maxBatch < prepared.length ? failure.maxBatch : null;
+    const size = named ?? Math.ceil(prepared.length / 2);
+    limit.items = Math.min(limit.items, size);
+    const parts: Exchange[] = [];
+    for (let i = 0; i < prepared.length; i += size) parts.push(...(await exchange(options, meta, prepared.slice(i, i + size), limit)));
+    return parts;
   }
-  const now = platform.clock.now();
-  // Entries stay `sending` until this transaction commits: killed before it, the next run resends them.
-  await database.write(async () => {
-    const steps: (() => Model[])[] = [];
+  return [{ prepared, results, failure, durationMs: platform.clock.now() - started }];
+}
+
+/** What the results of these requests mean for their entries (reads done here, writes prepared by the returned steps). */
+async function planExchanges(options: PushOptions, meta: EntityMeta, exchanges: Exchange[], report: PushReport): Promise<(() => Model[])[]> {
+  const now = options.platform.clock.now();
+  const steps: (() => Model[])[] = [];
+  for (const { prepared, results, failure } of exchanges) {
     for (const [index, p] of prepared.entries()) {
       const result = results?.[index];
       if (!result) {
@@ -310,17 +395,6 @@ async function sendBatch(options: PushOptions, meta: EntityMeta, prepared: Prepa
       }
       steps.push(await planResult(options, meta, p, result, now, report));
     }
-    await database.batch(steps.flatMap((step) => step()));
-  }, `trackhub-sync push ${meta.name}`);
-  options.onBatch?.({ entity: meta.name, items: prepared.map((p) => p.item), results, error: failure, durationMs: platform.clock.now() - started });
-  return failure === null;
-}
-
-/** Run `work` over `items` with at most `limit` running at once. */
-async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  }
+  return steps;
 }

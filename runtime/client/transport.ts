@@ -74,6 +74,8 @@ export class TransportError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly code: string | null = null,
+    /** `BATCH_TOO_LARGE`: the most items the server takes in one push, when it says (docs/PROTOCOL.md "Push"). */
+    readonly maxBatch: number | null = null,
   ) {
     super(message);
   }

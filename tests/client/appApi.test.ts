@@ -395,26 +395,29 @@ describe('re-pull after a migration', () => {
 });
 
 describe('transport', () => {
-  it('a connection reset on a kept-alive socket is sent once more; a second reset is a retryable failure', async () => {
-    const tenant = newTenant();
-    let resets = 0;
-    const resetting =
-      (times: number): typeof fetch =>
-      (input, init) => {
-        if (resets < times) {
-          resets += 1;
-          return Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }));
-        }
-        return fetch(input, init);
-      };
-    const page = await server.transport(tenant, resetting(1)).pull({ entity: 'Space', cursor: null });
-    expect(page.items).toEqual([]);
-    expect(resets).toBe(1);
-    resets = 0;
-    const error = await server
-      .transport(tenant, resetting(2))
-      .pull({ entity: 'Space', cursor: null })
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'TransportError', retryable: true, message: expect.stringContaining('ECONNRESET') });
-  });
+  it.each(['ECONNRESET', 'UND_ERR_SOCKET'])(
+    'a kept-alive socket found closed (%s) is sent once more; a second time is a retryable failure',
+    async (code) => {
+      const tenant = newTenant();
+      let resets = 0;
+      const resetting =
+        (times: number): typeof fetch =>
+        (input, init) => {
+          if (resets < times) {
+            resets += 1;
+            return Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code } }));
+          }
+          return fetch(input, init);
+        };
+      const page = await server.transport(tenant, resetting(1)).pull({ entity: 'Space', cursor: null });
+      expect(page.items).toEqual([]);
+      expect(resets).toBe(1);
+      resets = 0;
+      const error = await server
+        .transport(tenant, resetting(2))
+        .pull({ entity: 'Space', cursor: null })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'TransportError', retryable: true, message: expect.stringContaining(code) });
+    },
+  );
 });

@@ -128,7 +128,13 @@ describe('faults', () => {
       }
       return fetch(input, init);
     };
-    const first = openDevice('A', { tenantId: tenant, transport: server.transport(tenant, dying), dbName: file, pushConcurrency: 1 });
+    const first = openDevice('A', {
+      tenantId: tenant,
+      transport: server.transport(tenant, dying),
+      dbName: file,
+      pushConcurrency: 1,
+      pushBatchSize: 100,
+    });
     await first.adapters.space.createMany(Array.from({ length: 250 }, (_, i) => ({ name: `n${i}` })));
     void first.engine.sync(); // abandoned
     while (pushes < 2) await new Promise((r) => setTimeout(r, 10));
@@ -146,16 +152,23 @@ describe('faults', () => {
 });
 
 describe('BATCH_TOO_LARGE', () => {
-  it('a server that takes smaller batches gets them split, and every item lands once', async () => {
+  it('a server that takes smaller batches gets them split to its limit, and every item lands once', async () => {
     const small = await startTestServer({ maxBatch: 10 });
     try {
       const tenant = newTenant();
-      const a = openDevice('A', { tenantId: tenant, transport: small.transport(tenant) });
+      const sizes: number[] = [];
+      const counting: typeof fetch = async (input, init) => {
+        if (typeof init?.body === 'string' && init.body.includes('syncPush')) sizes.push(JSON.parse(init.body).variables.items.length);
+        return fetch(input, init);
+      };
+      const a = openDevice('A', { tenantId: tenant, transport: small.transport(tenant, counting), pushConcurrency: 1 });
       await a.adapters.space.createMany(Array.from({ length: 45 }, (_, i) => ({ name: `b${i}` })));
       const report = await a.engine.sync();
       expect(report.error).toBeNull();
       expect(report.push).toMatchObject({ acknowledged: 45, failed: 0 });
       expect(await small.records(tenant, 'Space')).toHaveLength(45);
+      // One refused request, then parts of the limit the server named (README "Client sync").
+      expect(sizes).toEqual([45, 10, 10, 10, 10, 5]);
     } finally {
       await small.close();
     }

@@ -33,6 +33,7 @@ export interface DeviceOptions {
   platform?: Partial<Platform>;
   pullLimit?: number;
   pushConcurrency?: number;
+  pushBatchSize?: number;
 }
 
 export function openDevice(name: string, options: DeviceOptions): Device {
@@ -45,6 +46,7 @@ export function openDevice(name: string, options: DeviceOptions): Device {
     intervalMs: 0,
     pullLimit: options.pullLimit,
     pushConcurrency: options.pushConcurrency,
+    pushBatchSize: options.pushBatchSize,
     backoff: { initialMs: 1, maxMs: 5 },
   });
   return { name, database, adapters: createAdapters({ database, scopeValue: options.tenantId }), engine };
