@@ -25,6 +25,14 @@ describe('startParseCheck (worker thread)', () => {
     expect(found).toEqual(parseCheck([fine[0]!, broken[0]!, fine[1]!, ...broken.slice(1)]));
   });
 
+  it('checks on the main thread when the worker cannot load TypeScript', async () => {
+    const check = startParseCheck({ eager: true, typescript: '/nonexistent/typescript.js' });
+    check.add(broken);
+    const found = await check.result();
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    expect(found).toEqual(parseCheck(broken));
+  });
+
   it('reports nothing for files that parse, started eagerly or not', async () => {
     const eager = startParseCheck({ eager: true });
     eager.add(fine);

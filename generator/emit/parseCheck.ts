@@ -44,8 +44,10 @@ export interface ParseCheck {
  *
  * `eager` starts the worker (and its TypeScript load) now rather than at the
  * first `.ts` file added: worth it when most files will need the check.
+ * `typescript` is the module the worker loads (default: TypeScript as
+ * resolved from here).
  */
-export function startParseCheck(options: { eager?: boolean } = {}): ParseCheck {
+export function startParseCheck(options: { eager?: boolean; typescript?: string } = {}): ParseCheck {
   const added: GeneratedFile[] = [];
   let worker: Worker | null = null;
   // null: TypeScript did not load in the worker, or the worker died; the main thread checks instead.
@@ -53,7 +55,7 @@ export function startParseCheck(options: { eager?: boolean } = {}): ParseCheck {
 
   const start = (): Worker | null => {
     if (worker) return worker;
-    const typescript = typescriptPath();
+    const typescript = options.typescript ?? typescriptPath();
     if (!typescript) return null;
     const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript } });
     findings = new Promise((resolve) => {
