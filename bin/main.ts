@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The published `trackhub-sync` bin (built to dist/bin/trackhub-sync.js).
+import module from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 
 // Prisma's schema engine is WebAssembly called a few times per run; in a
@@ -8,5 +9,10 @@ import { setFlagsFromString } from 'node:v8';
 // the baseline compiler only). Set before the engine module is loaded, hence
 // the dynamic import.
 setFlagsFromString('--liftoff-only');
+
+// Node >= 22.1 keeps the compiled code of the modules a run loads (ours, handlebars, zod,
+// TypeScript in the parse check's worker) in its compile cache on disk, so the next run skips
+// compiling them; older versions have no such cache and run as before.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 await import('./trackhub-sync');

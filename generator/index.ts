@@ -5,4 +5,4 @@ export type { GeneratedFile } from './emit/generatedFile';
 export { compareTree } from './emit/compare';
 export { writeOutput } from './emit/write';
 export type { Ir, IrEntity, IrField, IrRelation } from './ir/types';
-export { loadIr, runPipeline } from './pipeline';
+export { loadIr, runPipeline, runPipelineAsync } from './pipeline';

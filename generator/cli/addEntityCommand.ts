@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import { DiagnosticsError } from '../diagnostics';
 import { writeOutput } from '../emit/write';
-import { runPipeline } from '../pipeline';
+import { runPipelineAsync } from '../pipeline';
 import { checkEntityName, parseFieldSpecs, parseStrategy } from '../scaffold/entityTemplate';
 import { declaredNames, planAddEntity, validatePrismaAfter } from '../scaffold/schemaEdits';
 import { applyChanges } from '../scaffold/userFiles';
@@ -66,7 +66,7 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
     if (flags.generate !== false) {
       bar.step('generating');
       const resolved = config ?? (await resolveConfig({ schema: [project.path] }, cwd));
-      const result = runPipeline(resolved);
+      const result = await runPipelineAsync(resolved);
       bar.step('writing');
       const summary = writeOutput(result.files, resolved.out, resolved.baseDir);
       generated = {

@@ -4,7 +4,7 @@ import { DiagnosticsError, type Diagnostic } from '../diagnostics';
 import { compareTree, counted } from '../emit/compare';
 import { writeOutput } from '../emit/write';
 import { changeTarget } from '../ir/diff';
-import { runPipeline } from '../pipeline';
+import { runPipelineAsync } from '../pipeline';
 import type { TerminalIo } from './output';
 import { printDiagnostics, reportBadInput } from './report';
 
@@ -30,7 +30,7 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
   let warnings: Diagnostic[] = [];
   try {
     const config = await resolveConfig(flags, io.cwd);
-    const result = runPipeline(config);
+    const result = await runPipelineAsync(config);
     warnings = result.warnings;
     const out = relative(io.cwd, config.out) || '.';
     if (flags.check || flags.dryRun) {

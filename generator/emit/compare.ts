@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import type * as Diff from 'diff';
 import { DiagnosticsError } from '../diagnostics';
 import type { GeneratedFile } from './generatedFile';
 import { listTree } from './listTree';
 import { MANIFEST_PATH } from './manifest';
 import { inventoryOutput, ownershipDiagnostics } from './ownership';
+import { lazyModule } from '../lazyModule';
+
+const diff = lazyModule<typeof Diff>('diff');
 
 export { listTree };
 
@@ -50,7 +53,7 @@ export function compareTree(files: readonly GeneratedFile[], outDir: string, bas
     const label = file.path;
     if (!existsSync(path)) {
       result.missing.push(file.path);
-      patches.push(createTwoFilesPatch(`a/${label}`, `b/${label}`, '', file.contents, '(missing)', '(generated)'));
+      patches.push(diff().createTwoFilesPatch(`a/${label}`, `b/${label}`, '', file.contents, '(missing)', '(generated)'));
       continue;
     }
     const current = readFileSync(path, 'utf8');
@@ -58,13 +61,13 @@ export function compareTree(files: readonly GeneratedFile[], outDir: string, bas
       if (counted(file)) result.unchanged.push(file.path);
     } else {
       result.stale.push(file.path);
-      patches.push(createTwoFilesPatch(`a/${label}`, `b/${label}`, current, file.contents, '(on disk)', '(generated)'));
+      patches.push(diff().createTwoFilesPatch(`a/${label}`, `b/${label}`, current, file.contents, '(on disk)', '(generated)'));
     }
   }
   for (const path of inventory.orphans) {
     result.orphans.push(path);
     const current = readFileSync(join(outDir, path), 'utf8');
-    patches.push(createTwoFilesPatch(`a/${path}`, `b/${path}`, current, '', '(on disk)', '(not generated)'));
+    patches.push(diff().createTwoFilesPatch(`a/${path}`, `b/${path}`, current, '', '(on disk)', '(not generated)'));
   }
   result.diff = patches.join('');
   return result;

@@ -18,11 +18,15 @@ export const ref = (name: string): CodeRef => new CodeRef(name);
 export type Literal = string | number | boolean | null | CodeRef | readonly Literal[] | { readonly [key: string]: Literal | undefined };
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const MAY_NEED_ESCAPE = /[\\\p{Cc}\u2028\u2029]/u;
 
 /** A string literal; quotes, backslashes, line breaks and control characters escaped. */
 export function printString(text: string): string {
   // Prefer single quotes; double quotes when that avoids escaping (the way prettier prints).
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  // Most strings (names, types) need no escape and are printed as they are. \p{Cc} also holds
+  // U+0080–U+009F, which the loop keeps as they are: such a string takes the loop, same result.
+  if (!text.includes(quote) && !MAY_NEED_ESCAPE.test(text)) return `${quote}${text}${quote}`;
   let out = quote;
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
@@ -62,19 +66,35 @@ export function printLiteral(value: Literal, indent = 0, width = 120): string {
     case 'boolean':
       return String(value);
   }
+  // The one-line form is built only when it fits: its length is known from the entries', and an
+  // entry that broke over lines forces the multi-line form (registries of a large schema are
+  // megabytes of literals, docs/PERFORMANCE.md "Generate").
   const pad = '  '.repeat(indent + 1);
   if (Array.isArray(value)) {
     const items = (value as readonly Literal[]).map((v) => printLiteral(v, indent + 1, width));
-    const inline = `[${items.join(', ')}]`;
-    if (items.length === 0 || (!inline.includes('\n') && indent * 2 + inline.length <= width)) return inline;
+    if (fitsOnOneLine(items, 2, indent, width)) return `[${items.join(', ')}]`;
     return `[\n${items.map((i) => `${pad}${i},\n`).join('')}${'  '.repeat(indent)}]`;
   }
   const entries = Object.entries(value as Record<string, Literal | undefined>).filter((e): e is [string, Literal] => e[1] !== undefined);
   if (entries.length === 0) return '{}';
   const parts = entries.map(([k, v]) => `${printKey(k)}: ${printLiteral(v, indent + 1, width)}`);
-  const inline = `{ ${parts.join(', ')} }`;
-  if (!inline.includes('\n') && indent * 2 + inline.length <= width) return inline;
+  if (fitsOnOneLine(parts, 4, indent, width)) return `{ ${parts.join(', ')} }`;
   return `{\n${parts.map((p) => `${pad}${p},\n`).join('')}${'  '.repeat(indent)}}`;
+}
+
+/**
+ * Whether `entries` joined by `, ` inside brackets (`brackets` characters) fit `width` at
+ * `indent`; an empty list always does. Printed strings, numbers and references never hold a
+ * line break, so an entry holds one only when it is a multi-line object or array.
+ */
+function fitsOnOneLine(entries: readonly string[], brackets: number, indent: number, width: number): boolean {
+  if (entries.length === 0) return true;
+  let length = indent * 2 + brackets + 2 * (entries.length - 1);
+  for (const entry of entries) {
+    length += entry.length;
+    if (length > width || entry.includes('\n')) return false;
+  }
+  return true;
 }
 
 /** `export const name = <literal> satisfies Type;`: data checked against the runtime's type by tsc. */

@@ -4,7 +4,7 @@ import { resolveConfig } from '../../config';
 import { DiagnosticsError } from '../../diagnostics';
 import { diskPath, shownPath } from '../../emit/compare';
 import { inventoryOutput, ownershipDiagnostics } from '../../emit/ownership';
-import { runPipeline } from '../../pipeline';
+import { runPipelineAsync } from '../../pipeline';
 import { sdlSourceFiles } from './sdlSources';
 
 /** `presetConfig` of a `generates` entry using the trackhub-sync preset. */
@@ -39,7 +39,7 @@ export const preset: Types.OutputPreset<TrackhubSyncPresetConfig> = {
       { config: options.presetConfig.config, schema: schemaFiles.map((f) => resolve(cwd, f)), out: options.baseOutputDir },
       cwd,
     );
-    const { files } = runPipeline(config);
+    const { files } = await runPipelineAsync(config);
     const refused = ownershipDiagnostics(
       inventoryOutput(files, config.out),
       shownPath(config.baseDir, config.out),

@@ -3,7 +3,7 @@ import type { GeneratorOptions } from '@prisma/generator-helper';
 import { resolveConfig, type CliOverrides, type ResolvedConfig } from '../../config';
 import { DiagnosticsError } from '../../diagnostics';
 import { writeOutput, type WriteSummary } from '../../emit/write';
-import { runPipeline } from '../../pipeline';
+import { runPipelineAsync } from '../../pipeline';
 
 /** Output folder when the generator block names none (relative to the schema file, like Prisma's own). */
 export const DEFAULT_PRISMA_OUTPUT = '../generated';
@@ -32,7 +32,7 @@ export async function prismaGenerate(options: GeneratorOptions, cwd = process.cw
   const schemaPath = resolve(cwd, options.schemaPath);
   const fromConfig = await configWithoutSchemaFlag(flags, cwd);
   const config = fromConfig?.schema.includes(schemaPath) ? fromConfig : await resolveConfig({ ...flags, schema: [schemaPath] }, cwd);
-  const result = runPipeline(config);
+  const result = await runPipelineAsync(config);
   return writeOutput(result.files, config.out, config.baseDir);
 }
 

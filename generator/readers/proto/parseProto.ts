@@ -1,9 +1,12 @@
-import protobuf from 'protobufjs';
+import type Protobuf from 'protobufjs';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import type { SourceLocation } from '../../ir/types';
 import type { ProtoFieldFacts, ProtoFileFacts, ProtoMessageFacts } from './protoFacts';
 import { lineIndex } from '../lineIndex';
 import { scanProto } from './scanProto';
+import { lazyModule } from '../../lazyModule';
+
+const protobufjs = lazyModule<typeof Protobuf>('protobufjs');
 
 export interface ProtoSource {
   /** Absolute path. */
@@ -21,7 +24,8 @@ export type ParseOutcome = { ok: true; facts: ProtoFileFacts } | { ok: false; di
  * `scanProto` adds the offsets of each message's braces.
  */
 export function parseProto(source: ProtoSource): ParseOutcome {
-  let parsed: protobuf.IParserResult;
+  const protobuf = protobufjs();
+  let parsed: Protobuf.IParserResult;
   try {
     // keepCase: field names as written (client_id), not camelCased.
     parsed = protobuf.parse(source.text, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
@@ -78,14 +82,14 @@ export function parseProto(source: ProtoSource): ParseOutcome {
   };
 }
 
-function fieldFacts(field: protobuf.Field, location: SourceLocation): ProtoFieldFacts {
+function fieldFacts(field: Protobuf.Field, location: SourceLocation): ProtoFieldFacts {
   // proto3 `optional` is a synthetic oneof named `_<field>`; it is not a user oneof.
   const oneof = field.partOf && !field.options?.['proto3_optional'] ? field.partOf.name : null;
   return {
     name: field.name,
     number: field.id,
     type: field.type,
-    mapKey: field instanceof protobuf.MapField ? field.keyType : null,
+    mapKey: field instanceof protobufjs().MapField ? field.keyType : null,
     oneof,
     location,
   };

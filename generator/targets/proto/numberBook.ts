@@ -1,4 +1,7 @@
-import protobuf from 'protobufjs';
+import type Protobuf from 'protobufjs';
+import { lazyModule } from '../../lazyModule';
+
+const protobufjs = lazyModule<typeof Protobuf>('protobufjs');
 
 /** Numbers a previous `sync.proto` assigned, by message / enum name. */
 export interface PreviousNumbers {
@@ -22,6 +25,7 @@ interface NumberedScope {
  */
 export function readPreviousNumbers(text: string | null): PreviousNumbers | null {
   if (text === null) return null;
+  const protobuf = protobufjs();
   const parsed = protobuf.parse(text, new protobuf.Root(), { keepCase: true });
   const previous: PreviousNumbers = { messages: new Map(), enums: new Map() };
   const namespace = parsed.package ? parsed.root.lookup(parsed.package) : parsed.root;
@@ -133,7 +137,7 @@ function reserved(list: (number[] | string)[] | undefined): Pick<NumberedScope, 
   return { reservedNumbers, reservedNames };
 }
 
-function fieldSignature(field: protobuf.Field): string {
+function fieldSignature(field: Protobuf.Field): string {
   const label = field.repeated ? 'repeated ' : field.options?.['proto3_optional'] ? 'optional ' : '';
   return `${label}${field.type}`;
 }

@@ -17,10 +17,23 @@ export interface ModelView {
   properties: PropertyView[];
 }
 
+/** Table and columns by entity name, built once per IR (the IR is immutable) rather than once per model. */
+const lookups = new WeakMap<Ir, { tables: Map<string, string>; columns: Map<string, Map<string, string>> }>();
+function lookup(ir: Ir) {
+  let found = lookups.get(ir);
+  if (!found) {
+    found = {
+      tables: new Map(ir.entities.map((e) => [e.name, e.table])),
+      columns: new Map(ir.entities.map((e) => [e.name, new Map(e.fields.map((f) => [f.name, f.column]))])),
+    };
+    lookups.set(ir, found);
+  }
+  return found;
+}
+
 /** Everything the model template prints for one entity, decided here. */
 export function modelView(ir: Ir, entity: IrEntity, runtimeImport: string): ModelView {
-  const tables = new Map(ir.entities.map((e) => [e.name, e.table]));
-  const columns = new Map(ir.entities.map((e) => [e.name, new Map(e.fields.map((f) => [f.name, f.column]))]));
+  const { tables, columns } = lookup(ir);
   const pullOnly = entity.direction === 'pullOnly';
   const decorators = new Set<string>(['field']);
   const watermelonTypes = new Set<string>();
