@@ -180,7 +180,9 @@ const bench: BenchModule = {
         return performance.now() - start;
       };
 
-      const variants = [pullOurs, pullWm, pushOurs, pushWm(true), pushWm(false)];
+      // BENCH_E2E=pull: the server → device half alone.
+      const pullOnly = process.env.BENCH_E2E === 'pull';
+      const variants = pullOnly ? [pullOurs, pullWm] : [pullOurs, pullWm, pushOurs, pushWm(true), pushWm(false)];
       for (const v of variants) await v(); // warm-up round
       const samples = variants.map(() => [] as number[]);
       for (let i = 0; i < RUNS; i++) for (const [k, v] of variants.entries()) samples[k]!.push(await v());
@@ -191,13 +193,15 @@ const bench: BenchModule = {
         ReturnType<typeof stats>,
         ReturnType<typeof stats>,
       ];
+      const pullRow = {
+        case: `server → device: ${COUNT} records, full sync of a fresh device`,
+        ours: po.text,
+        baseline: `synchronize() paging the same API: ${pw.text}`,
+        note: `${Math.round(COUNT / (po.p50 / 1000)).toLocaleString('en')} records/s (target < 300 ms for 10,000; PowerSync: 2,000–20,000 ops/s); ratio ${(po.p50 / pw.p50).toFixed(2)}`,
+      };
+      if (pullOnly) return [pullRow];
       return [
-        {
-          case: `server → device: ${COUNT} records, full sync of a fresh device`,
-          ours: po.text,
-          baseline: `synchronize() paging the same API: ${pw.text}`,
-          note: `${Math.round(COUNT / (po.p50 / 1000)).toLocaleString('en')} records/s (target < 300 ms for 10,000; PowerSync: 2,000–20,000 ops/s); ratio ${(po.p50 / pw.p50).toFixed(2)}`,
-        },
+        pullRow,
         {
           case: `device → server: ${COUNT} queued creates pushed and acknowledged`,
           ours: so.text,

@@ -95,19 +95,24 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     // prepared records to reach batch() without an await in between (Model.prepareUpdate).
 
     const ops: Model[] = [];
-    // Records new to a table that started empty, with nobody observing it: inserted as rows, no Models (bulkInsert.ts).
-    const bulk: RawColumns[] | null = fresh && canBulkInsert(database, meta.table) ? [] : null;
+    // Records new to a table that started empty, with nobody observing it: inserted as rows, no Models,
+    // converted once from the wire (bulkInsert.ts).
+    const bulk: WireRecord[] | null = fresh && canBulkInsert(database, meta.table) ? [] : null;
     for (const item of page.items) {
       const serverId = String(item.id);
       const existing = byServerId.get(serverId) ?? (item[keys.clientId] ? byLocalId.get(String(item[keys.clientId])) : undefined);
-      const raw = translate(wireToRaw(meta, item));
+      if (!existing && bulk) {
+        bulk.push(item);
+        outcome.created += 1;
+        continue;
+      }
+      const raw = translate.raw(wireToRaw(meta, item));
       raw.server_id = serverId;
       if (!existing) {
         raw.id = serverId;
         raw._status = 'synced';
         raw._changed = '';
-        if (bulk) bulk.push(raw);
-        else ops.push(collection.prepareCreateFromDirtyRaw(raw));
+        ops.push(collection.prepareCreateFromDirtyRaw(raw));
         outcome.created += 1;
         continue;
       }
@@ -157,7 +162,7 @@ export async function applyPullPage(options: ApplyPullPageOptions): Promise<Appl
     for (const row of unseen) ops.push(markDeleted(row, null, meta));
     outcome.removed = unseen.length;
     ops.push(prepareSyncState(database, state.row, meta.name, state.patch(outcome.rebased + outcome.skipped > 0), now));
-    if (bulk && bulk.length > 0) await bulkBatch(database, ops, meta.table, bulk);
+    if (bulk && bulk.length > 0) await bulkBatch(database, ops, { meta, items: bulk, foreignKeys: translate.columns });
     else await database.batch(...ops);
   }, `trackhub-sync pull ${meta.name}`);
   return outcome;
@@ -177,14 +182,20 @@ function setColumns(record: Model, columns: RawColumns): void {
   for (const [column, value] of Object.entries(columns)) record._setRaw(column, value);
 }
 
+/** Foreign keys of pulled records, from server ids to local ids: per column, and applied to a raw record. */
+interface ForeignKeyTranslation {
+  columns: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  raw: (raw: RawColumns) => RawColumns;
+}
+
 /** Rewrites foreign keys of pulled records from server ids to local ids. */
 async function foreignKeyTranslator(
   database: Database,
   registry: SyncRegistry,
   meta: EntityMeta,
   items: WireRecord[],
-): Promise<(raw: RawColumns) => RawColumns> {
-  if (meta.belongsTo.length === 0) return (raw) => raw;
+): Promise<ForeignKeyTranslation> {
+  if (meta.belongsTo.length === 0) return { columns: new Map(), raw: (raw) => raw };
   const maps = await Promise.all(
     meta.belongsTo.map(async (rel) => {
       const column = meta.fields.find((f) => f.name === rel.field)!.column;
@@ -192,11 +203,14 @@ async function foreignKeyTranslator(
       return { column, map: await localIdsOf(database, entityMeta(registry, rel.target), ids) };
     }),
   );
-  return (raw) => {
-    for (const { column, map } of maps) {
-      const value = raw[column];
-      if (typeof value === 'string') raw[column] = map.get(value) ?? value;
-    }
-    return raw;
+  return {
+    columns: new Map(maps.map(({ column, map }) => [column, map])),
+    raw: (raw) => {
+      for (const { column, map } of maps) {
+        const value = raw[column];
+        if (typeof value === 'string') raw[column] = map.get(value) ?? value;
+      }
+      return raw;
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from '@nozbe/watermelondb';
-import { sanitizedRaw } from '@nozbe/watermelondb/RawRecord/index.js';
-import type { RawColumns } from './mapping';
+import { wireToColumn, type WireRecord } from './mapping';
+import type { EntityMeta, FieldMeta } from './meta';
+import { reuseStatements } from './nodeStatements';
 
 /**
  * Bulk insert of pulled records into a table that was empty when the pull
@@ -23,19 +24,30 @@ import type { RawColumns } from './mapping';
  *   to its dispatcher's `batch`, run by the driver in one transaction, on
  *   Node and on iOS/Android alike). A failing insert rolls back the page and
  *   its cursor together.
- * - Values: every row goes through WatermelonDB's `sanitizedRaw`, exactly
- *   what `prepareCreateFromDirtyRaw` stores.
+ * - Values: each wire value is converted once, straight into the bound
+ *   values, by the same rules as `wireToRaw` then WatermelonDB's
+ *   `sanitizedRaw` (what `prepareCreateFromDirtyRaw` stores; the bulk-insert
+ *   tests compare the stored rows with the Model path's).
  * - Statement size: at most 999 bound values per statement (SQLite before
  *   3.32, still on older Android), and statement sizes drawn from a few
- *   fixed values (the device's driver caches each distinct SQL text).
+ *   fixed values (the device's driver caches each distinct SQL text; on
+ *   Node, nodeStatements.ts keeps them too).
  */
 
 type NativeOperation = [cacheBehaviour: number, table: string | null, sql: string, argBatches: unknown[][]];
 interface Dispatcher {
   call(method: string, args: unknown[], callback: (result: unknown) => void): void;
 }
+interface ColumnSchema {
+  name: string;
+  type: 'string' | 'number' | 'boolean';
+  isOptional?: boolean;
+}
+interface TableSchema {
+  columnArray: ColumnSchema[];
+}
 interface SqliteAdapterShape {
-  schema: { tables: Record<string, { columnArray: { name: string }[] }> };
+  schema: { tables: Record<string, TableSchema> };
   _dispatcher?: Dispatcher;
 }
 
@@ -81,37 +93,132 @@ function chunkSizes(total: number, perStatement: number): number[] {
   return sizes;
 }
 
-function insertOperations(adapter: SqliteAdapterShape, table: string, rows: RawColumns[]): NativeOperation[] {
-  const tableSchema = adapter.schema.tables[table];
-  if (!tableSchema) throw new Error(`bulk insert: table ${table} is not in the schema`);
-  const columns = ['id', '_status', '_changed', ...tableSchema.columnArray.map((c) => c.name)];
-  const perStatement = Math.max(1, Math.floor(MAX_VARIABLES / columns.length));
-  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const ops: NativeOperation[] = [];
-  let at = 0;
-  for (const size of chunkSizes(rows.length, perStatement)) {
-    const args: unknown[] = [];
-    for (let i = at; i < at + size; i++) {
-      const raw = sanitizedRaw(rows[i] as never, tableSchema as never) as unknown as Record<string, unknown>;
-      for (const column of columns) args.push(raw[column]);
-    }
-    ops.push([IGNORE_CACHE, null, head + Array(size).fill(tuple).join(', '), [args]]);
-    at += size;
+/** Pulled records to insert: wire records new to the table, and the page's foreign-key translation. */
+export interface BulkRows {
+  meta: EntityMeta;
+  items: WireRecord[];
+  /** Column -> (server id -> local id) of the page's `belongsTo` keys; a key not in its map is kept. */
+  foreignKeys: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/** Where each bound value of a row comes from, in the statement's column order. */
+type Slot =
+  | { from: 'id' }
+  | { from: 'constant'; value: string }
+  | { from: 'field'; field: FieldMeta; column: ColumnSchema }
+  | { from: 'absent'; column: ColumnSchema };
+
+interface InsertPlan {
+  tableSchema: TableSchema;
+  slots: Slot[];
+  /** `insert into "t" (…) values ` */
+  head: string;
+  tuple: string;
+  perStatement: number;
+  /** Statement text per row count. */
+  sql: Map<number, string>;
+}
+
+const plans = new WeakMap<EntityMeta, InsertPlan>();
+
+function insertPlan(meta: EntityMeta, tableSchema: TableSchema): InsertPlan {
+  const cached = plans.get(meta);
+  if (cached?.tableSchema === tableSchema) return cached;
+  const byColumn = new Map(meta.fields.map((f) => [f.column, f]));
+  const slots: Slot[] = [{ from: 'id' }, { from: 'constant', value: 'synced' }, { from: 'constant', value: '' }];
+  for (const column of tableSchema.columnArray) {
+    const field = byColumn.get(column.name);
+    if (column.name === 'server_id') slots.push({ from: 'id' });
+    else if (field) slots.push({ from: 'field', field, column });
+    else slots.push({ from: 'absent', column });
   }
-  return ops;
+  const names = ['id', '_status', '_changed', ...tableSchema.columnArray.map((c) => c.name)];
+  const plan: InsertPlan = {
+    tableSchema,
+    slots,
+    head: `insert into "${meta.table}" (${names.map((c) => `"${c}"`).join(', ')}) values `,
+    tuple: `(${names.map(() => '?').join(', ')})`,
+    perStatement: Math.max(1, Math.floor(MAX_VARIABLES / names.length)),
+    sql: new Map(),
+  };
+  plans.set(meta, plan);
+  return plan;
 }
 
 /**
- * `database.batch(...ops)` with `rows` (raw records with `id`, `_status` and
- * `_changed` set) inserted into `table` in the same transaction. Call inside
+ * WatermelonDB's `sanitizedRaw` rule for one column (RawRecord/index.js
+ * `_setRaw`, 0.28): a value of the wrong type becomes null when the column is
+ * optional, else the type's empty value; SQLite's 1/0 count as booleans;
+ * NaN and ±Infinity are not numbers.
+ */
+function sanitized(column: ColumnSchema, value: unknown): string | number | boolean | null {
+  switch (column.type) {
+    case 'string':
+      return typeof value === 'string' ? value : column.isOptional ? null : '';
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 1 || value === 0) return value === 1;
+      return column.isOptional ? null : false;
+    default:
+      return typeof value === 'number' && Number.isFinite(value) ? value || 0 : column.isOptional ? null : 0;
+  }
+}
+
+/**
+ * The rows' bound values straight from the wire records, in one pass: what
+ * `wireToRaw`, the foreign-key translation and `sanitizedRaw` would store
+ * (the record's server id is its local id and `server_id`, status `synced`).
+ */
+function insertOperations(adapter: SqliteAdapterShape, rows: BulkRows): { ops: NativeOperation[]; sqls: string[] } {
+  const { meta, items, foreignKeys } = rows;
+  const tableSchema = adapter.schema.tables[meta.table];
+  if (!tableSchema) throw new Error(`bulk insert: table ${meta.table} is not in the schema`);
+  const plan = insertPlan(meta, tableSchema);
+  const { slots } = plan;
+  const translations = slots.map((s) => (s.from === 'field' ? foreignKeys.get(s.field.column) : undefined));
+  const ops: NativeOperation[] = [];
+  const sqls: string[] = [];
+  let at = 0;
+  for (const size of chunkSizes(items.length, plan.perStatement)) {
+    const args: unknown[] = new Array(size * slots.length);
+    let k = 0;
+    for (let i = at; i < at + size; i++) {
+      const item = items[i]!;
+      const id = String(item.id);
+      for (let s = 0; s < slots.length; s++) {
+        const slot = slots[s]!;
+        if (slot.from === 'id') args[k++] = id;
+        else if (slot.from === 'constant') args[k++] = slot.value;
+        else if (slot.from === 'absent') args[k++] = sanitized(slot.column, null);
+        else {
+          const wire = item[slot.field.name];
+          let value = wire === undefined ? null : wireToColumn(slot.field, wire);
+          const translate = translations[s];
+          if (translate && typeof value === 'string') value = translate.get(value) ?? value;
+          args[k++] = sanitized(slot.column, value);
+        }
+      }
+    }
+    let sql = plan.sql.get(size);
+    if (sql === undefined) plan.sql.set(size, (sql = plan.head + Array(size).fill(plan.tuple).join(', ')));
+    ops.push([IGNORE_CACHE, null, sql, [args]]);
+    sqls.push(sql);
+    at += size;
+  }
+  return { ops, sqls };
+}
+
+/**
+ * `database.batch(...ops)` with `rows` (wire records new to the table)
+ * inserted into their table in the same transaction. Call inside
  * `database.write`, after `canBulkInsert` said yes, with no await in between.
  */
-export async function bulkBatch(database: Database, ops: Parameters<Database['batch']>, table: string, rows: RawColumns[]): Promise<void> {
+export async function bulkBatch(database: Database, ops: Parameters<Database['batch']>, rows: BulkRows): Promise<void> {
   const adapter = sqliteAdapterOf(database);
   if (!adapter?._dispatcher) throw new Error('bulk insert needs WatermelonDB SQLite adapter');
   const dispatcher = adapter._dispatcher;
-  const inserts = insertOperations(adapter, table, rows);
+  const { ops: inserts, sqls } = insertOperations(adapter, rows);
+  reuseStatements(dispatcher, sqls);
   const own = Object.hasOwn(dispatcher, 'call');
   const original = dispatcher.call;
   const restore = () => {

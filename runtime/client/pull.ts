@@ -95,11 +95,17 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   // A table empty at the start needs no lost-create lookups nor a comparison at the end.
   const fresh = cursor === null && (await database.get(meta.table).query().fetchCount()) === 0;
   let firstPage = true;
+  const limit = options.limit ?? DEFAULT_PULL_LIMIT;
+  // The next page, requested while this one is applied (README "Client sync"): a read, and the
+  // request the loop makes next anyway (`cursor` becomes `page.cursor`). The cursor still commits
+  // with its own page; a page fetched ahead whose predecessor never committed is fetched again.
+  let ahead: Promise<PullPage> | null = null;
   for (;;) {
     let page: PullPage;
     try {
-      page = await transport.pull({ entity: meta.name, cursor, limit: options.limit ?? DEFAULT_PULL_LIMIT });
+      page = await (ahead ?? transport.pull({ entity: meta.name, cursor, limit }));
     } catch (error) {
+      ahead = null;
       if (error instanceof ResyncRequiredError && seen === undefined) {
         report.full = full = 'resync';
         cursor = null;
@@ -109,6 +115,11 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
       }
       throw error;
     }
+    const next = page.cursor;
+    // async: a transport that throws instead of rejecting fails the next page, not this one.
+    ahead = page.hasMore ? (async () => transport.pull({ entity: meta.name, cursor: next, limit }))() : null;
+    // Not awaited if this page fails to apply: its outcome is then dropped, not an unhandled rejection.
+    ahead?.catch(() => {});
     const { row } = await readSyncState(database, meta.name);
     // During a full pull the hash is cleared first and set by the last page: a crash in between restarts it.
     const versionHash = page.hasMore ? (seen && firstPage ? null : undefined) : marker;

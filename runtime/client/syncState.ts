@@ -33,9 +33,18 @@ function encodeCursor(cursor: string | null, rewind: SyncStateValue['rewind']): 
 
 /** The stored pull position of an entity, with its row when there is one. */
 export async function readSyncState(database: Database, entity: string): Promise<SyncStateValue & { row: Model | null }> {
-  const [row] = await database.get<Model>(STATE_TABLE).query(Q.where('entity', entity)).fetch();
+  type Row = { cursor: string | null; last_sync_at: number | null; version_hash: string | null };
+  const collection = database.get<Model>(STATE_TABLE);
+  const [row] = await collection.query(Q.where('entity', entity)).fetch();
   if (!row) return { row: null, cursor: null, lastSyncAt: null, versionHash: null, rewind: null };
-  const raw = systemRowOf<{ cursor: string | null; last_sync_at: number | null; version_hash: string | null }>(row);
+  // The values on disk: a batch that failed (a page whose apply threw) leaves its prepared
+  // changes in the cached Model's `_raw` (WatermelonDB 0.28 does not roll them back), and a
+  // position that never committed must not be pulled on from.
+  const [stored] = (await collection
+    .query(Q.unsafeSqlQuery(`select cursor, last_sync_at, version_hash from ${STATE_TABLE} where id = ?`, [row.id]))
+    .unsafeFetchRaw()) as Row[];
+  const raw = systemRowOf<Row>(row);
+  if (stored) Object.assign(raw, { cursor: stored.cursor, last_sync_at: stored.last_sync_at, version_hash: stored.version_hash });
   return { row, ...decodeCursor(raw.cursor), lastSyncAt: raw.last_sync_at, versionHash: raw.version_hash };
 }
 

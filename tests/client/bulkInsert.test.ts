@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Q } from '@nozbe/watermelondb';
-import { describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
 import { entityMeta, type PullPage, type SyncTransport } from '../../runtime/client/index';
 import { resolvePlatform } from '../../runtime/client/platform';
 import { pullEntity } from '../../runtime/client/pull';
@@ -103,6 +104,30 @@ describe('first pull into an empty table (bulk insert)', () => {
       expect((await rows(restarted)).length).toBe(52);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reuses the insert statements on WatermelonDB's Node driver, per connection", async () => {
+    // The Node driver prepares every statement again (a device's driver caches them); runtime/client/nodeStatements.ts
+    // keeps the bulk insert's few statement texts prepared.
+    const prepare = vi.spyOn(BetterSqlite3.prototype, 'prepare');
+    try {
+      const many = (from: number) => ({ items: Array.from({ length: 150 }, (_, i) => space(from + i)) });
+      const inserts = () => prepare.mock.calls.filter(([sql]) => String(sql).startsWith('insert into "spaces"'));
+      const first = openDevice('a', { tenantId: 't1', transport: serve([]) });
+      await pull(first, serve([many(0), many(150), many(300)]));
+      expect((await rows(first)).length).toBe(450);
+      // 3 pages × 150 rows run as 3 × 7 statements of 5 distinct texts (45, 8, 4, 2, 1 rows): each prepared once.
+      const texts = new Set(inserts().map(([sql]) => sql));
+      expect(texts.size).toBeGreaterThan(1);
+      expect(inserts().length).toBe(texts.size);
+      // Another database (another connection) prepares its own, and stores the same rows.
+      const second = openDevice('b', { tenantId: 't1', transport: serve([]) });
+      await pull(second, serve([many(0), many(150), many(300)]));
+      expect(inserts().length).toBe(2 * texts.size);
+      expect(await rows(second)).toEqual(await rows(first));
+    } finally {
+      prepare.mockRestore();
     }
   });
 });
