@@ -40,9 +40,7 @@ export async function readSyncState(database: Database, entity: string): Promise
   // The values on disk: a batch that failed (a page whose apply threw) leaves its prepared
   // changes in the cached Model's `_raw` (WatermelonDB 0.28 does not roll them back), and a
   // position that never committed must not be pulled on from.
-  const [stored] = (await collection
-    .query(Q.unsafeSqlQuery(`select cursor, last_sync_at, version_hash from ${STATE_TABLE} where id = ?`, [row.id]))
-    .unsafeFetchRaw()) as Row[];
+  const [stored] = (await collection.query(Q.where('id', row.id)).unsafeFetchRaw()) as Row[];
   const raw = systemRowOf<Row>(row);
   if (stored) Object.assign(raw, { cursor: stored.cursor, last_sync_at: stored.last_sync_at, version_hash: stored.version_hash });
   return { row, ...decodeCursor(raw.cursor), lastSyncAt: raw.last_sync_at, versionHash: raw.version_hash };
