@@ -119,7 +119,9 @@ const transport = killable(
 );
 /** Another user of the tenant, writing straight to the server (never killed). */
 const otherUser = new GraphqlTransport({ url: config.url, headers: () => ({ authorization: `Bearer dev:${config.tenant}:other` }) });
-const device: Device = openDevice(config.device, { tenantId: config.tenant, transport, dbName: config.dbFile, pushConcurrency: 1 });
+// Batches of 3: a life's few writes make several batches of one entity, so kills also land between a
+// batch's answer and the transaction that applies it together with marking the next batch `sending`.
+const device: Device = openDevice(config.device, { tenantId: config.tenant, transport, dbName: config.dbFile, pushConcurrency: 1, pushBatchSize: 3 });
 // Every committed local transaction of the engine is a kill point too.
 const batch = device.database.batch.bind(device.database);
 device.database.batch = (async (...records: Parameters<typeof batch>) => {
