@@ -43,7 +43,7 @@ async function syncOk(d: Device) {
 }
 
 /** Two devices of a new tenant edit one Task's title concurrently (manual strategy): B holds an open conflict. */
-async function titleConflict() {
+async function titleConflict(bChanges: Record<string, unknown> = { title: 'B title' }) {
   const tenant = newTenant();
   const a = device('A', tenant);
   const b = device('B', tenant);
@@ -51,7 +51,7 @@ async function titleConflict() {
   await syncOk(a);
   await syncOk(b);
   await a.adapters.task.update(task.id, { title: 'A title' });
-  await b.adapters.task.update(task.serverId!, { title: 'B title' });
+  await b.adapters.task.update(task.serverId!, bChanges);
   await syncOk(a);
   await syncOk(b);
   return { tenant, a, b, task };
@@ -176,16 +176,7 @@ describe('client engine against the real server', () => {
   });
 
   it('manual: a concurrent edit is a conflict; keep-local and use-server each leave record and queue consistent', async () => {
-    const tenant = newTenant();
-    const a = device('A', tenant);
-    const b = device('B', tenant);
-    const task = await a.adapters.task.create({ title: 'plan' });
-    await syncOk(a);
-    await syncOk(b);
-    await a.adapters.task.update(task.id, { title: 'A title' });
-    await b.adapters.task.update(task.serverId!, { title: 'B title', done: true });
-    await syncOk(a);
-    await syncOk(b);
+    const { tenant, a, b, task } = await titleConflict({ title: 'B title', done: true });
     const [conflict] = await b.engine.listConflicts();
     expect(conflict).toMatchObject({ conflictType: 'VERSION_MISMATCH', localData: expect.objectContaining({ title: 'B title' }) });
     expect(b.engine.status.value.conflicts).toBe(1);
