@@ -121,9 +121,55 @@ export interface CuttingProxy {
   bytesUp: number;
   /** Connections cut so far. */
   cuts: number;
+  /** Every request seen, in order: method, tus `Upload-Offset`, body bytes forwarded, whether it was cut. */
+  requests: ProxiedRequest[];
   /** Cut the connection carrying the `atByte`-th byte counted from now (one-shot). */
   cutAfter(bytes: number): void;
   close(): Promise<void>;
+}
+
+export interface ProxiedRequest {
+  method: string;
+  /** The request's `Upload-Offset` header (tus PATCH), else null. */
+  uploadOffset: number | null;
+  /** Body bytes forwarded to the server (fewer than `Content-Length` when cut). */
+  body: number;
+  cut: boolean;
+}
+
+/** Follows HTTP/1.1 requests in one connection's client bytes (Content-Length bodies), recording each. */
+function requestReader(log: ProxiedRequest[]): { read(data: Buffer): void; cut(): void } {
+  let head = Buffer.alloc(0);
+  let current: ProxiedRequest | null = null;
+  let bodyLeft = 0;
+  const read = (data: Buffer): void => {
+    if (data.length === 0) return;
+    if (current && bodyLeft > 0) {
+      const n = Math.min(bodyLeft, data.length);
+      current.body += n;
+      bodyLeft -= n;
+      read(data.subarray(n));
+      return;
+    }
+    head = Buffer.concat([head, data]);
+    const end = head.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const text = head.subarray(0, end).toString('latin1');
+    const rest = head.subarray(end + 4);
+    head = Buffer.alloc(0);
+    const header = (name: string) => new RegExp(`\\r\\n${name}:\\s*(\\d+)`, 'i').exec(text)?.[1];
+    const offset = header('upload-offset');
+    current = { method: text.slice(0, text.indexOf(' ')), uploadOffset: offset === undefined ? null : Number(offset), body: 0, cut: false };
+    log.push(current);
+    bodyLeft = Number(header('content-length') ?? 0);
+    read(rest);
+  };
+  return {
+    read,
+    cut() {
+      if (current) current.cut = true;
+    },
+  };
 }
 
 /** A TCP proxy to `target` that counts client bytes and drops a connection mid-stream on request. */
@@ -134,6 +180,7 @@ export async function startCuttingProxy(target: { host: string; port: number }):
     origin: '',
     bytesUp: 0,
     cuts: 0,
+    requests: [],
     cutAfter(bytes) {
       cutBudget = bytes;
     },
@@ -147,8 +194,10 @@ export async function startCuttingProxy(target: { host: string; port: number }):
   const server = createTcpServer((client) => {
     const upstream = createConnection(target);
     sockets.add(client).add(upstream);
+    const reader = requestReader(proxy.requests);
     const cut = () => {
       proxy.cuts += 1;
+      reader.cut();
       client.destroy();
       upstream.destroy();
     };
@@ -158,11 +207,13 @@ export async function startCuttingProxy(target: { host: string; port: number }):
         data = data.subarray(0, cutBudget);
         cutBudget = null;
         proxy.bytesUp += data.length;
+        reader.read(data);
         upstream.write(data, () => cut());
         return;
       }
       if (cutBudget !== null) cutBudget -= data.length;
       proxy.bytesUp += data.length;
+      reader.read(data);
       upstream.write(data);
     });
     upstream.on('data', (chunk) => client.write(chunk));
