@@ -5,6 +5,7 @@ import { localIdsOf } from './ids';
 import { columnToWire, rawToWire, sameValue, wireToRaw, type RawColumns, type WireRecord } from './mapping';
 import { entityMeta, pushable, type SyncRegistry } from './meta';
 import { markDeleted } from './applyPushResult';
+import { mergedRecord } from './mergeResolution';
 import { fetchQueue, prepareQueueEntry, readEntry } from './queue';
 import { queueRowOf, rawOf } from './rawRecord';
 import { baseNames } from './baseColumns';
@@ -44,9 +45,9 @@ export interface ConflictEntry {
  * How to settle a conflict (docs/PROTOCOL.md "Conflicts"):
  * - `keepLocal`: push the local record again, based on the server's version.
  * - `useServer`: drop the local change and take the server's record.
- * - `merge`: take the server's suggested resolution (or its record), then the local edits made
- *   after the conflict was stored, then `data` (field name -> value, wire form) on top, and push
- *   every field that differs from the server's record.
+ * - `merge`: take the server's suggested resolution (or its newest record), re-apply the local
+ *   edits it does not hold by their fields' rules (mergeResolution.ts), put `data` (field name ->
+ *   value, wire form) on top, and push every field that differs from the server's record.
  */
 export type Resolution = { kind: 'keepLocal' } | { kind: 'useServer' } | { kind: 'merge'; data: WireRecord };
 
@@ -168,12 +169,18 @@ export async function resolveConflict(
         if (kind === 'keepLocal') {
           payload = Object.fromEntries(fields.map((f) => [f.name, columnToWire(f, localRaw[f.column])]));
         } else {
-          // Edits made after the conflict was stored were never part of it: they stay unless `data` overrides them.
-          const local = Object.fromEntries(fields.map((f) => [f.name, columnToWire(f, localRaw[f.column])]));
-          const later = Object.fromEntries(
-            Object.entries(local).filter(([name, value]) => !sameValue(value ?? null, conflict.localData[name] ?? null)),
-          );
-          const target: WireRecord = { ...server, ...(conflict.suggested ?? {}), ...later, ...resolution.data };
+          // The suggestion, the local edits it does not hold (re-applied by their fields' rules), then `data`.
+          const queued = entries.map((e) => readEntry(e));
+          const refused = queued.find((e) => e.status === 'conflict') ?? queued[0]!;
+          const target = mergedRecord({
+            meta,
+            server,
+            suggested: conflict.suggested,
+            localData: conflict.localData,
+            refused,
+            later: queued.filter((e) => e !== refused),
+            data: resolution.data,
+          });
           payload = Object.fromEntries(
             fields.filter((f) => !sameValue(target[f.name] ?? null, server[f.name] ?? null)).map((f) => [f.name, target[f.name] ?? null]),
           );

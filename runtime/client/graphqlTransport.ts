@@ -76,8 +76,9 @@ export class GraphqlTransport implements SyncTransport {
       } catch (error) {
         // The typed schema refused the variables before anything ran (a value of the wrong type,
         // e.g. queued by an older release): the generic operation reports it per item (VALIDATION)
-        // instead of failing the whole batch.
-        if (!(error instanceof TransportError) || !REQUEST_INVALID.has(error.code)) throw error;
+        // instead of failing the whole batch. A network failure or a 5xx (retryable) is not a
+        // refusal: resending at once through the other operation would hide it from the backoff.
+        if (!(error instanceof TransportError) || error.retryable || !REQUEST_INVALID.has(error.code)) throw error;
       }
     }
     const data = await this.request<{ syncPush: PushResult[] }>(PUSH, request, request.entity);

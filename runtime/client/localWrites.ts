@@ -145,8 +145,11 @@ export async function updateLocal(
     const prepareExtra = extra ? await extra(record) : () => [];
     const now = clock.now();
     // Read before preparing: prepared records must reach batch() without an await in between.
-    const last = (await foldable(database, meta.name, id)).at(-1);
-    if (last && queueRowOf(last).operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
+    const foldInto = (await foldable(database, meta.name, id)).at(-1);
+    if (foldInto && queueRowOf(foldInto).operation === 'delete') throw new LocalWriteError(`${meta.name} ${id} is deleted`);
+    // An edit after a refusal queues behind the refused entry: a merge resolution re-applies it
+    // on top of the server's suggestion, against its own base (mergeResolution.ts).
+    const last = foldInto && queueRowOf(foldInto).status !== 'conflict' ? foldInto : undefined;
     const ops: Model[] = [
       prepareEngineUpdate(record, (r) => {
         for (const [column, value] of Object.entries(columns)) r._setRaw(column, value);
@@ -164,7 +167,6 @@ export async function updateLocal(
         // keep the refusal of the old id and answer a resend of it with that (docs/PROTOCOL.md).
         ops.push(last.prepareDestroyPermanently(), prepareRenewedEntry(ctx.database, last, ctx.newId(), { payload: merged, base: mergedBase, now }));
       } else {
-        // A conflict stays a conflict until resolved (which queues a new operation).
         ops.push(
           last.prepareUpdate((e) => {
             e._setRaw('payload', JSON.stringify(merged));
@@ -246,8 +248,9 @@ function openConflicts(database: Database, entity: string, id: string): Promise<
  * may already hold (`sending`, or pending after an attempt; the mark is
  * durable, see `maybeCommitted`), since a replay of its operation id returns
  * the original result without applying a folded change. Parked (`failed`)
- * and `conflict` entries were refused: they absorb edits, and are sent again
- * only under a new operation id.
+ * and `conflict` entries were refused: a delete replaces them, a parked one
+ * absorbs edits and is sent again only under a new operation id, and an
+ * update queues behind a conflict (`updateLocal`).
  */
 async function foldable(database: Database, entity: string, id: string): Promise<Model[]> {
   return (await fetchQueue(database, { entity, entityIds: [id] })).filter((e) => !maybeCommitted(queueRowOf(e)));

@@ -7,7 +7,7 @@
  * and the relations used for id translation and push order.
  */
 
-import type { BaseFieldNames, PushMode, QueueOperation, SyncDirection, SyncStrategy } from '../../protocol/index';
+import type { BaseFieldNames, MergeRule, PushMode, QueueOperation, SyncDirection, SyncStrategy, WireScalar } from '../../protocol/index';
 
 export type { PushMode, SyncDirection, SyncStrategy } from '../../protocol/index';
 
@@ -43,6 +43,15 @@ export interface FieldMeta {
    * the stored object's key; `adapter.attach` fills it through the uploader.
    */
   file?: FileFieldMeta;
+  /**
+   * The field's merge rule, on entities whose strategy merges per field
+   * (`serverMerge`) and only when it is not `lww`. The server merges pushes
+   * by it; a conflict resolved with `merge` re-applies local edits by it
+   * (docs/PROTOCOL.md "Conflicts"). `scalar`: the field's wire scalar, which
+   * the rule's arithmetic and order need (a `string` column may hold a
+   * String, a BigInt or a Decimal).
+   */
+  merge?: { rule: MergeRule; scalar: WireScalar };
 }
 
 /** Limits of a file field, checked by `attach` before anything is written (the server checks them again). */

@@ -110,9 +110,12 @@ describe('the "may have reached the server" mark', () => {
   });
 
   it('an edited parked entry is renewed under a new operation id, in the same place', async () => {
+    // A clock that moves on every reading: the two creates never share a millisecond (a tie is broken by operation id).
+    let t = Date.UTC(2026, 0, 1);
     const d = openDevice('A', {
       tenantId: 't1',
       transport: { push: () => Promise.reject(new Error('offline')), pull: () => Promise.reject(new Error('offline')) },
+      platform: { clock: { now: () => ++t } },
     });
     const task = await d.adapters.task.create({ title: 'x' });
     await d.adapters.task.create({ title: 'later' });

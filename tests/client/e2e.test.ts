@@ -11,6 +11,7 @@ import { ManualNetwork, SyncEngine, defineRegistry, listQueue } from '../../runt
 import { createAdapters } from '../../examples/trackhub-core/generated/client/index';
 import { modelClasses, schema } from '../../examples/trackhub-core/generated/watermelon/index';
 import { deviceRecords } from './support/compare';
+import { faultyFetch } from './support/faults';
 import { openDevice, registry, type Device } from './support/device';
 import { startTestServer, type TestServer } from './support/server';
 
@@ -173,6 +174,66 @@ describe('client engine against the real server', () => {
     expect(record).toMatchObject({ owner: 'alice+bob', score: 15 });
     expect((record!.labels as string[]).sort()).toEqual(['a', 'b', 'x']);
     expect(record!.history).toEqual(['created', 'by A', 'by B']);
+  });
+
+  /** A Group both devices hold, then A's edit synced: B's next push of `owner` is a FIELD_CONFLICT. */
+  async function groupOwnerConflict(bFetch?: typeof fetch) {
+    const tenant = newTenant();
+    const a = device('A', tenant);
+    const b = openDevice('B', { tenantId: tenant, transport: server.transport(tenant, bFetch) });
+    const group = await a.adapters.group.create({ name: 'g', score: 10, labels: ['x'], history: ['created'], owner: 'ann' });
+    await syncOk(a);
+    await syncOk(b);
+    await a.adapters.group.update(group.id, { score: 12, labels: ['x', 'a'], history: ['created', 'by A'], owner: 'alice' });
+    await syncOk(a);
+    return { tenant, a, b, group };
+  }
+
+  it('serverMerge: a merge resolution keeps the increments queued while the refused push was in flight and those made after the refusal', async () => {
+    const faults = faultyFetch({ only: 'syncPush' });
+    const { tenant, a, b, group } = await groupOwnerConflict(faults.fetch);
+    const id = group.serverId!;
+    await b.adapters.group.update(id, { score: 13, labels: ['x', 'b1'], history: ['created', 'by B1'], owner: 'bob' });
+    // The server refuses it (owner) but the answer is lost: the entry may be committed, so B's next
+    // edit queues behind it instead of folding in.
+    faults.next.push('dropResponse');
+    await b.engine.sync();
+    expect(faults.log).toEqual(['dropResponse']);
+    expect(await listQueue(b.database)).toMatchObject([{ entity: 'Group', status: 'pending', attempts: 1 }]);
+    await b.adapters.group.update(id, { score: 14, labels: ['x', 'b1', 'b2'], history: ['created', 'by B1', 'by B2'] });
+    await syncOk(b);
+    const [conflict] = await b.engine.listConflicts();
+    expect(conflict).toMatchObject({ conflictType: 'FIELD_CONFLICT' });
+    // After the refusal, once more.
+    await b.adapters.group.update(id, { score: 15, history: ['created', 'by B1', 'by B2', 'by B3'] });
+    await b.engine.resolveConflict(conflict!.id, { kind: 'merge', data: { owner: 'alice+bob' } });
+    await syncOk(b);
+    await syncOk(a);
+    const [record] = await expectConverged(tenant, 'Group', a, b);
+    // 10, +2 by A, +3 +1 +1 by B: every increment counted once, every append and addition kept.
+    expect(record).toMatchObject({ owner: 'alice+bob', score: 17 });
+    expect(record!.history).toEqual(['created', 'by A', 'by B1', 'by B2', 'by B3']);
+    expect((record!.labels as string[]).sort()).toEqual(['a', 'b1', 'b2', 'x']);
+  });
+
+  it('serverMerge: a merge resolved after a pull brought a newer server record re-applies the refused increments to it', async () => {
+    const { tenant, a, b, group } = await groupOwnerConflict();
+    const id = group.serverId!;
+    await b.adapters.group.update(id, { score: 13, labels: ['x', 'b'], history: ['created', 'by B'], owner: 'bob' });
+    await syncOk(b);
+    const [conflict] = await b.engine.listConflicts();
+    // The server moves on while the conflict waits, and B pulls that: the suggestion is stale.
+    await a.adapters.group.update(group.id, { score: 17, history: ['created', 'by A', 'by A again'] });
+    await syncOk(a);
+    await syncOk(b);
+    expect((await listQueue(b.database))[0]!.serverSeen?.version).toBeGreaterThan(conflict!.serverVersion);
+    await b.engine.resolveConflict(conflict!.id, { kind: 'merge', data: { owner: 'alice+bob' } });
+    await syncOk(b);
+    await syncOk(a);
+    const [record] = await expectConverged(tenant, 'Group', a, b);
+    expect(record).toMatchObject({ owner: 'alice+bob', score: 20 });
+    expect(record!.history).toEqual(['created', 'by A', 'by A again', 'by B']);
+    expect((record!.labels as string[]).sort()).toEqual(['a', 'b', 'x']);
   });
 
   it('manual: a concurrent edit is a conflict; keep-local and use-server each leave record and queue consistent', async () => {

@@ -1,5 +1,5 @@
 import type { Literal } from '../../emit/tsLiteral';
-import { pushMode as protocolPushMode, type PushMode } from '../../../protocol/index';
+import { MERGING_STRATEGIES, isOneOf, pushMode as protocolPushMode, type PushMode } from '../../../protocol/index';
 import { fieldAccess } from '../../ir/fieldAccess';
 import { lowerFirst } from '../../ir/names';
 import type { IrEntity, IrField } from '../../ir/types';
@@ -35,6 +35,11 @@ export function fieldMeta(entity: IrEntity, field: IrField): Literal {
     list: field.isList || undefined,
     default: field.default?.kind === 'value' ? field.default.value : undefined,
     file: field.file ? fileLiteral(field.file) : undefined,
+    // A merging entity's field rule other than lww: a conflict resolved by `merge` re-applies local edits by it.
+    merge:
+      isOneOf(MERGING_STRATEGIES, entity.strategy) && field.merge !== 'lww'
+        ? { rule: field.merge, scalar: field.type.kind === 'enum' ? 'Enum' : field.type.scalar }
+        : undefined,
   };
 }
 

@@ -146,6 +146,7 @@ export async function runCrashSeed(server: TestServer, seed: number, options: Cr
                 ? { n: 1 + Math.floor(random() * 50) }
                 : null;
       const result = await runLife({ ...base, device, dbFile: file(device), seed: seed * 1000 + life, killAt });
+      if (process.env.CRASH_KEEP) console.log(`seed ${seed} life ${life} ${device}: ${JSON.stringify({ killAt, ...result })}`);
       figures.lives += 1;
       if (result.killedAt) {
         figures.kills += 1;
@@ -181,7 +182,9 @@ export async function runCrashSeed(server: TestServer, seed: number, options: Cr
     figures.problems = figures.problems.map((p) => `seed ${seed}: ${p}`);
     return figures;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // CRASH_KEEP=1 keeps the run's databases and journal to inspect (the soak prints where).
+    if (process.env.CRASH_KEEP) console.log(`seed ${seed}: databases and journal kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -75,7 +75,19 @@ let phaseHooks = 0;
 let phase: Phase | null = null;
 
 /** Passes a hook: dies here (a real SIGKILL) when the schedule says so. */
+/** CRASH_TRACE=<file>: every hook passed, and the queue before each random step, appended there (to diagnose a seed). */
+const TRACE = process.env.CRASH_TRACE;
+
+async function traceQueue(): Promise<void> {
+  if (!TRACE) return;
+  const entries = (await listQueue(device.database)).map(
+    (e) => `  ${e.id} ${e.entity} ${e.operation} ${e.entityId} ${e.status}/${e.attempts} ${JSON.stringify(e.payload)}`,
+  );
+  appendFileSync(TRACE, `[${config.seed}] step; queue:\n${entries.join('\n')}\n`);
+}
+
 function hook(name: CrashHook): void {
+  if (TRACE) appendFileSync(TRACE, `[${config.seed}] hook ${name} (${phase ?? 'outside sync work'})\n`);
   const kill = config.killAt;
   if (!phase || !kill) return;
   hooks += 1;
@@ -159,6 +171,7 @@ async function own(entity: 'Task' | 'Space'): Promise<Model[]> {
 }
 
 async function randomStep(): Promise<void> {
+  await traceQueue();
   const roll = random();
   if (roll < 0.16) return sync();
   if (roll < 0.38) {
@@ -189,11 +202,9 @@ async function randomStep(): Promise<void> {
     return;
   }
   if (roll < 0.8) {
-    // Collaborative increments on any group: counter, append and union merge on the server.
-    // Not a group with an open conflict: a merge resolution takes the server's suggestion, which
-    // cannot hold edits folded into the refused entry after the refusal (they would be dropped).
-    const open = new Set((await device.engine.listConflicts()).map((c) => c.entityId));
-    const groups = (await device.adapters.group.query().fetch()).filter((g) => !open.has(g.id));
+    // Collaborative increments on any group, one with an open conflict too: counter, append and
+    // union merge on the server, and a merge resolution re-applies them by those rules.
+    const groups = await device.adapters.group.query().fetch();
     if (groups.length === 0) return;
     const g = pick(groups);
     const delta = 1 + Math.floor(random() * 5);

@@ -34,7 +34,7 @@ export async function startTestServer(options: Partial<SyncAppOptions> & { datab
     async close() {
       await server.close();
       await database.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!process.env.CRASH_KEEP) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -38,7 +38,15 @@ export const projectMeta = {
     { name: 'deletedAt', column: 'deleted_at', kind: 'date', optional: true, push: 'never' },
     { name: 'tenantId', column: 'tenant_id', kind: 'string', optional: true, push: 'never' },
     { name: 'title', column: 'title', kind: 'string', optional: false, push: 'always' },
-    { name: 'openCount', column: 'open_count', kind: 'number', optional: false, push: 'always', default: 0 },
+    {
+      name: 'openCount',
+      column: 'open_count',
+      kind: 'number',
+      optional: false,
+      push: 'always',
+      default: 0,
+      merge: { rule: 'counter', scalar: 'Int' },
+    },
   ],
   belongsTo: [],
 } satisfies EntityMeta;
