@@ -72,11 +72,16 @@ const bench: BenchModule = {
       settings: { n: i },
     }));
     try {
+      // BENCH_E2E=pull: the server → device half alone; BENCH_E2E=push: the device → server half alone.
+      const pullOnly = process.env.BENCH_E2E === 'pull';
+      const pushOnly = process.env.BENCH_E2E === 'push';
       // Seed one tenant with COUNT records for the pull runs.
       const seedTenant = `pull${process.pid}`;
-      const seedDb = freshDb();
-      await createAdapters({ database: seedDb, scopeValue: seedTenant }).space.createMany(inputs);
-      await pushQueue({ database: seedDb, registry, transport: transport(seedTenant), platform: resolvePlatform() });
+      if (!pushOnly) {
+        const seedDb = freshDb();
+        await createAdapters({ database: seedDb, scopeValue: seedTenant }).space.createMany(inputs);
+        await pushQueue({ database: seedDb, registry, transport: transport(seedTenant), platform: resolvePlatform() });
+      }
 
       const pullOurs = async () => {
         const database = freshDb();
@@ -180,28 +185,25 @@ const bench: BenchModule = {
         return performance.now() - start;
       };
 
-      // BENCH_E2E=pull: the server → device half alone.
-      const pullOnly = process.env.BENCH_E2E === 'pull';
-      const variants = pullOnly ? [pullOurs, pullWm] : [pullOurs, pullWm, pushOurs, pushWm(true), pushWm(false)];
+      const pushVariants = [pushOurs, pushWm(true), pushWm(false)];
+      const variants = pullOnly ? [pullOurs, pullWm] : pushOnly ? pushVariants : [pullOurs, pullWm, ...pushVariants];
       for (const v of variants) await v(); // warm-up round
       const samples = variants.map(() => [] as number[]);
       for (let i = 0; i < RUNS; i++) for (const [k, v] of variants.entries()) samples[k]!.push(await v());
-      const [po, pw, so, sw, sn] = samples.map(stats) as [
-        ReturnType<typeof stats>,
-        ReturnType<typeof stats>,
-        ReturnType<typeof stats>,
-        ReturnType<typeof stats>,
-        ReturnType<typeof stats>,
-      ];
-      const pullRow = {
-        case: `server → device: ${COUNT} records, full sync of a fresh device`,
-        ours: po.text,
-        baseline: `synchronize() paging the same API: ${pw.text}`,
-        note: `${Math.round(COUNT / (po.p50 / 1000)).toLocaleString('en')} records/s (target < 300 ms for 10,000; PowerSync: 2,000–20,000 ops/s); ratio ${(po.p50 / pw.p50).toFixed(2)}`,
-      };
-      if (pullOnly) return [pullRow];
+      const all = samples.map(stats);
+      type Stats = ReturnType<typeof stats>;
+      const [po, pw] = (pushOnly ? [null, null] : all.slice(0, 2)) as [Stats | null, Stats | null];
+      const [so, sw, sn] = all.slice(pushOnly ? 0 : 2) as [Stats, Stats, Stats];
+      const pullRow = po &&
+        pw && {
+          case: `server → device: ${COUNT} records, full sync of a fresh device`,
+          ours: po.text,
+          baseline: `synchronize() paging the same API: ${pw.text}`,
+          note: `${Math.round(COUNT / (po.p50 / 1000)).toLocaleString('en')} records/s (target < 300 ms for 10,000; PowerSync: 2,000–20,000 ops/s); ratio ${(po.p50 / pw.p50).toFixed(2)}`,
+        };
+      if (pullOnly && pullRow) return [pullRow];
       return [
-        pullRow,
+        ...(pullRow ? [pullRow] : []),
         {
           case: `device → server: ${COUNT} queued creates pushed and acknowledged`,
           ours: so.text,

@@ -64,7 +64,7 @@ export interface SyncEngineOptions {
   intervalMs?: number;
   /** Pull page size asked of the server (capped there). Default 5000. */
   pullLimit?: number;
-  /** Push batch size, at most 500 (README "Client sync"). */
+  /** Push batch size, default 333, at most 500 (README "Client sync"). */
   pushBatchSize?: number;
   /** Push batches of one entity in flight at once. Default 2. */
   pushConcurrency?: number;

@@ -10,6 +10,8 @@ import { TransportError, type PushItem, type PushResult, type SyncTransport } fr
 import { queueRowOf, rawOf } from './rawRecord';
 import { fileFields, placeholderUploadId } from './uploads/uploadTable';
 import { baseNames } from './baseColumns';
+import { CONFLICT_TABLE } from './conflicts';
+import { reuseRecordWrites } from './nodeStatements';
 
 /**
  * README "Client sync": batches of at most 500 items per entity, the server's
@@ -18,6 +20,18 @@ import { baseNames } from './baseColumns';
  * splits and sends at most that many per request for the rest of the run.
  */
 export const MAX_PUSH_BATCH = 500;
+
+/**
+ * Items per batch by default: a batch's results and the next batch's `sending`
+ * mark (three record writes per item: the entry removed, the record updated,
+ * the next entry marked) stay one device transaction of fewer than 1,000
+ * writes. From 1,000 on, WatermelonDB's SQLite adapter drops every index of
+ * the schema before the batch and builds them again after it
+ * (adapters/sqlite/encodeBatch, `withRecreatedIndices`: meant for bulk
+ * inserts), which costs more than the batch's own writes once the tables
+ * hold thousands of rows (docs/PERFORMANCE.md "Client push").
+ */
+export const DEFAULT_PUSH_BATCH = 333;
 
 export interface PushOptions {
   database: Database;
@@ -58,7 +72,7 @@ export interface PushReport {
 /**
  * Push the queue: entities in registry order (parents before children), the
  * oldest entry of each record per round (a record's next entry needs the
- * result of the previous one), batches of at most `MAX_PUSH_BATCH`, results
+ * result of the previous one), batches of `DEFAULT_PUSH_BATCH` (at most `MAX_PUSH_BATCH`), results
  * applied per item. Rounds repeat until nothing more can be sent. Entries left
  * `sending` by a run that never finished (the app was killed) are sent again
  * under their operation id: the server answers a known id with its stored result.
@@ -72,7 +86,9 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
   const report: PushReport = { acknowledged: 0, conflicts: 0, failed: 0, retrying: 0 };
   const triedThisRun = new Set<string>();
   const blockedEntities = new Set<string>();
-  const limit: BatchLimit = { items: Math.max(1, Math.min(options.batchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH)) };
+  const limit: BatchLimit = { items: Math.max(1, Math.min(options.batchSize ?? DEFAULT_PUSH_BATCH, MAX_PUSH_BATCH)) };
+  // On Node, the queue's and the records' writes reuse their prepared statements (a device's driver does).
+  reuseRecordWrites(database, [QUEUE_TABLE, CONFLICT_TABLE, ...registry.entities.map((m) => m.table)]);
   for (;;) {
     let sentThisRound = 0;
     const rows = await fetchQueue(database);
