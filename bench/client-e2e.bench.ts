@@ -122,6 +122,7 @@ const bench: BenchModule = {
         const tenant = `push${process.pid}x${n}`;
         const database = freshDb();
         await createAdapters({ database, scopeValue: tenant }).space.createMany(inputs);
+        let error: string | undefined;
         const start = performance.now();
         const report = await pushQueue({
           database,
@@ -129,9 +130,12 @@ const bench: BenchModule = {
           transport: transport(tenant),
           platform: resolvePlatform(),
           concurrency: process.env.BENCH_PUSH_CONCURRENCY ? Number(process.env.BENCH_PUSH_CONCURRENCY) : undefined,
+          onBatch: (batch) => {
+            error ??= batch.error?.message;
+          },
         });
         const ms = performance.now() - start;
-        if (report.acknowledged !== COUNT) throw new Error(`push: ${JSON.stringify(report)}`);
+        if (report.acknowledged !== COUNT) throw new Error(`push: ${JSON.stringify(report)} ${error ?? ''}`);
         return ms;
       };
       const pushWm = (overHttp: boolean) => async () => {

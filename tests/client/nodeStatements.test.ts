@@ -70,5 +70,5 @@ describe('push statements on the Node driver', () => {
     } finally {
       prepare.mockRestore();
     }
-  }, 60_000);
+  }, 120_000);
 });
