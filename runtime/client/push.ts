@@ -151,7 +151,7 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
             while (next.length === 0 && !failed && taken < mine.length) next = await readItems(database, registry, meta, take());
             // Entries stay `sending` until this transaction commits: killed before it, the next run resends
             // them; the next batch is durably `sending` before its request leaves.
-            await database.batch(byKind([...steps.flatMap((step) => step()), ...markSending(next)]));
+            await database.batch([...steps.flatMap((step) => step()), ...markSending(next)]);
             return next;
           }, `trackhub-sync push ${meta.name}`);
           for (const x of exchanges) {
@@ -174,26 +174,6 @@ export async function pushQueue(options: PushOptions): Promise<PushReport> {
   const left = await fetchQueue(database);
   report.retrying = left.filter((r) => sendable(queueRowOf(r))).length;
   return report;
-}
-
-/**
- * The prepared records grouped by table and kind of write, each group in its
- * first record's place and its records in their order. WatermelonDB's
- * adapter encodes a batch as runs of one kind on one table, building the
- * statement's SQL once per run: per item the results alternate queue entry
- * and record, 1,000 runs of one row each. Each record is in a batch at most
- * once (a record with a pending write cannot be prepared again) and the
- * writes share one transaction, so their order within it changes nothing.
- */
-function byKind(records: Model[]): Model[] {
-  const groups = new Map<string, Model[]>();
-  for (const record of records) {
-    const key = `${record.table}\u0000${(record as unknown as { _preparedState?: string })._preparedState}`;
-    const group = groups.get(key);
-    if (group) group.push(record);
-    else groups.set(key, [record]);
-  }
-  return [...groups.values()].flat();
 }
 
 /** Largest batch the server takes, as far as this run knows (README "Client sync"). */
