@@ -64,13 +64,6 @@ export interface PullReport extends ApplyOutcome {
   rewound: boolean;
 }
 
-/**
- * Pull one entity page by page until `hasMore` is false, each page applied in
- * one transaction with its cursor. The entity is re-pulled from scratch when
- * it was never pulled, when its local table layout changed (a migration added
- * columns: README "Migrations"), when the server answers `RESYNC_REQUIRED`, or when forced.
- * Pending local changes survive every kind of re-pull.
- */
 /** Where an entity's pull starts: from its stored position, or from scratch (and why). */
 interface Start {
   full: PullReport['full'];
