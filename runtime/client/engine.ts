@@ -8,7 +8,7 @@ import { exportState, forceSyncFromServer, resetFailed, wipeSpace, type Exported
 import type { SyncRegistry } from './meta';
 import { EventStream, ValueStore, type Subscribable } from './observable';
 import { resolvePlatform, type Platform } from './platform';
-import { pullEntity, type LocalSchemaInfo, type PullReport } from './pull';
+import { pullEntities, pullEntity, type LocalSchemaInfo, type PullReport } from './pull';
 import { pushQueue, type PushBatchOutcome, type PushReport } from './push';
 import { QUEUE_TABLE, listQueue, pendingCount, type QueueEntry } from './queue';
 import { readRecordSyncStates, watchQuery, watchRecordSyncStates, type RecordSyncState } from './recordState';
@@ -567,9 +567,9 @@ export class SyncEngine {
         onSending: () => this.sendingSignal.emit(null),
         onBatch: (batch) => this.emitBatch(batch),
       });
-      for (const meta of this.registry.entities) {
-        const pullStarted = this.platform.clock.now();
-        const pulled = await pullEntity(this.pullOptions(), meta);
+      // One entity after the other; the next one's first page is asked for while the last page is applied.
+      let pullStarted = this.platform.clock.now();
+      await pullEntities(this.pullOptions(), this.registry.entities, (meta, pulled) => {
         report.pull[meta.name] = pulled;
         if (pulled.full !== 'no') {
           this.events.emit({
@@ -580,7 +580,8 @@ export class SyncEngine {
             durationMs: this.platform.clock.now() - pullStarted,
           });
         }
-      }
+        pullStarted = this.platform.clock.now();
+      });
       report.ok = true;
     } catch (error) {
       report.error = (error as Error).message ?? String(error);

@@ -3,7 +3,7 @@ import { applyPullPage, type ApplyOutcome } from './applyPullPage';
 import type { EntityMeta, SyncRegistry } from './meta';
 import type { Platform } from './platform';
 import { fetchQueue } from './queue';
-import { readSyncState } from './syncState';
+import { readSyncState, type SyncStateValue } from './syncState';
 import { type PullPage, ResyncRequiredError, type SyncTransport } from './transport';
 
 /**
@@ -64,6 +64,97 @@ export interface PullReport extends ApplyOutcome {
   rewound: boolean;
 }
 
+/** Where an entity's pull starts: from its stored position, or from scratch (and why). */
+interface Start {
+  full: PullReport['full'];
+  cursor: string | null;
+  /** Ids seen so far when the pull compares against the server's live records (a full pull). */
+  seen: Set<string> | undefined;
+  rewind: SyncStateValue['rewind'];
+  rewound: boolean;
+}
+
+async function startOf(options: PullOptions, meta: EntityMeta, force: boolean): Promise<Start> {
+  const state = await readSyncState(options.database, meta.name);
+  const full: PullReport['full'] = force
+    ? 'forced'
+    : state.cursor === null
+      ? 'first'
+      : (migrationRepull(state.versionHash, meta, options.schema) ?? 'no');
+  const start: Start = {
+    full,
+    cursor: full === 'no' ? state.cursor : null,
+    seen: full === 'no' ? undefined : new Set<string>(),
+    rewind: full === 'no' ? state.rewind : null,
+    rewound: false,
+  };
+  if (start.rewind && (await fetchQueue(options.database, { entity: meta.name })).length === 0) {
+    // Records left partly unapplied earlier are free now: fetch their latest server state again.
+    start.cursor = start.rewind.at;
+    // From the start the server sends live records only, no tombstones: compare instead.
+    if (start.cursor === null) start.seen = new Set();
+    start.rewind = null;
+    start.rewound = true;
+  }
+  return start;
+}
+
+/** The first page of an entity, requested before its pull started (`pullEntities`): the request and its answer. */
+interface EarlyPage {
+  entity: string;
+  cursor: string | null;
+  limit: number;
+  page: Promise<PullPage>;
+}
+
+/** Ask for an entity's first page now, from where its pull will start; `null` when that cannot be read. */
+function requestFirstPage(options: PullOptions, meta: EntityMeta): Promise<EarlyPage | null> {
+  const limit = options.limit ?? DEFAULT_PULL_LIMIT;
+  return (async () => {
+    const { cursor } = await startOf(options, meta, false);
+    const page = options.transport.pull({ entity: meta.name, cursor, limit });
+    // Dropped unawaited when the pull before it fails: not an unhandled rejection.
+    page.catch(() => {});
+    return { entity: meta.name, cursor, limit, page };
+  })().catch(() => null);
+}
+
+/** How `pullEntities` chains one entity's pull to the next. */
+interface Chain {
+  /** The entity's first page if it was asked for early; used only if it answers the request the pull makes. */
+  first?: Promise<EarlyPage | null> | null;
+  /** Called once, when the entity's last page has arrived and before it is applied. */
+  onLastPage?: () => void;
+}
+
+/**
+ * Pull entities one after the other (`pullEntity`, in the given order), asking
+ * for the first page of the next entity while the last page of the current one
+ * is applied. That page is only read early: it is applied and committed with
+ * its cursor by its own entity's pull, after the entity before it committed,
+ * and used only if it answers the request that pull makes (same entity,
+ * cursor and page size); otherwise it is fetched again. When a pull fails,
+ * nothing of the next entity's early page is applied.
+ */
+export async function pullEntities(
+  options: PullOptions,
+  metas: readonly EntityMeta[],
+  onPulled: (meta: EntityMeta, report: PullReport) => void,
+): Promise<void> {
+  let first: Promise<EarlyPage | null> | null = null;
+  for (const [i, meta] of metas.entries()) {
+    const next = metas[i + 1];
+    const onLastPage = next
+      ? () => {
+          first = requestFirstPage(options, next);
+        }
+      : undefined;
+    const taken = first;
+    first = null;
+    onPulled(meta, await pullEntity(options, meta, false, { first: taken, onLastPage }));
+  }
+}
+
 /**
  * Pull one entity page by page until `hasMore` is false, each page applied in
  * one transaction with its cursor. The entity is re-pulled from scratch when
@@ -71,27 +162,12 @@ export interface PullReport extends ApplyOutcome {
  * columns: README "Migrations"), when the server answers `RESYNC_REQUIRED`, or when forced.
  * Pending local changes survive every kind of re-pull.
  */
-export async function pullEntity(options: PullOptions, meta: EntityMeta, force = false): Promise<PullReport> {
+export async function pullEntity(options: PullOptions, meta: EntityMeta, force = false, chain: Chain = {}): Promise<PullReport> {
   const { database, registry, transport, platform } = options;
-  const state = await readSyncState(database, meta.name);
   const marker = options.schema ? `${VERSION_MARK}${options.schema.version}` : meta.layoutHash;
-  let full: PullReport['full'] = force
-    ? 'forced'
-    : state.cursor === null
-      ? 'first'
-      : (migrationRepull(state.versionHash, meta, options.schema) ?? 'no');
-  let cursor = full === 'no' ? state.cursor : null;
-  let seen = full === 'no' ? undefined : new Set<string>();
-  let rewind = full === 'no' ? state.rewind : null;
-  const report: PullReport = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, removed: 0, pages: 0, full, rewound: false };
-  if (rewind && (await fetchQueue(database, { entity: meta.name })).length === 0) {
-    // Records left partly unapplied earlier are free now: fetch their latest server state again.
-    cursor = rewind.at;
-    // From the start the server sends live records only, no tombstones: compare instead.
-    if (cursor === null) seen = new Set();
-    rewind = null;
-    report.rewound = true;
-  }
+  const start = await startOf(options, meta, force);
+  let { full, cursor, seen, rewind } = start;
+  const report: PullReport = { created: 0, updated: 0, deleted: 0, rebased: 0, skipped: 0, removed: 0, pages: 0, full, rewound: start.rewound };
   // A table empty at the start needs no lost-create lookups nor a comparison at the end.
   const fresh = cursor === null && (await database.get(meta.table).query().fetchCount()) === 0;
   let firstPage = true;
@@ -100,6 +176,9 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   // request the loop makes next anyway (`cursor` becomes `page.cursor`). The cursor still commits
   // with its own page; a page fetched ahead whose predecessor never committed is fetched again.
   let ahead: Promise<PullPage> | null = null;
+  const early = await chain.first;
+  if (early && early.entity === meta.name && early.cursor === cursor && early.limit === limit) ahead = early.page;
+  let onLastPage = chain.onLastPage;
   for (;;) {
     let page: PullPage;
     try {
@@ -120,6 +199,10 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
     ahead = page.hasMore ? (async () => transport.pull({ entity: meta.name, cursor: next, limit }))() : null;
     // Not awaited if this page fails to apply: its outcome is then dropped, not an unhandled rejection.
     ahead?.catch(() => {});
+    if (!page.hasMore && onLastPage) {
+      onLastPage();
+      onLastPage = undefined;
+    }
     const { row } = await readSyncState(database, meta.name);
     // During a full pull the hash is cleared first and set by the last page: a crash in between restarts it.
     const versionHash = page.hasMore ? (seen && firstPage ? null : undefined) : marker;

@@ -31,19 +31,22 @@ function encodeCursor(cursor: string | null, rewind: SyncStateValue['rewind']): 
   return rewind ? JSON.stringify({ c: cursor, r: rewind }) : cursor;
 }
 
-/** The stored pull position of an entity, with its row when there is one. */
+/**
+ * The stored pull position of an entity, with its row when there is one. One
+ * raw read of the values on disk (SQLite and LokiJS alike); the row's Model
+ * comes from WatermelonDB's record cache when held there (no second query).
+ */
 export async function readSyncState(database: Database, entity: string): Promise<SyncStateValue & { row: Model | null }> {
-  type Row = { cursor: string | null; last_sync_at: number | null; version_hash: string | null };
+  type Row = { id: string; cursor: string | null; last_sync_at: number | null; version_hash: string | null };
   const collection = database.get<Model>(STATE_TABLE);
-  const [row] = await collection.query(Q.where('entity', entity)).fetch();
-  if (!row) return { row: null, cursor: null, lastSyncAt: null, versionHash: null, rewind: null };
-  // The values on disk: a batch that failed (a page whose apply threw) leaves its prepared
+  const [stored] = (await collection.query(Q.where('entity', entity)).unsafeFetchRaw()) as Row[];
+  if (!stored) return { row: null, cursor: null, lastSyncAt: null, versionHash: null, rewind: null };
+  const row = await collection.find(stored.id);
+  // The values on disk win: a batch that failed (a page whose apply threw) leaves its prepared
   // changes in the cached Model's `_raw` (WatermelonDB 0.28 does not roll them back), and a
-  // position that never committed must not be pulled on from.
-  const [stored] = (await collection.query(Q.where('id', row.id)).unsafeFetchRaw()) as Row[];
-  const raw = systemRowOf<Row>(row);
-  if (stored) Object.assign(raw, { cursor: stored.cursor, last_sync_at: stored.last_sync_at, version_hash: stored.version_hash });
-  return { row, ...decodeCursor(raw.cursor), lastSyncAt: raw.last_sync_at, versionHash: raw.version_hash };
+  // position that never committed must not be pulled on from (nor written back by the next update).
+  Object.assign(systemRowOf<Row>(row), { cursor: stored.cursor, last_sync_at: stored.last_sync_at, version_hash: stored.version_hash });
+  return { row, ...decodeCursor(stored.cursor), lastSyncAt: stored.last_sync_at, versionHash: stored.version_hash };
 }
 
 /**
