@@ -6,7 +6,10 @@
  * database file; each seed ends with the journal of user writes checked
  * against the server. Prints figures per seed and in total; exits 1 when a
  * write was lost or duplicated or a device differs from the server.
- * Seeds are reproducible: rerun one with `--from S --seeds 1`.
+ * Seeds are reproducible: rerun one with `--from S --seeds 1`. To diagnose
+ * one, `CRASH_KEEP=1` keeps its device databases, journal and server database
+ * (and prints each life's kill), and `CRASH_TRACE=<file>` appends every hook
+ * passed and the queue before each user step to that file.
  */
 import { parseArgs } from 'node:util';
 import { startPostgres, type PostgresServer } from '../tests/support/postgres';
