@@ -2,6 +2,7 @@
 // The published `trackhub-sync` bin (built to dist/bin/trackhub-sync.js).
 import module from 'node:module';
 import { setFlagsFromString } from 'node:v8';
+import { prestartParseCheckWorker } from '../generator/emit/parseCheckWorker';
 
 // Prisma's schema engine is WebAssembly called a few times per run; in a
 // short-lived process V8's optimising tier costs more than it saves (measured:
@@ -14,5 +15,11 @@ setFlagsFromString('--liftoff-only');
 // TypeScript in the parse check's worker) in its compile cache on disk, so the next run skips
 // compiling them; older versions have no such cache and run as before.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
+// `generate` parses what it renders with TypeScript in a worker (generator/emit/parseCheck.ts), and
+// on a fresh 200-model run that check is the critical path (docs/PERFORMANCE.md "Generate"): start
+// it before the program's modules load, so TypeScript loads beside them, the schema read and the
+// rendering. A run that turns out to have nothing to check exits without waiting for it.
+if (process.argv[2] === 'generate') prestartParseCheckWorker();
 
 await import('./trackhub-sync');

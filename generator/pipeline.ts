@@ -62,8 +62,16 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
  * files as they are rendered (generator/emit/parseCheck.ts startParseCheck):
  * the same result and the same diagnostics, sooner on a machine with a
  * second core. What the CLI and the integrations run.
+ *
+ * `whileChecking` receives every file once rendering is done, while the check
+ * still runs: `generate` stages its writes there (emit/write.ts stageOutput),
+ * which must change nothing a failed check would leave behind. It must not
+ * throw.
  */
-export async function runPipelineAsync(config: ResolvedConfig): Promise<PipelineResult> {
+export async function runPipelineAsync(
+  config: ResolvedConfig,
+  options: { whileChecking?: (files: readonly GeneratedFile[]) => void } = {},
+): Promise<PipelineResult> {
   // Into an output folder without a manifest (a first run, a fresh checkout) every file is new,
   // so the worker starts loading TypeScript now; otherwise at the first changed file, if any.
   const check = startParseCheck({ eager: !existsSync(join(config.out, MANIFEST_PATH)) });
@@ -74,6 +82,7 @@ export async function runPipelineAsync(config: ResolvedConfig): Promise<Pipeline
     check.cancel();
     throw error;
   }
+  options.whileChecking?.(result.files);
   const broken = await check.result();
   if (broken.length > 0) throw new DiagnosticsError(byFile(broken));
   return result;

@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
 import { resolveConfig, type CliOverrides } from '../config';
 import { DiagnosticsError, type Diagnostic } from '../diagnostics';
+import type { GeneratedFile } from '../emit/generatedFile';
 import { compareTree, counted } from '../emit/compare';
-import { writeOutput } from '../emit/write';
+import { stageOutput, type StagedOutput } from '../emit/write';
 import { changeTarget } from '../ir/diff';
 import { runPipelineAsync } from '../pipeline';
 import type { TerminalIo } from './output';
@@ -28,9 +29,14 @@ export interface CommandIo {
 /** `trackhub-sync generate`: returns the exit code; prints a summary or a report. */
 export async function generateCommand(flags: GenerateFlags, io: CommandIo & TerminalIo): Promise<number> {
   let warnings: Diagnostic[] = [];
+  // The new files are staged beside the output while the parse check runs, and put in place
+  // only once it passed (emit/write.ts stageOutput); discarded on any other outcome.
+  const staging: { output?: StagedOutput } = {};
   try {
     const config = await resolveConfig(flags, io.cwd);
-    const result = await runPipelineAsync(config);
+    const stage = (files: readonly GeneratedFile[]) => stageOutput(files, config.out, config.baseDir, { allowForeign: flags.allowForeign });
+    const write = !(flags.check || flags.dryRun);
+    const result = await runPipelineAsync(config, write ? { whileChecking: (files) => (staging.output = stage(files)) } : {});
     warnings = result.warnings;
     const out = relative(io.cwd, config.out) || '.';
     if (flags.check || flags.dryRun) {
@@ -65,7 +71,8 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
       }
       return flags.check && !upToDate ? ExitCode.stale : ExitCode.ok;
     }
-    const summary = writeOutput(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign });
+    staging.output ??= stage(result.files);
+    const summary = staging.output.apply();
     const moved = result.movedSnapshots;
     if (flags.json) {
       io.stdout(JSON.stringify({ status: 'written', out, ...summary, movedSnapshots: moved, warnings, migration: result.migration }, null, 2));
@@ -90,5 +97,7 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
     const all = [...warnings, ...error.diagnostics];
     const errors = all.filter((d) => d.severity === 'error').length;
     return reportBadInput(all, flags.json, io, `${errors} error(s); nothing written.`);
+  } finally {
+    staging.output?.discard();
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneratedFile } from './generatedFile';
 import { parseCheck, startParseCheck } from './parseCheck';
+import { prestartParseCheckWorker, takePrestartedWorker, typescriptPath } from './parseCheckWorker';
 
 const broken: GeneratedFile[] = [
   { path: 'server/entities.ts', contents: "export const a = 'it's';\n" },
@@ -39,5 +40,47 @@ describe('startParseCheck (worker thread)', () => {
     expect(await eager.result()).toEqual([]);
     expect(await startParseCheck({ eager: true }).result()).toEqual([]);
     expect(await startParseCheck().result()).toEqual([]);
+  });
+});
+
+describe('the worker pre-started by the bin (bin/main.ts)', () => {
+  const typescript = typescriptPath()!;
+
+  it('is the one the next check uses, once, with the same diagnostics', async () => {
+    expect(prestartParseCheckWorker(typescript)).toBe(true);
+    const check = startParseCheck();
+    // Taken by the check: nothing left for another one.
+    expect(takePrestartedWorker(typescript)).toBeNull();
+    check.add(broken);
+    expect(await check.result()).toEqual(parseCheck(broken));
+  });
+
+  it('is left alone by a check that loads another TypeScript', async () => {
+    expect(prestartParseCheckWorker(typescript)).toBe(true);
+    const other = startParseCheck({ typescript: '/nonexistent/typescript.js' });
+    const kept = takePrestartedWorker(typescript);
+    expect(kept).not.toBeNull();
+    await kept!.worker.terminate();
+    other.cancel();
+  });
+
+  it('falls back to the main thread when it cannot load TypeScript', async () => {
+    expect(prestartParseCheckWorker('/nonexistent/typescript.js')).toBe(true);
+    const check = startParseCheck({ typescript: '/nonexistent/typescript.js' });
+    expect(takePrestartedWorker('/nonexistent/typescript.js')).toBeNull();
+    check.add(broken);
+    expect(await check.result()).toEqual(parseCheck(broken));
+  });
+
+  it('is stopped without waiting when nothing needs the check', async () => {
+    expect(prestartParseCheckWorker(typescript)).toBe(true);
+    const check = startParseCheck();
+    check.add(fine.filter((f) => !f.path.endsWith('.ts')));
+    expect(await check.result()).toEqual([]);
+  });
+
+  it('is not started without TypeScript', () => {
+    expect(prestartParseCheckWorker(null)).toBe(false);
+    expect(takePrestartedWorker(typescript)).toBeNull();
   });
 });

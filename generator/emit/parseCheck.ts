@@ -1,16 +1,8 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type ts from 'typescript';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../diagnostics';
 import type { GeneratedFile } from './generatedFile';
-
-/** A syntax error TypeScript's parser reported in one generated file (1-based line and column). */
-interface SyntaxFinding {
-  path: string;
-  line: number;
-  column: number;
-  message: string;
-}
+import { spawnParseCheckWorker, takePrestartedWorker, typescriptPath, type ParseCheckWorker, type SyntaxFinding } from './parseCheckWorker';
 
 /**
  * Parse every generated `.ts` file with TypeScript's parser before anything
@@ -49,22 +41,13 @@ export interface ParseCheck {
  */
 export function startParseCheck(options: { eager?: boolean; typescript?: string } = {}): ParseCheck {
   const added: GeneratedFile[] = [];
-  let worker: Worker | null = null;
-  // null: TypeScript did not load in the worker, or the worker died; the main thread checks instead.
-  let findings: Promise<SyntaxFinding[] | null> = Promise.resolve(null);
+  const typescript = options.typescript ?? typescriptPath();
+  // The worker the bin started before loading the program (bin/main.ts), if any: already loading TypeScript.
+  let running: ParseCheckWorker | null = typescript ? takePrestartedWorker(typescript) : null;
 
-  const start = (): Worker | null => {
-    if (worker) return worker;
-    const typescript = options.typescript ?? typescriptPath();
-    if (!typescript) return null;
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript } });
-    findings = new Promise((resolve) => {
-      w.once('message', (message: SyntaxFinding[] | null) => resolve(message));
-      w.once('error', () => resolve(null));
-      w.once('exit', () => resolve(null));
-    });
-    worker = w;
-    return w;
+  const start = (): ParseCheckWorker | null => {
+    if (!running && typescript) running = spawnParseCheckWorker(typescript);
+    return running;
   };
   if (options.eager) start();
 
@@ -73,45 +56,26 @@ export function startParseCheck(options: { eager?: boolean; typescript?: string 
       const sources = files.filter(isTs);
       if (sources.length === 0) return;
       added.push(...sources);
-      start()?.postMessage(sources.map(({ path, contents }) => ({ path, contents })));
+      start()?.worker.postMessage(sources.map(({ path, contents }) => ({ path, contents })));
     },
     async result() {
-      if (!worker) return parseCheck(added);
+      if (!running) return parseCheck(added);
+      const { worker, findings } = running;
+      // Nothing to check (every file unchanged on disk): no need to wait for TypeScript to load.
+      if (added.length === 0) {
+        await worker.terminate();
+        return [];
+      }
       worker.postMessage(null);
       const found = await findings;
       await worker.terminate();
       return found ? found.map(toDiagnostic) : parseCheck(added);
     },
     cancel() {
-      void worker?.terminate();
+      void running?.worker.terminate();
     },
   };
 }
-
-/**
- * The worker: CommonJS evaluated as a string (no file of its own, so the
- * development sources and the bundled package run the same code). Mirrors
- * `syntaxFindings` below; parseCheck.test.ts holds both to the same diagnostics.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-// TypeScript is 9 MB of JavaScript: Node >= 22.1 can keep its compiled code between runs.
-require('node:module').enableCompileCache?.();
-let ts = null;
-try { ts = require(workerData.typescript); } catch {}
-const found = [];
-parentPort.on('message', (files) => {
-  if (!ts) return parentPort.postMessage(null);
-  if (files === null) return parentPort.postMessage(found);
-  for (const file of files) {
-    const source = ts.createSourceFile(file.path, file.contents, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
-    for (const d of source.parseDiagnostics) {
-      const at = source.getLineAndCharacterOfPosition(d.start);
-      found.push({ path: file.path, line: at.line + 1, column: at.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, ' ') });
-    }
-  }
-});
-`;
 
 function syntaxFindings(typescript: typeof ts, file: GeneratedFile): SyntaxFinding[] {
   // JSDoc is not parsed: for a .ts file TypeScript drops JSDoc's own diagnostics from
@@ -144,15 +108,6 @@ const isTs = (file: GeneratedFile) => file.path.endsWith('.ts');
 function loadTypescript(): typeof ts | null {
   try {
     return createRequire(import.meta.url)('typescript') as typeof ts;
-  } catch {
-    return null;
-  }
-}
-
-/** Where TypeScript resolves from here (without loading it), for the worker; null when absent. */
-function typescriptPath(): string | null {
-  try {
-    return createRequire(import.meta.url).resolve('typescript');
   } catch {
     return null;
   }

@@ -35,75 +35,137 @@ interface Move {
  * This is the only code in the generator that writes to disk.
  */
 export function writeOutput(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: OwnershipOptions = {}): WriteSummary {
+  const staged = stageOutput(files, outDir, baseDir, options);
+  try {
+    return staged.apply();
+  } finally {
+    staged.discard();
+  }
+}
+
+/** `writeOutput` in two halves; see stageOutput. */
+export interface StagedOutput {
+  /** Put the staged files in place (what writeOutput does after staging); throws what staging threw. */
+  apply(): WriteSummary;
+  /** Remove the staging folder and temporary files; call it after apply, or instead of it. */
+  discard(): void;
+}
+
+/**
+ * The first half of `writeOutput`: checks ownership and writes the new bytes
+ * of the output folder's files into the staging folder beside it, which
+ * changes nothing in the output, the migration history or any other folder.
+ * `generate` stages while the parse check of the same files is still running
+ * (generator/pipeline.ts runPipelineAsync), and discards on a parse error,
+ * so nothing is written then either. A failure here (ownership refused, a
+ * write error) is thrown by `apply`, where writeOutput would throw it.
+ */
+export function stageOutput(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: OwnershipOptions = {}): StagedOutput {
+  const parent = dirname(outDir);
+  const stamp = `${process.pid}-${Date.now()}`;
+  const staging = join(parent, `.${basename(outDir)}.staging-${stamp}`);
+  const temps: string[] = [];
+  const discard = () => {
+    rmSync(staging, { recursive: true, force: true });
+    for (const temp of temps) rmSync(temp, { force: true });
+  };
+  let stage: ReturnType<typeof stageFiles>;
+  try {
+    stage = stageFiles(files, outDir, baseDir, options, staging);
+  } catch (error) {
+    discard();
+    return {
+      apply: () => {
+        throw error;
+      },
+      discard: () => {},
+    };
+  }
+  return { apply: () => applyStaged(stage, files, outDir, staging, stamp, temps), discard };
+}
+
+interface Stage {
+  inventory: ReturnType<typeof inventoryOutput>;
+  summary: WriteSummary;
+  /** Staged output-folder files to rename into place. */
+  outputs: Move[];
+  /** Files outside the output folder (history snapshots, edited .proto files): written as temporary siblings when applied. */
+  outside: { file: GeneratedFile; target: string }[];
+  /** The new manifest when it changed, else null. */
+  manifest: string | null;
+}
+
+function stageFiles(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: OwnershipOptions, staging: string): Stage {
   const inventory = inventoryOutput(files, outDir);
   const refused = ownershipDiagnostics(inventory, shownPath(baseDir, outDir), options.allowForeign ?? false);
   if (refused.length > 0) throw new DiagnosticsError(refused);
 
   const summary: WriteSummary = { written: [], unchanged: [], removed: [...inventory.orphans] };
-  const parent = dirname(outDir);
-  mkdirSync(parent, { recursive: true });
-  const stamp = `${process.pid}-${Date.now()}`;
-  const staging = join(parent, `.${basename(outDir)}.staging-${stamp}`);
-  const temps: string[] = [];
+  mkdirSync(dirname(outDir), { recursive: true });
   const outputs: Move[] = [];
+  const outside: Stage['outside'] = [];
+  let manifest: string | null = null;
+  for (const file of files) {
+    const target = diskPath(file, outDir, baseDir);
+    const current = existsSync(target) ? readFileSync(target, 'utf8') : null;
+    if (current === file.contents) {
+      if (counted(file)) summary.unchanged.push(file.path);
+      continue;
+    }
+    if (file.history && current !== null) throw new Error(`migration history file ${file.path} changed while generating; run generate again`);
+    if (file.path === MANIFEST_PATH && inOutputFolder(file)) {
+      manifest = file.contents;
+      continue;
+    }
+    summary.written.push(file.path);
+    if (inOutputFolder(file)) {
+      const staged = join(staging, file.path);
+      mkdirSync(dirname(staged), { recursive: true });
+      writeFileSync(staged, file.contents);
+      outputs.push({ from: staged, to: target });
+    } else {
+      outside.push({ file, target });
+    }
+  }
+  return { inventory, summary, outputs, outside, manifest };
+}
+
+function applyStaged(stage: Stage, files: readonly GeneratedFile[], outDir: string, staging: string, stamp: string, temps: string[]): WriteSummary {
+  const { inventory, summary, outputs, manifest } = stage;
   const history: Move[] = [];
   const external: Move[] = [];
-  const generatedPaths = files.filter(inOutputFolder).map((f) => f.path);
-  let manifest: string | null = null;
-  try {
-    for (const file of files) {
-      const target = diskPath(file, outDir, baseDir);
-      const current = existsSync(target) ? readFileSync(target, 'utf8') : null;
-      if (current === file.contents) {
-        if (counted(file)) summary.unchanged.push(file.path);
-        continue;
-      }
-      if (file.history && current !== null) throw new Error(`migration history file ${file.path} changed while generating; run generate again`);
-      if (file.path === MANIFEST_PATH && inOutputFolder(file)) {
-        manifest = file.contents;
-        continue;
-      }
-      summary.written.push(file.path);
-      if (inOutputFolder(file)) {
-        const staged = join(staging, file.path);
-        mkdirSync(dirname(staged), { recursive: true });
-        writeFileSync(staged, file.contents);
-        outputs.push({ from: staged, to: target });
-      } else {
-        const temp = `${target}.trackhub-sync-${stamp}`;
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(temp, file.contents);
-        temps.push(temp);
-        (file.history ? history : external).push({ from: temp, to: target });
-      }
-    }
-
-    // The history first: after a crash, a history one version ahead of the
-    // output is picked up by the next run; the reverse would trip the
-    // regression guard.
-    for (const { from, to } of history) linkSync(from, to);
-    mkdirSync(outDir, { recursive: true });
-    // The manifest first claims every file this run may leave in the folder,
-    // old and new, so that a crash half-way never leaves a generated file
-    // unrecorded (and later refused as foreign).
-    const claimAll = serializeManifest([...inventory.owned, ...generatedPaths]);
-    const manifestPath = join(outDir, MANIFEST_PATH);
-    if (outputs.length + summary.removed.length > 0) replaceFile(manifestPath, claimAll, staging);
-    for (const { from, to } of outputs) {
-      mkdirSync(dirname(to), { recursive: true });
-      renameSync(from, to);
-    }
-    for (const path of summary.removed) {
-      rmSync(join(outDir, path), { force: true });
-      removeEmptyFolders(dirname(join(outDir, path)), outDir);
-    }
-    for (const { from, to } of external) renameSync(from, to);
-    const finalManifest = manifest ?? serializeManifest(generatedPaths);
-    if (!existsSync(manifestPath) || readFileSync(manifestPath, 'utf8') !== finalManifest) replaceFile(manifestPath, finalManifest, staging);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-    for (const temp of temps) rmSync(temp, { force: true });
+  // The last writes that can fail, before anything is renamed, linked or removed.
+  for (const { file, target } of stage.outside) {
+    const temp = `${target}.trackhub-sync-${stamp}`;
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(temp, file.contents);
+    temps.push(temp);
+    (file.history ? history : external).push({ from: temp, to: target });
   }
+  const generatedPaths = files.filter(inOutputFolder).map((f) => f.path);
+
+  // The history first: after a crash, a history one version ahead of the
+  // output is picked up by the next run; the reverse would trip the
+  // regression guard.
+  for (const { from, to } of history) linkSync(from, to);
+  mkdirSync(outDir, { recursive: true });
+  // The manifest first claims every file this run may leave in the folder,
+  // old and new, so that a crash half-way never leaves a generated file
+  // unrecorded (and later refused as foreign).
+  const claimAll = serializeManifest([...inventory.owned, ...generatedPaths]);
+  const manifestPath = join(outDir, MANIFEST_PATH);
+  if (outputs.length + summary.removed.length > 0) replaceFile(manifestPath, claimAll, staging);
+  for (const { from, to } of outputs) {
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+  }
+  for (const path of summary.removed) {
+    rmSync(join(outDir, path), { force: true });
+    removeEmptyFolders(dirname(join(outDir, path)), outDir);
+  }
+  for (const { from, to } of external) renameSync(from, to);
+  const finalManifest = manifest ?? serializeManifest(generatedPaths);
+  if (!existsSync(manifestPath) || readFileSync(manifestPath, 'utf8') !== finalManifest) replaceFile(manifestPath, finalManifest, staging);
   return summary;
 }
 

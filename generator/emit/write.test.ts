@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { treeHash } from '../../tests/support/cli';
+import { DiagnosticsError } from '../diagnostics';
+import type { GeneratedFile } from './generatedFile';
+import { manifestFile } from './manifest';
+import { stageOutput, writeOutput } from './write';
+
+// stageOutput is writeOutput's first half, run by `generate` while the parse
+// check is still running: until apply, nothing but its staging folder exists.
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+function project(): string {
+  const root = mkdtempSync(join(tmpdir(), 'trackhub-write-'));
+  roots.push(root);
+  mkdirSync(join(root, 'history'));
+  writeFileSync(join(root, 'history/0001.json'), '{"v":1}\n');
+  return root;
+}
+
+const generated: GeneratedFile[] = [
+  { path: 'client/index.ts', contents: 'export const a = 1;\n' },
+  { path: 'server/schema.graphql', contents: 'type Query { a: Int }\n' },
+  { path: 'history/0002.json', contents: '{"v":2}\n', history: true },
+];
+const files = [...generated, manifestFile(generated)];
+
+describe('stageOutput', () => {
+  it('changes nothing but its staging folder until applied, and nothing at all once discarded', () => {
+    const root = project();
+    const before = treeHash(root);
+    const staged = stageOutput(files, join(root, 'gen'), root);
+    // Only the staging folder beside the output: no output folder, no history snapshot yet.
+    expect(readdirSync(root).sort()).toEqual([expect.stringMatching(/^\.gen\.staging-/), 'history']);
+    expect(readdirSync(join(root, 'history'))).toEqual(['0001.json']);
+    staged.discard();
+    expect(treeHash(root)).toBe(before);
+    expect(readdirSync(root)).toEqual(['history']);
+  });
+
+  it('applied, writes exactly what writeOutput writes', () => {
+    const staged = project();
+    const direct = project();
+    const stage = stageOutput(files, join(staged, 'gen'), staged);
+    const summary = stage.apply();
+    stage.discard();
+    expect(summary).toEqual(writeOutput(files, join(direct, 'gen'), direct));
+    expect(treeHash(staged)).toBe(treeHash(direct));
+    expect(readFileSync(join(staged, 'history/0002.json'), 'utf8')).toBe('{"v":2}\n');
+    expect(readdirSync(staged).sort()).toEqual(['gen', 'history']);
+  });
+
+  it('a refused folder: apply throws what writeOutput throws, and nothing was staged', () => {
+    const root = project();
+    mkdirSync(join(root, 'gen'));
+    writeFileSync(join(root, 'gen/mine.ts'), 'export {};\n');
+    const before = treeHash(root);
+    const staged = stageOutput(files, join(root, 'gen'), root);
+    expect(readdirSync(root).sort()).toEqual(['gen', 'history']);
+    expect(() => staged.apply()).toThrow(DiagnosticsError);
+    staged.discard();
+    expect(() => writeOutput(files, join(root, 'gen'), root)).toThrow(DiagnosticsError);
+    expect(treeHash(root)).toBe(before);
+  });
+});
