@@ -36,6 +36,17 @@ describe('resolveUpdate', () => {
     }
   });
 
+  it('serverMerge merges a current base version whose base values are older than the server record (no increment or append dropped)', () => {
+    // The client's record claims version 3, but its edit started from the values of an older one.
+    const result = resolveUpdate(input({ baseVersion: 3, changes: { n: 13, log: ['x', 'mine'] }, base: { n: 8, log: ['x'] } }));
+    expect(result).toEqual({ kind: 'apply', values: { n: 15, log: ['x', 'mine'] } });
+    // Base values equal to the server's: applied as sent (a lower max included).
+    expect(resolveUpdate(input({ baseVersion: 3, changes: { n: 12, hi: 1 }, base: { n: 10, hi: 5 } }))).toEqual({
+      kind: 'apply',
+      values: { n: 12, hi: 1 },
+    });
+  });
+
   it('serverMerge merges each field by its rule against the base', () => {
     const result = resolveUpdate(
       input({

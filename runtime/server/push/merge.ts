@@ -33,7 +33,9 @@ export interface ResolveInput {
  */
 export function resolveUpdate(input: ResolveInput): Resolution {
   const { server, changes } = input;
-  if (input.baseVersion === input.serverVersion) return { kind: 'apply', values: changes };
+  if (input.baseVersion === input.serverVersion && !(input.strategy === 'serverMerge' && baseBehindServer(input))) {
+    return { kind: 'apply', values: changes };
+  }
   const overlay = { ...server, ...changes };
   switch (input.strategy) {
     case 'manual':
@@ -57,6 +59,19 @@ export function resolveUpdate(input: ResolveInput): Resolution {
     case 'serverMerge':
       return mergeFields(input);
   }
+}
+
+/**
+ * A current `baseVersion` whose base values are not the server's: the client's
+ * record claims this version but its edit started from older values (e.g. a
+ * pull moved the version on while the edit was queued). Applying it as it is
+ * would drop what the server's version added (increments, appends), so it is
+ * merged against its base like a stale version (docs/PROTOCOL.md "Conflicts").
+ */
+function baseBehindServer(input: ResolveInput): boolean {
+  const { base, server } = input;
+  if (base === null) return false;
+  return Object.keys(input.changes).some((name) => Object.hasOwn(base, name) && !wireEqual(base[name] ?? null, server[name] ?? null));
 }
 
 /** Three-way merge per field by its rule (protocol/mergeRules.ts), exact for every type the rule fits. */
