@@ -43,6 +43,13 @@ export interface SyncCoreOptions {
    * start without it.
    */
   storage?: SyncStorage;
+  /**
+   * Read pull pages with raw SQL where every pulled field type allows it
+   * (runtime/server/rawPage.ts: the same rows and wire values as `findMany`,
+   * without Prisma's per-value decoding). Default true; false reads every
+   * page through `findMany`.
+   */
+  rawPull?: boolean;
 }
 
 /** An entity with what the runtime derives from its descriptor once. */

@@ -4,14 +4,16 @@ import { requestError } from './errors';
 import { rowToWire } from './wire';
 import type { SyncAuth, SyncPullArgs, SyncPullResponse, WireRecord } from './types';
 import { delegateOf } from './delegate';
+import { rawPullPlan } from './rawPage';
 
 const DAY_MS = 86_400_000;
 
 /**
  * One page of `syncPull` (docs/PROTOCOL.md): the tenant's rows whose change sequence
  * is above the cursor, in sequence order, `limit + 1` read to know `hasMore`.
- * One `findMany` on the `(scope, syncSeq)` index; live rows become `items`
- * (ignored fields never selected), soft-deleted ones `deletedIds`.
+ * One select on the `(scope, syncSeq)` index (raw SQL when every pulled
+ * field type allows it, rawPage.ts; else `findMany`); live rows become
+ * `items` (ignored fields never selected), soft-deleted ones `deletedIds`.
  */
 export async function pullPage(core: SyncCore, auth: SyncAuth, entity: EntityRuntime, args: SyncPullArgs): Promise<SyncPullResponse> {
   const now = core.now();
@@ -32,26 +34,24 @@ export async function pullPage(core: SyncCore, auth: SyncAuth, entity: EntityRun
   if (!Number.isInteger(requested) || requested < 1) throw requestError('BAD_REQUEST', '`limit` must be a positive integer');
   const limit = Math.min(requested, core.options.pageSizeMax);
 
-  const where: Record<string, unknown> = { [d.scope]: auth.tenantId, [sequence.field]: { gt: after } };
   // A first pull has nothing to delete locally: tombstones are skipped.
-  if (!args.cursor && !since) where[d.base.deletedAt] = null;
-  if (since) where[d.base.updatedAt] = { gt: since };
-  const rows = await delegateOf(core.options.prisma, d).findMany({
-    where,
-    orderBy: { [sequence.field]: 'asc' },
-    take: limit + 1,
-    select: entity.pullSelect,
-  });
+  const liveOnly = !args.cursor && !since;
+  // The raw read hands `authorize` no Prisma row: an app's own hook keeps findMany's rows.
+  const raw = core.options.rawPull === false || core.customAuthorize ? null : rawPullPlan(entity, core.dialect);
+  const rows = raw
+    ? await raw.read(core.options.prisma, { tenantId: auth.tenantId, after, liveOnly, since, take: limit + 1 })
+    : await findPage(core, auth, entity, after, liveOnly, since, limit + 1);
 
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const items: WireRecord[] = [];
   const deletedIds: string[] = [];
   const check = core.customAuthorize;
+  const toWire = raw ? raw.toWire : (row: Record<string, unknown>) => rowToWire(entity.pulled, row);
   for (const row of page) {
     if (check && !check(auth, d, 'read', row)) continue;
     if (row[d.base.deletedAt] != null) deletedIds.push(String(row.id));
-    else items.push(rowToWire(entity.pulled, row));
+    else items.push(toWire(row));
   }
   const last = page.length > 0 ? BigInt(page[page.length - 1]![sequence.field] as bigint | number) : after;
   return {
@@ -62,6 +62,15 @@ export async function pullPage(core: SyncCore, auth: SyncAuth, entity: EntityRun
     hasMore,
     versionHash: d.versionHash,
   };
+}
+
+/** The page through Prisma Client: what every field type and an app's `authorize` hook can take. */
+function findPage(core: SyncCore, auth: SyncAuth, entity: EntityRuntime, after: bigint, liveOnly: boolean, since: Date | null, take: number) {
+  const { descriptor: d, sequence } = entity;
+  const where: Record<string, unknown> = { [d.scope]: auth.tenantId, [sequence.field]: { gt: after } };
+  if (liveOnly) where[d.base.deletedAt] = null;
+  if (since) where[d.base.updatedAt] = { gt: since };
+  return delegateOf(core.options.prisma, d).findMany({ where, orderBy: { [sequence.field]: 'asc' }, take, select: entity.pullSelect });
 }
 
 function resync(entity: string, days: number) {
