@@ -26,6 +26,21 @@ type Delegate = {
   update(args: object): Promise<Record<string, unknown>>;
 };
 
+/** Time each of `fns` in turn, `runs` times each after a warm-up, the order rotating every run (same load for all). */
+async function rotated(runs: number, fns: readonly (() => unknown)[]): Promise<number[][]> {
+  for (let i = 0; i < 3; i++) for (const fn of fns) await fn();
+  const out = fns.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < fns.length; k++) {
+      const j = (i + k) % fns.length;
+      const start = performance.now();
+      await fns[j]!();
+      out[j]!.push(performance.now() - start);
+    }
+  }
+  return out;
+}
+
 /**
  * Time `ours` and `baseline` alternately, `runs` times each after a warm-up,
  * so both see the same machine load (the machine is shared: 2 cores).
@@ -69,23 +84,24 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
   // Seed: PAGE + 1 rows, so a full page has more after it.
   for (let i = 0; i < 3; i++) await core.push(auth, 'Space', creates(Math.ceil((PAGE + 1) / 3)));
 
-  // Pull: one 1,000-item page, beside the same page read by a bare findMany.
-  const [pullSamples, bareSamples] = await paired(
-    RUNS,
+  // Pull: one 1,000-item page (raw select, runtime/server/rawPage.ts), beside the same page read by a
+  // bare findMany and the pull through findMany (`rawPull: false`, the read before rawPage.ts), interleaved.
+  const findManyCore: SyncCore = createSyncCore({ prisma: db.prisma, dialect: db.dialect, entities, ...settings, rawPull: false });
+  const bareFindMany = () =>
+    space.findMany({ where: { tenantId: auth.tenantId, syncSeq: { gt: 0 }, deletedAt: null }, orderBy: { syncSeq: 'asc' }, take: PAGE + 1 });
+  const [pullSamples, bareSamples, findManyPullSamples] = await rotated(RUNS, [
     () => core.pull(auth, 'Space', { limit: PAGE }),
-    () => space.findMany({ where: { tenantId: auth.tenantId, syncSeq: { gt: 0 }, deletedAt: null }, orderBy: { syncSeq: 'asc' }, take: PAGE + 1 }),
-  );
+    bareFindMany,
+    () => findManyCore.pull(auth, 'Space', { limit: PAGE }),
+  ]);
   const pull = stats(pullSamples);
   const bare = stats(bareSamples);
+  const findManyPull = stats(findManyPullSamples);
   // The floor under findMany: the same page as one raw SQL select through the same client.
   const q = (column: string) => `"${column}"`;
   const param = (i: number) => (db.dialect === 'postgresql' ? `$${i}` : '?');
   const rawSelectSql = `select * from ${q('Space')} where ${q('tenantId')} = ${param(1)} and ${q('syncSeq')} > 0 and ${q('deletedAt')} is null order by ${q('syncSeq')} asc limit ${PAGE + 1}`;
-  const [, rawSelectSamples] = await paired(
-    RUNS,
-    () => space.findMany({ where: { tenantId: auth.tenantId, syncSeq: { gt: 0 }, deletedAt: null }, orderBy: { syncSeq: 'asc' }, take: PAGE + 1 }),
-    () => db.prisma.$queryRawUnsafe(rawSelectSql, auth.tenantId),
-  );
+  const [, rawSelectSamples] = await paired(RUNS, bareFindMany, () => db.prisma.$queryRawUnsafe(rawSelectSql, auth.tenantId));
   const rawSelect = stats(rawSelectSamples);
 
   // Push of 100 creates.
@@ -190,7 +206,13 @@ async function measure(name: string, db: ExampleDatabase): Promise<BenchRow[]> {
       case: `${name}: pull page of ${PAGE}`,
       ours: pull.text,
       baseline: `${bare.text} bare findMany`,
-      note: `p95 ${ratio(pull.p95, bare.p95)} the bare findMany (target ≤ 1.0×)`,
+      note: `p95 ${ratio(pull.p95, bare.p95)} the bare findMany (target ≤ 1.0×); p50 ${ratio(pull.p50, bare.p50)}`,
+    },
+    {
+      case: `${name}: pull page of ${PAGE} through findMany (rawPull: false)`,
+      ours: findManyPull.text,
+      baseline: `${bare.text} bare findMany`,
+      note: `p95 ${ratio(findManyPull.p95, bare.p95)} the bare findMany; raw pull p95 ${ratio(pull.p95, findManyPull.p95)} this`,
     },
     {
       case: `${name}: floor: raw select of the page`,

@@ -137,7 +137,20 @@ function selectColumns(field: SyncFieldDescriptor, dialect: SqlDialect): string 
     return `CASE typeof(${c}) WHEN 'real' THEN NULL ELSE CAST(${c} AS TEXT) END AS ${as}, CASE typeof(${c}) WHEN 'real' THEN ${c} END AS ${quote(realColumn(field))}`;
   }
   if (dialect === 'postgresql' && field.type === 'Enum' && field.isList) return `${c}::text[] AS ${as}`;
+  if (pgWireTimestamp(field, dialect)) {
+    return `CASE WHEN ${c} >= '0001-01-01' AND ${c} < '10000-01-01' THEN to_char(${c}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') ELSE 'x' || ${c}::text END AS ${as}`;
+  }
   return `${c} AS ${as}`;
+}
+
+/**
+ * A PostgreSQL `timestamp(3)` (Prisma's default DateTime column) formatted as
+ * the wire's ISO string by the database for years 1-9999, where it equals
+ * `toISOString()` of the instant: no `Date` per cell. Other years come as
+ * `x<text>` and take the `Date` path (see pgTimestamp).
+ */
+function pgWireTimestamp(field: SyncFieldDescriptor, dialect: SqlDialect): boolean {
+  return dialect === 'postgresql' && field.type === 'DateTime' && !field.isList && (field.dbType === undefined || field.dbType === 'timestamp(3)');
 }
 
 /** The alias of a SQLite Json field's REAL cells (a space never occurs in a schema name). */
@@ -174,7 +187,8 @@ function scalarConverter(field: SyncFieldDescriptor, dialect: SqlDialect): ((val
     case 'Enum':
       return enumConverter(field);
     case 'DateTime':
-      return dialect === 'sqlite' ? sqliteDateTime : (value) => valueToWire(scalar, value);
+      if (dialect === 'sqlite') return sqliteDateTime;
+      return pgWireTimestamp(field, dialect) ? pgTimestamp : (value) => valueToWire(scalar, value);
     case 'Json':
       // SQLite: the stored text, or a REAL's double (see selectColumns); PostgreSQL: already parsed by the raw query.
       if (dialect === 'postgresql') return (value) => valueToWire(scalar, value);
@@ -208,10 +222,40 @@ function enumConverter(field: SyncFieldDescriptor): ((value: unknown) => unknown
  * (`normalizeDateTime`: no zone means UTC, a space may separate date and
  * time, a date alone is midnight UTC).
  */
-function sqliteDateTime(value: unknown): string {
+export function sqliteDateTime(value: unknown): string {
   const text = String(value);
   if (text.startsWith('n')) return new Date(Number(text.slice(1))).toISOString();
+  // Prisma's own text (`2025-03-04T05:06:07.890+00:00`), when it names a real instant, is already
+  // the wire string but for its zone: the same as a `Date` round trip, without one per cell.
+  if (isCanonicalUtc(text)) return `${text.slice(0, 23)}Z`;
   return new Date(normalizeDateTime(text)).toISOString();
+}
+
+/** A `pgWireTimestamp` cell: the wire string, or `x` and PostgreSQL's text read as the pg adapter and Prisma read it. */
+function pgTimestamp(value: unknown): string {
+  const text = String(value);
+  if (!text.startsWith('x')) return text;
+  return new Date(normalizeDateTime(`${text.slice(1).replace(' ', 'T')}+00:00`)).toISOString();
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `YYYY-MM-DDTHH:MM:SS.mmm+00:00` with every part in range (a day the month has; no hour 24, no leap second). */
+function isCanonicalUtc(text: string): boolean {
+  if (text.length !== 29 || !text.endsWith('+00:00')) return false;
+  const at = (i: number) => text.charCodeAt(i) - 48;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]) {
+    const digit = at(i);
+    if (digit < 0 || digit > 9) return false;
+  }
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.') return false;
+  const year = at(0) * 1000 + at(1) * 100 + at(2) * 10 + at(3);
+  const month = at(5) * 10 + at(6);
+  const day = at(8) * 10 + at(9);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return false;
+  return at(11) * 10 + at(12) < 24 && at(14) < 6 && at(17) < 6;
 }
 
 const TIME_TZ = /\d{2}:\d{2}:\d{2}(?:\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$/;

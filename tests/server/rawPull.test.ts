@@ -264,9 +264,15 @@ async function seed(db: ExampleDatabase, provider: Provider) {
     await set('meta', '0.30000000000000004', 'k-10');
     await set('meta', '12345678901234567890', 'k-11');
     await set('at_time', '1717171717171.5', 'k-04');
+    // Prisma's text form naming a day February lacks (a Date rolls it over).
+    await set('at_time', `'2025-02-29T12:00:00.000+00:00'`, 'k-02');
   } else {
     await set('reminders', 'NULL', 'k-05');
     await set('metas', `ARRAY['1'::jsonb, NULL, 'null'::jsonb]`, 'k-06');
+    // timestamp(3) at the ends of what the database formats itself, and a whole second.
+    await set('at_time', `'0001-01-01 00:00:00'`, 'k-08');
+    await set('at_time', `'9999-12-31 23:59:59.999'`, 'k-10');
+    await set('at_time', `'2025-01-02 03:04:05'`, 'k-11');
   }
   const dates = db.prisma.dated as Delegate;
   await dates.create({ data: { id: 'd-1', tenantId: TENANT, syncSeq: 1n, day: new Date('2025-01-02T00:00:00.000Z') } });
