@@ -239,23 +239,29 @@ function pgTimestamp(value: unknown): string {
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Positions of the digits in `YYYY-MM-DDTHH:MM:SS.mmm+00:00`. */
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
-/** `YYYY-MM-DDTHH:MM:SS.mmm+00:00` with every part in range (a day the month has; no hour 24, no leap second). */
+/** `YYYY-MM-DDTHH:MM:SS.mmm+00:00` with every part in range (a day the month has; no hour 24, no leap second). Per cell: no closures. */
 function isCanonicalUtc(text: string): boolean {
   if (text.length !== 29 || !text.endsWith('+00:00')) return false;
-  const at = (i: number) => text.charCodeAt(i) - 48;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]) {
-    const digit = at(i);
-    if (digit < 0 || digit > 9) return false;
+  for (const i of DIGITS) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
   }
   if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.') return false;
-  const year = at(0) * 1000 + at(1) * 100 + at(2) * 10 + at(3);
-  const month = at(5) * 10 + at(6);
-  const day = at(8) * 10 + at(9);
+  const year = Number(text.slice(0, 4));
+  const month = digitPair(text, 5);
+  const day = digitPair(text, 8);
   if (month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return false;
-  return at(11) * 10 + at(12) < 24 && at(14) < 6 && at(17) < 6;
+  return digitPair(text, 11) < 24 && digitPair(text, 14) < 60 && digitPair(text, 17) < 60;
+}
+
+/** The two-digit number at `i` (both known to be digits). */
+function digitPair(text: string, i: number): number {
+  return (text.charCodeAt(i) - 48) * 10 + text.charCodeAt(i + 1) - 48;
 }
 
 const TIME_TZ = /\d{2}:\d{2}:\d{2}(?:\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
