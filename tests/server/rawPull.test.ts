@@ -280,13 +280,13 @@ async function seed(db: ExampleDatabase, provider: Provider) {
 
 const auth: SyncAuth = { tenantId: TENANT, userId: 'u' };
 
-function cores(db: ExampleDatabase, provider: Provider): { raw: SyncCore; prisma: SyncCore } {
+function cores(db: ExampleDatabase, provider: Provider) {
   const entities = [
     { descriptor: kitchen(provider), validators: null },
     { descriptor: dated(provider), validators: null },
   ];
   const options = { prisma: db.prisma, dialect: db.dialect, entities, maxBatch: 100, pageSizeMax: 1000, tombstoneHorizonDays: 30, now: () => NOW };
-  return { raw: createSyncCore(options), prisma: createSyncCore({ ...options, rawPull: false }) };
+  return { options, raw: createSyncCore(options), prisma: createSyncCore({ ...options, rawPull: false }) };
 }
 
 /** Every page of a pull from `start`, in order. */
@@ -320,6 +320,25 @@ function defineRawPullTests(provider: Provider, open: () => Promise<ExampleDatab
       expect(rawPullPlan(raw.entity('Kitchen'), provider)).not.toBeNull();
       // PostgreSQL @db.Date: decoded by Prisma only.
       expect(rawPullPlan(raw.entity('Dated'), provider) === null).toBe(provider === 'postgresql');
+    });
+
+    it('the raw core reads with one raw select, the findMany core with none', async () => {
+      const statements: string[] = [];
+      const spy = new Proxy(db.prisma, {
+        get(target, key, receiver) {
+          if (key !== '$queryRawUnsafe') return Reflect.get(target, key, receiver);
+          return (sql: string, ...values: unknown[]) => {
+            statements.push(sql);
+            return target.$queryRawUnsafe(sql, ...values);
+          };
+        },
+      });
+      const spied = (rawPull: boolean) =>
+        createSyncCore({ ...cores(db, provider).options, prisma: spy, rawPull }).pull(auth, 'Kitchen', { limit: 5 });
+      await spied(true);
+      expect(statements).toEqual([expect.stringMatching(/^SELECT .* FROM "kitchens" WHERE "tenant_id" = .* ORDER BY "sync_seq" ASC LIMIT /)]);
+      await spied(false);
+      expect(statements).toHaveLength(1);
     });
 
     it('a first pull: the same items, values and order, tombstones left out', async () => {
