@@ -18,7 +18,7 @@ afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
-/** The example, generated and up to date, then changed: a column added, a model removed. */
+/** The example, generated and up to date, then changed: a column added, a model removed, a .proto message without its sync fields. */
 function changedExample(): string {
   const dir = mkdtempSync(join(tmpdir(), 'trackhub-generate-crash-'));
   roots.push(dir);
@@ -29,6 +29,12 @@ function changedExample(): string {
   const audit = schema.indexOf('/// Not synced: server-side audit log.');
   expect(label).toBeGreaterThan(0);
   writeFileSync(path, schema.slice(0, label).replace('  ratio     Float?\n', '  ratio     Float?\n  note      String?\n') + schema.slice(audit));
+  // A message that lacks the sync fields: generate edits the user's .proto file.
+  const proto = join(dir, 'proto/trackhub/core/v1/core.proto');
+  const messages = readFileSync(proto, 'utf8');
+  const stripped = messages.replace(/(message Comment \{[^}]*?)\n {2}\/\/ Offline-first sync fields[^}]*\}/, '$1\n}');
+  expect(stripped).not.toBe(messages);
+  writeFileSync(proto, stripped);
   return dir;
 }
 
@@ -52,6 +58,9 @@ describe('generate killed at any file-system change', () => {
     const reference = changedExample();
     const clean = generate(reference);
     expect(clean.status, clean.output).toBe(0);
+    // The scenario writes outside the output folder too: the message got its sync fields back, as the example has them.
+    const proto = 'proto/trackhub/core/v1/core.proto';
+    expect(readFileSync(join(reference, proto), 'utf8')).toBe(readFileSync(join(REPO, 'examples/trackhub-core', proto), 'utf8'));
     const changes = Number(/^FS CHANGES (\d+)$/m.exec(clean.stdout)?.[1]);
     // Staging writes, renames, removals, the history snapshot and the manifest: dozens of changes.
     expect(changes).toBeGreaterThan(20);
