@@ -13,6 +13,7 @@ import { REPO, treeHash } from '../support/cli';
 const BIN = join(REPO, 'bin/trackhub-sync.mjs');
 const HOOK = join(REPO, 'tests/cli/support/killAtFsChange.mjs');
 const ARGS = ['generate', '--allow-destructive'];
+const EVERY = process.env.TRACKHUB_GENERATE_CRASH_ALL === '1';
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
@@ -54,7 +55,7 @@ function leftovers(dir: string): string[] {
 }
 
 describe('generate killed at any file-system change', () => {
-  it('the next run completes it: the same tree as an uninterrupted run, nothing left behind', { timeout: 900_000 }, () => {
+  it('the next run completes it: the same tree as an uninterrupted run, nothing left behind', { timeout: EVERY ? 3_600_000 : 900_000 }, () => {
     const reference = changedExample();
     const clean = generate(reference);
     expect(clean.status, clean.output).toBe(0);
@@ -69,8 +70,7 @@ describe('generate killed at any file-system change', () => {
 
     // Every change is a kill point under TRACKHUB_GENERATE_CRASH_ALL=1; otherwise the first few, the
     // last few and an even spread between them (each point costs two generate runs).
-    const every = process.env.TRACKHUB_GENERATE_CRASH_ALL === '1';
-    const points = every
+    const points = EVERY
       ? Array.from({ length: changes }, (_, i) => i + 1)
       : [...new Set([1, 2, 3, ...Array.from({ length: 8 }, (_, i) => Math.round(((i + 1) * changes) / 9)), changes - 2, changes - 1, changes])];
     for (const point of points) {
