@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { LOAD_TYPESCRIPT_SOURCE, typescriptCacheDirs } from './typescriptCache';
 
 /** A syntax error TypeScript's parser reported in one generated file (1-based line and column). */
 export interface SyntaxFinding {
@@ -14,25 +15,35 @@ export interface ParseCheckWorker {
   worker: Worker;
   typescript: string;
   findings: Promise<SyntaxFinding[] | null>;
+  /** What the TypeScript code cache did, known with the findings (null: no answer). */
+  cache: Promise<TypescriptCacheState | null>;
 }
+
+/** What the TypeScript code cache did in a worker (typescriptCache.ts); null when TypeScript did not load. */
+export type TypescriptCacheState = 'off' | 'compile-cache' | 'missing' | 'accepted' | 'rejected' | 'written';
 
 /**
  * The worker: CommonJS evaluated as a string (no file of its own, so the
  * development sources and the bundled package run the same code). Mirrors
  * `syntaxFindings` in parseCheck.ts; parseCheck.test.ts holds both to the
  * same diagnostics. It answers once: null at the first batch when TypeScript
- * did not load, else every finding when sent null (no more files).
+ * did not load, else every finding when sent null (no more files), after
+ * saving TypeScript's code cache when this run had none (typescriptCache.ts).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-// TypeScript is 9 MB of JavaScript: Node >= 22.1 can keep its compiled code between runs.
-require('node:module').enableCompileCache?.();
-let ts = null;
-try { ts = require(workerData.typescript); } catch {}
+${LOAD_TYPESCRIPT_SOURCE}
+let loaded = null;
+try { loaded = loadTypescript(workerData.typescript, workerData.cacheDirs); } catch {}
+const ts = loaded && loaded.ts;
 const found = [];
 parentPort.on('message', (files) => {
   if (!ts) return parentPort.postMessage(null);
-  if (files === null) return parentPort.postMessage(found);
+  if (files === null) {
+    let cache = loaded.cache;
+    try { cache = loaded.save(); } catch {}
+    return parentPort.postMessage({ findings: found, cache });
+  }
   for (const file of files) {
     const source = ts.createSourceFile(file.path, file.contents, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
     for (const d of source.parseDiagnostics) {
@@ -49,13 +60,18 @@ parentPort.on('message', (files) => {
  * sends it files is not missed.
  */
 export function spawnParseCheckWorker(typescript: string): ParseCheckWorker {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript } });
-  const findings = new Promise<SyntaxFinding[] | null>((resolve) => {
-    worker.once('message', (message: SyntaxFinding[] | null) => resolve(message));
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript, cacheDirs: typescriptCacheDirs(typescript) } });
+  const answer = new Promise<{ findings: SyntaxFinding[]; cache: TypescriptCacheState } | null>((resolve) => {
+    worker.once('message', (message: { findings: SyntaxFinding[]; cache: TypescriptCacheState } | null) => resolve(message));
     worker.once('error', () => resolve(null));
     worker.once('exit', () => resolve(null));
   });
-  return { worker, typescript, findings };
+  return {
+    worker,
+    typescript,
+    findings: answer.then((a) => a?.findings ?? null),
+    cache: answer.then((a) => a?.cache ?? null),
+  };
 }
 
 /** Where TypeScript resolves from here (without loading it), for the worker; null when absent. */
