@@ -16,11 +16,14 @@ export interface ParseCheckWorker {
   typescript: string;
   findings: Promise<SyntaxFinding[] | null>;
   /** What the TypeScript code cache did, known with the findings (null: no answer). */
-  cache: Promise<TypescriptCacheState | null>;
+  cache: Promise<TypescriptCacheReport | null>;
 }
 
-/** What the TypeScript code cache did in a worker (typescriptCache.ts); null when TypeScript did not load. */
-export type TypescriptCacheState = 'off' | 'compile-cache' | 'missing' | 'accepted' | 'rejected' | 'written';
+/** What the worker's TypeScript load found in the code cache (typescriptCache.ts), and whether it wrote a new one. */
+export interface TypescriptCacheReport {
+  found: 'off' | 'compile-cache' | 'missing' | 'corrupt' | 'rejected' | 'accepted';
+  written: boolean;
+}
 
 /**
  * The worker: CommonJS evaluated as a string (no file of its own, so the
@@ -40,9 +43,9 @@ const found = [];
 parentPort.on('message', (files) => {
   if (!ts) return parentPort.postMessage(null);
   if (files === null) {
-    let cache = loaded.cache;
-    try { cache = loaded.save(); } catch {}
-    return parentPort.postMessage({ findings: found, cache });
+    let written = false;
+    try { written = loaded.save(); } catch {}
+    return parentPort.postMessage({ findings: found, cache: { found: loaded.cache, written } });
   }
   for (const file of files) {
     const source = ts.createSourceFile(file.path, file.contents, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
@@ -59,10 +62,10 @@ parentPort.on('message', (files) => {
  * Its listeners are attached here, so an answer or an exit before anyone
  * sends it files is not missed.
  */
-export function spawnParseCheckWorker(typescript: string): ParseCheckWorker {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript, cacheDirs: typescriptCacheDirs(typescript) } });
-  const answer = new Promise<{ findings: SyntaxFinding[]; cache: TypescriptCacheState } | null>((resolve) => {
-    worker.once('message', (message: { findings: SyntaxFinding[]; cache: TypescriptCacheState } | null) => resolve(message));
+export function spawnParseCheckWorker(typescript: string, cacheDirs: string[] = typescriptCacheDirs(typescript)): ParseCheckWorker {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript, cacheDirs } });
+  const answer = new Promise<{ findings: SyntaxFinding[]; cache: TypescriptCacheReport } | null>((resolve) => {
+    worker.once('message', (message: { findings: SyntaxFinding[]; cache: TypescriptCacheReport } | null) => resolve(message));
     worker.once('error', () => resolve(null));
     worker.once('exit', () => resolve(null));
   });

@@ -31,30 +31,45 @@ export function typescriptCacheDirs(typescript: string, env: NodeJS.ProcessEnv =
  * returns `{ ts, cache, save }`. On Node with `module.enableCompileCache`
  * (>= 22.1) that cache is used and this one is off. Otherwise the module is
  * compiled through `vm.Script` with the cached data of an earlier run, if a
- * cache file matches; the file's name holds the Node version, architecture and
- * a hash of TypeScript's source, and V8 checks its own version and flags
- * (`cachedDataRejected`). `save()` writes the cache after the check has
- * parsed (V8 then includes the functions compiled during the parse) when
- * there was none or it was rejected: a temporary file renamed into place, so
- * a reader never sees half a file. Any failure (unreadable, corrupt,
- * unwritable) falls back to compiling as usual; the cache never fails a run.
- * The same module code runs either way, so the check's findings are the same.
- * `cache` says what happened: 'off', 'compile-cache' (Node's), 'missing',
- * 'accepted', 'rejected'; after `save()`, 'written' when written.
+ * cache file matches: its name holds the Node version, architecture and a
+ * hash of TypeScript's bytes and path; its first 32 bytes are the SHA-256 of
+ * the rest (V8 checks its own version, flags and the data's length, not the
+ * data itself in a release build, so a damaged file must not reach it).
+ * `save()` writes the cache after the check has parsed (V8 then includes the
+ * functions compiled during the parse) when this run found none, or a
+ * damaged or rejected one: a temporary file renamed into place, so a reader
+ * never sees half a file. Any failure (unreadable, corrupt, unwritable) falls
+ * back to compiling as usual; the cache never fails a run. The same module
+ * code runs either way, so the check's findings are the same.
+ * `cache` says what the load found: 'off', 'compile-cache' (Node's),
+ * 'missing', 'corrupt' (checksum), 'rejected' (by V8), 'accepted'; `save()`
+ * returns whether it wrote a new cache file.
  */
 export const LOAD_TYPESCRIPT_SOURCE = `
 function loadTypescript(path, dirs) {
   const Module = require('node:module');
   if (Module.enableCompileCache) {
     Module.enableCompileCache();
-    return { ts: require(path), cache: 'compile-cache', save() { return 'compile-cache'; } };
+    return { ts: require(path), cache: 'compile-cache', save: () => false };
   }
-  if (dirs.length === 0) return { ts: require(path), cache: 'off', save() { return 'off'; } };
+  if (dirs.length > 0) {
+    try {
+      return loadTypescriptCached(path, dirs, Module);
+    } catch {}
+  }
+  return { ts: require(path), cache: 'off', save: () => false };
+}
+
+function loadTypescriptCached(path, dirs, Module) {
   const fs = require('node:fs');
   const { join, dirname } = require('node:path');
-  const source = fs.readFileSync(path, 'utf8');
-  const hash = require('node:crypto').createHash('sha256').update(source).update(path).digest('hex').slice(0, 24);
-  const name = 'typescript-' + hash + '-node' + process.version + '-' + process.arch + '.v8cache';
+  const sha256 = (...parts) => { const hash = require('node:crypto').createHash('sha256'); for (const part of parts) hash.update(part); return hash.digest(); };
+  const bytes = fs.readFileSync(path);
+  // The bytes, not the decoded string: hashing a 9 MB string re-encodes it first.
+  const name = 'typescript-' + sha256(bytes, path).toString('hex').slice(0, 24) + '-node' + process.version + '-' + process.arch + '.v8cache';
+  // As Node's CommonJS loader compiles it (a byte order mark is dropped).
+  const source = bytes.toString('utf8').replace(/^\\uFEFF/, '');
+  let cache = 'missing';
   let cachedData;
   for (const dir of dirs) {
     try {
@@ -62,37 +77,41 @@ function loadTypescript(path, dirs) {
       // Only a file of this user that no one else may write: V8 runs what it holds.
       const stat = fs.statSync(file);
       if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) continue;
-      cachedData = fs.readFileSync(file);
+      const stored = fs.readFileSync(file);
+      const data = stored.subarray(32);
+      if (stored.length > 32 && sha256(data).equals(stored.subarray(0, 32))) cachedData = data;
+      else cache = 'corrupt';
       break;
     } catch {}
   }
-  const vm = require('node:vm');
-  const script = new vm.Script(Module.wrap(source), { filename: path, cachedData });
-  let cache = cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'accepted';
+  const script = new (require('node:vm').Script)(Module.wrap(source), { filename: path, cachedData });
+  if (cachedData) cache = script.cachedDataRejected ? 'rejected' : 'accepted';
   const module = { exports: {}, filename: path, id: path, loaded: false };
   script.runInThisContext()(module.exports, Module.createRequire(path), module, path, dirname(path));
   module.loaded = true;
+  let saved = cache === 'accepted';
   const save = () => {
-    if (cache !== 'missing' && cache !== 'rejected') return cache;
-    let data;
-    try { data = script.createCachedData(); } catch { return cache; }
+    if (saved) return false;
+    saved = true;
+    const data = script.createCachedData();
+    const stored = Buffer.concat([sha256(data), data]);
     for (const dir of dirs) {
       const temporary = join(dir, name + '.' + process.pid + '-' + require('node:worker_threads').threadId + '.tmp');
       try {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        fs.writeFileSync(temporary, data, { mode: 0o600 });
+        fs.writeFileSync(temporary, stored, { mode: 0o600 });
         fs.renameSync(temporary, join(dir, name));
         // This Node's caches of another TypeScript (or path) are dead weight; other Node versions' are kept.
         const suffix = name.slice(name.indexOf('-node'));
         for (const other of fs.readdirSync(dir)) {
           if (other !== name && other.startsWith('typescript-') && other.endsWith(suffix)) fs.rmSync(join(dir, other), { force: true });
         }
-        return (cache = 'written');
+        return true;
       } catch {
         try { fs.rmSync(temporary, { force: true }); } catch {}
       }
     }
-    return cache;
+    return false;
   };
   return { ts: module.exports, cache, save };
 }
