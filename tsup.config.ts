@@ -1,4 +1,6 @@
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
+import { precompiledTemplatesSource } from './generator/emit/templateSpecs';
 
 /**
  * The published build (README "Development"): compiled ESM and bundled `.d.ts`,
@@ -28,6 +30,21 @@ export const entries = {
   'bin/prisma-generator': 'bin/prisma-generator.ts',
 };
 
+/**
+ * The package's CLI renders with templates precompiled here instead of
+ * compiling every `.hbs` file at each run (docs/PERFORMANCE.md "Generate"):
+ * generator/emit/precompiledTemplates.ts is replaced by the specs.
+ */
+export const precompiledTemplates: Plugin = {
+  name: 'precompiled-templates',
+  setup(build) {
+    build.onLoad({ filter: /generator[\\/]emit[\\/]precompiledTemplates\.ts$/ }, () => ({
+      contents: `export const precompiled = ${precompiledTemplatesSource('templates')};\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 export default defineConfig({
   entry: entries,
   outDir: 'dist',
@@ -38,5 +55,6 @@ export default defineConfig({
   clean: true,
   sourcemap: false,
   tsconfig: 'tsconfig.build.json',
+  esbuildPlugins: [precompiledTemplates],
   dts: { entry: Object.fromEntries(Object.entries(entries).filter(([name]) => !name.startsWith('bin/'))) },
 });

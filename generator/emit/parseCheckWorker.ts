@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { LOAD_TYPESCRIPT_SOURCE, typescriptCacheDirs } from './typescriptCache';
 
 /** A syntax error TypeScript's parser reported in one generated file (1-based line and column). */
 export interface SyntaxFinding {
@@ -14,6 +15,14 @@ export interface ParseCheckWorker {
   worker: Worker;
   typescript: string;
   findings: Promise<SyntaxFinding[] | null>;
+  /** What the TypeScript code cache did, known with the findings (null: no answer). */
+  cache: Promise<TypescriptCacheReport | null>;
+}
+
+/** What the worker's TypeScript load found in the code cache (typescriptCache.ts), and whether it wrote a new one. */
+export interface TypescriptCacheReport {
+  found: 'off' | 'compile-cache' | 'missing' | 'corrupt' | 'rejected' | 'accepted';
+  written: boolean;
 }
 
 /**
@@ -21,18 +30,23 @@ export interface ParseCheckWorker {
  * development sources and the bundled package run the same code). Mirrors
  * `syntaxFindings` in parseCheck.ts; parseCheck.test.ts holds both to the
  * same diagnostics. It answers once: null at the first batch when TypeScript
- * did not load, else every finding when sent null (no more files).
+ * did not load, else every finding when sent null (no more files), after
+ * saving TypeScript's code cache when this run had none (typescriptCache.ts).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-// TypeScript is 9 MB of JavaScript: Node >= 22.1 can keep its compiled code between runs.
-require('node:module').enableCompileCache?.();
-let ts = null;
-try { ts = require(workerData.typescript); } catch {}
+${LOAD_TYPESCRIPT_SOURCE}
+let loaded = null;
+try { loaded = loadTypescript(workerData.typescript, workerData.cacheDirs); } catch {}
+const ts = loaded && loaded.ts;
 const found = [];
 parentPort.on('message', (files) => {
   if (!ts) return parentPort.postMessage(null);
-  if (files === null) return parentPort.postMessage(found);
+  if (files === null) {
+    let written = false;
+    try { written = loaded.save(); } catch {}
+    return parentPort.postMessage({ findings: found, cache: { found: loaded.cache, written } });
+  }
   for (const file of files) {
     const source = ts.createSourceFile(file.path, file.contents, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
     for (const d of source.parseDiagnostics) {
@@ -48,14 +62,19 @@ parentPort.on('message', (files) => {
  * Its listeners are attached here, so an answer or an exit before anyone
  * sends it files is not missed.
  */
-export function spawnParseCheckWorker(typescript: string): ParseCheckWorker {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript } });
-  const findings = new Promise<SyntaxFinding[] | null>((resolve) => {
-    worker.once('message', (message: SyntaxFinding[] | null) => resolve(message));
+export function spawnParseCheckWorker(typescript: string, cacheDirs: string[] = typescriptCacheDirs(typescript)): ParseCheckWorker {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript, cacheDirs } });
+  const answer = new Promise<{ findings: SyntaxFinding[]; cache: TypescriptCacheReport } | null>((resolve) => {
+    worker.once('message', (message: { findings: SyntaxFinding[]; cache: TypescriptCacheReport } | null) => resolve(message));
     worker.once('error', () => resolve(null));
     worker.once('exit', () => resolve(null));
   });
-  return { worker, typescript, findings };
+  return {
+    worker,
+    typescript,
+    findings: answer.then((a) => a?.findings ?? null),
+    cache: answer.then((a) => a?.cache ?? null),
+  };
 }
 
 /** Where TypeScript resolves from here (without loading it), for the worker; null when absent. */

@@ -15,9 +15,9 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run the real CLI entry point (`bin/trackhub-sync.mjs`) in `cwd`. */
-export function cli(args: readonly string[], cwd: string): CliRun {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+/** Run the real CLI entry point (`bin/trackhub-sync.mjs`) in `cwd`, with `env` added to this process's environment. */
+export function cli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -1,21 +1,18 @@
-import {
-  GraphQLError,
-  Kind,
-  Source,
-  parse,
-  type ConstDirectiveNode,
-  type DefinitionNode,
-  type DocumentNode,
-  type FieldDefinitionNode,
-  type TypeNode,
-} from 'graphql';
+import type * as Graphql from 'graphql';
+import type { ConstDirectiveNode, DefinitionNode, DocumentNode, FieldDefinitionNode, TypeNode } from 'graphql';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../diagnostics';
 import { lowerFirst } from '../../ir/names';
 import { SCALAR_TYPES, type ScalarType, type SourceLocation } from '../../ir/types';
 import type { Annotation, AnnotationArg, EnumFacts, FieldFacts, FieldKind, ModelFacts, SchemaFacts } from '../facts';
+import { lazyModule } from '../../lazyModule';
 import { lineIndex } from '../lineIndex';
 import { BASE_ENTITY_INTERFACE, BASE_STATUS_ENUM, baseEntityFields } from './baseEntity';
 import { addImpliedSequence, resolveImpliedKeys } from './impliedKeys';
+
+// graphql is loaded by SDL runs only: a Prisma-input run never needs it, and loading it is a third
+// of the CLI's start-up (docs/PERFORMANCE.md "Generate"). graphql 16 has no "exports" map, so an
+// import resolves to the same CommonJS build as this require (one instance, instanceof holds).
+const graphql = lazyModule<typeof Graphql>('graphql');
 
 /** GraphQL scalar names and the IR scalar each maps to. */
 const SCALARS: Record<string, ScalarType> = {
@@ -62,6 +59,7 @@ interface Located {
  * type may use enums, scalars and object types declared in any of them.
  */
 export function readGraphql(files: readonly GraphqlFile[], options: GraphqlReadOptions = {}): SchemaFacts {
+  const { GraphQLError, Kind, Source, parse } = graphql();
   const diagnostics: Diagnostic[] = [];
   const sources = files.map((f) => f.path);
   const definitions: Located[] = [];
@@ -194,6 +192,7 @@ function unwrap(type: TypeNode): {
   isRequired: boolean;
   namedNode: TypeNode;
 } {
+  const { Kind } = graphql();
   let node = type;
   const isRequired = node.kind === Kind.NON_NULL_TYPE;
   if (node.kind === Kind.NON_NULL_TYPE) node = node.type;

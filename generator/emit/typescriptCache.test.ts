@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { GeneratedFile } from './generatedFile';
+import { spawnParseCheckWorker, typescriptPath } from './parseCheckWorker';
+import { typescriptCacheDirs } from './typescriptCache';
+
+const files: GeneratedFile[] = [
+  { path: 'server/entities.ts', contents: "export const a = 'it's';\n" },
+  { path: 'client/index.ts', contents: 'export const ok = 1;\nexport function f( {\n' },
+  { path: 'watermelon/schema.ts', contents: 'export const s: string = `x` + String(1);\n' },
+];
+const typescript = typescriptPath()!;
+const dir = mkdtempSync(join(tmpdir(), 'trackhub-ts-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** One worker over `files`: its findings and what the code cache did. */
+async function check(cacheDirs: string[]) {
+  const running = spawnParseCheckWorker(typescript, cacheDirs);
+  running.worker.postMessage(files);
+  running.worker.postMessage(null);
+  const [findings, cache] = await Promise.all([running.findings, running.cache]);
+  await running.worker.terminate();
+  return { findings, cache };
+}
+const cacheFiles = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.v8cache'));
+
+describe('typescriptCacheDirs', () => {
+  it('is node_modules/.cache/trackhub-sync beside the TypeScript loaded, then a per-user temp folder', () => {
+    const dirs = typescriptCacheDirs('/app/node_modules/typescript/lib/typescript.js', {});
+    expect(dirs[0]).toBe('/app/node_modules/.cache/trackhub-sync');
+    expect(dirs[1]).toContain(tmpdir());
+    expect(typescriptCacheDirs('/opt/typescript/lib/typescript.js', {})).toEqual([dirs[1]]);
+  });
+
+  it('is off with TRACKHUB_SYNC_CACHE=0, or the folder it names', () => {
+    for (const off of ['0', 'off', 'false', 'no']) expect(typescriptCacheDirs(typescript, { TRACKHUB_SYNC_CACHE: off })).toEqual([]);
+    expect(typescriptCacheDirs(typescript, { TRACKHUB_SYNC_CACHE: '/somewhere' })).toEqual(['/somewhere']);
+  });
+});
+
+describe('the parse check worker with a TypeScript code cache', { timeout: 120_000 }, () => {
+  it('writes the cache after the first check, uses it after, rewrites a damaged or rejected one; findings never change', async () => {
+    const plain = await check([]);
+    expect(plain.cache).toEqual({ found: 'off', written: false });
+    expect(plain.findings!.length).toBeGreaterThanOrEqual(2);
+    expect(cacheFiles(dir)).toEqual([]);
+
+    const first = await check([dir]);
+    expect(first.cache).toEqual({ found: 'missing', written: true });
+    expect(first.findings).toEqual(plain.findings);
+    const [name] = cacheFiles(dir);
+    const stored = readFileSync(join(dir, name!));
+    expect(stored.subarray(0, 32)).toEqual(createHash('sha256').update(stored.subarray(32)).digest());
+
+    const second = await check([dir]);
+    expect(second.cache).toEqual({ found: 'accepted', written: false });
+    expect(second.findings).toEqual(plain.findings);
+
+    // Damaged (the checksum no longer matches): never handed to V8, rewritten.
+    const damaged = Buffer.from(stored);
+    damaged[damaged.length >> 1]! ^= 0xff;
+    writeFileSync(join(dir, name!), damaged);
+    const afterDamage = await check([dir]);
+    expect(afterDamage.cache).toEqual({ found: 'corrupt', written: true });
+    expect(afterDamage.findings).toEqual(plain.findings);
+
+    // Intact but not V8's (another version would write it so): V8 rejects it, it is rewritten.
+    const foreign = Buffer.from('not a V8 code cache'.repeat(1000));
+    writeFileSync(join(dir, name!), Buffer.concat([createHash('sha256').update(foreign).digest(), foreign]));
+    const afterForeign = await check([dir]);
+    expect(afterForeign.cache).toEqual({ found: 'rejected', written: true });
+    expect(afterForeign.findings).toEqual(plain.findings);
+    expect((await check([dir])).cache).toEqual({ found: 'accepted', written: false });
+    expect(cacheFiles(dir)).toEqual([name]);
+  });
+
+  it('never fails the check when the cache folder cannot be written', async () => {
+    const blocked = join(dir, 'a-file');
+    writeFileSync(blocked, '');
+    const result = await check([join(blocked, 'cache')]);
+    expect(result.cache).toEqual({ found: 'missing', written: false });
+    expect(result.findings!.length).toBeGreaterThanOrEqual(2);
+  });
+});
