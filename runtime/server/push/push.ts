@@ -12,6 +12,7 @@ import { resolveUpdate } from './merge';
 import { failure, success } from './result';
 import { mergedValueProblem } from './values';
 import { readBatchState } from './reads';
+import { sqliteHasJsonb } from './sqliteVersion';
 import { insertStatement, recordOperations, recordStatement, runWrites, updateStatements } from './write';
 
 /** An item with an operation id: decided (or refused earlier) inside the transaction, and its result stored. */
@@ -300,7 +301,8 @@ async function applyBatch(
     now,
   );
   const recorded = recordStatement(dialect, auth.tenantId, d.name, terminal, now);
-  await runWrites(tx, dialect, [...(inserted ? [inserted] : []), ...updated, ...(recorded ? [recorded] : [])]);
+  const jsonb = dialect === 'sqlite' && (await sqliteHasJsonb(core, tx));
+  await runWrites(tx, dialect, [...(inserted ? [inserted] : []), ...updated, ...(recorded ? [recorded] : [])], jsonb);
   return out;
 }
 

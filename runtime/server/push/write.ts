@@ -43,11 +43,12 @@ export type WriteStatement = (p: Params) => string;
  * statement each (no network between them). The statements touch disjoint
  * rows (new records, existing records, the replay log), so running them in
  * one statement, which sees one snapshot, changes nothing they write.
+ * `sqliteJsonb`: the SQLite has `jsonb_each` (`sqliteHasJsonb`).
  */
-export async function runWrites(tx: PrismaTx, dialect: SqlDialect, statements: readonly WriteStatement[]): Promise<void> {
+export async function runWrites(tx: PrismaTx, dialect: SqlDialect, statements: readonly WriteStatement[], sqliteJsonb = false): Promise<void> {
   if (dialect === 'sqlite' || statements.length === 1) {
     for (const build of statements) {
-      const p = new Params(dialect);
+      const p = new Params(dialect, sqliteJsonb);
       const sql = build(p);
       await tx.$executeRawUnsafe(sql, ...p.values);
     }
@@ -100,7 +101,7 @@ export function insertStatement(dialect: SqlDialect, entity: EntityRuntime, rows
     texts.set(key, head);
   }
   const sql = head;
-  return (p) => sql + rowsSource(dialect, p.add(text));
+  return (p) => sql + rowsSource(dialect, p.add(text), p.sqliteJsonb);
 }
 
 /**
@@ -135,7 +136,7 @@ export function updateStatements(
     const exprs = [`${cellExpr(dialect, idField, 0)} AS id`, ...fields.map((f, i) => `${cellExpr(dialect, f, i + 1)} AS c${i}`)];
     const sets = fields.map((f, i) => `${quote(f.column)} = v.c${i}`);
     return (p: Params) =>
-      `UPDATE ${table} SET ${sets.join(', ')} FROM (SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, p.add(text))}) AS v ` +
+      `UPDATE ${table} SET ${sets.join(', ')} FROM (SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, p.add(text), p.sqliteJsonb)}) AS v ` +
       `WHERE ${table}.${quote(idField.column)} = v.id`;
   });
 }
@@ -170,7 +171,7 @@ export function recordStatement(
   return (p) => {
     const head = [p.add(tenantId), p.add(entity), cellExpr(dialect, text, 0), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
     // `WHERE true`: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
-    return `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, p.add(rows))} WHERE true ON CONFLICT DO NOTHING`;
+    return `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, p.add(rows), p.sqliteJsonb)} WHERE true ON CONFLICT DO NOTHING`;
   };
 }
 
