@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { treeHash } from '../../tests/support/cli';
 import { DiagnosticsError } from '../diagnostics';
@@ -67,5 +68,36 @@ describe('stageOutput', () => {
     staged.discard();
     expect(() => writeOutput(files, join(root, 'gen'), root)).toThrow(DiagnosticsError);
     expect(treeHash(root)).toBe(before);
+  });
+});
+
+describe('writeOutput after a killed run (tests/cli/generateCrash.test.ts kills real runs)', () => {
+  it("removes the staging folder a dead run left, never a live run's", () => {
+    const root = project();
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid;
+    const dead = join(root, `.gen.staging-${exited}-1`);
+    const live = join(root, `.gen.staging-${process.pid}-1`);
+    const other = join(root, '.other.staging-1-1');
+    for (const folder of [dead, live, other]) {
+      mkdirSync(join(folder, 'client'), { recursive: true });
+      writeFileSync(join(folder, 'client/index.ts'), 'half\n');
+    }
+    writeOutput(files, join(root, 'gen'), root);
+    expect(existsSync(dead)).toBe(false);
+    expect(readdirSync(root).sort()).toEqual(['.gen.staging-' + process.pid + '-1', '.other.staging-1-1', 'gen', 'history']);
+    expect(readFileSync(join(root, 'gen/client/index.ts'), 'utf8')).toBe('export const a = 1;\n');
+  });
+
+  it('writes a history snapshot on another file system through a temporary sibling, and leaves none', () => {
+    const root = project();
+    const elsewhere = mkdtempSync('/dev/shm/trackhub-write-');
+    roots.push(elsewhere);
+    // The premise: the history really is on another file system than the output.
+    expect(statSync(elsewhere).dev).not.toBe(statSync(root).dev);
+    const snapshot: GeneratedFile = { path: `${relative(root, elsewhere)}/0002.json`, contents: '{"v":2}\n', history: true };
+    const withRemote = [generated[0]!, snapshot, manifestFile([generated[0]!, snapshot])];
+    writeOutput(withRemote, join(root, 'gen'), root);
+    expect(readdirSync(elsewhere)).toEqual(['0002.json']);
+    expect(readFileSync(join(elsewhere, '0002.json'), 'utf8')).toBe('{"v":2}\n');
   });
 });

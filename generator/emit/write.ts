@@ -1,4 +1,16 @@
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DiagnosticsError } from '../diagnostics';
 import { counted, diskPath, shownPath, type OwnershipOptions } from './compare';
@@ -26,9 +38,12 @@ interface Move {
  *   anything is touched, unless `allowForeign`; a generated file that would
  *   replace a foreign one is always refused.
  * - All or nothing as far as a file system allows: every write that can fail
- *   (the new bytes) happens in a staging folder beside the output and in
- *   temporary siblings; only renames, links and removals follow. Unchanged
- *   files are not touched, so their timestamps stay.
+ *   (the new bytes) happens in a staging folder beside the output; only
+ *   renames, links and removals follow. Unchanged files are not touched, so
+ *   their timestamps stay.
+ * - A run killed half-way is completed by the next one: the manifest claims
+ *   every file first, and the next run removes the staging folder a dead run
+ *   left (sweepDeadStaging), so nothing of the killed run stays behind.
  * - The migration history is append-only: a new snapshot is created with a
  *   hard link, which fails rather than replace a file that appeared meanwhile.
  *
@@ -63,6 +78,7 @@ export interface StagedOutput {
 export function stageOutput(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: OwnershipOptions = {}): StagedOutput {
   const parent = dirname(outDir);
   const stamp = `${process.pid}-${Date.now()}`;
+  sweepDeadStaging(outDir);
   const staging = join(parent, `.${basename(outDir)}.staging-${stamp}`);
   const temps: string[] = [];
   const discard = () => {
@@ -134,13 +150,17 @@ function applyStaged(stage: Stage, files: readonly GeneratedFile[], outDir: stri
   const { inventory, summary, outputs, manifest } = stage;
   const history: Move[] = [];
   const external: Move[] = [];
-  // The last writes that can fail, before anything is renamed, linked or removed.
-  for (const { file, target } of stage.outside) {
-    const temp = `${target}.trackhub-sync-${stamp}`;
+  // The last writes that can fail, before anything is renamed, linked or removed: into the staging
+  // folder, so a killed run leaves nothing beside the user's files (a sibling only across file systems).
+  for (const [index, { file, target }] of stage.outside.entries()) {
     mkdirSync(dirname(target), { recursive: true });
+    const temp = join(staging, '.outside', String(index));
+    mkdirSync(dirname(temp), { recursive: true });
     writeFileSync(temp, file.contents);
-    temps.push(temp);
-    (file.history ? history : external).push({ from: temp, to: target });
+    (file.history ? history : external).push({
+      from: sameFileSystem(temp, dirname(target)) ? temp : siblingCopy(temp, target, stamp, temps),
+      to: target,
+    });
   }
   const generatedPaths = files.filter(inOutputFolder).map((f) => f.path);
 
@@ -167,6 +187,44 @@ function applyStaged(stage: Stage, files: readonly GeneratedFile[], outDir: stri
   const finalManifest = manifest ?? serializeManifest(generatedPaths);
   if (!existsSync(manifestPath) || readFileSync(manifestPath, 'utf8') !== finalManifest) replaceFile(manifestPath, finalManifest, staging);
   return summary;
+}
+
+/**
+ * Remove the staging folders of this output that runs no longer alive left
+ * (killed half-way: its files are claimed by the manifest, the next run
+ * writes them again). A folder of a live run, here or in another process, is
+ * left alone; only names this module gives (`.<out>.staging-<pid>-<time>`).
+ */
+function sweepDeadStaging(outDir: string): void {
+  const parent = dirname(outDir);
+  if (!existsSync(parent)) return;
+  const prefix = `.${basename(outDir)}.staging-`;
+  for (const name of readdirSync(parent)) {
+    const pid = name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sameFileSystem(a: string, b: string): boolean {
+  return statSync(a).dev === statSync(b).dev;
+}
+
+/** A history snapshot or .proto file on another file system than the output: staged as a temporary sibling (links and renames do not cross). */
+function siblingCopy(staged: string, target: string, stamp: string, temps: string[]): string {
+  const temp = `${target}.trackhub-sync-${stamp}`;
+  copyFileSync(staged, temp);
+  temps.push(temp);
+  return temp;
 }
 
 /** Replace a file by renaming a staged copy over it. */

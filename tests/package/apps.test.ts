@@ -11,7 +11,7 @@ import { npm } from './globalSetup';
 import { REPO, appFolder, node, packageApp, readmeBlock, run } from './support';
 
 // Apps as teams build them on the packed tarball, over one scaffolded project
-// (Task, and Comment related to it):
+// (Task, Comment related to it, and a serverMerge Tally with a counter):
 // - a backend: Prisma Client generated for SQLite and PostgreSQL, tables
 //   created (wasm schema engine: no engine binary here), the server and a
 //   client compiled with `tsc` and run with plain `node`, syncing over HTTP;
@@ -67,12 +67,21 @@ beforeAll(async () => {
     ['init'],
     ['add-entity', 'Task', '--fields', 'title:String done:Boolean'],
     ['add-entity', 'Comment', '--fields', 'body:String task:Task?'],
+    ['add-entity', 'Tally', '--strategy', 'serverMerge', '--fields', 'score:Int owner:String', '--no-generate'],
   ]) {
     const result = run('npx', ['trackhub-sync', ...args], dir);
     expect(result.status, result.output).toBe(0);
   }
+  // Merge rules are annotations the engineer writes by hand (README "Conflicts").
+  const annotated = readFileSync(join(dir, 'prisma/schema.prisma'), 'utf8')
+    .replace(/^([ \t]*)(score\s+Int)$/m, '$1/// @sync.merge(counter)\n$1$2')
+    .replace(/^([ \t]*)(owner\s+String)$/m, '$1/// @sync.merge(manual)\n$1$2');
+  writeFileSync(join(dir, 'prisma/schema.prisma'), annotated);
+  const generated = run('npx', ['trackhub-sync', 'generate'], dir);
+  expect(generated.status, generated.output).toBe(0);
+  expect(readFileSync(join(dir, 'generated/client/registry.ts'), 'utf8')).toContain("rule: 'counter'");
   mkdirSync(join(dir, 'src'));
-  for (const file of ['createTables.ts', 'server.ts', 'client.ts']) copyFileSync(join(FIXTURES, 'backend', file), join(dir, 'src', file));
+  for (const file of ['createTables.ts', 'server.ts', 'client.ts', 'merge.ts']) copyFileSync(join(FIXTURES, 'backend', file), join(dir, 'src', file));
   copyFileSync(join(FIXTURES, 'backend/tsconfig.json'), join(dir, 'tsconfig.json'));
   const schema = readFileSync(join(dir, 'prisma/schema.prisma'), 'utf8');
   for (const provider of ['sqlite', 'postgresql'] as const) {
@@ -123,6 +132,15 @@ describe('backend from the packed tarball: tsc, plain node, graphql-yoga', () =>
       expect(result.serverId).toMatch(/\S/);
       // The second device has the task under the server's id and the comment still points at it (local id ↔ server id).
       expect(result.pulled).toEqual({ title: 'Ship it', serverId: result.serverId, comment: 'on it', commentOnPulledTask: true });
+      // serverMerge: 10, +2 on the phone, +3 refused (owner) then +1 on the tablet, resolved by a merge.
+      const merge = node(['build/src/merge.js', url, devices], dir, { timeout: 120_000 });
+      expect(merge.status, merge.output).toBe(0);
+      expect(JSON.parse(merge.stdout.trim().split('\n').at(-1)!)).toEqual({
+        conflictType: 'FIELD_CONFLICT',
+        phone: { score: 16, owner: 'alice+bob' },
+        tablet: { score: 16, owner: 'alice+bob' },
+        conflictsLeft: 0,
+      });
     } finally {
       stopServers();
     }
