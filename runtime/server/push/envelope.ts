@@ -5,7 +5,8 @@ import type { PushItem, SyncAuth, SyncEntityDescriptor, SyncResultItem, WireReco
 import { failure } from './result';
 import { fieldValueProblem, MAX_JSON_DEPTH, scanValue, stringProblem } from './values';
 
-const envelopeSchema = z
+/** The push envelope (docs/PROTOCOL.md "Push"); exported for tests. */
+export const envelopeSchema = z
   .object({
     opId: z.string().min(1).max(200),
     op: z.enum(PUSH_OPERATIONS),
@@ -132,7 +133,7 @@ const updatedAtSchema = envelopeSchema.shape.updatedAt.unwrap().unwrap();
  * accepts it with the same values, else null (the caller asks zod, which
  * also words the refusal). Every test here is one `envelopeSchema` makes.
  */
-function plainEnvelope(raw: Record<string, unknown>): Envelope | null {
+export function plainEnvelope(raw: Record<string, unknown>): Envelope | null {
   for (const key in raw) {
     if (!Object.hasOwn(raw, key)) return null;
     if (raw[key] !== null && raw[key] !== undefined && !ENVELOPE_KEYS.has(key)) return null;
@@ -167,7 +168,7 @@ function plainRecord(value: unknown): boolean {
 }
 
 /** GraphQL input objects carry explicit nulls for absent optional fields; the envelope treats them as absent. */
-function stripNulls(obj: Record<string, unknown>): Record<string, unknown> {
+export function stripNulls(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (v !== null && v !== undefined) out[k] = v;
   return out;
