@@ -13,12 +13,13 @@ import { REPO, treeHash } from '../support/cli';
 const BIN = join(REPO, 'bin/trackhub-sync.mjs');
 const HOOK = join(REPO, 'tests/cli/support/killAtFsChange.mjs');
 const ARGS = ['generate', '--allow-destructive'];
+const EVERY = process.env.TRACKHUB_GENERATE_CRASH_ALL === '1';
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
-/** The example, generated and up to date, then changed: a column added, a model removed. */
+/** The example, generated and up to date, then changed: a column added, a model removed, a .proto message without its sync fields. */
 function changedExample(): string {
   const dir = mkdtempSync(join(tmpdir(), 'trackhub-generate-crash-'));
   roots.push(dir);
@@ -29,6 +30,12 @@ function changedExample(): string {
   const audit = schema.indexOf('/// Not synced: server-side audit log.');
   expect(label).toBeGreaterThan(0);
   writeFileSync(path, schema.slice(0, label).replace('  ratio     Float?\n', '  ratio     Float?\n  note      String?\n') + schema.slice(audit));
+  // A message that lacks the sync fields: generate edits the user's .proto file.
+  const proto = join(dir, 'proto/trackhub/core/v1/core.proto');
+  const messages = readFileSync(proto, 'utf8');
+  const stripped = messages.replace(/(message Comment \{[^}]*?)\n {2}\/\/ Offline-first sync fields[^}]*\}/, '$1\n}');
+  expect(stripped).not.toBe(messages);
+  writeFileSync(proto, stripped);
   return dir;
 }
 
@@ -48,10 +55,13 @@ function leftovers(dir: string): string[] {
 }
 
 describe('generate killed at any file-system change', () => {
-  it('the next run completes it: the same tree as an uninterrupted run, nothing left behind', { timeout: 900_000 }, () => {
+  it('the next run completes it: the same tree as an uninterrupted run, nothing left behind', { timeout: EVERY ? 3_600_000 : 900_000 }, () => {
     const reference = changedExample();
     const clean = generate(reference);
     expect(clean.status, clean.output).toBe(0);
+    // The scenario writes outside the output folder too: the message got its sync fields back, as the example has them.
+    const proto = 'proto/trackhub/core/v1/core.proto';
+    expect(readFileSync(join(reference, proto), 'utf8')).toBe(readFileSync(join(REPO, 'examples/trackhub-core', proto), 'utf8'));
     const changes = Number(/^FS CHANGES (\d+)$/m.exec(clean.stdout)?.[1]);
     // Staging writes, renames, removals, the history snapshot and the manifest: dozens of changes.
     expect(changes).toBeGreaterThan(20);
@@ -60,8 +70,7 @@ describe('generate killed at any file-system change', () => {
 
     // Every change is a kill point under TRACKHUB_GENERATE_CRASH_ALL=1; otherwise the first few, the
     // last few and an even spread between them (each point costs two generate runs).
-    const every = process.env.TRACKHUB_GENERATE_CRASH_ALL === '1';
-    const points = every
+    const points = EVERY
       ? Array.from({ length: changes }, (_, i) => i + 1)
       : [...new Set([1, 2, 3, ...Array.from({ length: 8 }, (_, i) => Math.round(((i + 1) * changes) / 9)), changes - 2, changes - 1, changes])];
     for (const point of points) {

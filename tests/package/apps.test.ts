@@ -81,7 +81,8 @@ beforeAll(async () => {
   expect(generated.status, generated.output).toBe(0);
   expect(readFileSync(join(dir, 'generated/client/registry.ts'), 'utf8')).toContain("rule: 'counter'");
   mkdirSync(join(dir, 'src'));
-  for (const file of ['createTables.ts', 'server.ts', 'client.ts', 'merge.ts']) copyFileSync(join(FIXTURES, 'backend', file), join(dir, 'src', file));
+  for (const file of ['createTables.ts', 'server.ts', 'device.ts', 'client.ts', 'merge.ts'])
+    copyFileSync(join(FIXTURES, 'backend', file), join(dir, 'src', file));
   copyFileSync(join(FIXTURES, 'backend/tsconfig.json'), join(dir, 'tsconfig.json'));
   const schema = readFileSync(join(dir, 'prisma/schema.prisma'), 'utf8');
   for (const provider of ['sqlite', 'postgresql'] as const) {
