@@ -13,7 +13,11 @@ export function quote(name: string): string {
 /** Collects bound parameters and returns the dialect's placeholder for each. */
 export class Params {
   readonly values: unknown[] = [];
-  constructor(readonly dialect: SqlDialect) {}
+  /** `sqliteJsonb`: SQLite 3.45+ (`jsonb_each`), for JSON row parameters (push/jsonRows.ts `rowsSource`). */
+  constructor(
+    readonly dialect: SqlDialect,
+    readonly sqliteJsonb = false,
+  ) {}
 
   /** Bind a value; `cast` is the PostgreSQL type the parameter must have. */
   add(value: unknown, cast?: string): string {

@@ -5,7 +5,8 @@ import type { PushItem, SyncAuth, SyncEntityDescriptor, SyncResultItem, WireReco
 import { failure } from './result';
 import { fieldValueProblem, MAX_JSON_DEPTH, scanValue, stringProblem } from './values';
 
-const envelopeSchema = z
+/** The push envelope (docs/PROTOCOL.md "Push"); exported for tests. */
+export const envelopeSchema = z
   .object({
     opId: z.string().min(1).max(200),
     op: z.enum(PUSH_OPERATIONS),
@@ -41,9 +42,13 @@ export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): 
     const problem = typeof value === 'string' ? stringProblem(value) : null;
     if (problem) return refuse(`${key}: ${problem}`);
   }
-  const parsed = envelopeSchema.safeParse(stripNulls(rawObj));
-  if (!parsed.success) return refuse(formatIssues(parsed.error.issues));
-  const env = parsed.data;
+  let env = plainEnvelope(rawObj);
+  if (!env) {
+    // Anything the plain check does not accept gets zod's verdict and message.
+    const parsed = envelopeSchema.safeParse(stripNulls(rawObj));
+    if (!parsed.success) return refuse(formatIssues(parsed.error.issues));
+    env = parsed.data;
+  }
   const item: PushItem = {
     opId: env.opId,
     op: env.op,
@@ -116,8 +121,54 @@ export function parseItem(entity: EntityRuntime, auth: SyncAuth, raw: unknown): 
   return item;
 }
 
+type Envelope = z.infer<typeof envelopeSchema>;
+
+const ENVELOPE_KEYS = new Set(Object.keys(envelopeSchema.shape));
+const OPERATIONS = new Set<unknown>(PUSH_OPERATIONS);
+const updatedAtSchema = envelopeSchema.shape.updatedAt.unwrap().unwrap();
+
+/**
+ * The envelope of an ordinary item without zod's object machinery (≈ 4 µs an
+ * item of 333-item batches): returns it only when `envelopeSchema` certainly
+ * accepts it with the same values, else null (the caller asks zod, which
+ * also words the refusal). Every test here is one `envelopeSchema` makes.
+ */
+export function plainEnvelope(raw: Record<string, unknown>): Envelope | null {
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) return null;
+    if (raw[key] !== null && raw[key] !== undefined && !ENVELOPE_KEYS.has(key)) return null;
+  }
+  const { opId, op, clientId, id, baseVersion, updatedAt, data, base } = raw;
+  if (!shortText(opId) || !OPERATIONS.has(op)) return null;
+  if (!(clientId == null || shortText(clientId)) || !(id == null || shortText(id))) return null;
+  if (!(baseVersion == null || (Number.isSafeInteger(baseVersion) && (baseVersion as number) >= 0))) return null;
+  if (!(updatedAt == null || (typeof updatedAt === 'string' && updatedAtSchema.safeParse(updatedAt).success))) return null;
+  if (!(data == null || plainRecord(data)) || !(base == null || plainRecord(base))) return null;
+  return {
+    opId: opId as string,
+    op: op as Envelope['op'],
+    clientId: clientId as string | null | undefined,
+    id: id as string | null | undefined,
+    baseVersion: baseVersion as number | null | undefined,
+    updatedAt: updatedAt as string | null | undefined,
+    data: data as Record<string, unknown> | null | undefined,
+    base: base as Record<string, unknown> | null | undefined,
+  };
+}
+
+/** `z.string().min(1).max(200)`. */
+function shortText(value: unknown): boolean {
+  return typeof value === 'string' && value.length >= 1 && value.length <= 200;
+}
+
+/** An object zod's `z.record(z.string(), z.unknown())` takes as is: plain, JSON-like keys (no `__proto__`, which its copy would drop). */
+function plainRecord(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return !Object.hasOwn(value, '__proto__') && Object.getOwnPropertySymbols(value).length === 0;
+}
+
 /** GraphQL input objects carry explicit nulls for absent optional fields; the envelope treats them as absent. */
-function stripNulls(obj: Record<string, unknown>): Record<string, unknown> {
+export function stripNulls(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (v !== null && v !== undefined) out[k] = v;
   return out;

@@ -20,12 +20,23 @@ const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 /** Prisma's default PostgreSQL `Decimal` column is `decimal(65,30)`: at most 35 integer and 30 fraction digits. */
 const DECIMAL = { integer: 35, fraction: 30 };
 
+/** Any UTF-16 surrogate (paired ones are fine: `stringProblem` tells them apart). */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** No lone surrogate: `String.prototype.isWellFormed` (Node 20+, ES2024), else no surrogate at all. */
+const wellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !SURROGATE.test(text);
+
 /**
  * Why a string cannot be stored as is: U+0000 (PostgreSQL `text` and `jsonb`
  * refuse it) or a lone UTF-16 surrogate (not Unicode: PostgreSQL refuses it,
  * SQLite replaces it with U+FFFD). Null when the string is fine.
  */
 export function stringProblem(text: string): string | null {
+  // Nearly every string has neither: native scans instead of a loop over its characters.
+  if (text.indexOf('\u0000') === -1 && wellFormed(text)) return null;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0) return 'contains U+0000 (NUL), which the database cannot store';
@@ -80,9 +91,19 @@ export function scanValue(value: unknown, path: string, maxDepth: number): strin
  * Returns `field: why`, or null.
  */
 export function fieldValueProblem(field: SyncFieldDescriptor, value: unknown): string | null {
-  const scanned = scanValue(value, field.name, MAX_JSON_DEPTH);
-  if (scanned) return scanned;
   if (value === null) return null;
+  // Scalars (nearly every value) are checked as `scanValue` checks them, without its walk.
+  const scanned =
+    typeof value === 'string'
+      ? prefixed(field.name, stringProblem(value))
+      : typeof value === 'number'
+        ? Number.isFinite(value)
+          ? null
+          : `${field.name}: not a finite number`
+        : typeof value === 'boolean'
+          ? null
+          : scanValue(value, field.name, MAX_JSON_DEPTH);
+  if (scanned) return scanned;
   if (field.isList) {
     if (!Array.isArray(value)) return null;
     for (let i = 0; i < value.length; i++) {
@@ -93,6 +114,10 @@ export function fieldValueProblem(field: SyncFieldDescriptor, value: unknown): s
   }
   const problem = scalarProblem(field, value);
   return problem ? `${field.name}: ${problem}` : null;
+}
+
+function prefixed(path: string, problem: string | null): string | null {
+  return problem ? `${path}: ${problem}` : null;
 }
 
 /**
@@ -148,13 +173,23 @@ function dateTimeProblem(text: string): string | null {
   const m = ISO.exec(text);
   if (!m) return null; // not ISO at all: the validator reports it
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
+  const daysInMonth = (DAYS_IN_MONTH[month - 1] ?? 0) - (month === 2 && !isLeap(year) ? 1 : 0);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return 'not a real date and time';
+  // A UTC offset moves the instant by less than a day: years 0002–9998 stay within 0001–9999 whatever it is.
+  if (year >= MIN_YEAR + 1 && year <= MAX_YEAR - 1 && plainOffset(m[8]!)) return null;
   const utcYear = new Date(Date.parse(text)).getUTCFullYear();
   if (Number.isNaN(utcYear) || utcYear < MIN_YEAR || utcYear > MAX_YEAR || year < MIN_YEAR) {
     return `outside the years ${String(MIN_YEAR).padStart(4, '0')}–${MAX_YEAR} (UTC) that both databases store`;
   }
   return null;
+}
+
+/** Days of each month in a leap year. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `Z` or an offset of at most 23:59, which `Date.parse` reads (a larger one makes it NaN: refused below). */
+function plainOffset(offset: string): boolean {
+  return offset === 'Z' || (Number(offset.slice(1, 3)) <= 23 && Number(offset.slice(4, 6)) <= 59);
 }
 
 function isLeap(year: number): boolean {

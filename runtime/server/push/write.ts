@@ -10,20 +10,26 @@ export const OPERATION_TABLE = 'SyncOperation';
 const UNSET = Symbol('unset');
 
 /** The value a create that omits `field` gets (raw inserts bypass Prisma's client-side defaults). */
-function defaultValue(field: SyncFieldDescriptor, now: Date): unknown {
-  if (field.stampedOnWrite) return now.toISOString();
+function defaultValue(field: SyncFieldDescriptor, nowIso: string): unknown {
+  if (field.stampedOnWrite) return nowIso;
   const d = field.default;
   if (!d) return field.isList ? [] : null;
   if (d.kind === 'value') return d.value;
   switch (d.name) {
     case 'now':
-      return now.toISOString();
+      return nowIso;
     case 'uuid':
     case 'cuid':
       return randomUUID();
     default:
       return UNSET; // autoincrement(), dbgenerated(): the database fills it in
   }
+}
+
+/** Whether `defaultValue` leaves the column to the database (autoincrement(), dbgenerated()). */
+function databaseFills(field: SyncFieldDescriptor): boolean {
+  const d = field.default;
+  return !field.stampedOnWrite && d != null && d.kind !== 'value' && !['now', 'uuid', 'cuid'].includes(d.name);
 }
 
 /** Builds one write statement, binding its values through the given parameters. */
@@ -37,11 +43,12 @@ export type WriteStatement = (p: Params) => string;
  * statement each (no network between them). The statements touch disjoint
  * rows (new records, existing records, the replay log), so running them in
  * one statement, which sees one snapshot, changes nothing they write.
+ * `sqliteJsonb`: the SQLite has `jsonb_each` (`sqliteHasJsonb`).
  */
-export async function runWrites(tx: PrismaTx, dialect: SqlDialect, statements: readonly WriteStatement[]): Promise<void> {
+export async function runWrites(tx: PrismaTx, dialect: SqlDialect, statements: readonly WriteStatement[], sqliteJsonb = false): Promise<void> {
   if (dialect === 'sqlite' || statements.length === 1) {
     for (const build of statements) {
-      const p = new Params(dialect);
+      const p = new Params(dialect, sqliteJsonb);
       const sql = build(p);
       await tx.$executeRawUnsafe(sql, ...p.values);
     }
@@ -54,24 +61,47 @@ export async function runWrites(tx: PrismaTx, dialect: SqlDialect, statements: r
   await tx.$executeRawUnsafe(`WITH ${sqls.map((sql, i) => `w${i} AS (${sql})`).join(', ')} ${last}`, ...p.values);
 }
 
+/** INSERT texts of an entity by dialect and set of columns (a batch's statement text is built once). */
+const insertTexts = new WeakMap<EntityRuntime, Map<string, string>>();
+
 /** One INSERT … SELECT over a JSON parameter for new records (full rows, wire form); null when there are none. */
 export function insertStatement(dialect: SqlDialect, entity: EntityRuntime, rows: readonly WireRecord[], now: Date): WriteStatement | null {
   if (rows.length === 0) return null;
-  const fields = entity.descriptor.fields;
-  // A column no row sets, whose default is NULL (nullable) or a literal, is left
-  // to the database's own default (Prisma creates literal @default values as
-  // column defaults).
-  const candidates = fields.filter(
-    (f) => f.isList || !(f.default ? f.default.kind === 'value' : !f.isRequired) || rows.some((row) => row[f.name] !== undefined),
-  );
-  const values = rows.map((row) => candidates.map((f) => (row[f.name] !== undefined ? row[f.name] : defaultValue(f, now))));
-  // autoincrement() / dbgenerated() columns no row sets are left to the database.
-  const kept = candidates.flatMap((_, c) => (values.some((row) => row[c] !== UNSET) ? [c] : []));
-  const usable = kept.map((c) => candidates[c]!);
-  const text = JSON.stringify(values.map((row) => kept.map((c, i) => jsonCell(dialect, usable[i]!, row[c] === UNSET ? null : row[c]))));
-  const exprs = usable.map((f, i) => cellExpr(dialect, f, i));
-  return (p) =>
-    `INSERT INTO ${quote(entity.descriptor.table)} (${usable.map((c) => quote(c.column)).join(', ')}) SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, p.add(text))}`;
+  const nowIso = now.toISOString();
+  const usable: SyncFieldDescriptor[] = [];
+  for (const f of entity.descriptor.fields) {
+    const setBySome = rows.some((row) => row[f.name] !== undefined);
+    // A column no row sets, whose default is NULL (nullable) or a literal, is left
+    // to the database's own default (Prisma creates literal @default values as
+    // column defaults); so is an autoincrement() / dbgenerated() one.
+    if (!setBySome && ((!f.isList && (f.default ? f.default.kind === 'value' : !f.isRequired)) || databaseFills(f))) continue;
+    usable.push(f);
+  }
+  const cells = rows.map((row) => {
+    const out: unknown[] = new Array(usable.length);
+    for (let i = 0; i < usable.length; i++) {
+      const f = usable[i]!;
+      let value = row[f.name];
+      if (value === undefined) {
+        value = defaultValue(f, nowIso);
+        if (value === UNSET) value = null; // another row of the batch sets this column
+      }
+      out[i] = jsonCell(dialect, f, value);
+    }
+    return out;
+  });
+  const text = JSON.stringify(cells);
+  let texts = insertTexts.get(entity);
+  if (!texts) insertTexts.set(entity, (texts = new Map()));
+  const key = `${dialect}:${usable.map((f) => f.name).join(',')}`;
+  let head = texts.get(key);
+  if (head === undefined) {
+    const exprs = usable.map((f, i) => cellExpr(dialect, f, i));
+    head = `INSERT INTO ${quote(entity.descriptor.table)} (${usable.map((c) => quote(c.column)).join(', ')}) SELECT ${exprs.join(', ')} FROM `;
+    texts.set(key, head);
+  }
+  const sql = head;
+  return (p) => sql + rowsSource(dialect, p.add(text), p.sqliteJsonb);
 }
 
 /**
@@ -106,7 +136,7 @@ export function updateStatements(
     const exprs = [`${cellExpr(dialect, idField, 0)} AS id`, ...fields.map((f, i) => `${cellExpr(dialect, f, i + 1)} AS c${i}`)];
     const sets = fields.map((f, i) => `${quote(f.column)} = v.c${i}`);
     return (p: Params) =>
-      `UPDATE ${table} SET ${sets.join(', ')} FROM (SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, p.add(text))}) AS v ` +
+      `UPDATE ${table} SET ${sets.join(', ')} FROM (SELECT ${exprs.join(', ')} FROM ${rowsSource(dialect, p.add(text), p.sqliteJsonb)}) AS v ` +
       `WHERE ${table}.${quote(idField.column)} = v.id`;
   });
 }
@@ -141,7 +171,7 @@ export function recordStatement(
   return (p) => {
     const head = [p.add(tenantId), p.add(entity), cellExpr(dialect, text, 0), cellExpr(dialect, text, 1), p.add(now, 'timestamp(3)')];
     // `WHERE true`: SQLite's parser needs it between INSERT … SELECT and ON CONFLICT.
-    return `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, p.add(rows))} WHERE true ON CONFLICT DO NOTHING`;
+    return `INSERT INTO ${quote(OPERATION_TABLE)} (${cols}) SELECT ${head.join(', ')} FROM ${rowsSource(dialect, p.add(rows), p.sqliteJsonb)} WHERE true ON CONFLICT DO NOTHING`;
   };
 }
 
@@ -170,11 +200,13 @@ export const EMPTY_RESULT: SyncResultItem = {
   conflict: null,
 };
 
-/** A stored result without its null fields (read back over EMPTY_RESULT). */
+/** A stored result without its null fields (read back over EMPTY_RESULT), as JSON text written directly. */
 function compact(result: SyncResultItem): string {
-  const out: Partial<SyncResultItem> = {};
-  for (const key of Object.keys(result) as (keyof SyncResultItem)[]) {
-    if (result[key] !== null) (out as Record<string, unknown>)[key] = result[key];
+  let out = '';
+  for (const key in result) {
+    const value = (result as unknown as Record<string, unknown>)[key];
+    if (value === null || value === undefined) continue;
+    out += `${out ? ',' : '{'}${JSON.stringify(key)}:${JSON.stringify(value)}`;
   }
-  return JSON.stringify(out);
+  return out ? `${out}}` : '{}';
 }
