@@ -1,4 +1,5 @@
 import type { EntityRuntime } from './core';
+import { realDateTime } from './calendar';
 import { Params, pgType, quote } from './sql';
 import type { PrismaLike, SqlDialect, SyncFieldDescriptor, WireRecord } from './types';
 import { valueToWire } from './wire';
@@ -238,7 +239,6 @@ function pgTimestamp(value: unknown): string {
   return new Date(normalizeDateTime(`${text.slice(1).replace(' ', 'T')}+00:00`)).toISOString();
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** Positions of the digits in `YYYY-MM-DDTHH:MM:SS.mmm+00:00`. */
 const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
@@ -250,13 +250,14 @@ function isCanonicalUtc(text: string): boolean {
     if (code < 48 || code > 57) return false;
   }
   if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.') return false;
-  const year = Number(text.slice(0, 4));
-  const month = digitPair(text, 5);
-  const day = digitPair(text, 8);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return false;
-  return digitPair(text, 11) < 24 && digitPair(text, 14) < 60 && digitPair(text, 17) < 60;
+  return realDateTime(
+    Number(text.slice(0, 4)),
+    digitPair(text, 5),
+    digitPair(text, 8),
+    digitPair(text, 11),
+    digitPair(text, 14),
+    digitPair(text, 17),
+  );
 }
 
 /** The two-digit number at `i` (both known to be digits). */

@@ -1,3 +1,4 @@
+import { realDateTime } from '../calendar';
 import { pgType } from '../sql';
 import type { SqlDialect, SyncFieldDescriptor } from '../types';
 
@@ -49,18 +50,12 @@ function scalarCell(dialect: SqlDialect, field: SyncFieldDescriptor, value: unkn
 }
 
 const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{3}Z$/;
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ` naming a real date and time: exactly what `new Date(text).toISOString()` returns. */
 export function canonicalIso(text: string): boolean {
   const m = CANONICAL.exec(text);
   if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = (DAYS_IN_MONTH[month - 1] ?? 0) - (month === 2 && !leap ? 1 : 0);
-  return month >= 1 && day >= 1 && day <= days && Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 59;
+  return realDateTime(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
 /** SQL reading cell `index` of the current JSON row as the column's type. */

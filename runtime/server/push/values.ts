@@ -1,3 +1,4 @@
+import { realDateTime } from '../calendar';
 import type { SyncFieldDescriptor } from '../types';
 
 /**
@@ -173,8 +174,7 @@ function dateTimeProblem(text: string): string | null {
   const m = ISO.exec(text);
   if (!m) return null; // not ISO at all: the validator reports it
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const daysInMonth = (DAYS_IN_MONTH[month - 1] ?? 0) - (month === 2 && !isLeap(year) ? 1 : 0);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return 'not a real date and time';
+  if (!realDateTime(year, month, day, hour, minute, second)) return 'not a real date and time';
   // A UTC offset moves the instant by less than a day: years 0002–9998 stay within 0001–9999 whatever it is.
   if (year >= MIN_YEAR + 1 && year <= MAX_YEAR - 1 && plainOffset(m[8]!)) return null;
   const utcYear = new Date(Date.parse(text)).getUTCFullYear();
@@ -184,14 +184,7 @@ function dateTimeProblem(text: string): string | null {
   return null;
 }
 
-/** Days of each month in a leap year. */
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /** `Z` or an offset of at most 23:59, which `Date.parse` reads (a larger one makes it NaN: refused below). */
 function plainOffset(offset: string): boolean {
   return offset === 'Z' || (Number(offset.slice(1, 3)) <= 23 && Number(offset.slice(4, 6)) <= 59);
-}
-
-function isLeap(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
