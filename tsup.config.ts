@@ -1,4 +1,4 @@
-import type { Plugin } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 import { precompiledTemplatesSource } from './generator/emit/templateSpecs';
 
@@ -45,6 +45,35 @@ export const precompiledTemplates: Plugin = {
   },
 };
 
+/**
+ * The `trackhub-sync` bin's program as one CommonJS file, dist/bin/cli.cjs,
+ * loaded by dist/bin/trackhub-sync.js (bin/main.ts): Node loads one script
+ * several times faster than the ES modules it is made of (ours in chunks, zod's
+ * dozens of files), and every `generate` pays that load (docs/PERFORMANCE.md
+ * "Generate"). The libraries every run loads are inside it; the ones a run
+ * loads only when it needs them (TypeScript for the parse check, graphql for
+ * SDL input, protobufjs, diff, tsx for a TypeScript config) and Prisma's
+ * schema engine (it reads its WebAssembly beside its own file) stay external,
+ * resolved from the installed package as before. `import.meta.url` is this
+ * file's URL, so the package's own files resolve as in the ESM build.
+ */
+export async function buildCliBundle(outfile = 'dist/bin/cli.cjs'): Promise<void> {
+  await build({
+    entryPoints: ['bin/trackhub-sync.ts'],
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    tsconfig: 'tsconfig.build.json',
+    external: ['typescript', 'graphql', 'protobufjs', 'diff', 'tsx', 'tsx/*', '@prisma/prisma-schema-wasm', '@prisma/generator-helper'],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [precompiledTemplates],
+    logLevel: 'warning',
+  });
+}
+
 export default defineConfig({
   entry: entries,
   outDir: 'dist',
@@ -57,4 +86,6 @@ export default defineConfig({
   tsconfig: 'tsconfig.build.json',
   esbuildPlugins: [precompiledTemplates],
   dts: { entry: Object.fromEntries(Object.entries(entries).filter(([name]) => !name.startsWith('bin/'))) },
+  // After the ESM build, which cleans dist/ first.
+  onSuccess: () => buildCliBundle(),
 });

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The published `trackhub-sync` bin (built to dist/bin/trackhub-sync.js).
+import { existsSync } from 'node:fs';
 import module from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { codeCacheDirs, loadWithCodeCache } from '../generator/emit/codeCache';
+import { provideImporter } from '../generator/importModule';
 import { prestartParseCheckWorker } from '../generator/emit/parseCheckWorker';
 
 // Prisma's schema engine is WebAssembly called a few times per run; in a
@@ -22,4 +26,16 @@ setFlagsFromString('--liftoff-only');
 // rendering. A run that turns out to have nothing to check exits without waiting for it.
 if (process.argv[2] === 'generate') prestartParseCheckWorker();
 
-await import('./trackhub-sync');
+// The program: in the package, bin/trackhub-sync.ts built with the libraries it always loads into
+// one CommonJS file beside this one (tsup.config.ts), because Node loads one script much faster than
+// the ES modules it is made of (docs/PERFORMANCE.md "Generate"). Below Node 22.1 it goes through
+// our code cache (codeCache.ts), written at the end of a run that found none, so that it holds the
+// functions the run compiled. In the repository: the sources.
+const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url));
+if (existsSync(bundle)) {
+  provideImporter((specifier) => import(specifier));
+  const loaded = loadWithCodeCache(bundle, codeCacheDirs(bundle), 'cli');
+  process.once('exit', () => loaded.save());
+} else {
+  await import('./trackhub-sync');
+}

@@ -5,6 +5,7 @@ import { addEntityCommand } from '../generator/cli/addEntityCommand';
 import { doctorCommand } from '../generator/cli/doctorCommand';
 import { initCommand } from '../generator/cli/initCommand';
 import { colorEnabled, type TerminalIo } from '../generator/cli/output';
+import { packageVersion } from '../generator/packageRoot';
 
 const color = colorEnabled({ isTTY: process.stdout.isTTY, env: process.env });
 const io: CommandIo & TerminalIo = {
@@ -19,6 +20,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 const program = new Command('trackhub-sync')
   .description('Generate an offline-first sync layer from annotated Prisma / GraphQL schemas.')
+  .version(packageVersion())
   .showHelpAfterError()
   // Usage errors are bad input (exit 2); --help and --version exit 0. Set
   // before the subcommands are added so that they inherit it.
@@ -90,4 +92,5 @@ program
     process.exitCode = await doctorCommand(flags, io);
   });
 
-await program.parseAsync(process.argv);
+// Not a top-level await: the published bin runs this module as one CommonJS bundle (bin/main.ts).
+void program.parseAsync(process.argv);

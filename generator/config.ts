@@ -3,6 +3,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { DiagnosticCode, DiagnosticsError, diagnostic } from './diagnostics';
+import { importModule } from './importModule';
 
 /** File names looked up in the working directory when `--config` is not given. */
 export const CONFIG_FILES = ['trackhub-sync.config.ts', 'trackhub-sync.config.mjs', 'trackhub-sync.config.json'];
@@ -295,8 +296,12 @@ async function loadConfigFile(file: string, cwd: string): Promise<unknown> {
       ]);
     }
   }
-  const mod = (file.endsWith('.ts') ? await importTypeScript(file, cwd) : await import(pathToFileURL(file).href)) as { default?: unknown };
-  return mod.default ?? mod;
+  const mod = (file.endsWith('.ts') ? await importTypeScript(file, cwd) : await importModule(pathToFileURL(file).href)) as { default?: unknown };
+  const loaded = mod.default ?? mod;
+  // A `.ts` config in a CommonJS package is compiled to CommonJS (by tsx): its `export default`
+  // is then the `default` of the module's exports, marked `__esModule`.
+  const compiled = loaded as { __esModule?: unknown; default?: unknown } | null;
+  return typeof compiled === 'object' && compiled !== null && compiled.__esModule === true && 'default' in compiled ? compiled.default : loaded;
 }
 
 /**
@@ -308,13 +313,13 @@ async function loadConfigFile(file: string, cwd: string): Promise<unknown> {
 async function importTypeScript(file: string, cwd: string): Promise<unknown> {
   const url = pathToFileURL(file).href;
   try {
-    return await import(url);
+    return await importModule(url);
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
   }
   let tsx: { tsImport(specifier: string, parentURL: string): Promise<unknown> };
   try {
-    tsx = (await import('tsx/esm/api')) as typeof tsx;
+    tsx = (await importModule('tsx/esm/api')) as typeof tsx;
   } catch {
     throw new DiagnosticsError([
       diagnostic(

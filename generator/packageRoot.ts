@@ -8,21 +8,28 @@ import { fileURLToPath } from 'node:url';
  * in the published package it is bundled into a chunk under `dist/` (README
  * "Development"), so a fixed `../..` would be right in one place only.
  */
-function findRoot(): string {
+function findRoot(): { dir: string; version: string } {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'trackhub-sync') return dir;
+    const read = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string }) : {};
+    if (read.name === 'trackhub-sync') return { dir, version: read.version ?? '0.0.0' };
     const parent = dirname(dir);
     if (parent === dir) throw new Error('trackhub-sync: package.json of the trackhub-sync package not found above its modules');
     dir = parent;
   }
 }
 
-let root: string | undefined;
+let root: { dir: string; version: string } | undefined;
 
 /** Absolute path of a file or folder shipped with the package (`templates/`, `schema/…`); folders end with `/`. */
 export function packagePath(relativePath: string): string {
   root ??= findRoot();
-  return join(root, relativePath) + (relativePath.endsWith('/') ? '/' : '');
+  return join(root.dir, relativePath) + (relativePath.endsWith('/') ? '/' : '');
+}
+
+/** The package's version (its package.json), as `trackhub-sync --version` prints it. */
+export function packageVersion(): string {
+  root ??= findRoot();
+  return root.version;
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { LOAD_TYPESCRIPT_SOURCE, typescriptCacheDirs } from './typescriptCache';
+import { LOAD_TYPESCRIPT_SOURCE, codeCacheDirs } from './codeCache';
 
 /** A syntax error TypeScript's parser reported in one generated file (1-based line and column). */
 export interface SyntaxFinding {
@@ -19,7 +19,7 @@ export interface ParseCheckWorker {
   cache: Promise<TypescriptCacheReport | null>;
 }
 
-/** What the worker's TypeScript load found in the code cache (typescriptCache.ts), and whether it wrote a new one. */
+/** What the worker's TypeScript load found in the code cache (codeCache.ts), and whether it wrote a new one. */
 export interface TypescriptCacheReport {
   found: 'off' | 'compile-cache' | 'missing' | 'corrupt' | 'rejected' | 'accepted';
   written: boolean;
@@ -31,7 +31,7 @@ export interface TypescriptCacheReport {
  * `syntaxFindings` in parseCheck.ts; parseCheck.test.ts holds both to the
  * same diagnostics. It answers once: null at the first batch when TypeScript
  * did not load, else every finding when sent null (no more files), after
- * saving TypeScript's code cache when this run had none (typescriptCache.ts).
+ * saving TypeScript's code cache when this run had none (codeCache.ts).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -62,7 +62,7 @@ parentPort.on('message', (files) => {
  * Its listeners are attached here, so an answer or an exit before anyone
  * sends it files is not missed.
  */
-export function spawnParseCheckWorker(typescript: string, cacheDirs: string[] = typescriptCacheDirs(typescript)): ParseCheckWorker {
+export function spawnParseCheckWorker(typescript: string, cacheDirs: string[] = codeCacheDirs(typescript)): ParseCheckWorker {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { typescript, cacheDirs } });
   const answer = new Promise<{ findings: SyntaxFinding[]; cache: TypescriptCacheReport } | null>((resolve) => {
     worker.once('message', (message: { findings: SyntaxFinding[]; cache: TypescriptCacheReport } | null) => resolve(message));
@@ -87,7 +87,10 @@ export function typescriptPath(): string | null {
 }
 
 // One per process: the bin starts it before its own modules load, the run's parse check takes it.
-let prestarted: ParseCheckWorker | null = null;
+// Kept on the global object, not in a module variable: the published bin starts it from its ESM
+// entry and takes it in its CommonJS bundle (bin/main.ts), two copies of this module.
+const PRESTARTED = Symbol.for('trackhub-sync.prestartedParseCheckWorker');
+const slot = globalThis as { [PRESTARTED]?: ParseCheckWorker | null };
 
 /**
  * Start the parse check's worker now, before the rest of the program loads:
@@ -98,21 +101,23 @@ let prestarted: ParseCheckWorker | null = null;
  * a worker was started (false: no TypeScript, or no worker could start).
  */
 export function prestartParseCheckWorker(typescript: string | null = typescriptPath()): boolean {
-  if (prestarted || !typescript) return prestarted !== null;
+  if (slot[PRESTARTED] || !typescript) return Boolean(slot[PRESTARTED]);
+  let started: ParseCheckWorker;
   try {
-    prestarted = spawnParseCheckWorker(typescript);
+    started = spawnParseCheckWorker(typescript);
   } catch {
     return false;
   }
-  prestarted.worker.unref();
+  started.worker.unref();
+  slot[PRESTARTED] = started;
   return true;
 }
 
 /** The pre-started worker, once, if it loads `typescript`; referenced again (the run now waits for it). */
 export function takePrestartedWorker(typescript: string): ParseCheckWorker | null {
-  const taken = prestarted;
+  const taken = slot[PRESTARTED];
   if (!taken || taken.typescript !== typescript) return null;
-  prestarted = null;
+  slot[PRESTARTED] = null;
   taken.worker.ref();
   return taken;
 }

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, scratchCopy, treeHash } from '../support/cli';
+import { REPO, cli, scratchCopy, treeHash } from '../support/cli';
 
 // The CLI as users run it (bin/trackhub-sync.mjs in a child process), on a
 // scratch copy of the bundled example.
@@ -127,6 +127,25 @@ describe('trackhub-sync generate', { timeout: 300_000 }, () => {
     expect(missing.stderr).toMatch(/^nope\.prisma:1:1 TS116 schema input not found/m);
 
     expect(cli(['generate', '--no-such-flag'], dir).status).toBe(2);
+  });
+
+  it('loads a .ts config (in a CommonJS package: compiled to CommonJS by tsx) and a .mjs config like the JSON one', () => {
+    const expected = cli(['ir', '--json'], dir);
+    expect(expected.status, expected.stderr).toBe(0);
+    const config = readFileSync(join(dir, 'trackhub-sync.config.json'), 'utf8');
+    writeFileSync(join(dir, 'typed.config.ts'), `const config: { schema: string } = ${config.trim()};\nexport default config;\n`);
+    writeFileSync(join(dir, 'plain.config.mjs'), `export default ${config}`);
+    for (const file of ['typed.config.ts', 'plain.config.mjs']) {
+      const run = cli(['ir', '--json', '--config', file], dir);
+      expect(run.stderr, file).toBe('');
+      expect(run.stdout, file).toBe(expected.stdout);
+    }
+  });
+
+  it('--version prints the package version', () => {
+    const run = cli(['--version'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe((JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version);
   });
 
   it('flags override the config: --schema and --out', () => {

@@ -148,6 +148,34 @@ describe('backend from the packed tarball: tsc, plain node, graphql-yoga', () =>
   });
 });
 
+describe('the CLI from the packed tarball', () => {
+  it('prints its version, and loads .mjs and .ts configs (ES module and CommonJS packages) like the JSON one', () => {
+    const version = run('npx', ['trackhub-sync', '--version'], dir);
+    expect(version.status, version.output).toBe(0);
+    expect(version.stdout.trim()).toBe((JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version);
+
+    const expected = run('npx', ['trackhub-sync', 'ir', '--json'], dir);
+    expect(expected.status, expected.output).toBe(0);
+    // The config init wrote, from a sub-folder: its paths one or two folders up.
+    const config = JSON.parse(readFileSync(join(dir, 'trackhub-sync.config.json'), 'utf8')) as { schema: string[] };
+    const from = (up: string) => JSON.stringify({ schema: config.schema.map((path) => up + path) });
+    mkdirSync(join(dir, 'configs/commonjs'), { recursive: true });
+    writeFileSync(join(dir, 'configs/commonjs/package.json'), '{ "type": "commonjs" }\n');
+    writeFileSync(
+      join(dir, 'configs/commonjs/trackhub-sync.config.ts'),
+      `const config: { schema: string[] } = ${from('../../')};\nexport default config;\n`,
+    );
+    writeFileSync(join(dir, 'configs/esm.config.ts'), `const config: { schema: string[] } = ${from('../')};\nexport default config;\n`);
+    writeFileSync(join(dir, 'configs/plain.config.mjs'), `export default ${from('../')};\n`);
+    for (const file of ['configs/commonjs/trackhub-sync.config.ts', 'configs/esm.config.ts', 'configs/plain.config.mjs']) {
+      const loaded = run('npx', ['trackhub-sync', 'ir', '--json', '--config', file], dir);
+      expect(loaded.status, `${file}: ${loaded.output}`).toBe(0);
+      // Schema paths in the IR are as the config names them.
+      expect(loaded.stdout.replaceAll(/"(\.\.\/)+/g, '"'), file).toBe(expected.stdout);
+    }
+  });
+});
+
 /** The slice of playwright-core used here (the package is the test project's, not this repository's). */
 interface BrowserPage {
   on(event: 'pageerror', listener: (error: Error) => void): void;

@@ -24,6 +24,8 @@ export const APP_TOOLS = [
   '@tus/server@2.4.5',
   '@tus/file-store@2.1.1',
   'tus-js-client@4.3.1',
+  // A TypeScript config (trackhub-sync.config.ts) is loaded through tsx, an optional peer.
+  'tsx@4.23.15',
   // The web app and the browser driving it (Debian's chromium, no browser download).
   'vite@8.3.8',
   'playwright-core@1.65.1',

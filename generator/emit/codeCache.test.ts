@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GeneratedFile } from './generatedFile';
 import { spawnParseCheckWorker, typescriptPath } from './parseCheckWorker';
-import { typescriptCacheDirs } from './typescriptCache';
+import { codeCacheDirs, loadWithCodeCache } from './codeCache';
 
 const files: GeneratedFile[] = [
   { path: 'server/entities.ts', contents: "export const a = 'it's';\n" },
@@ -27,17 +27,17 @@ async function check(cacheDirs: string[]) {
 }
 const cacheFiles = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.v8cache'));
 
-describe('typescriptCacheDirs', () => {
+describe('codeCacheDirs', () => {
   it('is node_modules/.cache/trackhub-sync beside the TypeScript loaded, then a per-user temp folder', () => {
-    const dirs = typescriptCacheDirs('/app/node_modules/typescript/lib/typescript.js', {});
+    const dirs = codeCacheDirs('/app/node_modules/typescript/lib/typescript.js', {});
     expect(dirs[0]).toBe('/app/node_modules/.cache/trackhub-sync');
     expect(dirs[1]).toContain(tmpdir());
-    expect(typescriptCacheDirs('/opt/typescript/lib/typescript.js', {})).toEqual([dirs[1]]);
+    expect(codeCacheDirs('/opt/typescript/lib/typescript.js', {})).toEqual([dirs[1]]);
   });
 
   it('is off with TRACKHUB_SYNC_CACHE=0, or the folder it names', () => {
-    for (const off of ['0', 'off', 'false', 'no']) expect(typescriptCacheDirs(typescript, { TRACKHUB_SYNC_CACHE: off })).toEqual([]);
-    expect(typescriptCacheDirs(typescript, { TRACKHUB_SYNC_CACHE: '/somewhere' })).toEqual(['/somewhere']);
+    for (const off of ['0', 'off', 'false', 'no']) expect(codeCacheDirs(typescript, { TRACKHUB_SYNC_CACHE: off })).toEqual([]);
+    expect(codeCacheDirs(typescript, { TRACKHUB_SYNC_CACHE: '/somewhere' })).toEqual(['/somewhere']);
   });
 });
 
@@ -83,5 +83,37 @@ describe('the parse check worker with a TypeScript code cache', { timeout: 120_0
     const result = await check([join(blocked, 'cache')]);
     expect(result.cache).toEqual({ found: 'missing', written: false });
     expect(result.findings!.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('loadWithCodeCache on the main thread (the bin loads dist/bin/cli.cjs so)', () => {
+  it('loads the module, writes its cache when asked, uses it on the next load', () => {
+    const folder = mkdtempSync(join(dir, 'main-'));
+    const cacheDir = join(folder, 'cache');
+    const file = join(folder, 'program.cjs');
+    writeFileSync(file, "exports.answer = require('node:path').basename(__filename);\n");
+
+    const first = loadWithCodeCache(file, [cacheDir], 'cli');
+    expect(first.cache).toBe('missing');
+    expect((first.exports as { answer: string }).answer).toBe('program.cjs');
+    expect(first.save()).toBe(true);
+    expect(first.save()).toBe(false);
+    expect(cacheFiles(cacheDir)).toHaveLength(1);
+    expect(cacheFiles(cacheDir)[0]).toMatch(/^cli-[0-9a-f]{24}-node/);
+
+    const second = loadWithCodeCache(file, [cacheDir], 'cli');
+    expect(second.cache).toBe('accepted');
+    expect((second.exports as { answer: string }).answer).toBe('program.cjs');
+    expect(second.save()).toBe(false);
+
+    // Another build of the file: its own cache; the stale one of this Node is removed when it is written.
+    writeFileSync(file, 'exports.answer = 42;\n');
+    const rebuilt = loadWithCodeCache(file, [cacheDir], 'cli');
+    expect(rebuilt.cache).toBe('missing');
+    expect((rebuilt.exports as { answer: number }).answer).toBe(42);
+    expect(rebuilt.save()).toBe(true);
+    expect(cacheFiles(cacheDir)).toHaveLength(1);
+
+    expect(loadWithCodeCache(file, [], 'cli').cache).toBe('off');
   });
 });
