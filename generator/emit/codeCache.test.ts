@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -115,5 +116,23 @@ describe('loadWithCodeCache on the main thread (the bin loads dist/bin/cli.cjs s
     expect(cacheFiles(cacheDir)).toHaveLength(1);
 
     expect(loadWithCodeCache(file, [], 'cli').cache).toBe('off');
+  });
+
+  it("removes a killed save's temporary file when its process is gone, never a live one's", () => {
+    const folder = mkdtempSync(join(dir, 'sweep-'));
+    const cacheDir = join(folder, 'cache');
+    mkdirSync(cacheDir);
+    const file = join(folder, 'program.cjs');
+    writeFileSync(file, 'exports.answer = 1;\n');
+    // A pid that was just in use and is gone now; this process for a live one.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const deadTemporary = `cli-0123-node${process.version}-${process.arch}.v8cache.${dead}-0.tmp`;
+    const liveTemporary = `cli-4567-node${process.version}-${process.arch}.v8cache.${process.pid}-1.tmp`;
+    for (const name of [deadTemporary, liveTemporary, 'unrelated.tmp']) writeFileSync(join(cacheDir, name), 'partial');
+    expect(loadWithCodeCache(file, [cacheDir], 'cli').save()).toBe(true);
+    const left = readdirSync(cacheDir);
+    expect(left).not.toContain(deadTemporary);
+    expect(left).toContain(liveTemporary);
+    expect(left).toContain('unrelated.tmp');
   });
 });

@@ -50,7 +50,8 @@ export interface CodeCacheLoad {
  * build, so a damaged file must not reach it). `save()` writes the cache
  * after the work (V8 then includes the functions compiled while working) when
  * this run found none, or a damaged or rejected one: a temporary file renamed
- * into place, so a reader never sees half a file. Any failure (unreadable,
+ * into place, so a reader never sees half a file (one left by a save that was
+ * killed is removed by a later save once its process is gone). Any failure (unreadable,
  * corrupt, unwritable) falls back to loading as usual; the cache never fails
  * a run. The same module code runs either way, except `import()`: a script
  * compiled so has no module loader to call (the bin hands the program one,
@@ -109,6 +110,7 @@ function loadCodeCached(path, dirs, prefix, Module) {
     const data = script.createCachedData();
     const stored = Buffer.concat([sha256(data), data]);
     for (const dir of dirs) {
+      sweepDeadTemporaries(dir, fs, join);
       const temporary = join(dir, name + '.' + process.pid + '-' + require('node:worker_threads').threadId + '.tmp');
       try {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -127,6 +129,19 @@ function loadCodeCached(path, dirs, prefix, Module) {
     return false;
   };
   return { exports: module.exports, cache, save };
+}
+
+// The temporary files of saves killed before their rename ('<cache>.<pid>-<thread>.tmp'): removed
+// when their process is gone (kill(pid, 0): ESRCH), never a live one's.
+function sweepDeadTemporaries(dir, fs, join) {
+  let names = [];
+  try { names = fs.readdirSync(dir); } catch { return; }
+  for (const name of names) {
+    const match = /\\.v8cache\\.(\\d+)-\\d+\\.tmp$/.exec(name);
+    if (!match) continue;
+    try { process.kill(Number(match[1]), 0); continue; } catch (error) { if (error.code !== 'ESRCH') continue; }
+    try { fs.rmSync(join(dir, name), { force: true }); } catch {}
+  }
 }
 `;
 
