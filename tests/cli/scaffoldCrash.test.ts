@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listTree } from '../../generator/emit/compare';
 import { prismaModel } from '../../generator/scaffold/entityTemplate';
 import { prismaVocabulary } from '../../generator/scaffold/vocabulary';
-import { REPO } from '../support/cli';
+import { REPO, cli as runCli, treeHash } from '../support/cli';
 
 // The commands that edit the user's own files (init, add-entity, doctor --fix), killed (SIGKILL)
 // right before one of their file-system changes, then run again: the second run must finish the
@@ -191,4 +191,24 @@ describe('init, add-entity and doctor --fix killed at any file-system change', (
       });
     });
   }
+});
+
+describe('add-entity run again (README "Scaffolding: init, add-entity, doctor")', () => {
+  it('an entity declared exactly as add-entity writes it is done: exit 0, nothing written; declared otherwise, exit 2 and why', () => {
+    const dir = project({ 'prisma/schema.prisma': syncedPrisma() });
+    const args = ['add-entity', 'Comment', '--fields', 'body:String task:Task?', '--no-generate'];
+    expect(runCli(args, dir).status).toBe(0);
+    const hash = treeHash(dir);
+    const again = runCli([...args, '--json'], dir);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'present', changes: [{ path: 'prisma/schema.prisma', action: 'keep' }] });
+    expect(treeHash(dir)).toBe(hash);
+
+    const other = runCli(['add-entity', 'Comment', '--fields', 'body:String', '--no-generate'], dir);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(
+      /'Comment' is already declared in prisma\/schema\.prisma, not as add-entity would write it .*run `trackhub-sync generate`/,
+    );
+    expect(treeHash(dir)).toBe(hash);
+  });
 });
