@@ -3,7 +3,7 @@ import { DiagnosticsError } from '../diagnostics';
 import { writeOutput } from '../emit/write';
 import { runPipelineAsync } from '../pipeline';
 import { checkEntityName, parseFieldSpecs, parseStrategy } from '../scaffold/entityTemplate';
-import { declaredNames, planAddEntity, validatePrismaAfter } from '../scaffold/schemaEdits';
+import { declaredNames, entityAsAdded, entityFile, planAddEntity, validatePrismaAfter } from '../scaffold/schemaEdits';
 import { applyChanges } from '../scaffold/userFiles';
 import { resolveConfig } from '../config';
 import { ExitCode } from './generateCommand';
@@ -45,11 +45,19 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
     const project = pickProject(config, flags.schema, cwd);
     if (project.kind === 'none') return fail('no Prisma or GraphQL schema found; run `trackhub-sync init` first or pass --schema');
     const declared = declaredNames(project);
-    if (declared.has(name)) return fail(`'${name}' is already declared in ${relative(cwd, project.path)}`);
-    // A field typed with a declared name is a relation to that entity.
-    const fields = parseFieldSpecs(flags.fields ?? '', declared);
+    // A field typed with a declared name is a relation to that entity (the entity itself is not one yet).
+    const fields = parseFieldSpecs(flags.fields ?? '', new Set([...declared].filter((n) => n !== name)));
     if (!fields.ok) return fail(fields.error);
-    const changes = planAddEntity(project, { name, strategy: strategy.value, fields: fields.value }, false);
+    const entity = { name, strategy: strategy.value, fields: fields.value };
+    // Declared exactly as this command writes it: an earlier run (killed, or simply
+    // run before) added it; this one completes what is missing and generates.
+    const resumed = declared.has(name) && entityAsAdded(project, entity);
+    if (declared.has(name) && !resumed)
+      return fail(
+        `'${name}' is already declared in ${relative(cwd, entityFile(project, name))}, not as add-entity would write it with these options; ` +
+          'change it there, then run `trackhub-sync generate`',
+      );
+    const changes = planAddEntity(project, entity, false);
     const change = changes.at(-1)!;
     if (project.kind === 'prisma') {
       const errors = validatePrismaAfter(project.path, project.folder, changes, config?.baseDir ?? cwd);
@@ -78,9 +86,20 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
     }
     bar.done();
     if (flags.json) {
-      io.stdout(JSON.stringify({ status: 'added', entity: name, strategy: strategy.value, changes: changesJson(changes, cwd), generated }, null, 2));
+      io.stdout(
+        JSON.stringify(
+          { status: resumed ? 'present' : 'added', entity: name, strategy: strategy.value, changes: changesJson(changes, cwd), generated },
+          null,
+          2,
+        ),
+      );
     } else {
-      io.stdout(`${p.green('added')} ${p.bold(name)} (${strategy.value}) to ${shownSchema}`);
+      const rest = changes.some((c) => c.kind !== 'keep') ? 'added the rest' : 'nothing to add';
+      io.stdout(
+        resumed
+          ? `${p.bold(name)} (${strategy.value}) is already in ${shownSchema} as add-entity writes it; ${rest}`
+          : `${p.green('added')} ${p.bold(name)} (${strategy.value}) to ${shownSchema}`,
+      );
       if (generated)
         io.stdout(
           `${generated.out}: ${generated.written} written, ${generated.unchanged} unchanged` +

@@ -6,7 +6,7 @@ import { displayPath } from '../readers/readInputs';
 import { checkPrismaSchema, type Finding } from '../scaffold/doctorChecks';
 import { detectProject, prismaFiles } from '../scaffold/project';
 import { validatePrismaAfter } from '../scaffold/schemaEdits';
-import { applyChanges, type FileChange } from '../scaffold/userFiles';
+import { applyChanges, sweepDeadTemps, type FileChange } from '../scaffold/userFiles';
 import { resolveConfig } from '../config';
 import { ExitCode } from './generateCommand';
 import { printDiagnostics, reportBadInput } from './report';
@@ -49,6 +49,8 @@ export async function doctorCommand(flags: DoctorFlags, io: Io): Promise<number>
       else io.stderr(p.red(`doctor: ${message}`));
       return ExitCode.badInput;
     }
+    // A fix killed half-way may have left temporary siblings; running --fix again removes them.
+    if (flags.fix) sweepDeadTemps(config.schema.filter(isPrismaInput).flatMap(prismaFiles));
     let exam = examine(config, (label) => bar.step(label));
     let fixed: Finding[] = [];
     if (flags.fix && exam.fixes.length) {

@@ -77,7 +77,10 @@ export async function initCommand(flags: InitFlags, io: Io): Promise<number> {
     changes.push(planCreate(project.path, newSchemaText(project.kind, body, vocabularyRef)));
   } else {
     project = detected;
-    if (!flags.skipEntity && !hasSyncedEntity(project)) changes.push(...planAddEntity(project, entity, true));
+    // An input that has a synced entity already (init ran before, perhaps killed half-way) is kept.
+    if (flags.skipEntity) changes.push({ kind: 'keep', path: project.path, reason: '--skip-entity' });
+    else if (hasSyncedEntity(project)) changes.push({ kind: 'keep', path: project.path, reason: 'has a synced entity' });
+    else changes.push(...planAddEntity(project, entity, true));
   }
 
   const schemaRel = relative(cwd, project.path).split(sep).join('/');

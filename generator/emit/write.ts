@@ -205,12 +205,12 @@ function sweepDeadStaging(outDir: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id runs (EPERM: alive, another user's). Shared with generator/scaffold/userFiles.ts. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: alive, another user's.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

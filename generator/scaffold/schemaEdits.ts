@@ -55,21 +55,27 @@ export function hasSyncedEntity(project: ProjectSchema): boolean {
  * with `withSupport`, so are the server's support models (replay log, counter).
  * In Prisma each relation also gets its other side in the parent model
  * (`comments Comment[]` in `Task`), inserted after the parent's last field.
+ *
+ * What is already there is not added again (the entity exactly as this
+ * writes it, a parent's other side, the enum, the support models), so that a
+ * run killed between two files is completed by running it again.
  */
 export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>, entity: NewEntity, withSupport: boolean): FileChange[] {
+  const file = entityFile(project, entity.name);
+  const added = entityAsAdded(project, entity);
   if (project.kind === 'graphql')
-    return [planEdit(project.path, (text) => appendBlocks(text, [sdlType(entity.name, entity.strategy, entity.fields)]))];
+    return [planEdit(file, (text) => (added ? text : appendBlocks(text, [sdlType(entity.name, entity.strategy, entity.fields)])))];
   const names = declaredNames(project);
-  const blocks = [prismaModel(entity.name, entity.strategy, entity.fields)];
+  const blocks = added ? [] : [prismaModel(entity.name, entity.strategy, entity.fields)];
   if (!names.has(STATUS_ENUM_NAME)) blocks.unshift(prismaVocabulary().statusEnum);
   if (withSupport) for (const [model, text] of prismaVocabulary().supportModels) if (!names.has(model)) blocks.push(text);
-  const file = project.folder ? join(project.path, `${lowerFirst(entity.name)}.prisma`) : project.path;
   const backEdits = new Map<string, TextEdit[]>();
   for (const spec of entity.fields.filter(isRelationSpec)) {
     const parent = prismaFiles(project.path)
       .flatMap((path) => scanPrisma(path, safeRead(path)).map((block) => ({ path, block })))
       .find((b) => b.block.keyword === 'model' && b.block.name === spec.relation);
     if (!parent) continue; // validated afterwards by Prisma's engine
+    if (parent.block.fields.some((f) => f.type === `${entity.name}[]`)) continue; // the other side is there already
     const last = parent.block.fields.at(-1);
     const [line] = alignFields(
       [{ name: pluralize(lowerFirst(entity.name)), type: `${entity.name}[]`, rest: '' }],
@@ -83,6 +89,25 @@ export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>,
   const changes = [...backEdits].filter(([path]) => path !== file).map(([path, edits]) => planEdit(path, (text) => applyEdits(text, edits)));
   changes.push(planEdit(file, (text) => appendBlocks(applyEdits(text, backEdits.get(file) ?? []), blocks)));
   return changes;
+}
+
+/** The file an entity is added to: the single schema file, or `<name>.prisma` in a Prisma schema folder. */
+export function entityFile(project: Exclude<ProjectSchema, { kind: 'none' }>, name: string): string {
+  return project.kind === 'prisma' && project.folder ? join(project.path, `${lowerFirst(name)}.prisma`) : project.path;
+}
+
+/**
+ * Whether the entity is declared exactly as planAddEntity writes it (the
+ * same fields and strategy, untouched since): a run killed after writing it
+ * left it there, and running the same command again has nothing to add.
+ */
+export function entityAsAdded(project: Exclude<ProjectSchema, { kind: 'none' }>, entity: NewEntity): boolean {
+  const block =
+    project.kind === 'graphql' ? sdlType(entity.name, entity.strategy, entity.fields) : prismaModel(entity.name, entity.strategy, entity.fields);
+  const text = safeRead(entityFile(project, entity.name));
+  const at = text.indexOf(block);
+  // A whole block: starts a line and ends one.
+  return at >= 0 && (at === 0 || text[at - 1] === '\n') && (at + block.length === text.length || text[at + block.length] === '\n');
 }
 
 /**

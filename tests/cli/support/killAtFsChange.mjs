@@ -1,4 +1,4 @@
-// Preloaded into a `generate` child (`node --import`): counts the main thread's synchronous
+// Preloaded into a CLI child (`node --import`; generate, init, add-entity, doctor): counts the main thread's synchronous
 // file-system changes under TRACKHUB_KILL_ROOT and SIGKILLs the process right before change
 // number TRACKHUB_KILL_AT (0: never; the count is printed at exit). Paths outside the root
 // (tsx's transform cache) are not counted, so the numbering is the generator's own.
