@@ -191,49 +191,68 @@ function diffTable(prev: LocalTable, next: LocalTable, renames: Map<string, stri
  * when a step rebuilds it. New columns go last, as SQLite's ALTER TABLE puts them.
  */
 export function applyChanges(tables: readonly LocalTable[], changes: readonly SchemaChange[]): LocalTable[] {
-  let result = tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...c })) }));
-  const mapColumns = (table: string, fn: (columns: LocalColumn[]) => LocalColumn[]) => {
-    result = result.map((t) => (t.name === table ? { ...t, columns: fn(t.columns) } : t));
-  };
-  const mapColumn = (table: string, column: string, fn: (c: LocalColumn) => LocalColumn) =>
-    mapColumns(table, (cols) => cols.map((c) => (c.name === column ? fn(c) : c)));
-  for (const change of changes) {
-    switch (change.kind) {
-      case 'createTable':
-        result.push({ ...change.table, columns: change.table.columns.map((c) => ({ ...c })) });
-        break;
-      case 'addColumns':
-        mapColumns(change.table, (cols) => [...cols, ...change.columns.map((c) => ({ ...c }))]);
-        break;
-      case 'addIndex':
-        mapColumn(change.table, change.column, (c) => ({ ...c, isIndexed: true }));
-        break;
-      case 'dropIndex':
-        mapColumn(change.table, change.column, (c) => ({ ...c, isIndexed: false }));
-        break;
-      case 'changeOptionality':
-        mapColumn(change.table, change.column, (c) => ({ ...c, isOptional: change.isOptional }));
-        break;
-      case 'renameTable':
-        result = result.map((t) => (t.name === change.from ? { ...t, name: change.to } : t));
-        break;
-      case 'renameColumn':
-        mapColumn(change.table, change.from, (c) => ({ ...c, name: change.to }));
-        break;
-      case 'dropColumn':
-        mapColumns(change.table, (cols) => cols.filter((c) => c.name !== change.column));
-        break;
-      case 'dropTable':
-        result = result.filter((t) => t.name !== change.table);
-        break;
-      case 'changeType':
-        mapColumn(change.table, change.column, (c) => ({ ...c, type: change.to, isOptional: change.isOptional }));
-        break;
-      default:
-        unreachable(change);
-    }
-  }
+  const result = copyTables(tables);
+  for (const change of changes) applyChange(result, change);
   return result;
+}
+
+/** A copy of `tables` (tables and columns) that `applyChange` may change. */
+export function copyTables(tables: readonly LocalTable[]): LocalTable[] {
+  return tables.map((t) => ({ ...t, columns: t.columns.map((c) => ({ ...c })) }));
+}
+
+/**
+ * Apply one change to `tables` in place: a copy the caller owns
+ * (`copyTables`). Steps are applied one at a time this way when each needs
+ * the schema as it is just before it (renderMigrations.ts): copying every
+ * table for every change made a version of many changes on a large schema
+ * quadratic (docs/PERFORMANCE.md "Generate").
+ */
+export function applyChange(tables: LocalTable[], change: SchemaChange): void {
+  const eachTable = (name: string, fn: (table: LocalTable) => void) => {
+    for (const table of tables) if (table.name === name) fn(table);
+  };
+  const eachColumn = (name: string, column: string, fn: (c: LocalColumn) => void) =>
+    eachTable(name, (table) => {
+      for (const c of table.columns) if (c.name === column) fn(c);
+    });
+  switch (change.kind) {
+    case 'createTable':
+      tables.push({ ...change.table, columns: change.table.columns.map((c) => ({ ...c })) });
+      break;
+    case 'addColumns':
+      eachTable(change.table, (table) => table.columns.push(...change.columns.map((c) => ({ ...c }))));
+      break;
+    case 'addIndex':
+      eachColumn(change.table, change.column, (c) => (c.isIndexed = true));
+      break;
+    case 'dropIndex':
+      eachColumn(change.table, change.column, (c) => (c.isIndexed = false));
+      break;
+    case 'changeOptionality':
+      eachColumn(change.table, change.column, (c) => (c.isOptional = change.isOptional));
+      break;
+    case 'renameTable':
+      eachTable(change.from, (table) => (table.name = change.to));
+      break;
+    case 'renameColumn':
+      eachColumn(change.table, change.from, (c) => (c.name = change.to));
+      break;
+    case 'dropColumn':
+      eachTable(change.table, (table) => (table.columns = table.columns.filter((c) => c.name !== change.column)));
+      break;
+    case 'dropTable':
+      for (let i = tables.length - 1; i >= 0; i--) if (tables[i]!.name === change.table) tables.splice(i, 1);
+      break;
+    case 'changeType':
+      eachColumn(change.table, change.column, (c) => {
+        c.type = change.to;
+        c.isOptional = change.isOptional;
+      });
+      break;
+    default:
+      unreachable(change);
+  }
 }
 
 /**

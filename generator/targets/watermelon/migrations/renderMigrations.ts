@@ -1,5 +1,5 @@
 import { printString, printTemplateLiteral } from '../../../emit/tsLiteral';
-import { applyChanges, isDestructive, type LocalColumn, type LocalTable, type SchemaChange } from '../../../ir/diff';
+import { applyChange, applyChanges, copyTables, isDestructive, type LocalColumn, type LocalTable, type SchemaChange } from '../../../ir/diff';
 import { render } from '../../../emit/render';
 import { columnLiteral } from '../view';
 import { snapshotPath, type Snapshot } from './snapshot';
@@ -50,13 +50,14 @@ export function repullEntities(snapshot: Snapshot): string[] {
 export function renderMigrations(chain: readonly Snapshot[]): string {
   const helpers = new Set<string>(['schemaMigrations']);
   const versions = chain.slice(1).map((snapshot, index) => {
-    let tables = chain[index]!.tables;
+    // The schema just before each step, changed in place one step at a time.
+    const tables = copyTables(chain[index]!.tables);
     const steps: string[] = [];
     for (const change of snapshot.changes) {
       const step = stepFor(change, tables);
       if (step.helper) helpers.add(step.helper);
       steps.push(stepBlock(step));
-      tables = applyChanges(tables, [change]);
+      applyChange(tables, change);
     }
     return { version: snapshot.version, file: snapshotPath(snapshot.version), steps };
   });
