@@ -7,6 +7,7 @@ import { treeHash } from '../../tests/support/cli';
 import { DiagnosticsError } from '../diagnostics';
 import type { GeneratedFile } from './generatedFile';
 import { manifestFile } from './manifest';
+import { readHistory } from '../targets/watermelon/migrations/history';
 import { stageOutput, writeOutput } from './write';
 
 // stageOutput is writeOutput's first half, run by `generate` while the parse
@@ -99,5 +100,21 @@ describe('writeOutput after a killed run (tests/cli/generateCrash.test.ts kills 
     writeOutput(withRemote, join(root, 'gen'), root);
     expect(readdirSync(elsewhere)).toEqual(['0002.json']);
     expect(readFileSync(join(elsewhere, '0002.json'), 'utf8')).toBe('{"v":2}\n');
+  });
+
+  it("passes over and then removes the temporary sibling a killed run left there, never a live run's", () => {
+    const root = project();
+    const elsewhere = mkdtempSync('/dev/shm/trackhub-write-');
+    roots.push(elsewhere);
+    writeFileSync(join(elsewhere, '0001.json'), '{"v":1}\n');
+    // Killed after copying the next snapshot beside the history, before linking it.
+    const dead = `0002.json.trackhub-sync-${spawnSync(process.execPath, ['-e', '0']).pid}-1`;
+    const live = `0002.json.trackhub-sync-${process.ppid}-2`;
+    for (const name of [dead, live]) writeFileSync(join(elsewhere, name), '{"v":2}\n');
+    // The history's reader sees no unexpected file (TS300) in it: only the snapshot.
+    expect(readHistory(elsewhere, join(root, 'gen'), root).history.files.map((f) => f.path)).toEqual(['0001.json', live]);
+    const snapshot: GeneratedFile = { path: `${relative(root, elsewhere)}/0002.json`, contents: '{"v":2}\n', history: true };
+    writeOutput([generated[0]!, snapshot, manifestFile([generated[0]!, snapshot])], join(root, 'gen'), root);
+    expect(readdirSync(elsewhere).sort()).toEqual(['0001.json', '0002.json', live].sort());
   });
 });

@@ -107,6 +107,8 @@ interface Stage {
   outputs: Move[];
   /** Files outside the output folder (history snapshots, edited .proto files): written as temporary siblings when applied. */
   outside: { file: GeneratedFile; target: string }[];
+  /** The folders of every file outside the output folder, written or not (dead runs' siblings are swept there). */
+  outsideDirs: Set<string>;
   /** The new manifest when it changed, else null. */
   manifest: string | null;
 }
@@ -121,8 +123,10 @@ function stageFiles(files: readonly GeneratedFile[], outDir: string, baseDir: st
   const outputs: Move[] = [];
   const outside: Stage['outside'] = [];
   let manifest: string | null = null;
+  const outsideDirs = new Set<string>();
   for (const file of files) {
     const target = diskPath(file, outDir, baseDir);
+    if (!inOutputFolder(file)) outsideDirs.add(dirname(target));
     const current = existsSync(target) ? readFileSync(target, 'utf8') : null;
     if (current === file.contents) {
       if (counted(file)) summary.unchanged.push(file.path);
@@ -143,7 +147,7 @@ function stageFiles(files: readonly GeneratedFile[], outDir: string, baseDir: st
       outside.push({ file, target });
     }
   }
-  return { inventory, summary, outputs, outside, manifest };
+  return { inventory, summary, outputs, outside, outsideDirs, manifest };
 }
 
 function applyStaged(stage: Stage, files: readonly GeneratedFile[], outDir: string, staging: string, stamp: string, temps: string[]): WriteSummary {
@@ -151,7 +155,9 @@ function applyStaged(stage: Stage, files: readonly GeneratedFile[], outDir: stri
   const history: Move[] = [];
   const external: Move[] = [];
   // The last writes that can fail, before anything is renamed, linked or removed: into the staging
-  // folder, so a killed run leaves nothing beside the user's files (a sibling only across file systems).
+  // folder, so a killed run leaves nothing beside the user's files (a sibling only across file systems,
+  // and the siblings a killed run left there are removed first).
+  for (const dir of stage.outsideDirs) sweepDeadSiblings(dir);
   for (const [index, { file, target }] of stage.outside.entries()) {
     mkdirSync(dirname(target), { recursive: true });
     const temp = join(staging, '.outside', String(index));
@@ -203,6 +209,24 @@ function sweepDeadStaging(outDir: string): void {
     const pid = name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length))?.[1] : undefined;
     if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(parent, name), { recursive: true, force: true });
   }
+}
+
+const SIBLING = /\.trackhub-sync-(\d+)-\d+$/;
+
+/**
+ * Whether `name` is a temporary sibling (`siblingCopy`) of a run whose process
+ * is gone: killed before its rename or link. The migration history's reader
+ * passes over such a file (it is not a snapshot) and the next run that writes
+ * beside it removes it.
+ */
+export function isDeadRunSibling(name: string): boolean {
+  const pid = SIBLING.exec(name)?.[1];
+  return pid !== undefined && !processAlive(Number(pid));
+}
+
+function sweepDeadSiblings(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (isDeadRunSibling(name)) rmSync(join(dir, name), { force: true });
 }
 
 /** Whether a process with this id runs (EPERM: alive, another user's). Shared with generator/scaffold/userFiles.ts. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../../diagnostics';
 import type { SourceLocation } from '../../../ir/types';
+import { isDeadRunSibling } from '../../../emit/write';
 import { displayPath } from '../../../readers/readInputs';
 import type { SnapshotFile } from './chain';
 import { LEGACY_SNAPSHOT_DIR, snapshotPath } from './snapshot';
@@ -91,12 +92,16 @@ function listFolder(dir: string, prefix: string): SnapshotFile[] {
   if (!existsSync(dir)) return [];
   // A file where the folder should be: reported by the chain as an unexpected entry.
   if (!statSync(dir).isDirectory()) return [{ path: `${prefix}${basename(dir)}`, text: '' }];
-  return readdirSync(dir, { withFileTypes: true })
-    .map((entry) => ({
-      path: `${prefix}${entry.name}${entry.isDirectory() ? '/' : ''}`,
-      text: entry.isFile() ? readFileSync(join(dir, entry.name), 'utf8') : '',
-    }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+  return (
+    readdirSync(dir, { withFileTypes: true })
+      // A killed run's temporary copy of a snapshot on another file system (write.ts): not part of the chain.
+      .filter((entry) => !(entry.isFile() && isDeadRunSibling(entry.name)))
+      .map((entry) => ({
+        path: `${prefix}${entry.name}${entry.isDirectory() ? '/' : ''}`,
+        text: entry.isFile() ? readFileSync(join(dir, entry.name), 'utf8') : '',
+      }))
+      .sort((a, b) => a.path.localeCompare(b.path))
+  );
 }
 
 /**
