@@ -7,6 +7,7 @@ import { listTree } from '../../generator/emit/compare';
 import { prismaModel } from '../../generator/scaffold/entityTemplate';
 import { prismaVocabulary } from '../../generator/scaffold/vocabulary';
 import { REPO, cli as runCli, treeHash } from '../support/cli';
+import { USER_PRISMA } from '../support/userSchema';
 
 // The commands that edit the user's own files (init, add-entity, doctor --fix), killed (SIGKILL)
 // right before one of their file-system changes, then run again: the second run must finish the
@@ -22,17 +23,6 @@ const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-const USER_PRISMA = `// The team's own schema, with its own formatting.
-datasource db {
-    provider = "postgresql"
-}
-
-model   User {
-  id    Int     @id   @default(autoincrement())
-  email String  @unique
-}
-`;
 
 /** A synced schema as init leaves it: the user's blocks, the status enum, a synced Task, the support models. */
 function syncedPrisma(): string {

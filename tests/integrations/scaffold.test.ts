@@ -4,20 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, cli, treeHash } from '../support/cli';
 import { scratchDir } from './support';
+import { USER_PRISMA } from '../support/userSchema';
 
 // init and add-entity in existing projects: detection, append-only edits
 // (the user's text keeps every byte), nothing overwritten, errors exit 2.
-
-const USER_PRISMA = `// The team's own schema, with its own formatting.
-datasource db {
-    provider = "postgresql"
-}
-
-model   User {
-  id    Int     @id   @default(autoincrement())
-  email String  @unique
-}
-`;
 
 describe('trackhub-sync init in an existing project', () => {
   it('Prisma: appends the first entity and support blocks only; a second init changes nothing', () => {
