@@ -13,6 +13,17 @@ import { type PullPage, ResyncRequiredError, type SyncTransport } from './transp
  */
 export const DEFAULT_PULL_LIMIT = 5000;
 
+/**
+ * Size of an entity's first page unless told otherwise; each later page asks
+ * for twice the one before, up to the page size (`limit`). Over HTTP the
+ * device waits idle for the first page and the server for the last page's
+ * apply (the pages in between overlap: the next one is requested while one
+ * is applied), so a small first page shortens the wait, and pages grow so a
+ * large pull keeps few transactions (docs/PERFORMANCE.md "Server → fresh
+ * device over HTTP").
+ */
+export const FIRST_PULL_LIMIT = 1000;
+
 export interface PullOptions {
   database: Database;
   registry: SyncRegistry;
@@ -20,6 +31,8 @@ export interface PullOptions {
   platform: Platform;
   /** Page size asked of the server (capped there). Default `DEFAULT_PULL_LIMIT`. */
   limit?: number;
+  /** Size of an entity's first page; later pages double up to `limit`. Default `FIRST_PULL_LIMIT` (at most `limit`). */
+  firstLimit?: number;
   onPage?: (progress: { entity: string; pages: number; items: number }) => void;
   /** The app's local schema and the generated re-pull map; without it, a layout hash change re-pulls. */
   schema?: LocalSchemaInfo;
@@ -99,6 +112,13 @@ async function startOf(options: PullOptions, meta: EntityMeta, force: boolean): 
   return start;
 }
 
+/** Page sizes of one entity's pull: its first page, and the size of the page after one of `size`. */
+function pageSizes(options: PullOptions): { first: number; after(size: number): number } {
+  const max = options.limit ?? DEFAULT_PULL_LIMIT;
+  const first = Math.max(1, Math.min(max, options.firstLimit ?? FIRST_PULL_LIMIT));
+  return { first, after: (size) => Math.min(max, size * 2) };
+}
+
 /** The first page of an entity, requested before its pull started (`pullEntities`): the request and its answer. */
 interface EarlyPage {
   entity: string;
@@ -109,7 +129,7 @@ interface EarlyPage {
 
 /** Ask for an entity's first page now, from where its pull will start; `null` when that cannot be read. */
 function requestFirstPage(options: PullOptions, meta: EntityMeta): Promise<EarlyPage | null> {
-  const limit = options.limit ?? DEFAULT_PULL_LIMIT;
+  const limit = pageSizes(options).first;
   return (async () => {
     const { cursor } = await startOf(options, meta, false);
     const page = options.transport.pull({ entity: meta.name, cursor, limit });
@@ -171,7 +191,8 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   // A table empty at the start needs no lost-create lookups nor a comparison at the end.
   const fresh = cursor === null && (await database.get(meta.table).query().fetchCount()) === 0;
   let firstPage = true;
-  const limit = options.limit ?? DEFAULT_PULL_LIMIT;
+  const sizes = pageSizes(options);
+  let limit = sizes.first;
   // The next page, requested while this one is applied (README "Client sync"): a read, and the
   // request the loop makes next anyway (`cursor` becomes `page.cursor`). The cursor still commits
   // with its own page; a page fetched ahead whose predecessor never committed is fetched again.
@@ -188,6 +209,7 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
       if (error instanceof ResyncRequiredError && seen === undefined) {
         report.full = full = 'resync';
         cursor = null;
+        limit = sizes.first;
         rewind = null;
         seen = new Set();
         continue;
@@ -195,8 +217,10 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
       throw error;
     }
     const next = page.cursor;
+    limit = sizes.after(limit);
+    const nextLimit = limit;
     // async: a transport that throws instead of rejecting fails the next page, not this one.
-    ahead = page.hasMore ? (async () => transport.pull({ entity: meta.name, cursor: next, limit }))() : null;
+    ahead = page.hasMore ? (async () => transport.pull({ entity: meta.name, cursor: next, limit: nextLimit }))() : null;
     // Not awaited if this page fails to apply: its outcome is then dropped, not an unhandled rejection.
     ahead?.catch(() => {});
     if (!page.hasMore && onLastPage) {
