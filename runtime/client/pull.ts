@@ -150,28 +150,54 @@ interface Chain {
 /**
  * Pull entities one after the other (`pullEntity`, in the given order), asking
  * for the first page of the next entity while the last page of the current one
- * is applied. That page is only read early: it is applied and committed with
- * its cursor by its own entity's pull, after the entity before it committed,
- * and used only if it answers the request that pull makes (same entity,
- * cursor and page size); otherwise it is fetched again. When a pull fails,
- * nothing of the next entity's early page is applied.
+ * is applied. When such an early page holds the whole entity (no `hasMore`),
+ * the entity after it is asked for at once too, and so on, while the whole
+ * early pages held add up to at most one first page (`firstLimit` records):
+ * small entities' round trips overlap instead of following each other.
+ * An early page is only read early: it is applied and committed with its
+ * cursor by its own entity's pull, after the entity before it committed, and
+ * used only if it answers the request that pull makes (same entity, cursor and
+ * page size); otherwise it is fetched again. When a pull fails, nothing of the
+ * early pages is applied.
  */
 export async function pullEntities(
   options: PullOptions,
   metas: readonly EntityMeta[],
   onPulled: (meta: EntityMeta, report: PullReport) => void,
 ): Promise<void> {
-  let first: Promise<EarlyPage | null> | null = null;
-  for (const [i, meta] of metas.entries()) {
-    const next = metas[i + 1];
-    const onLastPage = next
-      ? () => {
-          first = requestFirstPage(options, next);
-        }
-      : undefined;
-    const taken = first;
-    first = null;
-    onPulled(meta, await pullEntity(options, meta, false, { first: taken, onLastPage }));
+  const budget = pageSizes(options).first;
+  const early = new Map<number, Promise<EarlyPage | null>>();
+  // Records of whole-entity early pages asked for ahead of their pulls and not yet taken.
+  let held = 0;
+  // Entities before this index are pulled (or the pulls stopped): their early pages are no longer held.
+  let current = 0;
+  const ask = (index: number): void => {
+    const meta = metas[index];
+    if (!meta || early.has(index) || index < current) return;
+    const request = requestFirstPage(options, meta);
+    early.set(index, request);
+    void request.then(async (e) => {
+      const page = await e?.page.catch(() => null);
+      if (!page || page.hasMore || index <= current || held + page.items.length > budget) return;
+      held += page.items.length;
+      taken.set(index, page.items.length);
+      ask(index + 1);
+    });
+  };
+  // Early pages counted in `held`, by entity index, until their pull took them.
+  const taken = new Map<number, number>();
+  try {
+    for (const [i, meta] of metas.entries()) {
+      current = i;
+      const first = early.get(i) ?? null;
+      early.delete(i);
+      const report = await pullEntity(options, meta, false, { first, onLastPage: () => ask(i + 1) });
+      held -= taken.get(i) ?? 0;
+      taken.delete(i);
+      onPulled(meta, report);
+    }
+  } finally {
+    current = metas.length;
   }
 }
 

@@ -121,3 +121,90 @@ describe('pull page sizes: a small first page, doubling up to the limit', () => 
     }
   }, 60_000);
 });
+
+describe('pullEntities: whole small entities are asked for one after the other without waiting', () => {
+  const names = registry.entities.map((m) => m.name);
+  const entityOf = (init: RequestInit | undefined) => {
+    const { query } = JSON.parse(String(init!.body)) as { query: string };
+    return names.find((name) => query.includes(`syncPull${name}(`)) ?? '?';
+  };
+
+  /**
+   * Logs `ask <entity>` as each pull request is sent. Space's last page (its 2nd request) is
+   * stored only once `releaseWhen` was asked for: a write queued ahead of its apply holds it
+   * (at most 10 s, then the order below fails the test).
+   */
+  function gatedFetch(database: ReturnType<typeof openExampleDatabase>, log: string[], releaseWhen: string, failAt?: number): typeof fetch {
+    let n = 0;
+    let spaces = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+      setTimeout(resolve, 10_000).unref();
+    });
+    return async (input, init) => {
+      n += 1;
+      const entity = entityOf(init);
+      log.push(`ask ${entity}`);
+      if (entity === releaseWhen) release();
+      if (n === failAt) throw new TypeError('fetch failed');
+      const response = await fetch(input, init);
+      if (entity === 'Space' && ++spaces === 2) void database.write(() => released);
+      return response;
+    };
+  }
+
+  it('asks for every empty entity after Space before Space is stored, and stores each with its own cursor', async () => {
+    expect(names).toEqual(['Space', 'Group', 'Task', 'Comment', 'Label']);
+    const database = openExampleDatabase();
+    const log: string[] = [];
+    const transport = server.transport(TENANT, gatedFetch(database, log, 'Label'));
+    const options = { database, registry, transport, platform: resolvePlatform(), limit: 100, firstLimit: 100 };
+    await pullEntities(options, registry.entities, (meta) => log.push(`stored ${meta.name}`));
+    // Group was asked for as Space's last page arrived; Task, Comment and Label as each empty page
+    // before them arrived, all before Space's last page was stored. Each is stored in its own pull, in order.
+    expect(log).toEqual([
+      'ask Space',
+      'ask Space',
+      'ask Group',
+      'ask Task',
+      'ask Comment',
+      'ask Label',
+      'stored Space',
+      'stored Group',
+      'stored Task',
+      'stored Comment',
+      'stored Label',
+    ]);
+    expect(await deviceSpaces(database)).toEqual(allNames);
+    for (const name of names) expect((await readSyncState(database, name)).cursor).not.toBeNull();
+  });
+
+  it('a page that does not hold its whole entity stops the asking ahead until its own last page', async () => {
+    const database = openExampleDatabase();
+    const log: string[] = [];
+    const transport = server.transport(TENANT, gatedFetch(database, log, 'Group'));
+    const order = ['Label', 'Space', 'Group'].map((name) => entityMeta(registry, name));
+    await pullEntities({ database, registry, transport, platform: resolvePlatform(), limit: 100, firstLimit: 100 }, order, (meta) =>
+      log.push(`stored ${meta.name}`),
+    );
+    // Space's early page (100 of 120 records) has more: Group waits for Space's last page.
+    expect(log.slice(0, 4)).toEqual(['ask Label', 'ask Space', 'stored Label', 'ask Space']);
+    expect(log.slice(4)).toEqual(['ask Group', 'stored Space', 'stored Group']);
+  });
+
+  it('when Space fails, none of the pages asked for ahead is stored', async () => {
+    const database = openExampleDatabase();
+    const log: string[] = [];
+    // Space's first page arrives (Group is not asked yet: it has more), its last page's request fails.
+    const transport = server.transport(TENANT, gatedFetch(database, log, '-', 2));
+    const pulled: string[] = [];
+    await expect(
+      pullEntities({ database, registry, transport, platform: resolvePlatform(), limit: 100, firstLimit: 20 }, registry.entities, (meta) =>
+        pulled.push(meta.name),
+      ),
+    ).rejects.toBeInstanceOf(TransportError);
+    expect(pulled).toEqual([]);
+    for (const name of ['Group', 'Task', 'Comment', 'Label']) expect((await readSyncState(database, name)).row).toBeNull();
+  });
+});
