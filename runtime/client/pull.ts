@@ -149,55 +149,31 @@ interface Chain {
 
 /**
  * Pull entities one after the other (`pullEntity`, in the given order), asking
- * for the first page of the next entity while the last page of the current one
- * is applied. When such an early page holds the whole entity (no `hasMore`),
- * the entity after it is asked for at once too, and so on, while the whole
- * early pages held add up to at most one first page (`firstLimit` records):
- * small entities' round trips overlap instead of following each other.
- * An early page is only read early: it is applied and committed with its
- * cursor by its own entity's pull, after the entity before it committed, and
- * used only if it answers the request that pull makes (same entity, cursor and
- * page size); otherwise it is fetched again. When a pull fails, nothing of the
- * early pages is applied.
+ * for the first pages of the next entities while the last page of the current
+ * one is applied: as many entities as first pages fit in one page
+ * (`limit / firstLimit`, at least one; 5 by default), so what is held ahead is
+ * at most one page of records, and the round trips of small entities overlap
+ * instead of following each other. Those pages are only read early: each is
+ * applied and committed with its cursor by its own entity's pull, after the
+ * entities before it committed, and used only if it answers the request that
+ * pull makes (same entity, cursor and page size); otherwise it is fetched
+ * again. When a pull fails, nothing of the pages asked for ahead is applied.
  */
 export async function pullEntities(
   options: PullOptions,
   metas: readonly EntityMeta[],
   onPulled: (meta: EntityMeta, report: PullReport) => void,
 ): Promise<void> {
-  const budget = pageSizes(options).first;
+  const sizes = pageSizes(options);
+  const ahead = Math.max(1, Math.floor((options.limit ?? DEFAULT_PULL_LIMIT) / sizes.first));
   const early = new Map<number, Promise<EarlyPage | null>>();
-  // Records of whole-entity early pages asked for ahead of their pulls and not yet taken.
-  let held = 0;
-  // Entities before this index are pulled (or the pulls stopped): their early pages are no longer held.
-  let current = 0;
-  const ask = (index: number): void => {
-    const meta = metas[index];
-    if (!meta || early.has(index) || index < current) return;
-    const request = requestFirstPage(options, meta);
-    early.set(index, request);
-    void request.then(async (e) => {
-      const page = await e?.page.catch(() => null);
-      if (!page || page.hasMore || index <= current || held + page.items.length > budget) return;
-      held += page.items.length;
-      taken.set(index, page.items.length);
-      ask(index + 1);
-    });
-  };
-  // Early pages counted in `held`, by entity index, until their pull took them.
-  const taken = new Map<number, number>();
-  try {
-    for (const [i, meta] of metas.entries()) {
-      current = i;
-      const first = early.get(i) ?? null;
-      early.delete(i);
-      const report = await pullEntity(options, meta, false, { first, onLastPage: () => ask(i + 1) });
-      held -= taken.get(i) ?? 0;
-      taken.delete(i);
-      onPulled(meta, report);
-    }
-  } finally {
-    current = metas.length;
+  for (const [i, meta] of metas.entries()) {
+    const first = early.get(i) ?? null;
+    early.delete(i);
+    const onLastPage = () => {
+      for (let j = i + 1; j <= i + ahead && j < metas.length; j++) if (!early.has(j)) early.set(j, requestFirstPage(options, metas[j]!));
+    };
+    onPulled(meta, await pullEntity(options, meta, false, { first, onLastPage }));
   }
 }
 

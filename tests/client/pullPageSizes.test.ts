@@ -122,7 +122,7 @@ describe('pull page sizes: a small first page, doubling up to the limit', () => 
   }, 60_000);
 });
 
-describe('pullEntities: whole small entities are asked for one after the other without waiting', () => {
+describe('pullEntities: the next entities are asked for while the last page is applied', () => {
   const names = registry.entities.map((m) => m.name);
   const entityOf = (init: RequestInit | undefined) => {
     const { query } = JSON.parse(String(init!.body)) as { query: string };
@@ -130,12 +130,15 @@ describe('pullEntities: whole small entities are asked for one after the other w
   };
 
   /**
-   * Logs `ask <entity>` as each pull request is sent. Space's last page (its 2nd request) is
-   * stored only once `releaseWhen` was asked for: a write queued ahead of its apply holds it
-   * (at most 10 s, then the order below fails the test).
+   * Logs `ask <entity>` as each pull request is sent. Space's last page (its `spaceLast`-th
+   * request) is stored only once `releaseWhen` was asked for: a write queued ahead of its apply
+   * holds it (at most 10 s, then the order below fails the test).
    */
-  function gatedFetch(database: ReturnType<typeof openExampleDatabase>, log: string[], releaseWhen: string, failAt?: number): typeof fetch {
-    let n = 0;
+  function gatedFetch(
+    database: ReturnType<typeof openExampleDatabase>,
+    log: string[],
+    gate: { spaceLast: number; releaseWhen: string; fail?: string },
+  ): typeof fetch {
     let spaces = 0;
     let release!: () => void;
     const released = new Promise<void>((resolve) => {
@@ -143,68 +146,57 @@ describe('pullEntities: whole small entities are asked for one after the other w
       setTimeout(resolve, 10_000).unref();
     });
     return async (input, init) => {
-      n += 1;
       const entity = entityOf(init);
       log.push(`ask ${entity}`);
-      if (entity === releaseWhen) release();
-      if (n === failAt) throw new TypeError('fetch failed');
+      if (entity === gate.releaseWhen) release();
+      if (entity === gate.fail) throw new TypeError('fetch failed');
       const response = await fetch(input, init);
-      if (entity === 'Space' && ++spaces === 2) void database.write(() => released);
+      if (entity === 'Space' && ++spaces === gate.spaceLast) void database.write(() => released);
       return response;
     };
   }
 
-  it('asks for every empty entity after Space before Space is stored, and stores each with its own cursor', async () => {
+  it('asks for the first page of every entity after Space (limit / firstLimit of them) before Space is stored; each is stored in order', async () => {
     expect(names).toEqual(['Space', 'Group', 'Task', 'Comment', 'Label']);
     const database = openExampleDatabase();
     const log: string[] = [];
-    const transport = server.transport(TENANT, gatedFetch(database, log, 'Label'));
-    const options = { database, registry, transport, platform: resolvePlatform(), limit: 100, firstLimit: 100 };
+    // Space: pages of 20, 40, then the last 60 (asked 80). 100 / 20 = 5 entities may be asked ahead.
+    const transport = server.transport(TENANT, gatedFetch(database, log, { spaceLast: 3, releaseWhen: 'Label' }));
+    const options = { database, registry, transport, platform: resolvePlatform(), limit: 100, firstLimit: 20 };
     await pullEntities(options, registry.entities, (meta) => log.push(`stored ${meta.name}`));
-    // Group was asked for as Space's last page arrived; Task, Comment and Label as each empty page
-    // before them arrived, all before Space's last page was stored. Each is stored in its own pull, in order.
-    expect(log).toEqual([
-      'ask Space',
-      'ask Space',
-      'ask Group',
-      'ask Task',
-      'ask Comment',
-      'ask Label',
-      'stored Space',
-      'stored Group',
-      'stored Task',
-      'stored Comment',
-      'stored Label',
-    ]);
+    expect(log.slice(0, 3)).toEqual(['ask Space', 'ask Space', 'ask Space']);
+    expect(log.slice(3, 7).sort()).toEqual(['ask Comment', 'ask Group', 'ask Label', 'ask Task']);
+    expect(log.slice(7)).toEqual(['stored Space', 'stored Group', 'stored Task', 'stored Comment', 'stored Label']);
     expect(await deviceSpaces(database)).toEqual(allNames);
     for (const name of names) expect((await readSyncState(database, name)).cursor).not.toBeNull();
   });
 
-  it('a page that does not hold its whole entity stops the asking ahead until its own last page', async () => {
+  it('holds at most one page of records ahead: with limit / firstLimit = 2, two entities are asked for at a time', async () => {
     const database = openExampleDatabase();
     const log: string[] = [];
-    const transport = server.transport(TENANT, gatedFetch(database, log, 'Group'));
-    const order = ['Label', 'Space', 'Group'].map((name) => entityMeta(registry, name));
-    await pullEntities({ database, registry, transport, platform: resolvePlatform(), limit: 100, firstLimit: 100 }, order, (meta) =>
-      log.push(`stored ${meta.name}`),
-    );
-    // Space's early page (100 of 120 records) has more: Group waits for Space's last page.
-    expect(log.slice(0, 4)).toEqual(['ask Label', 'ask Space', 'stored Label', 'ask Space']);
-    expect(log.slice(4)).toEqual(['ask Group', 'stored Space', 'stored Group']);
+    // Space: pages of 20, 40, 40, then the last 20 (asked 40).
+    const transport = server.transport(TENANT, gatedFetch(database, log, { spaceLast: 4, releaseWhen: 'Task' }));
+    const options = { database, registry, transport, platform: resolvePlatform(), limit: 40, firstLimit: 20 };
+    await pullEntities(options, registry.entities, (meta) => log.push(`stored ${meta.name}`));
+    expect(log.slice(0, 4)).toEqual(['ask Space', 'ask Space', 'ask Space', 'ask Space']);
+    expect(log.slice(4, 6).sort()).toEqual(['ask Group', 'ask Task']);
+    // Comment is asked for when Group's (last) page is taken by Group's pull, after Space was stored.
+    expect(log.indexOf('ask Comment')).toBeGreaterThan(log.indexOf('stored Space'));
+    expect(log.indexOf('ask Label')).toBeGreaterThan(log.indexOf('stored Group'));
+    expect(log.filter((l) => l.startsWith('stored'))).toEqual(names.map((name) => `stored ${name}`));
   });
 
-  it('when Space fails, none of the pages asked for ahead is stored', async () => {
+  it('when a pull fails, none of the pages asked for ahead of it is stored', async () => {
     const database = openExampleDatabase();
     const log: string[] = [];
-    // Space's first page arrives (Group is not asked yet: it has more), its last page's request fails.
-    const transport = server.transport(TENANT, gatedFetch(database, log, '-', 2));
+    // Group, Task, Comment and Label are asked for as Space's last page arrives; Group's request fails.
+    const transport = server.transport(TENANT, gatedFetch(database, log, { spaceLast: 3, releaseWhen: 'Label', fail: 'Group' }));
     const pulled: string[] = [];
-    await expect(
-      pullEntities({ database, registry, transport, platform: resolvePlatform(), limit: 100, firstLimit: 20 }, registry.entities, (meta) =>
-        pulled.push(meta.name),
-      ),
-    ).rejects.toBeInstanceOf(TransportError);
-    expect(pulled).toEqual([]);
+    const options = { database, registry, transport, platform: resolvePlatform(), limit: 100, firstLimit: 20 };
+    await expect(pullEntities(options, registry.entities, (meta) => pulled.push(meta.name))).rejects.toBeInstanceOf(TransportError);
+    expect(log.filter((l) => l !== 'ask Space').sort()).toEqual(['ask Comment', 'ask Group', 'ask Label', 'ask Task']);
+    expect(pulled).toEqual(['Space']);
+    expect(await deviceSpaces(database)).toEqual(allNames);
     for (const name of ['Group', 'Task', 'Comment', 'Label']) expect((await readSyncState(database, name)).row).toBeNull();
   });
 });
