@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/pullSplit.ts [runs] [limit]
  *
- * Environment: FIRST=5000,1000 alternates first page sizes run by run and
+ * Environment: LIMITS=5000,1000 alternates page sizes run by run and
  * prints each one's wall and CPU p50 (QUIET=1: those only); CLIENT_PROF=<file>
  * writes a CPU profile of the timed syncs; SERVER_PROF=<dir> runs the server
  * with `--cpu-prof`; SHOW_SQL=1 prints the server's raw selects; KEEP=1 keeps
@@ -162,8 +162,8 @@ async function measure(runs: number, limit: number | undefined) {
     const profiler = process.env.CLIENT_PROF ? new (await import('node:inspector/promises')).Session() : null;
     profiler?.connect();
     await profiler?.post('Profiler.enable');
-    // FIRST=5000,1000: alternate the first page size (`pullFirstLimit`) run by run (5000: one size for every page).
-    const variants = (process.env.FIRST ?? '').split(',').filter(Boolean);
+    // LIMITS=5000,1000: alternate the page size (`pullLimit`) run by run.
+    const variants = (process.env.LIMITS ?? '').split(',').filter(Boolean);
     const byVariant = new Map<string, number[]>();
     for (let run = 0; run < (runs + 1) * Math.max(1, variants.length); run++) {
       const variant = variants[run % Math.max(1, variants.length)];
@@ -196,8 +196,7 @@ async function measure(runs: number, limit: number | undefined) {
         registry,
         transport,
         intervalMs: 0,
-        ...(limit ? { pullLimit: limit } : {}),
-        ...(variant ? { pullFirstLimit: Number(variant) } : {}),
+        ...(variant ? { pullLimit: Number(variant) } : limit ? { pullLimit: limit } : {}),
       });
       let lastDone = -1;
       engine.status.subscribe((s) => {

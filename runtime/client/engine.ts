@@ -64,8 +64,6 @@ export interface SyncEngineOptions {
   intervalMs?: number;
   /** Pull page size asked of the server (capped there). Default 5000. */
   pullLimit?: number;
-  /** Size of an entity's first pull page; later pages double up to `pullLimit`. Default 1000 (`FIRST_PULL_LIMIT`). */
-  pullFirstLimit?: number;
   /** Push batch size, default 333, at most 500 (README "Client sync"). */
   pushBatchSize?: number;
   /** Push batches of one entity in flight at once. Default 2. */
@@ -648,7 +646,6 @@ export class SyncEngine {
       transport: this.options.transport,
       platform: this.platform,
       limit: this.options.pullLimit,
-      firstLimit: this.options.pullFirstLimit,
       schema: this.options.schema,
       onPage: ({ entity, items }: { entity: string; items: number }) =>
         this.status.update({ progress: { phase: 'pull' as const, entity, done: items } }),

@@ -13,17 +13,6 @@ import { type PullPage, ResyncRequiredError, type SyncTransport } from './transp
  */
 export const DEFAULT_PULL_LIMIT = 5000;
 
-/**
- * Size of an entity's first page unless told otherwise; each later page asks
- * for twice the one before, up to the page size (`limit`). Over HTTP the
- * device waits idle for the first page and the server for the last page's
- * apply (the pages in between overlap: the next one is requested while one
- * is applied), so a small first page shortens the wait, and pages grow so a
- * large pull keeps few transactions (docs/PERFORMANCE.md "Server → fresh
- * device over HTTP").
- */
-export const FIRST_PULL_LIMIT = 1000;
-
 export interface PullOptions {
   database: Database;
   registry: SyncRegistry;
@@ -31,8 +20,6 @@ export interface PullOptions {
   platform: Platform;
   /** Page size asked of the server (capped there). Default `DEFAULT_PULL_LIMIT`. */
   limit?: number;
-  /** Size of an entity's first page; later pages double up to `limit`. Default `FIRST_PULL_LIMIT` (at most `limit`). */
-  firstLimit?: number;
   onPage?: (progress: { entity: string; pages: number; items: number }) => void;
   /** The app's local schema and the generated re-pull map; without it, a layout hash change re-pulls. */
   schema?: LocalSchemaInfo;
@@ -112,13 +99,6 @@ async function startOf(options: PullOptions, meta: EntityMeta, force: boolean): 
   return start;
 }
 
-/** Page sizes of one entity's pull: its first page, and the size of the page after one of `size`. */
-function pageSizes(options: PullOptions): { first: number; after(size: number): number } {
-  const max = options.limit ?? DEFAULT_PULL_LIMIT;
-  const first = Math.max(1, Math.min(max, options.firstLimit ?? FIRST_PULL_LIMIT));
-  return { first, after: (size) => Math.min(max, size * 2) };
-}
-
 /** The first page of an entity, requested before its pull started (`pullEntities`): the request and its answer. */
 interface EarlyPage {
   entity: string;
@@ -127,9 +107,8 @@ interface EarlyPage {
   page: Promise<PullPage>;
 }
 
-/** Ask for an entity's first page now, from where its pull will start; `null` when that cannot be read. */
-function requestFirstPage(options: PullOptions, meta: EntityMeta): Promise<EarlyPage | null> {
-  const limit = pageSizes(options).first;
+/** Ask for an entity's first page now (`limit` records at most), from where its pull will start; `null` when that cannot be read. */
+function requestFirstPage(options: PullOptions, meta: EntityMeta, limit: number): Promise<EarlyPage | null> {
   return (async () => {
     const { cursor } = await startOf(options, meta, false);
     const page = options.transport.pull({ entity: meta.name, cursor, limit });
@@ -141,37 +120,43 @@ function requestFirstPage(options: PullOptions, meta: EntityMeta): Promise<Early
 
 /** How `pullEntities` chains one entity's pull to the next. */
 interface Chain {
-  /** The entity's first page if it was asked for early; used only if it answers the request the pull makes. */
+  /** The entity's first page if it was asked for early; used only if it answers the request the pull makes (at most `limit` records). */
   first?: Promise<EarlyPage | null> | null;
   /** Called once, when the entity's last page has arrived and before it is applied. */
   onLastPage?: () => void;
 }
 
+/** Entities whose first page `pullEntities` asks for ahead, each for a share of one page. */
+export const ENTITIES_AHEAD = 4;
+
 /**
  * Pull entities one after the other (`pullEntity`, in the given order), asking
- * for the first pages of the next entities while the last page of the current
- * one is applied: as many entities as first pages fit in one page
- * (`limit / firstLimit`, at least one; 5 by default), so what is held ahead is
- * at most one page of records, and the round trips of small entities overlap
- * instead of following each other. Those pages are only read early: each is
- * applied and committed with its cursor by its own entity's pull, after the
- * entities before it committed, and used only if it answers the request that
- * pull makes (same entity, cursor and page size); otherwise it is fetched
- * again. When a pull fails, nothing of the pages asked for ahead is applied.
+ * for the first pages of the next `ENTITIES_AHEAD` entities while the last
+ * page of the current one is applied, each for `limit / ENTITIES_AHEAD`
+ * records: what is held ahead is at most one page, and the round trips of
+ * small entities overlap instead of following each other. A page smaller than
+ * the pull asks for is a valid answer (the server caps pages too): a large
+ * entity takes it as its first page and goes on from its cursor. Those pages
+ * are only read early: each is applied and committed with its cursor by its
+ * own entity's pull, after the entities before it committed, and used only if
+ * it answers the request that pull makes (same entity and cursor, at most its
+ * page size); otherwise it is fetched again. When a pull fails, nothing of the
+ * pages asked for ahead is applied.
  */
 export async function pullEntities(
   options: PullOptions,
   metas: readonly EntityMeta[],
   onPulled: (meta: EntityMeta, report: PullReport) => void,
 ): Promise<void> {
-  const sizes = pageSizes(options);
-  const ahead = Math.max(1, Math.floor((options.limit ?? DEFAULT_PULL_LIMIT) / sizes.first));
+  const share = Math.max(1, Math.floor((options.limit ?? DEFAULT_PULL_LIMIT) / ENTITIES_AHEAD));
   const early = new Map<number, Promise<EarlyPage | null>>();
   for (const [i, meta] of metas.entries()) {
     const first = early.get(i) ?? null;
     early.delete(i);
     const onLastPage = () => {
-      for (let j = i + 1; j <= i + ahead && j < metas.length; j++) if (!early.has(j)) early.set(j, requestFirstPage(options, metas[j]!));
+      for (let j = i + 1; j <= i + ENTITIES_AHEAD && j < metas.length; j++) {
+        if (!early.has(j)) early.set(j, requestFirstPage(options, metas[j]!, share));
+      }
     };
     onPulled(meta, await pullEntity(options, meta, false, { first, onLastPage }));
   }
@@ -193,14 +178,14 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   // A table empty at the start needs no lost-create lookups nor a comparison at the end.
   const fresh = cursor === null && (await database.get(meta.table).query().fetchCount()) === 0;
   let firstPage = true;
-  const sizes = pageSizes(options);
-  let limit = sizes.first;
+  const limit = options.limit ?? DEFAULT_PULL_LIMIT;
   // The next page, requested while this one is applied (README "Client sync"): a read, and the
   // request the loop makes next anyway (`cursor` becomes `page.cursor`). The cursor still commits
   // with its own page; a page fetched ahead whose predecessor never committed is fetched again.
   let ahead: Promise<PullPage> | null = null;
   const early = await chain.first;
-  if (early && early.entity === meta.name && early.cursor === cursor && early.limit === limit) ahead = early.page;
+  // A smaller page answers the request too (the server caps pages as well): the pull goes on from its cursor.
+  if (early && early.entity === meta.name && early.cursor === cursor && early.limit <= limit) ahead = early.page;
   let onLastPage = chain.onLastPage;
   for (;;) {
     let page: PullPage;
@@ -211,7 +196,6 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
       if (error instanceof ResyncRequiredError && seen === undefined) {
         report.full = full = 'resync';
         cursor = null;
-        limit = sizes.first;
         rewind = null;
         seen = new Set();
         continue;
@@ -219,10 +203,8 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
       throw error;
     }
     const next = page.cursor;
-    limit = sizes.after(limit);
-    const nextLimit = limit;
     // async: a transport that throws instead of rejecting fails the next page, not this one.
-    ahead = page.hasMore ? (async () => transport.pull({ entity: meta.name, cursor: next, limit: nextLimit }))() : null;
+    ahead = page.hasMore ? (async () => transport.pull({ entity: meta.name, cursor: next, limit }))() : null;
     // Not awaited if this page fails to apply: its outcome is then dropped, not an unhandled rejection.
     ahead?.catch(() => {});
     if (!page.hasMore && onLastPage) {
