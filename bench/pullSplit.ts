@@ -220,6 +220,10 @@ async function measure(runs: number, limit: number | undefined) {
       await new Promise((r) => setTimeout(r, 50));
       if (run < Math.max(1, variants.length)) continue; // warm-up
       if (variant) byVariant.set(variant, [...(byVariant.get(variant) ?? []), total]);
+      // After the last Space page committed: the other entities.
+      const spaceDone = events.filter(([, what]) => what.includes('Space committed')).at(-1)?.[0] ?? total;
+      byVariant.set('after Space', [...(byVariant.get('after Space') ?? []), total - spaceDone]);
+      byVariant.set('total', [...(byVariant.get('total') ?? []), total]);
       if (variant) byVariant.set(`${variant} cpu`, [...(byVariant.get(`${variant} cpu`) ?? []), clientCpu + serverCpu]);
       if (variant) byVariant.set(`${variant} client cpu`, [...(byVariant.get(`${variant} client cpu`) ?? []), clientCpu]);
       if (process.env.QUIET) continue;
