@@ -567,7 +567,7 @@ export class SyncEngine {
         onSending: () => this.sendingSignal.emit(null),
         onBatch: (batch) => this.emitBatch(batch),
       });
-      // One entity after the other; the next one's first page is asked for while the last page is applied.
+      // One entity after the other; the next ones' first pages are asked for while the last page is applied.
       let pullStarted = this.platform.clock.now();
       await pullEntities(this.pullOptions(), this.registry.entities, (meta, pulled) => {
         report.pull[meta.name] = pulled;

@@ -107,9 +107,8 @@ interface EarlyPage {
   page: Promise<PullPage>;
 }
 
-/** Ask for an entity's first page now, from where its pull will start; `null` when that cannot be read. */
-function requestFirstPage(options: PullOptions, meta: EntityMeta): Promise<EarlyPage | null> {
-  const limit = options.limit ?? DEFAULT_PULL_LIMIT;
+/** Ask for an entity's first page now (`limit` records at most), from where its pull will start; `null` when that cannot be read. */
+function requestFirstPage(options: PullOptions, meta: EntityMeta, limit: number): Promise<EarlyPage | null> {
   return (async () => {
     const { cursor } = await startOf(options, meta, false);
     const page = options.transport.pull({ entity: meta.name, cursor, limit });
@@ -121,37 +120,45 @@ function requestFirstPage(options: PullOptions, meta: EntityMeta): Promise<Early
 
 /** How `pullEntities` chains one entity's pull to the next. */
 interface Chain {
-  /** The entity's first page if it was asked for early; used only if it answers the request the pull makes. */
+  /** The entity's first page if it was asked for early; used only if it answers the request the pull makes (at most `limit` records). */
   first?: Promise<EarlyPage | null> | null;
   /** Called once, when the entity's last page has arrived and before it is applied. */
   onLastPage?: () => void;
 }
 
+/** Entities whose first page `pullEntities` asks for ahead, each for a share of one page. */
+export const ENTITIES_AHEAD = 4;
+
 /**
  * Pull entities one after the other (`pullEntity`, in the given order), asking
- * for the first page of the next entity while the last page of the current one
- * is applied. That page is only read early: it is applied and committed with
- * its cursor by its own entity's pull, after the entity before it committed,
- * and used only if it answers the request that pull makes (same entity,
- * cursor and page size); otherwise it is fetched again. When a pull fails,
- * nothing of the next entity's early page is applied.
+ * for the first pages of the next `ENTITIES_AHEAD` entities while the last
+ * page of the current one is applied, each for `limit / ENTITIES_AHEAD`
+ * records: what is held ahead is at most one page, and the round trips of
+ * small entities overlap instead of following each other. A page smaller than
+ * the pull asks for is a valid answer (the server caps pages too): a large
+ * entity takes it as its first page and goes on from its cursor. Those pages
+ * are only read early: each is applied and committed with its cursor by its
+ * own entity's pull, after the entities before it committed, and used only if
+ * it answers the request that pull makes (same entity and cursor, at most its
+ * page size); otherwise it is fetched again. When a pull fails, nothing of the
+ * pages asked for ahead is applied.
  */
 export async function pullEntities(
   options: PullOptions,
   metas: readonly EntityMeta[],
   onPulled: (meta: EntityMeta, report: PullReport) => void,
 ): Promise<void> {
-  let first: Promise<EarlyPage | null> | null = null;
+  const share = Math.max(1, Math.floor((options.limit ?? DEFAULT_PULL_LIMIT) / ENTITIES_AHEAD));
+  const early = new Map<number, Promise<EarlyPage | null>>();
   for (const [i, meta] of metas.entries()) {
-    const next = metas[i + 1];
-    const onLastPage = next
-      ? () => {
-          first = requestFirstPage(options, next);
-        }
-      : undefined;
-    const taken = first;
-    first = null;
-    onPulled(meta, await pullEntity(options, meta, false, { first: taken, onLastPage }));
+    const first = early.get(i) ?? null;
+    early.delete(i);
+    const onLastPage = () => {
+      for (let j = i + 1; j <= i + ENTITIES_AHEAD && j < metas.length; j++) {
+        if (!early.has(j)) early.set(j, requestFirstPage(options, metas[j]!, share));
+      }
+    };
+    onPulled(meta, await pullEntity(options, meta, false, { first, onLastPage }));
   }
 }
 
@@ -177,7 +184,8 @@ export async function pullEntity(options: PullOptions, meta: EntityMeta, force =
   // with its own page; a page fetched ahead whose predecessor never committed is fetched again.
   let ahead: Promise<PullPage> | null = null;
   const early = await chain.first;
-  if (early && early.entity === meta.name && early.cursor === cursor && early.limit === limit) ahead = early.page;
+  // A smaller page answers the request too (the server caps pages as well): the pull goes on from its cursor.
+  if (early && early.entity === meta.name && early.cursor === cursor && early.limit <= limit) ahead = early.page;
   let onLastPage = chain.onLastPage;
   for (;;) {
     let page: PullPage;
