@@ -261,14 +261,15 @@ export function applyChange(tables: LocalTable[], change: SchemaChange): void {
  * schema declares it; WatermelonDB addresses columns by name).
  */
 export function sameLocalSchema(a: readonly LocalTable[], b: readonly LocalTable[]): boolean {
+  // Any total order serves both sides alike; code units, not localeCompare (a collator per call:
+  // this runs for every version of the history at every generate).
+  const byName = (x: { name: string }, y: { name: string }) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
   const canon = (tables: readonly LocalTable[]) =>
     JSON.stringify(
-      [...tables]
-        .sort((x, y) => x.name.localeCompare(y.name))
-        .map((t) => ({
-          name: t.name,
-          columns: [...t.columns].sort((x, y) => x.name.localeCompare(y.name)).map((c) => [c.name, c.type, c.isOptional, c.isIndexed]),
-        })),
+      [...tables].sort(byName).map((t) => ({
+        name: t.name,
+        columns: [...t.columns].sort(byName).map((c) => [c.name, c.type, c.isOptional, c.isIndexed]),
+      })),
     );
   return canon(a) === canon(b);
 }

@@ -1,6 +1,6 @@
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../../diagnostics';
 import { applyChanges, sameLocalSchema } from '../../../ir/diff';
-import { snapshotHash, snapshotPath, snapshotSchema, versionOfPath, type Snapshot } from './snapshot';
+import { parsedSnapshotHash, snapshotPath, snapshotSchema, versionOfPath, type Snapshot } from './snapshot';
 
 /** A file found in the migration history folder, path relative to it (`0003.json`). */
 export interface SnapshotFile {
@@ -79,7 +79,8 @@ export function readChain(files: readonly SnapshotFile[], shownHistory: string):
       break;
     }
     const parent = chain.at(-1);
-    const expectedParent = parent ? snapshotHash(parent) : null;
+    // Every snapshot in the chain is zod's output (parsed above).
+    const expectedParent = parent ? parsedSnapshotHash(parent) : null;
     if (snapshot.parent !== expectedParent) {
       fail(
         path,

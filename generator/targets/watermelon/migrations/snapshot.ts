@@ -111,7 +111,14 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 
 /** `sha256:<hex>` of the snapshot's canonical (compact) JSON, so whitespace never breaks the chain. */
 export function snapshotHash(snapshot: Snapshot): string {
-  return `sha256:${createHash('sha256')
-    .update(JSON.stringify(snapshotSchema.parse(snapshot)))
-    .digest('hex')}`;
+  return parsedSnapshotHash(snapshotSchema.parse(snapshot));
+}
+
+/**
+ * `snapshotHash` of a snapshot as `snapshotSchema` parsed it (a file read
+ * from the history): already in the schema's key order, the canonical form,
+ * so it is not parsed a second time (parsing that output returns it as is).
+ */
+export function parsedSnapshotHash(parsed: Snapshot): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(parsed)).digest('hex')}`;
 }
