@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Database } from '@nozbe/watermelondb';
+import type { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { interopDefault } from '../runtime/client/interop';
 import { synchronize } from '@nozbe/watermelondb/sync';
@@ -11,8 +11,8 @@ import { entityMeta, wireToRaw, type PullPage, type SyncTransport, type WireReco
 import { resolvePlatform } from '../runtime/client/platform';
 import { DEFAULT_PULL_LIMIT, pullEntity } from '../runtime/client/pull';
 import { registry } from '../examples/trackhub-core/generated/client/index';
-import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
 import { pulledSpace } from './pulledSpace';
+import { walDevice, walFile } from './device';
 import { stats, type BenchModule } from './support';
 
 // Applying 10,000 pulled records to WatermelonDB on SQLite (better-sqlite3, a
@@ -23,7 +23,7 @@ import { stats, type BenchModule } from './support';
 //   server's JSON in pullChanges, as an app must; and once more given pre-converted raws);
 // - the floor: a raw better-sqlite3 prepared insert of the same rows in one transaction.
 
-const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
+const _SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 const COUNT = Number(process.env.BENCH_RECORDS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const PAGE = Number(process.env.BENCH_PAGE ?? DEFAULT_PULL_LIMIT);
@@ -41,20 +41,8 @@ const updates: WireRecord[] = records.map((r) => ({
   viewCount: (r.viewCount as number) + 1,
 }));
 
-/**
- * A database file in WAL mode, as WatermelonDB's native adapter opens it on
- * iOS and Android (native/shared/Database.cpp); its Node adapter leaves
- * SQLite's rollback journal, which makes every commit cost extra fsyncs.
- */
-function walFile(path: string): void {
-  const db = new BetterSqlite3(`${path}.db`);
-  db.pragma('journal_mode = WAL');
-  db.close();
-}
-
 function freshDatabase(dir: string, name: string): Database {
-  walFile(join(dir, name));
-  return new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: join(dir, name), jsi: false }), modelClasses });
+  return walDevice(join(dir, name));
 }
 
 /**

@@ -3,8 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
-import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { synchronize } from '@nozbe/watermelondb/sync';
 import { logger } from '@nozbe/watermelondb/utils/common';
@@ -14,8 +12,8 @@ import { resolvePlatform } from '../runtime/client/platform';
 import { DEFAULT_PULL_LIMIT } from '../runtime/client/pull';
 import { pushQueue } from '../runtime/client/push';
 import { createAdapters, registry } from '../examples/trackhub-core/generated/client/index';
-import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
 import { stats, type BenchModule } from './support';
+import { walDevice } from './device';
 
 // End to end against the example server (`npm run example:server`, its own
 // process, SQLite file) over HTTP on 127.0.0.1, device databases on
@@ -26,7 +24,7 @@ import { stats, type BenchModule } from './support';
 //   vs synchronize() whose pushChanges posts the same records to the same API in
 //   batches of 100, and vs synchronize() with a no-op pushChanges.
 
-const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
+const _SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 const COUNT = Number(process.env.BENCH_RECORDS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -57,14 +55,7 @@ const bench: BenchModule = {
     const { url, child } = await startServer(dir);
     let n = 0;
     const transport = (tenant: string) => new GraphqlTransport({ url, headers: () => ({ authorization: `Bearer dev:${tenant}:bench` }) });
-    // Device databases in WAL mode, as WatermelonDB's native adapter opens them on iOS and Android.
-    const freshDb = () => {
-      const name = join(dir, `device-${n++}`);
-      const wal = new BetterSqlite3(`${name}.db`);
-      wal.pragma('journal_mode = WAL');
-      wal.close();
-      return new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: name, jsi: false }), modelClasses });
-    };
+    const freshDb = () => walDevice(join(dir, `device-${n++}`));
     const inputs = Array.from({ length: COUNT }, (_, i) => ({
       name: `Space ${i}`,
       description: i % 2 ? 'a description of moderate length' : null,

@@ -15,17 +15,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Database } from '@nozbe/watermelondb';
 import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { SyncEngine, entityMeta, wireToRaw, type PullPage, type SyncTransport, type WireRecord } from '../runtime/client/index';
 import { interopDefault } from '../runtime/client/interop';
 import { DEFAULT_PULL_LIMIT } from '../runtime/client/pull';
 import { registry } from '../examples/trackhub-core/generated/client/index';
-import { migrations, modelClasses, schema } from '../examples/trackhub-core/generated/watermelon/index';
 import { pulledSpace } from './pulledSpace';
+import { walDevice } from './device';
 
-const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
+const _SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
 const RECORDS = Number(process.env.BENCH_FIRSTSYNC_RECORDS ?? 1_000_000);
 logger.silence();
 
@@ -51,10 +50,7 @@ const transport: SyncTransport = {
 const dir = mkdtempSync(join(tmpdir(), 'bench-firstsync-'));
 try {
   const file = join(dir, 'device');
-  const wal = new BetterSqlite3(`${file}.db`);
-  wal.pragma('journal_mode = WAL');
-  wal.close();
-  const database = new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: file, jsi: false }), modelClasses });
+  const database = walDevice(file);
   await database.get('spaces').query().fetchCount();
   const engine = new SyncEngine({ database, registry, transport, intervalMs: 0 });
   let progressEvents = 0;

@@ -22,12 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import BetterSqlite3 from 'better-sqlite3';
-import { Database } from '@nozbe/watermelondb';
-import * as sqliteModule from '@nozbe/watermelondb/adapters/sqlite';
 import { logger } from '@nozbe/watermelondb/utils/common';
 import { GraphqlTransport, SyncEngine, type PullPage } from '../runtime/client/index';
-import { interopDefault } from '../runtime/client/interop';
 import { resolvePlatform } from '../runtime/client/platform';
 import { pushQueue } from '../runtime/client/push';
 
@@ -112,8 +108,6 @@ function procCpu(pid: number): number {
 async function measure(runs: number, limit: number | undefined) {
   logger.silence();
   const { createAdapters, registry } = await import('../examples/trackhub-core/generated/client/index');
-  const { migrations, modelClasses, schema } = await import('../examples/trackhub-core/generated/watermelon/index');
-  const SQLiteAdapter = interopDefault(sqliteModule) as unknown as typeof sqliteModule.default;
   const dir = mkdtempSync(join(tmpdir(), 'pull-split-'));
   const child = spawn(
     process.execPath,
@@ -138,13 +132,8 @@ async function measure(runs: number, limit: number | undefined) {
     });
   });
   let n = 0;
-  const freshDb = () => {
-    const name = join(dir, `device-${n++}`);
-    const wal = new BetterSqlite3(`${name}.db`);
-    wal.pragma('journal_mode = WAL');
-    wal.close();
-    return new Database({ adapter: new SQLiteAdapter({ schema, migrations, dbName: name, jsi: false }), modelClasses });
-  };
+  const { walDevice } = await import('./device');
+  const freshDb = () => walDevice(join(dir, `device-${n++}`));
   const tenant = 'split';
   try {
     const seed = freshDb();
