@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DiagnosticsError } from '../diagnostics';
+import { removeDeadRunFiles, siblingName, siblingPid } from './deadRuns';
 import { counted, diskPath, shownPath, type OwnershipOptions } from './compare';
 import { inOutputFolder, type GeneratedFile } from './generatedFile';
 import { MANIFEST_PATH, serializeManifest } from './manifest';
@@ -157,7 +158,7 @@ function applyStaged(stage: Stage, files: readonly GeneratedFile[], outDir: stri
   // The last writes that can fail, before anything is renamed, linked or removed: into the staging
   // folder, so a killed run leaves nothing beside the user's files (a sibling only across file systems,
   // and the siblings a killed run left there are removed first).
-  for (const dir of stage.outsideDirs) sweepDeadSiblings(dir);
+  for (const dir of stage.outsideDirs) removeDeadRunFiles(dir, siblingPid);
   for (const [index, { file, target }] of stage.outside.entries()) {
     mkdirSync(dirname(target), { recursive: true });
     const temp = join(staging, '.outside', String(index));
@@ -202,41 +203,8 @@ function applyStaged(stage: Stage, files: readonly GeneratedFile[], outDir: stri
  * left alone; only names this module gives (`.<out>.staging-<pid>-<time>`).
  */
 function sweepDeadStaging(outDir: string): void {
-  const parent = dirname(outDir);
-  if (!existsSync(parent)) return;
   const prefix = `.${basename(outDir)}.staging-`;
-  for (const name of readdirSync(parent)) {
-    const pid = name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length))?.[1] : undefined;
-    if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-const SIBLING = /\.trackhub-sync-(\d+)-\d+$/;
-
-/**
- * Whether `name` is a temporary sibling (`siblingCopy`) of a run whose process
- * is gone: killed before its rename or link. The migration history's reader
- * passes over such a file (it is not a snapshot) and the next run that writes
- * beside it removes it.
- */
-export function isDeadRunSibling(name: string): boolean {
-  const pid = SIBLING.exec(name)?.[1];
-  return pid !== undefined && !processAlive(Number(pid));
-}
-
-function sweepDeadSiblings(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) if (isDeadRunSibling(name)) rmSync(join(dir, name), { force: true });
-}
-
-/** Whether a process with this id runs (EPERM: alive, another user's). Shared with generator/scaffold/userFiles.ts. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  removeDeadRunFiles(dirname(outDir), (name) => (name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length))?.[1] : undefined));
 }
 
 function sameFileSystem(a: string, b: string): boolean {
@@ -245,7 +213,7 @@ function sameFileSystem(a: string, b: string): boolean {
 
 /** A history snapshot or .proto file on another file system than the output: staged as a temporary sibling (links and renames do not cross). */
 function siblingCopy(staged: string, target: string, stamp: string, temps: string[]): string {
-  const temp = `${target}.trackhub-sync-${stamp}`;
+  const temp = siblingName(target, stamp);
   copyFileSync(staged, temp);
   temps.push(temp);
   return temp;

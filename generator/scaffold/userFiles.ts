@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { processAlive } from '../emit/write';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { removeDeadRunFiles } from '../emit/deadRuns';
 
 /**
  * A change to a file the user owns (their schema, the config), planned in
@@ -65,12 +65,7 @@ export function applyChanges(changes: readonly FileChange[]): void {
  */
 export function sweepDeadTemps(paths: readonly string[]): void {
   for (const path of new Set(paths)) {
-    const dir = dirname(path);
-    if (!existsSync(dir)) continue;
     const prefix = `${basename(path)}.trackhub-sync-`;
-    for (const name of readdirSync(dir)) {
-      const pid = name.startsWith(prefix) ? /^\d+$/.exec(name.slice(prefix.length))?.[0] : undefined;
-      if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dir, name), { force: true });
-    }
+    removeDeadRunFiles(dirname(path), (name) => (name.startsWith(prefix) ? /^\d+$/.exec(name.slice(prefix.length))?.[0] : undefined));
   }
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DiagnosticCode, diagnostic, type Diagnostic } from '../../../diagnostics';
 import type { SourceLocation } from '../../../ir/types';
-import { isDeadRunSibling } from '../../../emit/write';
+import { isDeadRunSibling } from '../../../emit/deadRuns';
 import { displayPath } from '../../../readers/readInputs';
 import type { SnapshotFile } from './chain';
 import { LEGACY_SNAPSHOT_DIR, snapshotPath } from './snapshot';
