@@ -49,5 +49,7 @@ export function openDevice(name: string, options: DeviceOptions): Device {
     pushBatchSize: options.pushBatchSize,
     backoff: { initialMs: 1, maxMs: 5 },
   });
-  return { name, database, adapters: createAdapters({ database, scopeValue: options.tenantId }), engine };
+  // The adapters stamp queue entries and records with the same clock as the engine.
+  const clock = options.platform?.clock;
+  return { name, database, adapters: createAdapters({ database, scopeValue: options.tenantId, ...(clock ? { clock } : {}) }), engine };
 }
