@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, scratchCopy, treeHash } from '../support/cli';
 
-// The parse check's TypeScript code cache (README "Generate: the TypeScript code
-// cache") across real `trackhub-sync generate` processes: each run generates
-// the example into an empty folder, so every run parses its output.
-describe('trackhub-sync generate with the TypeScript code cache', { timeout: 300_000 }, () => {
+// The code cache (README "Generate: the code cache") across real
+// `trackhub-sync generate` processes: the parse check's TypeScript and the
+// Prisma engine's kept answers. Each run generates the example into an empty
+// folder, so every run parses its output.
+describe('trackhub-sync generate with the code cache', { timeout: 300_000 }, () => {
   const dir = scratchCopy('examples/trackhub-core');
   const cache = mkdtempSync(join(tmpdir(), 'trackhub-cli-cache-'));
   const env = { TRACKHUB_SYNC_CACHE: cache };
@@ -49,9 +50,29 @@ describe('trackhub-sync generate with the TypeScript code cache', { timeout: 300
     expect(replaced.equals(damaged)).toBe(false);
   });
 
+  it('keeps the Prisma engine’s answer: the next run reads it, a changed schema asks again', () => {
+    const answers = () => readdirSync(cache).filter((name) => name.startsWith('prisma-datamodel-'));
+    const output = fresh();
+    expect(answers()).toHaveLength(1);
+    const file = join(cache, answers()[0]!);
+    const written = statSync(file);
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(file, past, past);
+    // Read, not asked again: the same file (a new answer is renamed into place), its time renewed.
+    expect(fresh()).toBe(output);
+    const read = statSync(file);
+    expect(read.ino).toBe(written.ino);
+    expect(read.mtimeMs).toBeGreaterThan(past.getTime());
+    // Another schema text is another request.
+    const schema = join(dir, 'prisma/schema.prisma');
+    writeFileSync(schema, `${readFileSync(schema, 'utf8')}\n`);
+    fresh();
+    expect(answers()).toHaveLength(2);
+  });
+
   it('is neither read nor written with TRACKHUB_SYNC_CACHE=0, same output', () => {
     const output = fresh();
-    rmSync(cacheFile());
+    for (const name of readdirSync(cache)) rmSync(join(cache, name));
     rmSync(join(dir, 'generated'), { recursive: true, force: true });
     const run = cli(['generate'], dir, { TRACKHUB_SYNC_CACHE: '0' });
     expect(run.status, run.stderr).toBe(0);

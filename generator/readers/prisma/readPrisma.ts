@@ -1,8 +1,8 @@
-import { get_datamodel } from '@prisma/prisma-schema-wasm';
 import type { Diagnostic } from '../../diagnostics';
 import type { FieldDefault, SourceLocation } from '../../ir/types';
 import { parseAnnotations } from '../../annotations/parseAnnotations';
 import type { FieldFacts, FieldKind, ModelFacts, SchemaFacts, EnumFacts } from '../facts';
+import { getDatamodel } from './datamodelCache';
 import { locateBlocks, type LocatedBlock } from './locate';
 import { parsePrismaErrors } from './prismaErrors';
 
@@ -45,7 +45,7 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
   let datamodel: Datamodel;
   try {
     const params = JSON.stringify({ prismaSchema: files.map((f) => [f.path, f.text]), noColor: false });
-    datamodel = JSON.parse(get_datamodel(params)) as Datamodel;
+    datamodel = JSON.parse(getDatamodel(params)) as Datamodel;
   } catch (error) {
     return { models: [], enums: [], diagnostics: parsePrismaErrors(error, files), sources };
   }
