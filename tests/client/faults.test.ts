@@ -120,10 +120,15 @@ describe('faults', () => {
     const tenant = newTenant();
     const file = join(dir, `trackhub_db_${tenant}`);
     let pushes = 0;
+    let committed!: () => void;
+    const secondCommitted = new Promise<void>((resolve) => {
+      committed = resolve;
+    });
     // The second push request reaches the server (which commits it) and never answers: the process dies there.
     const dying: typeof fetch = async (input, init) => {
       if (typeof init?.body === 'string' && init.body.includes('syncPush') && ++pushes === 2) {
         await fetch(input, init);
+        committed();
         return new Promise<Response>(() => {});
       }
       return fetch(input, init);
@@ -137,8 +142,7 @@ describe('faults', () => {
     });
     await first.adapters.space.createMany(Array.from({ length: 250 }, (_, i) => ({ name: `n${i}` })));
     void first.engine.sync(); // abandoned
-    while (pushes < 2) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 50));
+    await secondCommitted; // the server answered it: committed
     expect((await server.records(tenant, 'Space')).length).toBe(200);
 
     const restarted = openDevice('A2', { tenantId: tenant, transport: server.transport(tenant), dbName: file });
