@@ -11,7 +11,7 @@ import { openDatabase, type AdapterKind } from '../support/watermelon';
 
 describe.each<AdapterKind>(['sqlite', 'loki'])('generated relations on %s', (kind) => {
   it('relations golden: tree, assignee/reporter, cycle, renamed properties, entity named Model', async () => {
-    const db = openDatabase(kind, relations, `relations-${kind}`);
+    const db = openDatabase(kind, relations, kind === 'sqlite' ? ':memory:' : 'relations');
     let root!: Space, child!: Space, alice!: User, bob!: User, task!: Task, org!: Org, settings!: Settings, car!: CarModel;
     await db.write(async () => {
       root = await db.get<Space>('spaces').create((s) => {
@@ -63,7 +63,7 @@ describe.each<AdapterKind>(['sqlite', 'loki'])('generated relations on %s', (kin
   });
 
   it('sdl-relations golden: implied keys, a list without a field back, a tree and two relations to one type', async () => {
-    const db = openDatabase(kind, sdl, `sdl-relations-${kind}`);
+    const db = openDatabase(kind, sdl, kind === 'sqlite' ? ':memory:' : 'sdl-relations');
     let ws!: Workspace, parent!: Project, sub!: Project, lead!: Member, label!: Label;
     await db.write(async () => {
       ws = await db.get<Workspace>('workspaces').create((w) => {
