@@ -24,11 +24,11 @@ describe('the kept answers of Prisma’s schema engine', () => {
 
   it('asks the engine once per request and answers the same again from the file', () => {
     const first = getDatamodel(params(SCHEMA), [dir], ask);
-    expect(getDatamodel(params(SCHEMA), [dir], ask)).toBe(first);
+    expect(getDatamodel(params(SCHEMA), [dir], ask)).toEqual(first);
     expect(asked).toHaveLength(1);
     expect(answers()).toHaveLength(1);
     // Another text is another request.
-    expect(getDatamodel(params(`${SCHEMA}\n`), [dir], ask)).not.toBe(first);
+    expect(getDatamodel(params(`${SCHEMA}\n`), [dir], ask)).not.toEqual(first);
     expect(asked).toHaveLength(2);
   });
 
@@ -37,7 +37,7 @@ describe('the kept answers of Prisma’s schema engine', () => {
     const file = join(dir, answers()[0]!);
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, -3), { mode: 0o600 }); // cut short: no longer JSON
-    expect(getDatamodel(params(SCHEMA), [dir], ask)).not.toBe(first);
+    expect(getDatamodel(params(SCHEMA), [dir], ask)).not.toEqual(first);
     expect(asked).toHaveLength(2);
     writeFileSync(file, `other-key${text.slice(text.indexOf('\n'))}`, { mode: 0o600 });
     getDatamodel(params(SCHEMA), [dir], ask);

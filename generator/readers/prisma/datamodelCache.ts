@@ -41,13 +41,13 @@ function engineVersion(): string {
   return (requireHere(`${ENGINE}/package.json`) as { version: string }).version;
 }
 
-/** The engine's `get_datamodel` answer (JSON text) to `params`, from the cache when it holds it. Throws what the engine throws. */
+/** The engine's `get_datamodel` answer to `params`, parsed, from the cache when it holds it. Throws what the engine throws. */
 export function getDatamodel(
   params: string,
   dirs: readonly string[] = datamodelCacheDirs(),
   ask = (p: string) => loadEngine().get_datamodel(p),
-): string {
-  if (dirs.length === 0) return ask(params);
+): unknown {
+  if (dirs.length === 0) return JSON.parse(ask(params));
   const key = createHash('sha256').update(engineVersion()).update('\0').update(params).digest('hex');
   const name = `${PREFIX}${key.slice(0, 32)}.json`;
   for (const dir of dirs) {
@@ -55,20 +55,20 @@ export function getDatamodel(
     if (kept !== undefined) return kept;
   }
   const answer = ask(params);
+  const parsed: unknown = JSON.parse(answer);
   for (const dir of dirs) if (keep(dir, name, key, answer)) break;
-  return answer;
+  return parsed;
 }
 
-/** The answer in `file` when it is this user's, not writable by others, holds `key` and parses; else undefined. */
-function readKept(file: string, key: string): string | undefined {
+/** The answer in `file`, parsed, when it is this user's, not writable by others, holds `key` and parses; else undefined. */
+function readKept(file: string, key: string): unknown {
   try {
     const stat = statSync(file);
     if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) return undefined;
     const text = readFileSync(file, 'utf8');
     const newline = text.indexOf('\n');
     if (newline < 0 || text.slice(0, newline) !== key) return undefined;
-    const answer = text.slice(newline + 1);
-    JSON.parse(answer);
+    const answer: unknown = JSON.parse(text.slice(newline + 1));
     // Kept the longest: the answers still asked for (the eviction below goes by time).
     const now = new Date();
     utimesSync(file, now, now);

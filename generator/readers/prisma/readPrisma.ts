@@ -45,7 +45,7 @@ export function readPrisma(files: readonly SourceFile[]): SchemaFacts {
   let datamodel: Datamodel;
   try {
     const params = JSON.stringify({ prismaSchema: files.map((f) => [f.path, f.text]), noColor: false });
-    datamodel = JSON.parse(getDatamodel(params)) as Datamodel;
+    datamodel = getDatamodel(params) as Datamodel;
   } catch (error) {
     return { models: [], enums: [], diagnostics: parsePrismaErrors(error, files), sources };
   }
