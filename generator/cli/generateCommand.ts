@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { resolveConfig, type CliOverrides } from '../config';
 import { DiagnosticsError, type Diagnostic } from '../diagnostics';
 import type { GeneratedFile } from '../emit/generatedFile';
-import { compareTree, counted } from '../emit/compare';
+import { compareTree, counted, type ReadBack } from '../emit/compare';
 import { stageOutput, type StagedOutput } from '../emit/write';
 import { changeTarget } from '../ir/diff';
 import { runPipelineAsync } from '../pipeline';
@@ -34,13 +34,14 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
   const staging: { output?: StagedOutput } = {};
   try {
     const config = await resolveConfig(flags, io.cwd);
-    const stage = (files: readonly GeneratedFile[]) => stageOutput(files, config.out, config.baseDir, { allowForeign: flags.allowForeign });
+    const stage = (files: readonly GeneratedFile[], readBack: ReadBack) =>
+      stageOutput(files, config.out, config.baseDir, { allowForeign: flags.allowForeign, readBack });
     const write = !(flags.check || flags.dryRun);
-    const result = await runPipelineAsync(config, write ? { whileChecking: (files) => (staging.output = stage(files)) } : {});
+    const result = await runPipelineAsync(config, write ? { whileChecking: (files, readBack) => (staging.output = stage(files, readBack)) } : {});
     warnings = result.warnings;
     const out = relative(io.cwd, config.out) || '.';
     if (flags.check || flags.dryRun) {
-      const cmp = compareTree(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign });
+      const cmp = compareTree(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign, readBack: result.readBack });
       const upToDate = cmp.stale.length + cmp.missing.length + cmp.orphans.length === 0;
       if (flags.json) {
         io.stdout(
@@ -71,7 +72,7 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
       }
       return flags.check && !upToDate ? ExitCode.stale : ExitCode.ok;
     }
-    staging.output ??= stage(result.files);
+    staging.output ??= stage(result.files, result.readBack);
     const summary = staging.output.apply();
     const moved = result.movedSnapshots;
     if (flags.json) {

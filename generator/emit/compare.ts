@@ -32,6 +32,21 @@ export interface OwnershipOptions {
   allowForeign?: boolean;
 }
 
+/** Bytes of generated files as this run already read them from disk (null: absent), by disk path. */
+export type ReadBack = ReadonlyMap<string, string | null>;
+
+export interface CompareOptions extends OwnershipOptions {
+  /** What the pipeline read back while rendering (PipelineResult.readBack): not read again. */
+  readBack?: ReadBack;
+}
+
+/** A file's bytes on disk (null: absent), from `readBack` when this run read it already. */
+export function bytesOnDisk(path: string, readBack?: ReadBack): string | null {
+  const known = readBack?.get(path);
+  if (known !== undefined) return known;
+  return existsSync(path) ? readFileSync(path, 'utf8') : null;
+}
+
 /** Where a generated file lives on disk. */
 export function diskPath(file: GeneratedFile, outDir: string, baseDir: string): string {
   return resolve(file.external || file.history ? baseDir : outDir, file.path);
@@ -42,7 +57,7 @@ export function diskPath(file: GeneratedFile, outDir: string, baseDir: string): 
  * would write, refused (DiagnosticsError) exactly when `generate` would refuse
  * it for files it did not write.
  */
-export function compareTree(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: OwnershipOptions = {}): TreeComparison {
+export function compareTree(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: CompareOptions = {}): TreeComparison {
   const inventory = inventoryOutput(files, outDir);
   const refused = ownershipDiagnostics(inventory, shownPath(baseDir, outDir), options.allowForeign ?? false);
   if (refused.length > 0) throw new DiagnosticsError(refused);
@@ -51,12 +66,12 @@ export function compareTree(files: readonly GeneratedFile[], outDir: string, bas
   for (const file of files) {
     const path = diskPath(file, outDir, baseDir);
     const label = file.path;
-    if (!existsSync(path)) {
+    const current = bytesOnDisk(path, options.readBack);
+    if (current === null) {
       result.missing.push(file.path);
       patches.push(diff().createTwoFilesPatch(`a/${label}`, `b/${label}`, '', file.contents, '(missing)', '(generated)'));
       continue;
     }
-    const current = readFileSync(path, 'utf8');
     if (current === file.contents) {
       if (counted(file)) result.unchanged.push(file.path);
     } else {

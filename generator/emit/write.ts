@@ -14,7 +14,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { DiagnosticsError } from '../diagnostics';
 import { removeDeadRunFiles, siblingName, siblingPid } from './deadRuns';
-import { counted, diskPath, shownPath, type OwnershipOptions } from './compare';
+import { bytesOnDisk, counted, diskPath, shownPath, type CompareOptions } from './compare';
 import { inOutputFolder, type GeneratedFile } from './generatedFile';
 import { MANIFEST_PATH, serializeManifest } from './manifest';
 import { inventoryOutput, ownershipDiagnostics } from './ownership';
@@ -50,7 +50,7 @@ interface Move {
  *
  * This is the only code in the generator that writes to disk.
  */
-export function writeOutput(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: OwnershipOptions = {}): WriteSummary {
+export function writeOutput(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: CompareOptions = {}): WriteSummary {
   const staged = stageOutput(files, outDir, baseDir, options);
   try {
     return staged.apply();
@@ -76,7 +76,7 @@ export interface StagedOutput {
  * so nothing is written then either. A failure here (ownership refused, a
  * write error) is thrown by `apply`, where writeOutput would throw it.
  */
-export function stageOutput(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: OwnershipOptions = {}): StagedOutput {
+export function stageOutput(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: CompareOptions = {}): StagedOutput {
   const parent = dirname(outDir);
   const stamp = `${process.pid}-${Date.now()}`;
   sweepDeadStaging(outDir);
@@ -114,7 +114,7 @@ interface Stage {
   manifest: string | null;
 }
 
-function stageFiles(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: OwnershipOptions, staging: string): Stage {
+function stageFiles(files: readonly GeneratedFile[], outDir: string, baseDir: string, options: CompareOptions, staging: string): Stage {
   const inventory = inventoryOutput(files, outDir);
   const refused = ownershipDiagnostics(inventory, shownPath(baseDir, outDir), options.allowForeign ?? false);
   if (refused.length > 0) throw new DiagnosticsError(refused);
@@ -128,7 +128,7 @@ function stageFiles(files: readonly GeneratedFile[], outDir: string, baseDir: st
   for (const file of files) {
     const target = diskPath(file, outDir, baseDir);
     if (!inOutputFolder(file)) outsideDirs.add(dirname(target));
-    const current = existsSync(target) ? readFileSync(target, 'utf8') : null;
+    const current = bytesOnDisk(target, options.readBack);
     if (current === file.contents) {
       if (counted(file)) summary.unchanged.push(file.path);
       continue;
