@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from './config';
 import { DiagnosticCode, DiagnosticsError, hasErrors, type Diagnostic } from './diagnostics';
-import { diskPath, type ReadBack } from './emit/compare';
+import { diskPath, type SameOnDisk } from './emit/compare';
 import type { GeneratedFile } from './emit/generatedFile';
 import { MANIFEST_PATH, manifestFile } from './emit/manifest';
 import { parseCheck, startParseCheck, type ParseCheck } from './emit/parseCheck';
@@ -34,11 +34,11 @@ export interface PipelineResult {
   /** Output paths of an earlier release's snapshots (`snapshots/0001.json`) this run moves to the history folder. */
   movedSnapshots: string[];
   /**
-   * The `.ts` files' bytes on disk as rendering read them to decide what to
-   * parse (null: absent), by disk path: staging and `--check` compare with
-   * these instead of reading every file again.
+   * Disk paths of the `.ts` files rendering found on disk exactly as
+   * generated, when it read them back to decide what to parse: staging and
+   * `--check` take them as unchanged instead of reading them again.
    */
-  readBack: ReadBack;
+  sameOnDisk: SameOnDisk;
 }
 
 /** Read the inputs and build the validated IR; throws DiagnosticsError on bad input. */
@@ -76,7 +76,7 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
  */
 export async function runPipelineAsync(
   config: ResolvedConfig,
-  options: { whileChecking?: (files: readonly GeneratedFile[], readBack: ReadBack) => void } = {},
+  options: { whileChecking?: (files: readonly GeneratedFile[], sameOnDisk: SameOnDisk) => void } = {},
 ): Promise<PipelineResult> {
   // Into an output folder without a manifest (a first run, a fresh checkout) every file is new,
   // so the worker starts loading TypeScript now; otherwise at the first changed file, if any.
@@ -88,7 +88,7 @@ export async function runPipelineAsync(
     check.cancel();
     throw error;
   }
-  options.whileChecking?.(result.files, result.readBack);
+  options.whileChecking?.(result.files, result.sameOnDisk);
   const broken = await check.result();
   if (broken.length > 0) throw new DiagnosticsError(byFile(broken));
   return result;
@@ -147,10 +147,12 @@ function renderPipeline(config: ResolvedConfig, toCheck: ParseCheck['add']): Pip
   // disk were checked when they were written, so only new or changed files are parsed (and
   // TypeScript, ~0.4 s to load, is loaded only when there are some).
   const files: GeneratedFile[] = [];
-  const readBack = new Map<string, string | null>();
+  // Only the paths are kept, not the bytes read: holding megabytes of text until staging costs
+  // the garbage collector more than reading them again (docs/PERFORMANCE.md "Generate").
+  const same = new Set<string>();
   const add = (generated: GeneratedFile[]) => {
     files.push(...generated);
-    toCheck(generated.filter((f) => f.path.endsWith('.ts') && !sameOnDisk(f, config, readBack)));
+    toCheck(generated.filter((f) => f.path.endsWith('.ts') && !sameOnDisk(f, config, same)));
   };
   if (plan) {
     add(generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
@@ -168,19 +170,18 @@ function renderPipeline(config: ResolvedConfig, toCheck: ParseCheck['add']): Pip
     warnings: diagnostics,
     migration: plan ? { schemaVersion: plan.schemaVersion, changes: plan.changes } : null,
     movedSnapshots: history.moved,
-    readBack,
+    sameOnDisk: same,
   };
 }
 
-/** Whether the file's bytes on disk are the generated ones; what it read (null: absent) goes into `readBack`. */
-function sameOnDisk(file: GeneratedFile, config: Pick<ResolvedConfig, 'out' | 'baseDir'>, readBack: Map<string, string | null>): boolean {
+/** Whether the file's bytes on disk are the generated ones; if so, its disk path goes into `same`. */
+function sameOnDisk(file: GeneratedFile, config: Pick<ResolvedConfig, 'out' | 'baseDir'>, same: Set<string>): boolean {
   const path = diskPath(file, config.out, config.baseDir);
   try {
-    const current = readFileSync(path, 'utf8');
-    readBack.set(path, current);
-    return current === file.contents;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') readBack.set(path, null);
+    if (readFileSync(path, 'utf8') !== file.contents) return false;
+  } catch {
     return false;
   }
+  same.add(path);
+  return true;
 }

@@ -76,7 +76,7 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
       const resolved = config ?? (await resolveConfig({ schema: [project.path] }, cwd));
       const result = await runPipelineAsync(resolved);
       bar.step('writing');
-      const summary = writeOutput(result.files, resolved.out, resolved.baseDir, { readBack: result.readBack });
+      const summary = writeOutput(result.files, resolved.out, resolved.baseDir, { sameOnDisk: result.sameOnDisk });
       generated = {
         out: relative(cwd, resolved.out) || '.',
         written: summary.written.length,

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { resolveConfig, type CliOverrides } from '../config';
 import { DiagnosticsError, type Diagnostic } from '../diagnostics';
 import type { GeneratedFile } from '../emit/generatedFile';
-import { compareTree, counted, type ReadBack } from '../emit/compare';
+import { compareTree, counted, type SameOnDisk } from '../emit/compare';
 import { stageOutput, type StagedOutput } from '../emit/write';
 import { changeTarget } from '../ir/diff';
 import { runPipelineAsync } from '../pipeline';
@@ -34,14 +34,14 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
   const staging: { output?: StagedOutput } = {};
   try {
     const config = await resolveConfig(flags, io.cwd);
-    const stage = (files: readonly GeneratedFile[], readBack: ReadBack) =>
-      stageOutput(files, config.out, config.baseDir, { allowForeign: flags.allowForeign, readBack });
+    const stage = (files: readonly GeneratedFile[], sameOnDisk: SameOnDisk) =>
+      stageOutput(files, config.out, config.baseDir, { allowForeign: flags.allowForeign, sameOnDisk });
     const write = !(flags.check || flags.dryRun);
-    const result = await runPipelineAsync(config, write ? { whileChecking: (files, readBack) => (staging.output = stage(files, readBack)) } : {});
+    const result = await runPipelineAsync(config, write ? { whileChecking: (files, sameOnDisk) => (staging.output = stage(files, sameOnDisk)) } : {});
     warnings = result.warnings;
     const out = relative(io.cwd, config.out) || '.';
     if (flags.check || flags.dryRun) {
-      const cmp = compareTree(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign, readBack: result.readBack });
+      const cmp = compareTree(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign, sameOnDisk: result.sameOnDisk });
       const upToDate = cmp.stale.length + cmp.missing.length + cmp.orphans.length === 0;
       if (flags.json) {
         io.stdout(
@@ -72,7 +72,7 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
       }
       return flags.check && !upToDate ? ExitCode.stale : ExitCode.ok;
     }
-    staging.output ??= stage(result.files, result.readBack);
+    staging.output ??= stage(result.files, result.sameOnDisk);
     const summary = staging.output.apply();
     const moved = result.movedSnapshots;
     if (flags.json) {

@@ -32,19 +32,12 @@ export interface OwnershipOptions {
   allowForeign?: boolean;
 }
 
-/** Bytes of generated files as this run already read them from disk (null: absent), by disk path. */
-export type ReadBack = ReadonlyMap<string, string | null>;
+/** Disk paths of generated files whose bytes this run already found on disk as generated. */
+export type SameOnDisk = ReadonlySet<string>;
 
 export interface CompareOptions extends OwnershipOptions {
-  /** What the pipeline read back while rendering (PipelineResult.readBack): not read again. */
-  readBack?: ReadBack;
-}
-
-/** A file's bytes on disk (null: absent), from `readBack` when this run read it already. */
-export function bytesOnDisk(path: string, readBack?: ReadBack): string | null {
-  const known = readBack?.get(path);
-  if (known !== undefined) return known;
-  return existsSync(path) ? readFileSync(path, 'utf8') : null;
+  /** What the pipeline found unchanged while rendering (PipelineResult.sameOnDisk): not read again. */
+  sameOnDisk?: SameOnDisk;
 }
 
 /** Where a generated file lives on disk. */
@@ -66,7 +59,7 @@ export function compareTree(files: readonly GeneratedFile[], outDir: string, bas
   for (const file of files) {
     const path = diskPath(file, outDir, baseDir);
     const label = file.path;
-    const current = bytesOnDisk(path, options.readBack);
+    const current = options.sameOnDisk?.has(path) ? file.contents : existsSync(path) ? readFileSync(path, 'utf8') : null;
     if (current === null) {
       result.missing.push(file.path);
       patches.push(diff().createTwoFilesPatch(`a/${label}`, `b/${label}`, '', file.contents, '(missing)', '(generated)'));

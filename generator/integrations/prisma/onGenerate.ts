@@ -33,7 +33,7 @@ export async function prismaGenerate(options: GeneratorOptions, cwd = process.cw
   const fromConfig = await configWithoutSchemaFlag(flags, cwd);
   const config = fromConfig?.schema.includes(schemaPath) ? fromConfig : await resolveConfig({ ...flags, schema: [schemaPath] }, cwd);
   const result = await runPipelineAsync(config);
-  return writeOutput(result.files, config.out, config.baseDir, { readBack: result.readBack });
+  return writeOutput(result.files, config.out, config.baseDir, { sameOnDisk: result.sameOnDisk });
 }
 
 /** The config as the CLI would resolve it, or null when it names no schema (or there is none). */
