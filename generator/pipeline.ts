@@ -147,8 +147,7 @@ function renderPipeline(config: ResolvedConfig, toCheck: ParseCheck['add']): Pip
   // disk were checked when they were written, so only new or changed files are parsed (and
   // TypeScript, ~0.4 s to load, is loaded only when there are some).
   const files: GeneratedFile[] = [];
-  // Only the paths are kept, not the bytes read: holding megabytes of text until staging costs
-  // the garbage collector more than reading them again (docs/PERFORMANCE.md "Generate").
+  // The paths of the files found unchanged: all staging and `--check` need of what was read.
   const same = new Set<string>();
   const add = (generated: GeneratedFile[]) => {
     files.push(...generated);

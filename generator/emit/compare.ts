@@ -40,6 +40,12 @@ export interface CompareOptions extends OwnershipOptions {
   sameOnDisk?: SameOnDisk;
 }
 
+/** A generated file's bytes at `path` (null: absent): its own bytes when this run found them there already. */
+export function bytesOnDisk(file: GeneratedFile, path: string, sameOnDisk?: SameOnDisk): string | null {
+  if (sameOnDisk?.has(path)) return file.contents;
+  return existsSync(path) ? readFileSync(path, 'utf8') : null;
+}
+
 /** Where a generated file lives on disk. */
 export function diskPath(file: GeneratedFile, outDir: string, baseDir: string): string {
   return resolve(file.external || file.history ? baseDir : outDir, file.path);
@@ -59,7 +65,7 @@ export function compareTree(files: readonly GeneratedFile[], outDir: string, bas
   for (const file of files) {
     const path = diskPath(file, outDir, baseDir);
     const label = file.path;
-    const current = options.sameOnDisk?.has(path) ? file.contents : existsSync(path) ? readFileSync(path, 'utf8') : null;
+    const current = bytesOnDisk(file, path, options.sameOnDisk);
     if (current === null) {
       result.missing.push(file.path);
       patches.push(diff().createTwoFilesPatch(`a/${label}`, `b/${label}`, '', file.contents, '(missing)', '(generated)'));

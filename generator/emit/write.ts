@@ -14,7 +14,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { DiagnosticsError } from '../diagnostics';
 import { removeDeadRunFiles, siblingName, siblingPid } from './deadRuns';
-import { counted, diskPath, shownPath, type CompareOptions } from './compare';
+import { bytesOnDisk, counted, diskPath, shownPath, type CompareOptions } from './compare';
 import { inOutputFolder, type GeneratedFile } from './generatedFile';
 import { MANIFEST_PATH, serializeManifest } from './manifest';
 import { inventoryOutput, ownershipDiagnostics } from './ownership';
@@ -128,7 +128,7 @@ function stageFiles(files: readonly GeneratedFile[], outDir: string, baseDir: st
   for (const file of files) {
     const target = diskPath(file, outDir, baseDir);
     if (!inOutputFolder(file)) outsideDirs.add(dirname(target));
-    const current = options.sameOnDisk?.has(target) ? file.contents : existsSync(target) ? readFileSync(target, 'utf8') : null;
+    const current = bytesOnDisk(file, target, options.sameOnDisk);
     if (current === file.contents) {
       if (counted(file)) summary.unchanged.push(file.path);
       continue;
