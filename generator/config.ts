@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { DiagnosticCode, DiagnosticsError, diagnostic } from './diagnostics';
 import { importModule } from './importModule';
+import { interopDefault } from '../runtime/client/interop';
 
 /** File names looked up in the working directory when `--config` is not given. */
 export const CONFIG_FILES = ['trackhub-sync.config.ts', 'trackhub-sync.config.mjs', 'trackhub-sync.config.json'];
@@ -296,12 +297,10 @@ async function loadConfigFile(file: string, cwd: string): Promise<unknown> {
       ]);
     }
   }
-  const mod = (file.endsWith('.ts') ? await importTypeScript(file, cwd) : await importModule(pathToFileURL(file).href)) as { default?: unknown };
-  const loaded = mod.default ?? mod;
-  // A `.ts` config in a CommonJS package is compiled to CommonJS (by tsx): its `export default`
-  // is then the `default` of the module's exports, marked `__esModule`.
-  const compiled = loaded as { __esModule?: unknown; default?: unknown } | null;
-  return typeof compiled === 'object' && compiled !== null && compiled.__esModule === true && 'default' in compiled ? compiled.default : loaded;
+  const mod = file.endsWith('.ts') ? await importTypeScript(file, cwd) : await importModule(pathToFileURL(file).href);
+  // The default export, also when a `.ts` config in a CommonJS package was compiled to CommonJS
+  // (by tsx): it is then the `default` of the module's exports, one level further down.
+  return interopDefault(mod);
 }
 
 /**
