@@ -57,7 +57,7 @@ export async function addEntityCommand(name: string, flags: AddEntityFlags, io: 
         `'${name}' is already declared in ${relative(cwd, entityFile(project, name))}, not as add-entity would write it with these options; ` +
           'change it there, then run `trackhub-sync generate`',
       );
-    const changes = planAddEntity(project, entity, false);
+    const changes = planAddEntity(project, entity, false, resumed);
     const change = changes.at(-1)!;
     if (project.kind === 'prisma') {
       const errors = validatePrismaAfter(project.path, project.folder, changes, config?.baseDir ?? cwd);

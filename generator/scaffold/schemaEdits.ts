@@ -58,11 +58,16 @@ export function hasSyncedEntity(project: ProjectSchema): boolean {
  *
  * What is already there is not added again (the entity exactly as this
  * writes it, a parent's other side, the enum, the support models), so that a
- * run killed between two files is completed by running it again.
+ * run killed between two files is completed by running it again. `added`:
+ * entityAsAdded's answer, when the caller has it already.
  */
-export function planAddEntity(project: Exclude<ProjectSchema, { kind: 'none' }>, entity: NewEntity, withSupport: boolean): FileChange[] {
+export function planAddEntity(
+  project: Exclude<ProjectSchema, { kind: 'none' }>,
+  entity: NewEntity,
+  withSupport: boolean,
+  added = entityAsAdded(project, entity),
+): FileChange[] {
   const file = entityFile(project, entity.name);
-  const added = entityAsAdded(project, entity);
   if (project.kind === 'graphql')
     return [planEdit(file, (text) => (added ? text : appendBlocks(text, [sdlType(entity.name, entity.strategy, entity.fields)])))];
   const names = declaredNames(project);
