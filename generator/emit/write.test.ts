@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFolders } from '../../tests/support/tempFolders';
 import { treeHash } from '../../tests/support/cli';
 import { DiagnosticsError } from '../diagnostics';
 import type { GeneratedFile } from './generatedFile';
@@ -13,14 +13,10 @@ import { stageOutput, writeOutput } from './write';
 // stageOutput is writeOutput's first half, run by `generate` while the parse
 // check is still running: until apply, nothing but its staging folder exists.
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+const temp = tempFolders();
 
 function project(): string {
-  const root = mkdtempSync(join(tmpdir(), 'trackhub-write-'));
-  roots.push(root);
+  const root = temp('trackhub-write-');
   mkdirSync(join(root, 'history'));
   writeFileSync(join(root, 'history/0001.json'), '{"v":1}\n');
   return root;
@@ -106,8 +102,7 @@ describe('writeOutput after a killed run (tests/cli/generateCrash.test.ts kills 
 
   it('writes a history snapshot on another file system through a temporary sibling, and leaves none', () => {
     const root = project();
-    const elsewhere = mkdtempSync('/dev/shm/trackhub-write-');
-    roots.push(elsewhere);
+    const elsewhere = temp('trackhub-write-', '/dev/shm');
     // The premise: the history really is on another file system than the output.
     expect(statSync(elsewhere).dev).not.toBe(statSync(root).dev);
     const snapshot: GeneratedFile = { path: `${relative(root, elsewhere)}/0002.json`, contents: '{"v":2}\n', history: true };
@@ -119,8 +114,7 @@ describe('writeOutput after a killed run (tests/cli/generateCrash.test.ts kills 
 
   it("passes over and then removes the temporary sibling a killed run left there, never a live run's", () => {
     const root = project();
-    const elsewhere = mkdtempSync('/dev/shm/trackhub-write-');
-    roots.push(elsewhere);
+    const elsewhere = temp('trackhub-write-', '/dev/shm');
     writeFileSync(join(elsewhere, '0001.json'), '{"v":1}\n');
     // Killed after copying the next snapshot beside the history, before linking it.
     const dead = `0002.json.trackhub-sync-${spawnSync(process.execPath, ['-e', '0']).pid}-1`;

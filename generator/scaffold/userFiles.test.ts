@@ -1,22 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFolders } from '../../tests/support/tempFolders';
 import { applyChanges, planCreate, planEdit, sweepDeadTemps, tempPath } from './userFiles';
 
 // A killed init / add-entity / doctor --fix can leave a temporary sibling beside the user's file
 // (written, never renamed); the next run removes it, never a live run's, never another name.
 // tests/cli/scaffoldCrash.test.ts kills real runs.
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+const temp = tempFolders();
 
 function folder(): string {
-  const root = mkdtempSync(join(tmpdir(), 'trackhub-userfiles-'));
-  roots.push(root);
+  const root = temp('trackhub-userfiles-');
   writeFileSync(join(root, 'schema.prisma'), 'model User {\n  id Int @id\n}\n');
   return root;
 }

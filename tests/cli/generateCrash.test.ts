@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFolders } from '../support/tempFolders';
 import { listTree } from '../../generator/emit/compare';
 import { REPO, treeHash } from '../support/cli';
 
@@ -14,15 +14,11 @@ const BIN = join(REPO, 'bin/trackhub-sync.mjs');
 const HOOK = join(REPO, 'tests/cli/support/killAtFsChange.mjs');
 const ARGS = ['generate', '--allow-destructive'];
 const EVERY = process.env.TRACKHUB_GENERATE_CRASH_ALL === '1';
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+const temp = tempFolders();
 
 /** The example, generated and up to date, then changed: a column added, a model removed, a .proto message without its sync fields. */
 function changedExample(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'trackhub-generate-crash-'));
-  roots.push(dir);
+  const dir = temp('trackhub-generate-crash-');
   cpSync(join(REPO, 'examples/trackhub-core'), dir, { recursive: true, filter: (from) => !from.includes('node_modules') });
   const path = join(dir, 'prisma/schema.prisma');
   const schema = readFileSync(path, 'utf8');

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFolders } from '../support/tempFolders';
 import { generateCommand, type GenerateFlags } from '../../generator/cli/generateCommand';
 import { MANIFEST_PATH } from '../../generator/emit/manifest';
 import { treeHash } from '../support/cli';
@@ -27,15 +27,11 @@ model Note {
 }
 `;
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+const temp = tempFolders();
 
 /** A project folder with a schema and no config (flags only). */
 function project(): string {
-  const root = mkdtempSync(join(tmpdir(), 'trackhub-own-'));
-  roots.push(root);
+  const root = temp('trackhub-own-');
   writeFileSync(join(root, 'schema.prisma'), SCHEMA);
   return root;
 }

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFolders } from '../support/tempFolders';
 import { listTree } from '../../generator/emit/compare';
 import { prismaModel } from '../../generator/scaffold/entityTemplate';
 import { prismaVocabulary } from '../../generator/scaffold/vocabulary';
@@ -19,10 +19,7 @@ const BIN = join(REPO, 'bin/trackhub-sync.mjs');
 const HOOK = join(REPO, 'tests/cli/support/killAtFsChange.mjs');
 /** Every change is a kill point under TRACKHUB_SCAFFOLD_CRASH_ALL=1 (see killPoints for the default). */
 const EVERY = process.env.TRACKHUB_SCAFFOLD_CRASH_ALL === '1';
-const roots: string[] = [];
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+const temp = tempFolders();
 
 /** A synced schema as init leaves it: the user's blocks, the status enum, a synced Task, the support models. */
 function syncedPrisma(): string {
@@ -80,8 +77,7 @@ const SCENARIOS: Scenario[] = [
 ];
 
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'trackhub-scaffold-crash-'));
-  roots.push(dir);
+  const dir = temp('trackhub-scaffold-crash-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
