@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { codeCacheDirs } from '../../emit/codeCache';
-import { removeDeadRunFiles } from '../../emit/deadRuns';
+import { keptAnswers } from '../../emit/keptAnswers';
 
 /**
  * Prisma's schema engine answers `get_datamodel` with a pure function of its
@@ -16,14 +13,12 @@ import { removeDeadRunFiles } from '../../emit/deadRuns';
  * request was answered before.
  *
  * Only answers are kept: a schema the engine refuses is asked again every
- * run (its errors come from the engine). A file holds the key (a hash of the
- * engine's version and the request) on its first line and the answer after
- * it; a file whose first line is not its key, or whose answer does not parse,
- * is asked again and replaced. The newest `KEPT` answers are kept per folder.
+ * run (its errors come from the engine). The key is a hash of the engine's
+ * version and the request; an answer that does not parse is asked again and
+ * replaced (emit/keptAnswers.ts: the files, their checks, the 16 kept).
  */
 
 const PREFIX = 'prisma-datamodel-';
-const KEPT = 16;
 
 /** The engine module, loaded on the first miss only (its WebAssembly compile is ≈ 40 ms). */
 const requireHere = createRequire(import.meta.url);
@@ -48,67 +43,20 @@ export function getDatamodel(
   ask = (p: string) => loadEngine().get_datamodel(p),
 ): unknown {
   if (dirs.length === 0) return JSON.parse(ask(params));
+  const answers = keptAnswers<unknown>(dirs, PREFIX, parsedJson);
   const key = createHash('sha256').update(engineVersion()).update('\0').update(params).digest('hex');
-  const name = `${PREFIX}${key.slice(0, 32)}.json`;
-  for (const dir of dirs) {
-    const kept = readKept(join(dir, name), key);
-    if (kept !== undefined) return kept;
-  }
+  const kept = answers.read(key);
+  if (kept !== undefined) return kept;
   const answer = ask(params);
   const parsed: unknown = JSON.parse(answer);
-  for (const dir of dirs) if (keep(dir, name, key, answer)) break;
+  answers.keep(key, answer);
   return parsed;
 }
 
-/** The answer in `file`, parsed, when it is this user's, not writable by others, holds `key` and parses; else undefined. */
-function readKept(file: string, key: string): unknown {
+function parsedJson(text: string): unknown {
   try {
-    const stat = statSync(file);
-    if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) return undefined;
-    const text = readFileSync(file, 'utf8');
-    const newline = text.indexOf('\n');
-    if (newline < 0 || text.slice(0, newline) !== key) return undefined;
-    const answer: unknown = JSON.parse(text.slice(newline + 1));
-    // Kept the longest: the answers still asked for (the eviction below goes by time).
-    const now = new Date();
-    utimesSync(file, now, now);
-    return answer;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
-}
-
-const TEMPORARY = new RegExp(`^${PREFIX}[0-9a-f]+\\.json\\.(\\d+)-\\d+\\.tmp$`);
-
-/** Writes the answer through a temporary file renamed into place; drops the oldest answers beyond `KEPT`. Never fails a run. */
-function keep(dir: string, name: string, key: string, answer: string): boolean {
-  const temporary = join(dir, `${name}.${process.pid}-${threadId}.tmp`);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    removeDeadRunFiles(dir, (entry) => TEMPORARY.exec(entry)?.[1]);
-    writeFileSync(temporary, `${key}\n${answer}`, { mode: 0o600 });
-    renameSync(temporary, join(dir, name));
-  } catch {
-    try {
-      rmSync(temporary, { force: true });
-    } catch {}
-    return false;
-  }
-  try {
-    dropOldest(dir);
-  } catch {}
-  return true;
-}
-
-/** Removes all but the `KEPT` most recently used answers (another run may be removing them too). */
-function dropOldest(dir: string): void {
-  const answers: { entry: string; time: number }[] = [];
-  for (const entry of readdirSync(dir)) {
-    if (!entry.startsWith(PREFIX) || !entry.endsWith('.json')) continue;
-    try {
-      answers.push({ entry, time: statSync(join(dir, entry)).mtimeMs });
-    } catch {}
-  }
-  answers.sort((a, b) => b.time - a.time);
-  for (const { entry } of answers.slice(KEPT)) rmSync(join(dir, entry), { force: true });
 }
