@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 import { precompiledTemplatesSource } from './generator/emit/templateSpecs';
@@ -46,6 +48,30 @@ export const precompiledTemplates: Plugin = {
 };
 
 /**
+ * Stands for the bundle's build id (generator/emit/buildId.ts) until the
+ * bundle is written: then it is replaced by the SHA-256 of the bundle's text
+ * holding it, which that text determines (and so the code that renders).
+ */
+const BUILD_ID_PLACEHOLDER = 'trackhub-sync build id: replaced by the SHA-256 of this bundle..';
+
+export const buildIdOfBundle: Plugin = {
+  name: 'build-id',
+  setup(build) {
+    build.onLoad({ filter: /generator[\\/]emit[\\/]buildId\.ts$/ }, () => ({
+      contents: `export const BUILD_ID = ${JSON.stringify(BUILD_ID_PLACEHOLDER)};\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The bundle's text with its build id in place of the placeholder (same length: offsets do not move). */
+function withBuildId(text: string): string {
+  if (text.split(BUILD_ID_PLACEHOLDER).length !== 2) throw new Error('the CLI bundle must hold the build id placeholder exactly once');
+  const id = createHash('sha256').update(text).digest('hex');
+  return text.replace(BUILD_ID_PLACEHOLDER, id);
+}
+
+/**
  * The `trackhub-sync` bin's program as one CommonJS file, dist/bin/cli.cjs,
  * loaded by dist/bin/trackhub-sync.js (bin/main.ts): Node loads one script
  * several times faster than the ES modules it is made of (ours in chunks, zod's
@@ -58,7 +84,7 @@ export const precompiledTemplates: Plugin = {
  * file's URL, so the package's own files resolve as in the ESM build.
  */
 export async function buildCliBundle(outfile = 'dist/bin/cli.cjs'): Promise<void> {
-  await build({
+  const { outputFiles } = await build({
     entryPoints: ['bin/trackhub-sync.ts'],
     outfile,
     bundle: true,
@@ -69,9 +95,13 @@ export async function buildCliBundle(outfile = 'dist/bin/cli.cjs'): Promise<void
     external: ['typescript', 'graphql', 'protobufjs', 'diff', 'tsx', 'tsx/*', '@prisma/prisma-schema-wasm', '@prisma/generator-helper'],
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    plugins: [precompiledTemplates],
+    plugins: [precompiledTemplates, buildIdOfBundle],
     logLevel: 'warning',
+    write: false,
   });
+  const [bundle] = outputFiles;
+  if (outputFiles.length !== 1 || !bundle) throw new Error(`expected one output file, got ${outputFiles.length}`);
+  writeFileSync(outfile, withBuildId(bundle.text));
 }
 
 export default defineConfig({

@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { codeCacheDirs, loadWithCodeCache } from '../generator/emit/codeCache';
 import { provideImporter } from '../generator/importModule';
 import { prestartParseCheckWorker } from '../generator/emit/parseCheckWorker';
+import { lastRunKept } from '../generator/emit/runHint';
 
 // Prisma's schema engine is WebAssembly called a few times per run; in a
 // short-lived process V8's optimising tier costs more than it saves (measured:
@@ -20,19 +21,22 @@ setFlagsFromString('--liftoff-only');
 // compiling them; older versions have no such cache and run as before.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-// `generate` parses what it renders with TypeScript in a worker (generator/emit/parseCheck.ts), and
-// on a fresh 200-model run that check is the critical path (docs/PERFORMANCE.md "Generate"): start
-// it before the program's modules load, so TypeScript loads beside them, the schema read and the
-// rendering. A run that turns out to have nothing to check exits without waiting for it.
-if (process.argv[2] === 'generate') prestartParseCheckWorker();
-
 // The program: in the package, bin/trackhub-sync.ts built with the libraries it always loads into
 // one CommonJS file beside this one (tsup.config.ts), because Node loads one script much faster than
 // the ES modules it is made of (docs/PERFORMANCE.md "Generate"). Below Node 22.1 it goes through
 // our code cache (codeCache.ts), written at the end of a run that found none, so that it holds the
 // functions the run compiled. In the repository: the sources.
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url));
-if (existsSync(bundle)) {
+const packaged = existsSync(bundle);
+
+// `generate` parses what it renders with TypeScript in a worker (generator/emit/parseCheck.ts), and
+// on a fresh 200-model run that check is the critical path (docs/PERFORMANCE.md "Generate"): start
+// it before the program's modules load, so TypeScript loads beside them, the schema read and the
+// rendering. Not when the last run here was an earlier run's kept answer (emit/runHint.ts): this one
+// most likely is too, and stopping a worker that loaded TypeScript would cost more than the run.
+if (process.argv[2] === 'generate' && !(packaged && lastRunKept(codeCacheDirs(bundle), process.cwd()))) prestartParseCheckWorker();
+
+if (packaged) {
   provideImporter((specifier) => import(specifier));
   const loaded = loadWithCodeCache(bundle, codeCacheDirs(bundle), 'cli');
   process.once('exit', () => loaded.save());

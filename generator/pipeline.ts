@@ -6,12 +6,14 @@ import { diskPath, type SameOnDisk } from './emit/compare';
 import type { GeneratedFile } from './emit/generatedFile';
 import { MANIFEST_PATH, manifestFile } from './emit/manifest';
 import { parseCheck, startParseCheck, type ParseCheck } from './emit/parseCheck';
+import { defaultRenderCache, keepRun, keptRun, renderKey, type RenderCache } from './emit/renderCache';
 import { buildIr } from './ir/build';
 import type { SchemaChange } from './ir/diff';
 import type { Ir } from './ir/types';
+import type { SchemaFacts } from './readers/facts';
 import { displayPath, readInputs } from './readers/readInputs';
 import { readProtoInputs } from './readers/proto/readProtoInputs';
-import { readPreviousSyncProto } from './readers/proto/readPreviousSyncProto';
+import { readPreviousSyncProto, type PreviousSyncProto } from './readers/proto/readPreviousSyncProto';
 import { generateClient, validateClient } from './targets/client/generate';
 import { generateProto, validateProto, type ProtoContext } from './targets/proto/generate';
 import { generateServer, validateServer } from './targets/server/generate';
@@ -34,11 +36,28 @@ export interface PipelineResult {
   /** Output paths of an earlier release's snapshots (`snapshots/0001.json`) this run moves to the history folder. */
   movedSnapshots: string[];
   /**
-   * Disk paths of the `.ts` files rendering found on disk exactly as
-   * generated, when it read them back to decide what to parse: staging and
-   * `--check` take them as unchanged instead of reading them again.
+   * Disk paths of the files the pipeline found on disk exactly as generated
+   * (the `.ts` files read back to decide what to parse; every rendered file
+   * when rendering was kept, emit/renderCache.ts): staging and `--check` take
+   * them as unchanged instead of reading them again.
    */
   sameOnDisk: SameOnDisk;
+  /**
+   * Whether this is an earlier run's answer, kept (emit/renderCache.ts):
+   * every file was found on disk as that run made it, nothing was rendered.
+   */
+  kept: boolean;
+}
+
+/** Where rendering is kept between runs (emit/renderCache.ts); the bin's own by default. */
+export interface PipelineOptions {
+  renderCache?: RenderCache;
+}
+
+/** A rendered pipeline, and what keeps its rendering once the parse check passed (null: nothing to keep). */
+interface Rendered {
+  result: PipelineResult;
+  keep: (() => void) | null;
 }
 
 /** Read the inputs and build the validated IR; throws DiagnosticsError on bad input. */
@@ -55,11 +74,12 @@ export function loadIr(config: ResolvedConfig): { ir: Ir; warnings: Diagnostic[]
  * collected first, so one run reports every problem; any error throws
  * DiagnosticsError with all of them (warnings included) and nothing is generated.
  */
-export function runPipeline(config: ResolvedConfig): PipelineResult {
+export function runPipeline(config: ResolvedConfig, options: PipelineOptions = {}): PipelineResult {
   const rendered: GeneratedFile[] = [];
-  const result = renderPipeline(config, (files) => rendered.push(...files));
+  const { result, keep } = renderPipeline(config, (files) => rendered.push(...files), options);
   const broken = parseCheck(rendered);
   if (broken.length > 0) throw new DiagnosticsError(byFile(broken));
+  keep?.();
   return result;
 }
 
@@ -76,21 +96,23 @@ export function runPipeline(config: ResolvedConfig): PipelineResult {
  */
 export async function runPipelineAsync(
   config: ResolvedConfig,
-  options: { whileChecking?: (files: readonly GeneratedFile[], sameOnDisk: SameOnDisk) => void } = {},
+  options: PipelineOptions & { whileChecking?: (files: readonly GeneratedFile[], sameOnDisk: SameOnDisk) => void } = {},
 ): Promise<PipelineResult> {
   // Into an output folder without a manifest (a first run, a fresh checkout) every file is new,
   // so the worker starts loading TypeScript now; otherwise at the first changed file, if any.
   const check = startParseCheck({ eager: !existsSync(join(config.out, MANIFEST_PATH)) });
-  let result: PipelineResult;
+  let rendered: Rendered;
   try {
-    result = renderPipeline(config, (files) => check.add(files));
+    rendered = renderPipeline(config, (files) => check.add(files), options);
   } catch (error) {
     check.cancel();
     throw error;
   }
+  const { result, keep } = rendered;
   options.whileChecking?.(result.files, result.sameOnDisk);
   const broken = await check.result();
   if (broken.length > 0) throw new DiagnosticsError(byFile(broken));
+  keep?.();
   return result;
 }
 
@@ -99,18 +121,62 @@ function byFile(diagnostics: Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort((a, b) => a.file.localeCompare(b.file));
 }
 
+/** What a run reads from disk; everything after it is a pure function of these and the config. */
+interface PipelineInputs {
+  facts: SchemaFacts[];
+  history: ReturnType<typeof readHistory>;
+  /** The `.proto` inputs and the `sync.proto` of the last run; null when the proto target has no input. */
+  proto: { inputs: ReturnType<typeof readProtoInputs>; previousSyncProto: PreviousSyncProto | null } | null;
+}
+
+function readPipelineInputs(config: ResolvedConfig): PipelineInputs {
+  const facts = readInputs(config.schema, config.baseDir, { scalars: config.scalars, keySuffix: config.relationKeySuffix });
+  // Local migrations: the IR is diffed against the migration history, an input beside the config (README "Migrations").
+  const history = readHistory(config.migrations.history, config.out, config.baseDir);
+  // The proto target edits the user's .proto files and keeps sync.proto's numbers from the output folder.
+  const proto =
+    config.targets.proto && config.proto.files.length > 0
+      ? {
+          inputs: readProtoInputs(config.proto.files, config.baseDir, config.out),
+          previousSyncProto: readPreviousSyncProto(config.out, config.proto.package),
+        }
+      : null;
+  return { facts, history, proto };
+}
+
 /**
  * Everything but the parse check; `toCheck` receives the generated files that
- * need it (new or changed), target by target.
+ * need it (new or changed), target by target. A run whose inputs and output
+ * are as an earlier successful run left them is not run again: its answer is
+ * kept (emit/renderCache.ts), with the IR built only if asked for.
  */
-function renderPipeline(config: ResolvedConfig, toCheck: ParseCheck['add']): PipelineResult {
-  const facts = readInputs(config.schema, config.baseDir, { scalars: config.scalars, keySuffix: config.relationKeySuffix });
-  const { ir, diagnostics } = buildIr(facts, { baseFields: config.baseFields });
+function renderPipeline(config: ResolvedConfig, toCheck: ParseCheck['add'], options: PipelineOptions): Rendered {
+  const inputs = readPipelineInputs(config);
+  const cache = options.renderCache ?? defaultRenderCache();
+  const key = renderKey(cache, { config, facts: inputs.facts, history: inputs.history, proto: inputs.proto });
+  const kept = key === null ? null : keptRun(cache, key, config);
+  if (kept) {
+    const same = new Set(kept.files.map((file) => diskPath(file, config.out, config.baseDir)));
+    const result = { ...kept, movedSnapshots: inputs.history.history.moved, sameOnDisk: same, kept: true };
+    return { result: withIr(result, () => buildIr(inputs.facts, { baseFields: config.baseFields }).ir), keep: null };
+  }
+  const result = generateFrom(config, inputs, toCheck);
+  return { result, keep: key === null ? null : () => keepRun(cache, key, result) };
+}
+
+/** The result with its IR built at the first reading of `ir` (a kept run needs none). */
+function withIr(result: Omit<PipelineResult, 'ir'>, build: () => Ir): PipelineResult {
+  let ir: Ir | undefined;
+  return Object.defineProperty(result, 'ir', { get: () => (ir ??= build()), enumerable: true }) as PipelineResult;
+}
+
+/** read inputs -> IR -> every target validates -> targets generate. */
+function generateFrom(config: ResolvedConfig, inputs: PipelineInputs, toCheck: ParseCheck['add']): PipelineResult {
+  const { ir, diagnostics } = buildIr(inputs.facts, { baseFields: config.baseFields });
   const irValid = !hasErrors(diagnostics);
 
-  // Local migrations: diff the IR against the migration history, an input
-  // beside the config (README "Migrations"); its new snapshot is a file to write.
-  const { history, diagnostics: historyProblems } = readHistory(config.migrations.history, config.out, config.baseDir);
+  // Local migrations: diff the IR against the migration history; its new snapshot is a file to write.
+  const { history, diagnostics: historyProblems } = inputs.history;
   diagnostics.push(...historyProblems);
   const migrationInput = { ir, options: config.migrations, snapshots: history.files, shownHistory: history.shown, declared: history.declared };
   const inHistory = (file: GeneratedFile): GeneratedFile => ({
@@ -134,11 +200,9 @@ function renderPipeline(config: ResolvedConfig, toCheck: ParseCheck['add']): Pip
     diagnostics.push(...validateServer({ ir, config }).filter((d) => !(d.code === DiagnosticCode.graphqlNameClash && refusedNames.has(at(d)))));
   }
   let proto: ProtoContext | null = null;
-  if (config.targets.proto && config.proto.files.length > 0) {
-    // The proto target edits the user's .proto files and keeps sync.proto's numbers from the output folder.
-    const inputs = readProtoInputs(config.proto.files, config.baseDir, config.out);
-    diagnostics.push(...inputs.diagnostics);
-    proto = { ir, config, protos: inputs.facts, previousSyncProto: readPreviousSyncProto(config.out, config.proto.package) };
+  if (inputs.proto) {
+    diagnostics.push(...inputs.proto.inputs.diagnostics);
+    proto = { ir, config, protos: inputs.proto.inputs.facts, previousSyncProto: inputs.proto.previousSyncProto };
     diagnostics.push(...validateProto(proto));
   }
   if (hasErrors(diagnostics)) throw new DiagnosticsError(diagnostics);
@@ -170,6 +234,7 @@ function renderPipeline(config: ResolvedConfig, toCheck: ParseCheck['add']): Pip
     migration: plan ? { schemaVersion: plan.schemaVersion, changes: plan.changes } : null,
     movedSnapshots: history.moved,
     sameOnDisk: same,
+    kept: false,
   };
 }
 

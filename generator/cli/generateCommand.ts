@@ -3,6 +3,8 @@ import { resolveConfig, type CliOverrides } from '../config';
 import { DiagnosticsError, type Diagnostic } from '../diagnostics';
 import type { GeneratedFile } from '../emit/generatedFile';
 import { compareTree, counted, type SameOnDisk } from '../emit/compare';
+import { defaultRenderCache } from '../emit/renderCache';
+import { rememberRun } from '../emit/runHint';
 import { stageOutput, type StagedOutput } from '../emit/write';
 import { changeTarget } from '../ir/diff';
 import { runPipelineAsync } from '../pipeline';
@@ -32,13 +34,20 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
   // The new files are staged beside the output while the parse check runs, and put in place
   // only once it passed (emit/write.ts stageOutput); discarded on any other outcome.
   const staging: { output?: StagedOutput } = {};
+  const renderCache = defaultRenderCache();
+  // Whether this run was an earlier one's kept answer: the bin's hint for the next run here (emit/runHint.ts).
+  let kept = false;
   try {
     const config = await resolveConfig(flags, io.cwd);
     const stage = (files: readonly GeneratedFile[], sameOnDisk: SameOnDisk) =>
       stageOutput(files, config.out, config.baseDir, { allowForeign: flags.allowForeign, sameOnDisk });
     const write = !(flags.check || flags.dryRun);
-    const result = await runPipelineAsync(config, write ? { whileChecking: (files, sameOnDisk) => (staging.output = stage(files, sameOnDisk)) } : {});
+    const result = await runPipelineAsync(config, {
+      renderCache,
+      ...(write ? { whileChecking: (files: readonly GeneratedFile[], sameOnDisk: SameOnDisk) => (staging.output = stage(files, sameOnDisk)) } : {}),
+    });
     warnings = result.warnings;
+    kept = result.kept;
     const out = relative(io.cwd, config.out) || '.';
     if (flags.check || flags.dryRun) {
       const cmp = compareTree(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign, sameOnDisk: result.sameOnDisk });
@@ -100,5 +109,6 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
     return reportBadInput(all, flags.json, io, `${errors} error(s); nothing written.`);
   } finally {
     staging.output?.discard();
+    rememberRun(renderCache.dirs, io.cwd, kept);
   }
 }

@@ -61,9 +61,11 @@ export function startParseCheck(options: { eager?: boolean; typescript?: string 
     async result() {
       if (!running) return parseCheck(added);
       const { worker, findings } = running;
-      // Nothing to check (every file unchanged on disk): no need to wait for TypeScript to load.
+      // Nothing to check (every file unchanged on disk): no need to wait for TypeScript to load, nor
+      // for the worker to stop (terminating waits for it to leave the compile it may be in).
       if (added.length === 0) {
-        await worker.terminate();
+        worker.unref();
+        void worker.terminate();
         return [];
       }
       worker.postMessage(null);
