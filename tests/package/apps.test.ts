@@ -1,5 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -172,6 +184,60 @@ describe('the CLI from the packed tarball', () => {
       expect(loaded.status, `${file}: ${loaded.output}`).toBe(0);
       // Schema paths in the IR are as the config names them.
       expect(loaded.stdout.replaceAll(/"(\.\.\/)+/g, '"'), file).toBe(expected.stdout);
+    }
+  });
+});
+
+describe('generate from the packed tarball: a kept run', () => {
+  it('answers an unchanged re-run, and an edited generated file is still found by --check and rewritten', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'trackhub-kept-cache-'));
+    const generate = (args: string[] = [], setting = cache) =>
+      run('npx', ['trackhub-sync', 'generate', ...args], dir, { env: { TRACKHUB_SYNC_CACHE: setting } });
+    const named = (prefix: string) => readdirSync(cache).filter((name) => name.startsWith(prefix));
+    const registry = join(dir, 'generated/client/registry.ts');
+    const original = readFileSync(registry, 'utf8');
+    try {
+      // The bundle's build id is the SHA-256 of its text, the id in place of a placeholder of the same length.
+      const bundle = readFileSync(join(packageApp(), 'node_modules/trackhub-sync/dist/bin/cli.cjs'), 'utf8');
+      const id = /BUILD_ID = "([0-9a-f]{64})"/.exec(bundle)?.[1];
+      expect(id).toBeDefined();
+      const placeholder = 'trackhub-sync build id: replaced by the SHA-256 of this bundle..';
+      expect(createHash('sha256').update(bundle.replace(id!, placeholder)).digest('hex')).toBe(id);
+
+      // Rendered and kept; the next run is answered from it (the hint for the bin says so).
+      let result = generate();
+      expect(result.status, result.output).toBe(0);
+      expect(named('run-')).toHaveLength(1);
+      expect(named('last-run-')).toEqual([]);
+      result = generate();
+      expect(result.status, result.output).toBe(0);
+      expect(result.stdout).toMatch(/0 written, \d+ unchanged/);
+      expect(named('last-run-')).toHaveLength(1);
+
+      // An edited generated file: the kept answer no longer matches the disk, so the run renders.
+      writeFileSync(registry, `${original}// edited\n`);
+      result = generate(['--check']);
+      expect(result.status, result.output).toBe(1);
+      expect(result.stdout).toContain('client/registry.ts');
+      expect(named('last-run-')).toEqual([]);
+      result = generate();
+      expect(result.status, result.output).toBe(0);
+      expect(readFileSync(registry, 'utf8')).toBe(original);
+
+      // What the kept answer says is what the run takes: nothing is rendered. Shown by a kept
+      // answer naming other bytes for one file; with the cache off the run renders and rewrites it.
+      const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+      const [entry] = named('run-');
+      const other = `${original}// other bytes\n`;
+      writeFileSync(join(cache, entry!), readFileSync(join(cache, entry!), 'utf8').replace(sha(original), sha(other)));
+      writeFileSync(registry, other);
+      expect(generate(['--check']).status).toBe(0);
+      result = generate([], '0');
+      expect(result.status, result.output).toBe(0);
+      expect(readFileSync(registry, 'utf8')).toBe(original);
+    } finally {
+      writeFileSync(registry, original);
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 });
