@@ -12,8 +12,11 @@ import { syntheticPrisma, syntheticSdl } from './synthetic';
 // typescript plugin on the same schema, and the floors of any generator
 // process: `node -e 0` and a trivial generator (reads the schema, writes one
 // file per model). The development bin (TypeScript through tsx) is shown too.
-// The first row re-generates into the same folder (after a warm-up run every
-// file is unchanged: no parse check); the empty-folder row writes and parses
+// The first row re-generates into the same folder: after a warm-up run every
+// file is unchanged and the run is answered from the kept run
+// (generator/emit/renderCache.ts). Beside it: a run after a schema edit
+// (everything rendered, the changed files parsed and written), the unchanged
+// run with every cache off, and the empty-folder row, which writes and parses
 // every file, with TypeScript's code cache warm after the first run.
 
 /** The trivial generator: a Node process that reads the schema and writes one small file per model. */
@@ -43,7 +46,9 @@ const bench: BenchModule = {
     const dir = mkdtempSync(join(repo, '.tmp', 'bench-generate-'));
     try {
       mkdirSync(join(dir, 'prisma'));
-      writeFileSync(join(dir, 'prisma/schema.prisma'), syntheticPrisma(MODELS));
+      mkdirSync(join(dir, 'prisma-changed'));
+      const schema = syntheticPrisma(MODELS);
+      writeFileSync(join(dir, 'prisma/schema.prisma'), schema);
       writeFileSync(join(dir, 'schema.graphql'), syntheticSdl(MODELS));
       writeFileSync(
         join(dir, 'prisma-gen.prisma'),
@@ -60,6 +65,7 @@ const bench: BenchModule = {
       if (!existsSync(cli)) run('npm', ['run', 'build'], repo);
       const devCli = join(repo, 'bin/trackhub-sync.mjs');
       let freshRuns = 0;
+      let changedRuns = 0;
       const ours = {
         prisma: stats(
           await sample(RUNS, () => run(process.execPath, [cli, 'generate', '--schema', 'prisma/schema.prisma', '--out', 'out-prisma'], dir)),
@@ -70,6 +76,23 @@ const bench: BenchModule = {
         fresh: stats(
           await sample(RUNS, () =>
             run(process.execPath, [cli, 'generate', '--schema', 'prisma/schema.prisma', '--out', `out-fresh-${freshRuns++}`], dir),
+          ),
+        ),
+        // One merge rule changed before every run (counter ↔ manual on one field: new registry
+        // and server code, no local migration): nothing kept matches, every file is rendered and
+        // the changed ones are parsed and written. What an engineer's run after an edit costs.
+        changed: stats(
+          await sample(RUNS, () => {
+            const rule = changedRuns++ % 2 ? 'manual' : 'counter';
+            writeFileSync(join(dir, 'prisma-changed/schema.prisma'), schema.replace('/// @sync.merge(counter)', `/// @sync.merge(${rule})`));
+            run(process.execPath, [cli, 'generate', '--schema', 'prisma-changed/schema.prisma', '--out', 'out-changed'], dir);
+          }),
+        ),
+        // The unchanged run with every cache off (TypeScript's and the bundle's code cache, the
+        // engine's answer, the kept run): what the first row costs without them.
+        uncached: stats(
+          await sample(RUNS, () =>
+            run(process.execPath, [cli, 'generate', '--schema', 'prisma/schema.prisma', '--out', 'out-prisma'], dir, { TRACKHUB_SYNC_CACHE: '0' }),
           ),
         ),
         // Before the SDL runs: the generator keeps the last generated layout per folder (migrations).
@@ -97,6 +120,18 @@ const bench: BenchModule = {
           ours: ours.prisma.text,
           baseline: `prisma generate: ${prismaGenerate.text}`,
           note: `${ratio(ours.prisma.p50, prismaGenerate.p50)} prisma generate (target ≤ 0.15×; < 0.6 s on a quiet machine)`,
+        },
+        {
+          case: 'Prisma input, one merge rule changed before each run (dist bin)',
+          ours: ours.changed.text,
+          baseline: `prisma generate: ${prismaGenerate.text}`,
+          note: `${ratio(ours.changed.p50, prismaGenerate.p50)} prisma generate`,
+        },
+        {
+          case: 'Prisma input, unchanged, TRACKHUB_SYNC_CACHE=0 (dist bin; no cache)',
+          ours: ours.uncached.text,
+          baseline: `prisma generate: ${prismaGenerate.text}`,
+          note: `${ratio(ours.uncached.p50, prismaGenerate.p50)} prisma generate`,
         },
         {
           case: 'Prisma input into an empty folder (dist bin; every file parsed)',
