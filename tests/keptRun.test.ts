@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../generator/config';
 import { DiagnosticsError } from '../generator/diagnostics';
 import { diskPath } from '../generator/emit/compare';
-import type { RenderCache } from '../generator/emit/renderCache';
+import { renderKey, type RenderCache } from '../generator/emit/renderCache';
 import { lastRunKept, rememberRun } from '../generator/emit/runHint';
 import { writeOutput } from '../generator/emit/write';
 import { runPipelineAsync, type PipelineResult } from '../generator/pipeline';
@@ -173,6 +173,19 @@ describe('a kept run', { timeout: 120_000 }, () => {
     } finally {
       writeFileSync(schema, before);
     }
+  });
+});
+
+describe('the kept run’s key', () => {
+  const cache: RenderCache = { build: 'test build', dirs: ['/unused'] };
+  const inputs = { config: { out: '/out' }, facts: [{ models: [] }], history: {}, proto: null };
+
+  it('tells an absent key from one set to undefined, and is null for what JSON cannot spell', () => {
+    const key = renderKey(cache, inputs);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(renderKey(cache, { ...inputs, history: { moved: undefined } })).not.toBe(key);
+    expect(renderKey({ ...cache, build: 'another' }, inputs)).not.toBe(key);
+    expect(renderKey(cache, { ...inputs, config: { big: 1n } })).toBeNull();
   });
 });
 

@@ -77,13 +77,20 @@ export function defaultRenderCache(env: NodeJS.ProcessEnv = process.env): Render
   return { build: BUILD_ID, dirs: BUILD_ID === null ? [] : codeCacheDirs(fileURLToPath(import.meta.url), env) };
 }
 
-/** The key of a run that read these inputs, or null when nothing is kept. */
+/**
+ * The key of a run that read these inputs, or null when nothing is kept
+ * (off, or inputs or libraries it cannot describe: the cache never fails a run).
+ */
 export function renderKey(cache: RenderCache, inputs: RenderInputs): string | null {
   if (cache.build === null || cache.dirs.length === 0) return null;
-  const hash = createHash('sha256').update(`${cache.build}\0${process.version}\0${libraries(inputs.proto !== null)}\0`);
-  // `undefined` is spelled out: a target may tell an absent key from one set to undefined.
-  hash.update(JSON.stringify(inputs, (_key, value: unknown) => (value === undefined ? UNDEFINED : value)));
-  return hash.digest('hex');
+  try {
+    const hash = createHash('sha256').update(`${cache.build}\0${process.version}\0${libraries(inputs.proto !== null)}\0`);
+    // `undefined` is spelled out: a target may tell an absent key from one set to undefined.
+    hash.update(JSON.stringify(inputs, (_key, value: unknown) => (value === undefined ? UNDEFINED : value)));
+    return hash.digest('hex');
+  } catch {
+    return null;
+  }
 }
 
 const UNDEFINED = '\0undefined';
