@@ -49,12 +49,12 @@ export interface PipelineResult {
   kept: boolean;
 }
 
-/** Where rendering is kept between runs (emit/renderCache.ts); the bin's own by default. */
+/** Where runs are kept for later runs (emit/renderCache.ts); the bin's own folders by default, nothing from the sources. */
 export interface PipelineOptions {
   renderCache?: RenderCache;
 }
 
-/** A rendered pipeline, and what keeps its rendering once the parse check passed (null: nothing to keep). */
+/** A pipeline's result, and what keeps it for later runs once the parse check passed (null: nothing to keep). */
 interface Rendered {
   result: PipelineResult;
   keep: (() => void) | null;
