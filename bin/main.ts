@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { codeCacheDirs, loadWithCodeCache } from '../generator/emit/codeCache';
 import { provideImporter } from '../generator/importModule';
 import { prestartParseCheckWorker } from '../generator/emit/parseCheckWorker';
-import { lastRunKept } from '../generator/emit/runHint';
+import { lastRunParsedNothing } from '../generator/emit/runHint';
 
 // Prisma's schema engine is WebAssembly called a few times per run; in a
 // short-lived process V8's optimising tier costs more than it saves (measured:
@@ -32,9 +32,9 @@ const packaged = existsSync(bundle);
 // `generate` parses what it renders with TypeScript in a worker (generator/emit/parseCheck.ts), and
 // on a fresh 200-model run that check is the critical path (docs/PERFORMANCE.md "Generate"): start
 // it before the program's modules load, so TypeScript loads beside them, the schema read and the
-// rendering. Not when the last run here was an earlier run's kept answer (emit/runHint.ts): this one
-// most likely is too, and stopping a worker that loaded TypeScript would cost more than the run.
-if (process.argv[2] === 'generate' && !(packaged && lastRunKept(codeCacheDirs(bundle), process.cwd()))) prestartParseCheckWorker();
+// rendering. Not when the last run here parsed nothing (emit/runHint.ts): this one most likely has
+// nothing to parse either, and Node's exit would wait for a worker that is loading TypeScript.
+if (process.argv[2] === 'generate' && !(packaged && lastRunParsedNothing(codeCacheDirs(bundle), process.cwd()))) prestartParseCheckWorker();
 
 if (packaged) {
   provideImporter((specifier) => import(specifier));

@@ -47,6 +47,8 @@ export interface PipelineResult {
    * every file was found on disk as that run made it, nothing was rendered.
    */
   kept: boolean;
+  /** How many generated files this run parsed (new or changed `.ts` files; none for a kept run). */
+  parsed: number;
 }
 
 /** Where runs are kept for later runs (emit/renderCache.ts); the bin's own folders by default, nothing from the sources. */
@@ -157,7 +159,7 @@ function renderPipeline(config: ResolvedConfig, toCheck: ParseCheck['add'], opti
   const kept = key === null ? null : keptRun(cache, key, config);
   if (kept) {
     const same = new Set(kept.files.map((file) => diskPath(file, config.out, config.baseDir)));
-    const result = { ...kept, movedSnapshots: inputs.history.history.moved, sameOnDisk: same, kept: true };
+    const result = { ...kept, movedSnapshots: inputs.history.history.moved, sameOnDisk: same, kept: true, parsed: 0 };
     return { result: withIr(result, () => buildIr(inputs.facts, { baseFields: config.baseFields }).ir), keep: null };
   }
   const result = generateFrom(config, inputs, toCheck);
@@ -213,9 +215,12 @@ function generateFrom(config: ResolvedConfig, inputs: PipelineInputs, toCheck: P
   const files: GeneratedFile[] = [];
   // The paths of the files found unchanged: all staging and `--check` need of what was read.
   const same = new Set<string>();
+  let parsed = 0;
   const add = (generated: GeneratedFile[]) => {
     files.push(...generated);
-    toCheck(generated.filter((f) => f.path.endsWith('.ts') && !sameOnDisk(f, config, same)));
+    const changed = generated.filter((f) => f.path.endsWith('.ts') && !sameOnDisk(f, config, same));
+    parsed += changed.length;
+    toCheck(changed);
   };
   if (plan) {
     add(generateWatermelon({ ir, config, schemaVersion: plan.schemaVersion, migrationsSource: plan.migrationsSource }));
@@ -235,6 +240,7 @@ function generateFrom(config: ResolvedConfig, inputs: PipelineInputs, toCheck: P
     movedSnapshots: history.moved,
     sameOnDisk: same,
     kept: false,
+    parsed,
   };
 }
 

@@ -6,7 +6,7 @@ import { resolveConfig, type ResolvedConfig } from '../generator/config';
 import { DiagnosticsError } from '../generator/diagnostics';
 import { diskPath } from '../generator/emit/compare';
 import { renderKey, type RenderCache } from '../generator/emit/renderCache';
-import { lastRunKept, rememberRun } from '../generator/emit/runHint';
+import { lastRunParsedNothing, rememberRun } from '../generator/emit/runHint';
 import { writeOutput } from '../generator/emit/write';
 import { runPipelineAsync, type PipelineResult } from '../generator/pipeline';
 import { scratchCopy } from './support/cli';
@@ -42,6 +42,7 @@ describe('a kept run', { timeout: 120_000 }, () => {
 
     const second = await run(config, cache);
     expect(second.kept).toBe(true);
+    expect(second.parsed).toBe(0);
     expect(comparable(second)).toEqual(comparable(first));
     expect(second.files.some((f) => f.external)).toBe(true);
     expect([...second.sameOnDisk].sort()).toEqual(second.files.map((f) => diskPath(f, config.out, config.baseDir)).sort());
@@ -58,6 +59,7 @@ describe('a kept run', { timeout: 120_000 }, () => {
     appendFileSync(registry, '// edited\n');
     const afterEdit = await run(config, cache);
     expect(afterEdit.kept).toBe(false);
+    expect(afterEdit.parsed).toBe(1);
     expect(afterEdit.files.find((f) => f.path === 'client/registry.ts')?.contents).toBe(original);
     expect(comparable(afterEdit)).toEqual(comparable(first));
 
@@ -192,15 +194,15 @@ describe('the kept run’s key', () => {
 describe('the last run’s hint', () => {
   const temp = tempFolders();
 
-  it('says whether the last generate in a folder was kept, per folder, and nothing without folders', () => {
+  it('says whether the last generate in a folder parsed nothing, per folder, and nothing without folders', () => {
     const dirs = [temp('trackhub-hint-')];
-    expect(lastRunKept(dirs, '/project/a')).toBe(false);
+    expect(lastRunParsedNothing(dirs, '/project/a')).toBe(false);
     rememberRun(dirs, '/project/a', true);
-    expect(lastRunKept(dirs, '/project/a')).toBe(true);
-    expect(lastRunKept(dirs, '/project/b')).toBe(false);
+    expect(lastRunParsedNothing(dirs, '/project/a')).toBe(true);
+    expect(lastRunParsedNothing(dirs, '/project/b')).toBe(false);
     rememberRun(dirs, '/project/a', false);
-    expect(lastRunKept(dirs, '/project/a')).toBe(false);
+    expect(lastRunParsedNothing(dirs, '/project/a')).toBe(false);
     rememberRun([], '/project/a', true);
-    expect(lastRunKept([], '/project/a')).toBe(false);
+    expect(lastRunParsedNothing([], '/project/a')).toBe(false);
   });
 });

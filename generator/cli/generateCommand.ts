@@ -35,8 +35,8 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
   // only once it passed (emit/write.ts stageOutput); discarded on any other outcome.
   const staging: { output?: StagedOutput } = {};
   const renderCache = defaultRenderCache();
-  // Whether this run was an earlier one's kept answer: the bin's hint for the next run here (emit/runHint.ts).
-  let kept = false;
+  // Whether this run parsed nothing (every file unchanged): the bin's hint for the next run here (emit/runHint.ts).
+  let parsedNothing = false;
   try {
     const config = await resolveConfig(flags, io.cwd);
     const stage = (files: readonly GeneratedFile[], sameOnDisk: SameOnDisk) =>
@@ -47,7 +47,7 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
       ...(write ? { whileChecking: (files: readonly GeneratedFile[], sameOnDisk: SameOnDisk) => (staging.output = stage(files, sameOnDisk)) } : {}),
     });
     warnings = result.warnings;
-    kept = result.kept;
+    parsedNothing = result.parsed === 0;
     const out = relative(io.cwd, config.out) || '.';
     if (flags.check || flags.dryRun) {
       const cmp = compareTree(result.files, config.out, config.baseDir, { allowForeign: flags.allowForeign, sameOnDisk: result.sameOnDisk });
@@ -109,6 +109,6 @@ export async function generateCommand(flags: GenerateFlags, io: CommandIo & Term
     return reportBadInput(all, flags.json, io, `${errors} error(s); nothing written.`);
   } finally {
     staging.output?.discard();
-    rememberRun(renderCache.dirs, io.cwd, kept);
+    rememberRun(renderCache.dirs, io.cwd, parsedNothing);
   }
 }
