@@ -51,7 +51,7 @@ export interface RenderInputs {
   proto: unknown;
 }
 
-/** What a run made besides its files' bytes. */
+/** What a run made: its files, its warnings and its migration step. */
 export interface KeptRun {
   files: GeneratedFile[];
   warnings: Diagnostic[];
