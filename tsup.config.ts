@@ -54,7 +54,7 @@ export const precompiledTemplates: Plugin = {
  */
 const BUILD_ID_PLACEHOLDER = 'trackhub-sync build id: replaced by the SHA-256 of this bundle..';
 
-export const buildIdOfBundle: Plugin = {
+const buildIdOfBundle: Plugin = {
   name: 'build-id',
   setup(build) {
     build.onLoad({ filter: /generator[\\/]emit[\\/]buildId\.ts$/ }, () => ({

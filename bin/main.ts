@@ -28,17 +28,18 @@ setFlagsFromString('--liftoff-only');
 // functions the run compiled. In the repository: the sources.
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url));
 const packaged = existsSync(bundle);
+const cacheDirs = packaged ? codeCacheDirs(bundle) : [];
 
 // `generate` parses what it renders with TypeScript in a worker (generator/emit/parseCheck.ts), and
 // on a fresh 200-model run that check is the critical path (docs/PERFORMANCE.md "Generate"): start
 // it before the program's modules load, so TypeScript loads beside them, the schema read and the
 // rendering. Not when the last run here parsed nothing (emit/runHint.ts): this one most likely has
 // nothing to parse either, and Node's exit would wait for a worker that is loading TypeScript.
-if (process.argv[2] === 'generate' && !(packaged && lastRunParsedNothing(codeCacheDirs(bundle), process.cwd()))) prestartParseCheckWorker();
+if (process.argv[2] === 'generate' && !lastRunParsedNothing(cacheDirs, process.cwd())) prestartParseCheckWorker();
 
 if (packaged) {
   provideImporter((specifier) => import(specifier));
-  const loaded = loadWithCodeCache(bundle, codeCacheDirs(bundle), 'cli');
+  const loaded = loadWithCodeCache(bundle, cacheDirs, 'cli');
   process.once('exit', () => loaded.save());
 } else {
   await import('./trackhub-sync');

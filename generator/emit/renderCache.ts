@@ -98,10 +98,7 @@ const UNDEFINED = '\0undefined';
 /** The versions of the libraries rendering loads from node_modules (protobufjs only for the proto target). */
 function libraries(proto: boolean): string {
   return (proto ? ['handlebars', 'protobufjs'] : ['handlebars'])
-    .map((name) => {
-      const manifest = requireHere.resolve(`${name}/package.json`);
-      return `${manifest}@${(JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version}`;
-    })
+    .map((name) => `${name}@${(requireHere(`${name}/package.json`) as { version: string }).version}`)
     .join('\0');
 }
 
