@@ -101,7 +101,12 @@ const bench: BenchModule = {
           baseline: `buf build, same files: ${buf.text}`,
           note: 'buf compiles only',
         },
-        { case: 'generate --proto --dry-run (whole process, dist bin)', ours: withProto.text, baseline: `buf build: ${buf.text}`, note: 'target: < 2 s' },
+        {
+          case: 'generate --proto --dry-run (whole process, dist bin)',
+          ours: withProto.text,
+          baseline: `buf build: ${buf.text}`,
+          note: 'target: < 2 s',
+        },
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });
