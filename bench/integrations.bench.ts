@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sample, stats, type BenchModule } from './support';
@@ -10,12 +10,14 @@ import { syntheticPrisma } from './synthetic';
 // generator beside the same command running a generator that does nothing
 // (what Prisma itself costs) and `trackhub-sync generate` on the same schema;
 // `doctor` / `doctor --fix` on a schema missing the change sequence and both
-// indexes on every model.
+// indexes on every model. The compiled bins, as users run them (built first
+// when missing).
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(repo, 'bin/trackhub-sync.mjs');
+const cli = join(repo, 'dist/bin/trackhub-sync.js');
+const prismaGenerator = join(repo, 'dist/bin/prisma-generator.js');
 
 function run(command: string, args: string[], cwd: string, okStatus = [0]): void {
   const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true', PRISMA_HIDE_UPDATE_MESSAGE: '1', NO_COLOR: '1' };
@@ -29,7 +31,8 @@ const bench: BenchModule = {
     mkdirSync(join(repo, '.tmp'), { recursive: true });
     const dir = mkdtempSync(join(repo, '.tmp', 'bench-integrations-'));
     try {
-      const generator = `generator sync {\n  provider = "node ${join(repo, 'bin/prisma-generator.mjs')}"\n  output   = "./from-prisma"\n}\n`;
+      if (!existsSync(cli) || !existsSync(prismaGenerator)) run('npm', ['run', 'build'], repo);
+      const generator = `generator sync {\n  provider = "node ${prismaGenerator}"\n  output   = "./from-prisma"\n}\n`;
       writeFileSync(join(dir, 'schema.prisma'), syntheticPrisma(MODELS, generator));
       const viaPrisma = stats(await sample(RUNS, () => run(join(repo, 'node_modules/.bin/prisma'), ['generate', '--schema', 'schema.prisma'], dir)));
       const viaCli = stats(await sample(RUNS, () => run(process.execPath, [cli, 'generate', '--schema', 'schema.prisma', '--out', 'from-cli'], dir)));

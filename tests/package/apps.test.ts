@@ -16,9 +16,10 @@ import {
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTree } from '../integrations/support';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { npm } from './globalSetup';
 import { REPO, appFolder, node, packageApp, readmeBlock, run } from './support';
@@ -242,6 +243,34 @@ describe('generate from the packed tarball: a kept run', () => {
     } finally {
       writeFileSync(registry, original);
       rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the Prisma generator from the packed tarball', () => {
+  it("writes the CLI's tree through the `trackhub-sync-prisma` bin and through the README's path to the file", () => {
+    // The app's schema with a generator block in place of its own (README "Prisma generator and graphql-codegen").
+    const models = readFileSync(join(dir, 'prisma/schema.prisma'), 'utf8').replace(/^generator\s+\w+\s*\{[^}]*\}\s*$/gm, '');
+    const installed = relative(dir, join(packageApp(), 'node_modules/trackhub-sync/dist/bin/prisma-generator.js'));
+    const providers = { 'from-bin': 'trackhub-sync-prisma', 'from-path': `node ${installed}` };
+    const written: string[] = [];
+    try {
+      for (const [out, provider] of Object.entries(providers)) {
+        const schema = `prisma/${out}.prisma`;
+        written.push(join(dir, schema), join(dir, out), join(dir, `${out}-cli`));
+        writeFileSync(join(dir, schema), `${models}\ngenerator sync {\n  provider = "${provider}"\n  output   = "../${out}"\n}\n`);
+        const prisma = run('npx', ['prisma', 'generate', '--schema', schema], dir, {
+          env: { PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+        });
+        expect(prisma.status, `${provider}: ${prisma.output}`).toBe(0);
+        const cli = run('npx', ['trackhub-sync', 'generate', '--schema', schema, '--out', `${out}-cli`], dir);
+        expect(cli.status, cli.output).toBe(0);
+        const tree = readTree(join(dir, out));
+        expect(tree['client/registry.ts'], provider).toContain("rule: 'counter'");
+        expect(tree, provider).toEqual(readTree(join(dir, `${out}-cli`)));
+      }
+    } finally {
+      for (const path of written) rmSync(path, { recursive: true, force: true });
     }
   });
 });
