@@ -43,9 +43,9 @@ function pageText(start: number, limit: number): string {
 /**
  * This process's own peak resident set: Linux's `VmHWM`, the high-water mark
  * of its address space. Not `process.resourceUsage().maxRSS`: spawned by the
- * bench runner after other groups, that reported the runner's peak (341 MB
- * where `VmHWM` said 192 MB, docs/PERFORMANCE.md "First sync of 1,000,000
- * records"). Elsewhere `maxRSS` is all there is.
+ * bench runner after other groups, that said 341 MB where `VmHWM` said 192 MB
+ * (the runner's memory, not this process's: docs/PERFORMANCE.md "First sync
+ * of 1,000,000 records"). Elsewhere `maxRSS` is all there is.
  */
 function peakRssOfThisProcess(): number {
   try {
