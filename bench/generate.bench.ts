@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatMs, sample, stats, type BenchModule } from './support';
+import { distBin, formatMs, sample, stats, type BenchModule } from './support';
 import { syntheticPrisma, syntheticSdl } from './synthetic';
 
 // The whole `trackhub-sync generate` process (all targets) on a synthetic
@@ -61,8 +61,7 @@ const bench: BenchModule = {
         JSON.stringify({ overwrite: true, schema: 'codegen-schema.graphql', generates: { 'codegen-out/types.ts': { plugins: ['typescript'] } } }),
       );
 
-      const cli = join(repo, 'dist/bin/trackhub-sync.js');
-      if (!existsSync(cli)) run('npm', ['run', 'build'], repo);
+      const cli = distBin('trackhub-sync');
       const devCli = join(repo, 'bin/trackhub-sync.mjs');
       let freshRuns = 0;
       let changedRuns = 0;

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sample, stats, type BenchModule } from './support';
+import { distBin, sample, stats, type BenchModule } from './support';
 import { syntheticPrisma } from './synthetic';
 
 // The integrations and scaffolding commands on a synthetic 200-model schema,
@@ -16,8 +16,6 @@ import { syntheticPrisma } from './synthetic';
 const MODELS = Number(process.env.BENCH_MODELS ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(repo, 'dist/bin/trackhub-sync.js');
-const prismaGenerator = join(repo, 'dist/bin/prisma-generator.js');
 
 function run(command: string, args: string[], cwd: string, okStatus = [0]): void {
   const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true', PRISMA_HIDE_UPDATE_MESSAGE: '1', NO_COLOR: '1' };
@@ -31,7 +29,8 @@ const bench: BenchModule = {
     mkdirSync(join(repo, '.tmp'), { recursive: true });
     const dir = mkdtempSync(join(repo, '.tmp', 'bench-integrations-'));
     try {
-      if (!existsSync(cli) || !existsSync(prismaGenerator)) run('npm', ['run', 'build'], repo);
+      const cli = distBin('trackhub-sync');
+      const prismaGenerator = distBin('prisma-generator');
       const generator = `generator sync {\n  provider = "node ${prismaGenerator}"\n  output   = "./from-prisma"\n}\n`;
       writeFileSync(join(dir, 'schema.prisma'), syntheticPrisma(MODELS, generator));
       const viaPrisma = stats(await sample(RUNS, () => run(join(repo, 'node_modules/.bin/prisma'), ['generate', '--schema', 'schema.prisma'], dir)));

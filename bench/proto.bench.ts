@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../generator/config';
 import { loadIr } from '../generator/pipeline';
 import { readProtoInputs } from '../generator/readers/proto/readProtoInputs';
 import { generateProto } from '../generator/targets/proto/generate';
-import { sample, stats, type BenchModule } from './support';
+import { distBin, sample, stats, type BenchModule } from './support';
 import { syntheticSdl } from './synthetic';
 
 // The proto target on a 200-model schema and 200 existing messages spread
@@ -90,8 +90,7 @@ const bench: BenchModule = {
           edited = generateProto({ ir, config, protos, previousSyncProto: null }).length - 1;
         }),
       );
-      const cli = join(repo, 'dist/bin/trackhub-sync.js');
-      if (!existsSync(cli)) run('npm', ['run', 'build'], repo);
+      const cli = distBin('trackhub-sync');
       const withProto = stats(await sample(RUNS, () => run(process.execPath, [cli, 'generate', '--dry-run'], dir)));
       const buf = stats(await sample(RUNS, () => run(join(repo, 'node_modules/.bin/buf'), ['build', '-o', '/dev/null'], dir)));
       return [

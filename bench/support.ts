@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 /** Shared shapes and helpers of the benchmark scripts (bench/*.bench.ts). */
 
 export interface BenchRow {
@@ -53,4 +56,14 @@ export function printTable(rows: readonly BenchRow[]): void {
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of body) console.log(line(r));
+}
+
+/**
+ * The path of a compiled bin, `dist/bin/<name>.js`, as users run it; the
+ * package is built first (`npm run build`) when it is missing.
+ */
+export function distBin(name: 'trackhub-sync' | 'prisma-generator'): string {
+  const bin = fileURLToPath(new URL(`../dist/bin/${name}.js`, import.meta.url));
+  if (!existsSync(bin)) execFileSync('npm', ['run', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'ignore' });
+  return bin;
 }
